@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test of the solution and ends with one line: "N passed, N failed[, N skipped]".
+# Exits non-zero when a test fails or the build breaks.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/eng/install-deps.sh" || exit 1
+
+results="$root/TestResults"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet test "$root/Darkstar.slnx" -c Release --nologo \
+  --logger "trx" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=true
+status=$?
+
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+  [[ -e "$trx" ]] || continue
+  files=$((files + 1))
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  value() { local v; v="$(sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters")"; echo "${v:-0}"; }
+  total=$(value total); executed=$(value executed)
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + total - executed))
+done
+
+if ((files == 0)); then
+  echo "darkstar: no test results were written (did the build fail?)" >&2
+  failed=$((failed + 1))
+fi
+if ((status != 0 && failed == 0)); then
+  echo "darkstar: dotnet test exited with $status" >&2
+  failed=1
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+((failed == 0 && status == 0))

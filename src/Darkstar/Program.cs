@@ -1,0 +1,12 @@
+using Darkstar.Cli;
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // First Ctrl+C asks every command to stop through its CancellationToken.
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+var context = CliContext.FromProcess(Console.Out, Console.Error);
+return await DarkstarCommandLine.InvokeAsync(args, context, stop.Token);

@@ -1,0 +1,46 @@
+using System.CommandLine;
+
+namespace Darkstar.Cli;
+
+/// <summary>The <c>darkstar</c> command line: one root, the global options, every command.</summary>
+public static class DarkstarCommandLine
+{
+    public static RootCommand Build(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var global = new GlobalOptions();
+        var root = new RootCommand("Darkstar: learns the home, forecasts load and PV, plans the battery, grid and water heater.");
+        global.AddTo(root);
+        root.Subcommands.Add(VersionCommand.Create(context, global));
+        root.Subcommands.Add(ConfigCommands.Create(context, global));
+        root.Subcommands.Add(DatabaseCommands.Create(context, global));
+        root.Subcommands.Add(SlotsCommand.Create(context, global));
+        return root;
+    }
+
+    public static async Task<int> InvokeAsync(string[] args, CliContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var root = Build(context);
+        var parse = root.Parse(args);
+        var configuration = new InvocationConfiguration
+        {
+            Output = context.Output,
+            Error = context.Error,
+            // Our commands report their own errors with actionable text; a crash still prints its stack.
+            EnableDefaultExceptionHandler = true,
+        };
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await context.Error.WriteLineAsync(error.Message.AsMemory(), cancellationToken);
+            }
+
+            await context.Error.WriteLineAsync("Run 'darkstar --help' for the commands and their options.".AsMemory(), cancellationToken);
+            return ExitCodes.InvalidInput;
+        }
+
+        return await parse.InvokeAsync(configuration, cancellationToken);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using Darkstar.Testing;
+
+namespace Darkstar.Tests.Build;
+
+/// <summary>
+/// Builds a throwaway project under the same settings as src/ and checks that reading the clock
+/// or sleeping a thread breaks the build, so the ban cannot quietly fall away.
+/// </summary>
+public class BannedApiTests
+{
+    [Fact]
+    public async Task Build_SourceReadingTheClock_FailsWithRS0030()
+    {
+        using var temp = new TempDirectory();
+        var src = RepositoryRoot.File("src");
+        await File.WriteAllTextAsync(temp.File("Directory.Build.props"),
+            $"<Project><Import Project=\"{Path.Combine(src, "Directory.Build.props")}\" /></Project>");
+        await File.WriteAllTextAsync(temp.File("Directory.Packages.props"),
+            $"<Project><Import Project=\"{RepositoryRoot.File("Directory.Packages.props")}\" /></Project>");
+        await File.WriteAllTextAsync(temp.File("Probe.csproj"), "<Project Sdk=\"Microsoft.NET.Sdk\"></Project>");
+        await File.WriteAllTextAsync(temp.File("Probe.cs"), """
+            namespace Probe;
+            public static class Clock
+            {
+                public static DateTimeOffset Utc() => DateTimeOffset.UtcNow;
+                public static DateTimeOffset Local() => DateTimeOffset.Now;
+                public static DateTime UtcDateTime() => DateTime.UtcNow;
+                public static DateTime LocalDateTime() => DateTime.Now;
+                public static void Wait() => Thread.Sleep(10);
+                public static void WaitSpan() => Thread.Sleep(TimeSpan.FromSeconds(1));
+            }
+            """);
+
+        var (exitCode, output) = await RunDotnetAsync(temp.Path, "build", "-nologo", "-v", "quiet", "-clp:ErrorsOnly");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("RS0030", output, StringComparison.Ordinal);
+        foreach (var line in new[] { 4, 5, 6, 7, 8, 9 })
+        {
+            // Each banned use is reported on its own line of Probe.cs.
+            Assert.Contains($"Probe.cs({line},", output, StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunDotnetAsync(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

@@ -16,19 +16,21 @@ public static class DayText
             ? day
             : throw new FormatException($"'{text}' is not a day in the database's format ({Format}).");
 
-    internal sealed class Handler : SqlMapper.TypeHandler<DateOnly>
+    // Untyped for the same reason as InstantText.Handler: a NULL scalar for a DateOnly? result.
+    internal sealed class Handler : SqlMapper.ITypeHandler
     {
-        public override void SetValue(IDbDataParameter parameter, DateOnly value)
+        public void SetValue(IDbDataParameter parameter, object value)
         {
             parameter.DbType = DbType.String;
-            parameter.Value = ToText(value);
+            parameter.Value = value is DateOnly day ? ToText(day) : DBNull.Value;
         }
 
-        public override DateOnly Parse(object value) => value switch
+        public object? Parse(Type destinationType, object value) => value switch
         {
             string text => DayText.Parse(text),
+            DBNull or null when Nullable.GetUnderlyingType(destinationType) is not null => null,
             _ => throw new DataException(
-                $"A day column holds a {value.GetType().Name} ({Convert.ToString(value, CultureInfo.InvariantCulture)}); expected text in the format {Format}."),
+                $"A day column holds {InstantText.Describe(value)}; expected text in the format {Format}."),
         };
     }
 }

@@ -34,19 +34,26 @@ public static class InstantText
         return utc.AddTicks(-(utc.UtcTicks % TimeSpan.TicksPerSecond));
     }
 
-    internal sealed class Handler : SqlMapper.TypeHandler<DateTimeOffset>
+    // ITypeHandler rather than TypeHandler<T>: a scalar query (SELECT MAX(...)) hands the handler DBNull
+    // for a DateTimeOffset? result, which only the untyped Parse can answer with null.
+    internal sealed class Handler : SqlMapper.ITypeHandler
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+        public void SetValue(IDbDataParameter parameter, object value)
         {
             parameter.DbType = DbType.String;
-            parameter.Value = ToText(value);
+            parameter.Value = value is DateTimeOffset instant ? ToText(instant) : DBNull.Value;
         }
 
-        public override DateTimeOffset Parse(object value) => value switch
+        public object? Parse(Type destinationType, object value) => value switch
         {
             string text => InstantText.Parse(text),
+            DBNull or null when Nullable.GetUnderlyingType(destinationType) is not null => null,
             _ => throw new DataException(
-                $"An instant column holds a {value.GetType().Name} ({Convert.ToString(value, CultureInfo.InvariantCulture)}); expected text in the format {Format}."),
+                $"An instant column holds {Describe(value)}; expected text in the format {Format}."),
         };
     }
+
+    internal static string Describe(object? value) => value is null or DBNull
+        ? "NULL"
+        : $"a {value.GetType().Name} ({Convert.ToString(value, CultureInfo.InvariantCulture)})";
 }

@@ -165,6 +165,23 @@ public sealed class SlotObservationRepositoryTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"Writing a year took {watch.Elapsed}.");
     }
 
+    [Fact]
+    public async Task UpsertAsync_TwoWritersAtOnce_BothBatchesLand()
+    {
+        using var test = await TestDatabase.CreateMigratedAsync();
+        var repository = new SlotObservationRepository(test.Database);
+        var first = Enumerable.Range(0, 3000).Select(i => Observation(Start + (i * SlotGrid.SlotLength), loadKwh: 1)).ToList();
+        var second = Enumerable.Range(3000, 3000).Select(i => Observation(Start + (i * SlotGrid.SlotLength), loadKwh: 2)).ToList();
+
+        // Each batch holds the write lock for its whole transaction; the other waits (busy timeout) instead of failing.
+        var written = await Task.WhenAll(
+            Task.Run(() => repository.UpsertAsync(first, CancellationToken.None)),
+            Task.Run(() => repository.UpsertAsync(second, CancellationToken.None)));
+
+        Assert.Equal([3000, 3000], written);
+        Assert.Equal(6000L, await test.ScalarAsync<long>("SELECT COUNT(*) FROM slot_observations;"));
+    }
+
     internal static SlotObservation Observation(DateTimeOffset slotStart, double loadKwh) => new()
     {
         SlotStart = slotStart,

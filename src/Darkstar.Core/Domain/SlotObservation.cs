@@ -1,0 +1,35 @@
+namespace Darkstar.Core.Domain;
+
+/// <summary>
+/// What happened in the house during one 15-minute slot. Energies are kWh in the slot, state of charge
+/// is percent, prices are the home's currency per kWh. A measurement that is not known is null, never 0.
+/// </summary>
+public sealed record SlotObservation
+{
+    /// <summary>The UTC start of the slot, aligned to the quarter hour.</summary>
+    public required DateTimeOffset SlotStart { get; init; }
+
+    public double? ImportKwh { get; init; }
+
+    public double? ExportKwh { get; init; }
+
+    public double? PvKwh { get; init; }
+
+    public double? LoadKwh { get; init; }
+
+    public double? WaterKwh { get; init; }
+
+    public double? BatteryChargeKwh { get; init; }
+
+    public double? BatteryDischargeKwh { get; init; }
+
+    public double? SocStartPercent { get; init; }
+
+    public double? SocEndPercent { get; init; }
+
+    public double? ImportPrice { get; init; }
+
+    public double? ExportPrice { get; init; }
+
+    public SlotQuality QualityFlags { get; init; }
+}

@@ -1,0 +1,46 @@
+namespace Darkstar.Core.Domain;
+
+/// <summary>What the plan intends for a slot, as shown to the user and handed to the executor.</summary>
+public enum PlannedAction
+{
+    Charge,
+    Discharge,
+    Hold,
+    Export,
+    Idle,
+}
+
+/// <summary>One slot of a <see cref="Plan"/>: energies in kWh in the slot, prices per kWh, cost in the home's currency.</summary>
+public sealed record SlotPlan
+{
+    public required long PlanId { get; init; }
+
+    public required DateTimeOffset SlotStart { get; init; }
+
+    public required double ChargeKwh { get; init; }
+
+    public required double DischargeKwh { get; init; }
+
+    public required double ImportKwh { get; init; }
+
+    public required double ExportKwh { get; init; }
+
+    public required double CurtailKwh { get; init; }
+
+    public required double WaterKwh { get; init; }
+
+    /// <summary>Load the model had to leave unserved (a slack with a large penalty); normally 0.</summary>
+    public required double ShedKwh { get; init; }
+
+    public required double SocEndPercent { get; init; }
+
+    public required bool WaterOn { get; init; }
+
+    public required double ImportPrice { get; init; }
+
+    public required double ExportPrice { get; init; }
+
+    public required double Cost { get; init; }
+
+    public required PlannedAction Action { get; init; }
+}

@@ -1,0 +1,29 @@
+namespace Darkstar.Core.Domain;
+
+/// <summary>
+/// What is known to be wrong or made up in a slot's observation. Stored as an integer bit set in
+/// <c>slot_observations.quality_flags</c>, so the values are part of the database format: never renumber.
+/// </summary>
+[Flags]
+public enum SlotQuality
+{
+    None = 0,
+
+    /// <summary>A value was spread over the slot from a reading that spans several slots.</summary>
+    Interpolated = 1 << 0,
+
+    /// <summary>At least one measurement had no reading for the slot and is NULL.</summary>
+    Missing = 1 << 1,
+
+    /// <summary>A reading jumped implausibly and was discarded.</summary>
+    Spike = 1 << 2,
+
+    /// <summary>A cumulative counter went backwards (meter replaced or reset) during the slot.</summary>
+    CounterReset = 1 << 3,
+
+    /// <summary>A value was derived from other measurements (for example load from the energy balance).</summary>
+    Estimated = 1 << 4,
+
+    /// <summary>The slot was filled later from Home Assistant's recorder after a gap.</summary>
+    Backfilled = 1 << 5,
+}

@@ -1,0 +1,146 @@
+using Dapper;
+using Darkstar.Core.Domain;
+
+namespace Darkstar.Storage.Repositories;
+
+/// <summary>Plans and their slots. A plan is written with all its slots in one transaction; deleting a plan deletes its slots.</summary>
+public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(database)
+{
+    private static readonly string[] PlanColumns =
+    [
+        "created_at", "horizon_start", "horizon_end", "slot_count", "forecast_version", "solver_status", "solve_ms",
+        "objective", "initial_soc_percent",
+    ];
+
+    private static readonly string[] SlotColumns =
+    [
+        "plan_id", "slot_start", "charge_kwh", "discharge_kwh", "import_kwh", "export_kwh", "curtail_kwh", "water_kwh",
+        "shed_kwh", "soc_end_percent", "water_on", "import_price", "export_price", "cost", "action",
+    ];
+
+    private static readonly string InsertPlanSql = SqlText.InsertReturningId(Schema.Plans, PlanColumns);
+
+    private static readonly string InsertSlotSql =
+        $"INSERT INTO {Schema.SlotPlans} ({SqlText.Columns(SlotColumns)}) VALUES ({string.Join(", ", SlotColumns.Select(SqlText.Parameter))});";
+
+    private static readonly string SelectPlanSql = $"SELECT id, {SqlText.Columns(PlanColumns)} FROM {Schema.Plans}";
+
+    /// <summary>
+    /// Writes <paramref name="plan"/> and its <paramref name="slots"/> (their <see cref="SlotPlan.PlanId"/> is
+    /// ignored and set to the new plan's id) in one transaction; returns the new plan's id.
+    /// </summary>
+    public async Task<long> InsertAsync(Plan plan, IEnumerable<SlotPlan> slots, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(slots);
+        await using var connection = await Database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var planId = await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(InsertPlanSql, plan, transaction, cancellationToken: cancellationToken));
+        var rows = slots.Select(s =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return SlotRow.From(s with { PlanId = planId });
+        });
+        await connection.ExecuteAsync(new CommandDefinition(InsertSlotSql, rows, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return planId;
+    }
+
+    public Task<Plan?> ReadAsync(long planId, CancellationToken cancellationToken) =>
+        QuerySingleOrDefaultAsync<Plan>($"{SelectPlanSql} WHERE id = @Id;", new { Id = planId }, cancellationToken);
+
+    /// <summary>The plan created last, or null when there is none.</summary>
+    public Task<Plan?> ReadLatestAsync(CancellationToken cancellationToken) =>
+        QuerySingleOrDefaultAsync<Plan>($"{SelectPlanSql} ORDER BY created_at DESC, id DESC LIMIT 1;", null, cancellationToken);
+
+    /// <summary>The slots of a plan in time order.</summary>
+    public async Task<IReadOnlyList<SlotPlan>> ReadSlotsAsync(long planId, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync<SlotRow>(
+            $"SELECT {SqlText.Columns(SlotColumns)} FROM {Schema.SlotPlans} WHERE plan_id = @PlanId ORDER BY slot_start;",
+            new { PlanId = planId },
+            cancellationToken);
+        return [.. rows.Select(r => r.ToRecord())];
+    }
+
+    /// <summary>Deletes the plans created before <paramref name="createdBefore"/> and their slots; returns how many plans.</summary>
+    public Task<int> DeleteCreatedBeforeAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) =>
+        ExecuteAsync($"DELETE FROM {Schema.Plans} WHERE created_at < @CreatedBefore;", new { CreatedBefore = createdBefore }, cancellationToken);
+
+    // The action is text in the database; Dapper would write the enum as a number.
+    private sealed class SlotRow
+    {
+        public long PlanId { get; set; }
+
+        public DateTimeOffset SlotStart { get; set; }
+
+        public double ChargeKwh { get; set; }
+
+        public double DischargeKwh { get; set; }
+
+        public double ImportKwh { get; set; }
+
+        public double ExportKwh { get; set; }
+
+        public double CurtailKwh { get; set; }
+
+        public double WaterKwh { get; set; }
+
+        public double ShedKwh { get; set; }
+
+        public double SocEndPercent { get; set; }
+
+        public bool WaterOn { get; set; }
+
+        public double ImportPrice { get; set; }
+
+        public double ExportPrice { get; set; }
+
+        public double Cost { get; set; }
+
+        public string Action { get; set; } = string.Empty;
+
+        public static SlotRow From(SlotPlan slot)
+        {
+            ArgumentNullException.ThrowIfNull(slot);
+            return new SlotRow
+            {
+                PlanId = slot.PlanId,
+                SlotStart = RequireSlotStart(slot.SlotStart, "A plan slot"),
+                ChargeKwh = slot.ChargeKwh,
+                DischargeKwh = slot.DischargeKwh,
+                ImportKwh = slot.ImportKwh,
+                ExportKwh = slot.ExportKwh,
+                CurtailKwh = slot.CurtailKwh,
+                WaterKwh = slot.WaterKwh,
+                ShedKwh = slot.ShedKwh,
+                SocEndPercent = slot.SocEndPercent,
+                WaterOn = slot.WaterOn,
+                ImportPrice = slot.ImportPrice,
+                ExportPrice = slot.ExportPrice,
+                Cost = slot.Cost,
+                Action = EnumText<PlannedAction>.ToText(slot.Action),
+            };
+        }
+
+        public SlotPlan ToRecord() => new()
+        {
+            PlanId = PlanId,
+            SlotStart = SlotStart,
+            ChargeKwh = ChargeKwh,
+            DischargeKwh = DischargeKwh,
+            ImportKwh = ImportKwh,
+            ExportKwh = ExportKwh,
+            CurtailKwh = CurtailKwh,
+            WaterKwh = WaterKwh,
+            ShedKwh = ShedKwh,
+            SocEndPercent = SocEndPercent,
+            WaterOn = WaterOn,
+            ImportPrice = ImportPrice,
+            ExportPrice = ExportPrice,
+            Cost = Cost,
+            Action = EnumText<PlannedAction>.Parse(Action),
+        };
+    }
+}

@@ -1,0 +1,36 @@
+using Darkstar.Core.Domain;
+using Darkstar.Core.Time;
+
+namespace Darkstar.Storage.Repositories;
+
+/// <summary>Prices per slot. Fetching a slot's price again replaces it.</summary>
+public sealed class PriceRepository(DarkstarDatabase database) : RepositoryBase(database)
+{
+    private static readonly string[] KeyColumns = ["slot_start"];
+
+    private static readonly string[] ValueColumns = ["spot_price", "import_price", "export_price", "source", "fetched_at"];
+
+    private static readonly string UpsertSql = SqlText.Upsert(Schema.Prices, KeyColumns, ValueColumns);
+
+    private static readonly string SelectSql = $"SELECT {SqlText.Columns([.. KeyColumns, .. ValueColumns])} FROM {Schema.Prices}";
+
+    public Task<int> UpsertAsync(IEnumerable<SlotPrice> prices, CancellationToken cancellationToken) =>
+        ExecuteBatchAsync(UpsertSql, prices.Select(Validate), cancellationToken);
+
+    public Task<IReadOnlyList<SlotPrice>> ReadRangeAsync(SlotRange range, CancellationToken cancellationToken) =>
+        QueryAsync<SlotPrice>(
+            $"{SelectSql} WHERE slot_start >= @Start AND slot_start < @End ORDER BY slot_start;",
+            new { range.Start, range.End },
+            cancellationToken);
+
+    /// <summary>The start of the last slot with a known price (how far ahead the planner can see), or null.</summary>
+    public Task<DateTimeOffset?> ReadLatestSlotStartAsync(CancellationToken cancellationToken) =>
+        QuerySingleOrDefaultAsync<DateTimeOffset?>($"SELECT MAX(slot_start) FROM {Schema.Prices};", null, cancellationToken);
+
+    private static SlotPrice Validate(SlotPrice price)
+    {
+        ArgumentNullException.ThrowIfNull(price);
+        RequireSlotStart(price.SlotStart, "A price");
+        return price;
+    }
+}

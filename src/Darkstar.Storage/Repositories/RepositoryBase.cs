@@ -1,0 +1,82 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Darkstar.Storage.Repositories;
+
+/// <summary>What every repository does the same way: one connection per call, one transaction per batch.</summary>
+public abstract class RepositoryBase
+{
+    protected RepositoryBase(DarkstarDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        Database = database;
+    }
+
+    protected DarkstarDatabase Database { get; }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> once per row inside one transaction: every row is written or none is.
+    /// Rows are taken lazily, so a row that fails validation, or a cancellation, midway rolls back the rows before it.
+    /// </summary>
+    protected async Task<int> ExecuteBatchAsync<TRow>(string sql, IEnumerable<TRow> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        await using var connection = await Database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Dapper runs one command for every row of the sequence, so the statement is prepared once.
+        var count = await connection.ExecuteAsync(
+            new CommandDefinition(sql, CheckedEach(rows, cancellationToken), transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return count;
+    }
+
+    private static IEnumerable<TRow> CheckedEach<TRow>(IEnumerable<TRow> rows, CancellationToken cancellationToken)
+    {
+        foreach (var row in rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return row;
+        }
+    }
+
+    protected async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    protected async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
+    protected async Task<int> ExecuteAsync(string sql, object? parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
+    protected async Task<long> InsertReturningIdAsync(string sql, object row, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(cancellationToken);
+        return await InsertReturningIdAsync(connection, null, sql, row, cancellationToken);
+    }
+
+    protected static Task<long> InsertReturningIdAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, string sql, object row, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, row, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Slot keys are the quarter-hour grid; anything else would be a second, unmatched key for the same slot.</summary>
+    protected static DateTimeOffset RequireSlotStart(DateTimeOffset slotStart, string what)
+    {
+        if (!Core.Time.SlotGrid.IsAligned(slotStart))
+        {
+            throw new ArgumentException(
+                $"{what} has slot start {InstantText.ToText(slotStart)}, which is not on the 15-minute slot grid.", nameof(slotStart));
+        }
+
+        return slotStart;
+    }
+}

@@ -1,0 +1,44 @@
+using Darkstar.Core.Domain;
+using Darkstar.Core.Time;
+
+namespace Darkstar.Storage.Repositories;
+
+/// <summary>The 15-minute observations the ETL learns. Writing a slot again replaces it.</summary>
+public sealed class SlotObservationRepository(DarkstarDatabase database) : RepositoryBase(database)
+{
+    private static readonly string[] KeyColumns = ["slot_start"];
+
+    private static readonly string[] ValueColumns =
+    [
+        "import_kwh", "export_kwh", "pv_kwh", "load_kwh", "water_kwh", "battery_charge_kwh", "battery_discharge_kwh",
+        "soc_start_percent", "soc_end_percent", "import_price", "export_price", "quality_flags",
+    ];
+
+    private static readonly string UpsertSql = SqlText.Upsert(Schema.SlotObservations, KeyColumns, ValueColumns);
+
+    private static readonly string SelectSql =
+        $"SELECT {SqlText.Columns([.. KeyColumns, .. ValueColumns])} FROM {Schema.SlotObservations}";
+
+    /// <summary>Writes the observations in one transaction; returns how many were written.</summary>
+    public Task<int> UpsertAsync(IEnumerable<SlotObservation> observations, CancellationToken cancellationToken) =>
+        ExecuteBatchAsync(UpsertSql, observations.Select(Validate), cancellationToken);
+
+    /// <summary>The observations of the slots in <paramref name="range"/> that have one, in time order.</summary>
+    public Task<IReadOnlyList<SlotObservation>> ReadRangeAsync(SlotRange range, CancellationToken cancellationToken) =>
+        QueryAsync<SlotObservation>(
+            $"{SelectSql} WHERE slot_start >= @Start AND slot_start < @End ORDER BY slot_start;",
+            new { range.Start, range.End },
+            cancellationToken);
+
+    /// <summary>The start of the latest observed slot, or null when there is none.</summary>
+    public Task<DateTimeOffset?> ReadLatestSlotStartAsync(CancellationToken cancellationToken) =>
+        QuerySingleOrDefaultAsync<DateTimeOffset?>(
+            $"SELECT MAX(slot_start) FROM {Schema.SlotObservations};", null, cancellationToken);
+
+    private static SlotObservation Validate(SlotObservation observation)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        RequireSlotStart(observation.SlotStart, "An observation");
+        return observation;
+    }
+}

@@ -1,0 +1,123 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Darkstar.Storage;
+
+/// <summary>
+/// Brings a database up to <see cref="Migrations.LatestVersion"/>. Forward only; each migration runs in
+/// its own transaction together with its <c>schema_version</c> row, so it is applied entirely or not at
+/// all, and re-running finds it recorded and skips it. A database newer than the code is refused.
+/// </summary>
+public sealed class SchemaMigrator
+{
+    private readonly DarkstarDatabase _database;
+    private readonly TimeProvider _timeProvider;
+    private readonly IReadOnlyList<Migration> _migrations;
+    private readonly ILogger<SchemaMigrator> _logger;
+
+    public SchemaMigrator(DarkstarDatabase database, TimeProvider timeProvider, ILogger<SchemaMigrator>? logger = null)
+        : this(database, timeProvider, Migrations.All, logger)
+    {
+    }
+
+    internal SchemaMigrator(
+        DarkstarDatabase database,
+        TimeProvider timeProvider,
+        IReadOnlyList<Migration> migrations,
+        ILogger<SchemaMigrator>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(migrations);
+        for (var i = 0; i < migrations.Count; i++)
+        {
+            if (migrations[i].Version != i + 1)
+            {
+                throw new ArgumentException(
+                    $"Migrations must be numbered 1, 2, 3, ... without gaps; position {i + 1} has version {migrations[i].Version}.",
+                    nameof(migrations));
+            }
+        }
+
+        _database = database;
+        _timeProvider = timeProvider;
+        _migrations = migrations;
+        _logger = logger ?? NullLogger<SchemaMigrator>.Instance;
+    }
+
+    public int LatestVersion => _migrations.Count == 0 ? 0 : _migrations[^1].Version;
+
+    /// <summary>The highest applied migration, or 0 for a new database.</summary>
+    public async Task<int> GetCurrentVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version';",
+            cancellationToken: cancellationToken));
+        return exists == 0 ? 0 : await ReadVersionAsync(connection, null, cancellationToken);
+    }
+
+    /// <summary>Applies every migration not yet applied; returns the versions applied now (empty when up to date).</summary>
+    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            Migrations.CreateSchemaVersionTable, cancellationToken: cancellationToken));
+
+        var current = await ReadVersionAsync(connection, null, cancellationToken);
+        if (current > LatestVersion)
+        {
+            throw new SchemaVersionTooNewException(_database.Path, current, LatestVersion);
+        }
+
+        var applied = new List<int>();
+        foreach (var migration in _migrations)
+        {
+            if (migration.Version <= current)
+            {
+                continue;
+            }
+
+            if (await ApplyAsync(connection, migration, cancellationToken))
+            {
+                applied.Add(migration.Version);
+            }
+        }
+
+        if (applied.Count > 0)
+        {
+            _logger.LogInformation(
+                "Database {Path} migrated to schema version {Version}", _database.Path, applied[^1]);
+        }
+
+        return applied;
+    }
+
+    private async Task<bool> ApplyAsync(SqliteConnection connection, Migration migration, CancellationToken cancellationToken)
+    {
+        // BEGIN IMMEDIATE (the provider's default) takes the write lock first, so a second process
+        // migrating at the same moment waits and then sees the version already recorded.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var current = await ReadVersionAsync(connection, transaction, cancellationToken);
+        if (current >= migration.Version)
+        {
+            return false;
+        }
+
+        _logger.LogInformation("Applying migration {Version} ({Name})", migration.Version, migration.Name);
+        await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt);",
+            new { migration.Version, migration.Name, AppliedAt = _timeProvider.GetUtcNow() },
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private static Task<int> ReadVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_version;", transaction: transaction, cancellationToken: cancellationToken));
+}

@@ -1,0 +1,34 @@
+using Darkstar.Storage.Repositories;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Darkstar.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Registers the database at <paramref name="databasePath"/>, the migrator, the statistics and every repository as singletons.</summary>
+    public static IServiceCollection AddDarkstarStorage(this IServiceCollection services, string databasePath)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new DarkstarDatabase(databasePath, sp.GetService<ILogger<DarkstarDatabase>>()));
+        services.AddSingleton(sp => new SchemaMigrator(
+            sp.GetRequiredService<DarkstarDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<SchemaMigrator>>()));
+        services.AddSingleton<DatabaseStatistics>();
+        services.AddSingleton<SensorTotalRepository>();
+        services.AddSingleton<SlotObservationRepository>();
+        services.AddSingleton<PriceRepository>();
+        services.AddSingleton<WeatherRepository>();
+        services.AddSingleton<DataQualityRepository>();
+        services.AddSingleton<SlotForecastRepository>();
+        services.AddSingleton<ModelRunRepository>();
+        services.AddSingleton<PlanRepository>();
+        services.AddSingleton<ExecutionLogRepository>();
+        services.AddSingleton<OracleResultRepository>();
+        services.AddSingleton<TrainingEpisodeRepository>();
+        services.AddSingleton<AntaresTrainingRunRepository>();
+        return services;
+    }
+}

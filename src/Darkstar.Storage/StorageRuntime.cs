@@ -27,10 +27,10 @@ public static class StorageRuntime
             // through ours. Adding a handler for a value type also covers its Nullable<T>.
             SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
             SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
-            SqlMapper.AddTypeHandler(typeof(DateTimeOffset), new InstantText.Handler());
+            SqlMapper.AddTypeHandler(typeof(DateTimeOffset), new InstantTypeHandler());
             SqlMapper.RemoveTypeMap(typeof(DateOnly));
             SqlMapper.RemoveTypeMap(typeof(DateOnly?));
-            SqlMapper.AddTypeHandler(typeof(DateOnly), new DayText.Handler());
+            SqlMapper.AddTypeHandler(typeof(DateOnly), new DayTypeHandler());
 
             // Columns are snake_case, record properties PascalCase: slot_start fills SlotStart.
             DefaultTypeMap.MatchNamesWithUnderscores = true;

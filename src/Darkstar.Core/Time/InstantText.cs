@@ -14,6 +14,24 @@ public static class InstantText
     public static string Format(DateTimeOffset instant) =>
         instant.ToUniversalTime().ToString(Pattern, CultureInfo.InvariantCulture);
 
+    /// <summary>Parses exactly the form <see cref="Format(DateTimeOffset)"/> writes; anything else is a <see cref="FormatException"/>.</summary>
+    public static DateTimeOffset ParseExact(string text) =>
+        DateTimeOffset.TryParseExact(
+            text,
+            Pattern,
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+            out var instant)
+            ? instant
+            : throw new FormatException($"'{text}' is not an instant in Darkstar's stored form ({Pattern}).");
+
+    /// <summary>Drops what the text form cannot hold, so a value compares equal to what reads back.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset instant)
+    {
+        var utc = instant.ToUniversalTime();
+        return utc.AddTicks(-(utc.UtcTicks % TimeSpan.TicksPerSecond));
+    }
+
     /// <summary>Parses ISO-8601 text with a <c>Z</c> or an explicit offset; text without either is rejected.</summary>
     public static DateTimeOffset Parse(string text)
     {

@@ -1,4 +1,5 @@
 using Dapper;
+using Darkstar.Core.Time;
 using Microsoft.Data.Sqlite;
 
 namespace Darkstar.Storage.Repositories;
@@ -74,7 +75,7 @@ public abstract class RepositoryBase
         if (!Core.Time.SlotGrid.IsAligned(slotStart))
         {
             throw new ArgumentException(
-                $"{what} has slot start {InstantText.ToText(slotStart)}, which is not on the 15-minute slot grid.", nameof(slotStart));
+                $"{what} has slot start {InstantText.Format(slotStart)}, which is not on the 15-minute slot grid.", nameof(slotStart));
         }
 
         return slotStart;

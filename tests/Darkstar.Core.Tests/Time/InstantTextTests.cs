@@ -44,4 +44,44 @@ public class InstantTextTests
         var error = Assert.Throws<FormatException>(() => InstantText.Parse(text));
         Assert.Contains("ISO-8601", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("2026-01-01 12:00:00")]
+    [InlineData("2026-01-01T12:00:00+01:00")]
+    [InlineData("2026-01-01T12:00:00.123Z")]
+    [InlineData("")]
+    public void ParseExact_OtherThanStoredForm_Throws(string text)
+    {
+        Assert.Throws<FormatException>(() => InstantText.ParseExact(text));
+    }
+
+    [Fact]
+    public void ParseExact_StoredForm_IsUtc()
+    {
+        var instant = InstantText.ParseExact("2026-10-25T00:45:00Z");
+
+        Assert.Equal(TimeSpan.Zero, instant.Offset);
+        Assert.Equal(new DateTimeOffset(2026, 10, 25, 0, 45, 0, TimeSpan.Zero), instant);
+    }
+
+    [Fact]
+    public void Truncate_SubSecond_MatchesWhatReadsBack()
+    {
+        var instant = new DateTimeOffset(2026, 1, 1, 12, 0, 5, TimeSpan.Zero).AddTicks(9_999_999);
+
+        Assert.Equal(InstantText.ParseExact(InstantText.Format(instant)), InstantText.Truncate(instant));
+    }
+
+    [Theory]
+    [InlineData("2026-10-25", true)]
+    [InlineData("2026-02-30", false)]
+    [InlineData("25.10.2026", false)]
+    public void DayText_TryParse_AcceptsOnlyIsoDays(string text, bool valid)
+    {
+        Assert.Equal(valid, DayText.TryParse(text, out var day));
+        if (valid)
+        {
+            Assert.Equal(text, DayText.Format(day));
+        }
+    }
 }

@@ -2,44 +2,8 @@ using Dapper;
 
 namespace Darkstar.Storage.Tests;
 
-public sealed class InstantTextTests
+public sealed class TypeHandlerTests
 {
-    [Fact]
-    public void ToText_NonUtcOffset_WritesTheSameInstantInUtcWithZ()
-    {
-        var stockholmSummer = new DateTimeOffset(2026, 3, 29, 3, 15, 0, TimeSpan.FromHours(2));
-
-        Assert.Equal("2026-03-29T01:15:00Z", InstantText.ToText(stockholmSummer));
-    }
-
-    [Fact]
-    public void ToText_SubSecondParts_AreDropped()
-    {
-        var instant = new DateTimeOffset(2026, 1, 1, 12, 0, 5, TimeSpan.Zero).AddTicks(9_999_999);
-
-        Assert.Equal("2026-01-01T12:00:05Z", InstantText.ToText(instant));
-        Assert.Equal(new DateTimeOffset(2026, 1, 1, 12, 0, 5, TimeSpan.Zero), InstantText.Truncate(instant));
-    }
-
-    [Theory]
-    [InlineData("2026-01-01 12:00:00")]
-    [InlineData("2026-01-01T12:00:00+01:00")]
-    [InlineData("2026-01-01T12:00:00.123Z")]
-    [InlineData("")]
-    public void Parse_OtherFormats_Throws(string text)
-    {
-        Assert.Throws<FormatException>(() => InstantText.Parse(text));
-    }
-
-    [Fact]
-    public void Parse_TextWithZ_IsUtc()
-    {
-        var instant = InstantText.Parse("2026-10-25T00:45:00Z");
-
-        Assert.Equal(TimeSpan.Zero, instant.Offset);
-        Assert.Equal(new DateTimeOffset(2026, 10, 25, 0, 45, 0, TimeSpan.Zero), instant);
-    }
-
     [Fact]
     public async Task Handler_NonUtcOffsets_RoundTripToTheSameInstantInUtc()
     {

@@ -40,14 +40,22 @@ internal static partial class OptionsDocument
     public static JsonObject? ParseYaml(string text, List<OptionError> errors)
     {
         var stream = new YamlStream();
+        var parser = new TrackingParser(new Parser(new StringReader(text)));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
             var detail = ex.InnerException is YamlException inner ? Unmarked(inner.Message) : Unmarked(ex.Message);
             errors.Add(new OptionError(string.Empty, null, $"malformed YAML at line {ex.Start.Line}, column {ex.Start.Column}: {detail}"));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some unclosed flow collections; the last event read locates it.
+            var last = parser.LastEnd;
+            errors.Add(new OptionError(string.Empty, null, $"malformed YAML at line {last.Line}, column {last.Column}: cannot read on from here (an unclosed [ or {{?)"));
             return null;
         }
 
@@ -161,6 +169,25 @@ internal static partial class OptionsDocument
         // A JSON-shaped number keeps its exact text in the tree; any other YAML number form stays a
         // string, which number options still parse and string options keep verbatim.
         return JsonNumber().IsMatch(text) ? JsonNode.Parse(text) : JsonValue.Create(text);
+    }
+
+    /// <summary>Remembers where the last event ended, to locate errors that YamlDotNet reports without a position.</summary>
+    private sealed class TrackingParser(IParser inner) : IParser
+    {
+        public Mark LastEnd { get; private set; } = Mark.Empty;
+
+        public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            var moved = inner.MoveNext();
+            if (inner.Current is { } current)
+            {
+                LastEnd = current.End;
+            }
+
+            return moved;
+        }
     }
 
     private static string FirstSentence(string message)

@@ -84,11 +84,12 @@ public static class OptionsLoader
 
         var options = OptionsBinder.Bind(tree, errors);
 
-        // An option that did not bind keeps its default; checking that default again would only repeat the error.
+        // An option that did not bind keeps its default; checking that default again would only repeat its error.
         var unbound = errors.Select(e => e.Option).ToHashSet(StringComparer.Ordinal);
         var validation = new List<OptionError>();
         OptionsValidator.Validate(options, context, validation);
-        errors.AddRange(validation.Where(e => !unbound.Contains(e.Option)));
+        // One error per option: the first says what to fix; a rule tying it to another option can wait.
+        errors.AddRange(validation.Where(e => unbound.Add(e.Option)));
         return new OptionsLoadResult(options, errors, source);
     }
 

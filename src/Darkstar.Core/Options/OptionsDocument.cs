@@ -193,11 +193,16 @@ internal static partial class OptionsDocument
     private static string FirstSentence(string message)
     {
         var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message.TrimEnd('.') : message[..end];
+        var sentence = end < 0 ? message.TrimEnd('.') : message[..end];
+        // "'abc de' is an invalid start of a value": the quoted text may be an unquoted secret.
+        return QuotedFragment().Replace(sentence, "this value", 1);
     }
 
     // YamlDotNet prefixes its messages with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): ".
     private static string Unmarked(string message) => MarkPrefix().Replace(message, string.Empty);
+
+    [GeneratedRegex("^'[^']*'(?= is an invalid)", RegexOptions.CultureInvariant)]
+    private static partial Regex QuotedFragment();
 
     [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex JsonNumber();

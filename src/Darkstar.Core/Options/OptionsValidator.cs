@@ -1,0 +1,218 @@
+namespace Darkstar.Core.Options;
+
+/// <summary>
+/// Checks bound options: each option against its own rules (ranges, entity ids, patterns), then the rules
+/// that tie options together (what is required given the rest). Messages never repeat a secret.
+/// </summary>
+internal static class OptionsValidator
+{
+    public static void Validate(DarkstarOptions options, OptionsContext context, List<OptionError> errors)
+    {
+        foreach (var option in OptionsModel.Options)
+        {
+            var value = option.GetValue(options);
+            if (value is null)
+            {
+                continue;
+            }
+
+            foreach (var rule in option.Rules)
+            {
+                if (rule.Check(value) is { } problem)
+                {
+                    errors.Add(Error(option.Path, options, problem));
+                    break;
+                }
+            }
+        }
+
+        ValidateHomeAssistant(options, context, errors);
+        ValidateInputSensors(options, errors);
+        ValidateBattery(options, errors);
+        ValidatePricing(options, errors);
+        ValidateWaterHeating(options, errors);
+        ValidateSIndex(options, errors);
+        ValidateExecutor(options, errors);
+        ValidateMqtt(options, errors);
+        ValidateLocation(options, errors);
+    }
+
+    private static void ValidateHomeAssistant(DarkstarOptions options, OptionsContext context, List<OptionError> errors)
+    {
+        var ha = options.HomeAssistant;
+        if (ha.Url is null && !context.HasSupervisorToken)
+        {
+            errors.Add(Missing("home_assistant.url", "required outside the add-on (no SUPERVISOR_TOKEN): set Home Assistant's address, e.g. http://homeassistant.local:8123"));
+        }
+
+        // A URL of its own means Darkstar is not going through the Supervisor proxy, so the Supervisor token does not apply.
+        if (ha.Token is null && (ha.Url is not null || !context.HasSupervisorToken))
+        {
+            errors.Add(Missing("home_assistant.token", "required with home_assistant.url set or outside the add-on: create a long-lived access token in your Home Assistant profile (Security) and put it here"));
+        }
+    }
+
+    private static void ValidateInputSensors(DarkstarOptions options, List<OptionError> errors)
+    {
+        var sensors = options.InputSensors;
+        if (sensors.TotalLoadConsumption is null)
+        {
+            // The house load follows from the grid counters when it is not measured directly.
+            if (sensors.TotalGridImport is null)
+            {
+                errors.Add(Missing("input_sensors.total_grid_import", "set the cumulative grid import energy sensor (kWh), e.g. sensor.grid_import_energy, or set input_sensors.total_load_consumption"));
+            }
+
+            if (sensors.TotalGridExport is null)
+            {
+                errors.Add(Missing("input_sensors.total_grid_export", "set the cumulative grid export energy sensor (kWh), e.g. sensor.grid_export_energy, or set input_sensors.total_load_consumption"));
+            }
+        }
+
+        if (sensors.TotalPvProduction is null)
+        {
+            errors.Add(Missing("input_sensors.total_pv_production", "set the cumulative solar production energy sensor (kWh), e.g. sensor.pv_energy_total"));
+        }
+
+        if (sensors.BatterySoc is null && options.Battery.CapacityKwh > 0)
+        {
+            errors.Add(Missing("input_sensors.battery_soc", "set the battery state-of-charge sensor (%), e.g. sensor.battery_soc, or set battery.capacity_kwh to 0 if the home has no battery"));
+        }
+    }
+
+    private static void ValidateBattery(DarkstarOptions options, List<OptionError> errors)
+    {
+        var battery = options.Battery;
+        if (battery.MinSocPercent >= battery.MaxSocPercent)
+        {
+            errors.Add(Error("battery.min_soc_percent", options, $"must be less than battery.max_soc_percent ({Format(battery.MaxSocPercent)})"));
+        }
+    }
+
+    private static void ValidatePricing(DarkstarOptions options, List<OptionError> errors)
+    {
+        var pricing = options.Pricing;
+        switch (pricing.PriceSource)
+        {
+            case PriceSource.NordpoolSensor when pricing.NordpoolSensor is null:
+                errors.Add(Missing("pricing.nordpool_sensor", "required with price_source nordpool_sensor: set the Nord Pool price sensor, e.g. sensor.nordpool_kwh_se3_sek_3_10_025"));
+                break;
+            case PriceSource.NordpoolAction:
+                if (pricing.NordpoolConfigEntry is null)
+                {
+                    errors.Add(Missing("pricing.nordpool_config_entry", "required with price_source nordpool_action: set the config entry id of the Nord Pool integration"));
+                }
+
+                if (pricing.PriceArea is null)
+                {
+                    errors.Add(Missing("pricing.price_area", "required with price_source nordpool_action: set the delivery area, e.g. SE3"));
+                }
+
+                break;
+        }
+    }
+
+    private static void ValidateWaterHeating(DarkstarOptions options, List<OptionError> errors)
+    {
+        var water = options.WaterHeating;
+        if (!water.Enabled)
+        {
+            return;
+        }
+
+        if (water.MinKwhPerDay > water.PowerKw * 24)
+        {
+            errors.Add(Error("water_heating.min_kwh_per_day", options, $"cannot be more than a day of heating at water_heating.power_kw ({Format(water.PowerKw * 24)} kWh)"));
+        }
+    }
+
+    private static void ValidateSIndex(DarkstarOptions options, List<OptionError> errors)
+    {
+        var sIndex = options.SIndex;
+        if (sIndex.MaxFactor < sIndex.BaseFactor)
+        {
+            errors.Add(Error("s_index.max_factor", options, $"must be at least s_index.base_factor ({Format(sIndex.BaseFactor)})"));
+        }
+    }
+
+    private static void ValidateExecutor(DarkstarOptions options, List<OptionError> errors)
+    {
+        var executor = options.Executor;
+        if (executor.WorkModeEntity is not null)
+        {
+            (string Key, string? Value)[] modes =
+            [
+                ("work_mode_charge", executor.WorkModeCharge),
+                ("work_mode_discharge", executor.WorkModeDischarge),
+                ("work_mode_hold", executor.WorkModeHold),
+                ("work_mode_export", executor.WorkModeExport),
+                ("work_mode_self_consumption", executor.WorkModeSelfConsumption),
+            ];
+            foreach (var (key, _) in modes.Where(m => m.Value is null))
+            {
+                errors.Add(Missing($"executor.{key}", "required with executor.work_mode_entity set: the option of that select to choose for this action (repeat an option if two actions share it)"));
+            }
+        }
+
+        if ((executor.MaxChargePowerUnit == PowerUnit.Ampere || executor.MaxDischargePowerUnit == PowerUnit.Ampere) && executor.BatteryVoltage is null)
+        {
+            errors.Add(Missing("executor.battery_voltage", "required with a power unit of A: the battery's nominal voltage, e.g. 51.2"));
+        }
+
+        if (executor.WaterHeaterEntity?.StartsWith("water_heater.", StringComparison.Ordinal) == true &&
+            executor.WaterHeaterOnTemperature <= executor.WaterHeaterOffTemperature)
+        {
+            errors.Add(Error("executor.water_heater_on_temperature", options, $"must be above executor.water_heater_off_temperature ({Format(executor.WaterHeaterOffTemperature)})"));
+        }
+
+        if (!executor.Enabled || executor.ShadowMode)
+        {
+            return;
+        }
+
+        if (options.Battery.CapacityKwh > 0 && executor.WorkModeEntity is null && executor.GridChargingEntity is null &&
+            executor.MaxChargePowerEntity is null && executor.MaxDischargePowerEntity is null && executor.SocTargetEntity is null)
+        {
+            errors.Add(Missing("executor.work_mode_entity", "required with the executor enabled outside shadow mode: map at least one battery control (work_mode_entity, grid_charging_entity, max_charge_power_entity, max_discharge_power_entity or soc_target_entity), or turn shadow_mode on"));
+        }
+
+        if (options.WaterHeating.Enabled && executor.WaterHeaterEntity is null)
+        {
+            errors.Add(Missing("executor.water_heater_entity", "required with water heating enabled and the executor outside shadow mode: the switch or water_heater entity that heats the water"));
+        }
+    }
+
+    private static void ValidateMqtt(DarkstarOptions options, List<OptionError> errors)
+    {
+        var mqtt = options.Mqtt;
+        if (mqtt.Host is null && (mqtt.Username is not null || mqtt.Password is not null))
+        {
+            errors.Add(Missing("mqtt.host", "required with mqtt.username or mqtt.password set: the broker's host name, or remove them to use the add-on's MQTT service"));
+        }
+
+        if (mqtt.Password is not null && mqtt.Username is null)
+        {
+            errors.Add(Missing("mqtt.username", "required with mqtt.password set: the user the password belongs to"));
+        }
+    }
+
+    private static void ValidateLocation(DarkstarOptions options, List<OptionError> errors)
+    {
+        var location = options.Location;
+        if (location.Latitude is null != location.Longitude is null)
+        {
+            var missing = location.Latitude is null ? "location.latitude" : "location.longitude";
+            errors.Add(Missing(missing, "set both location.latitude and location.longitude, or neither to use Home Assistant's"));
+        }
+    }
+
+    private static OptionError Missing(string path, string what) => new(path, null, $"missing: {what}");
+
+    private static OptionError Error(string path, DarkstarOptions options, string problem)
+    {
+        var option = OptionsModel.Get(path);
+        return new OptionError(path, option.IsSecret ? "***" : option.FormatValue(options), problem);
+    }
+
+    private static string Format(double value) => value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+}

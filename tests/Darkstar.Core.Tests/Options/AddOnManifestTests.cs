@@ -1,0 +1,206 @@
+using System.Globalization;
+using Darkstar.Core.Options;
+using Darkstar.Testing;
+using YamlDotNet.RepresentationModel;
+
+namespace Darkstar.Core.Tests.Options;
+
+/// <summary>The add-on manifest (config.yaml) and the options model must name the same options with the same types.</summary>
+public sealed class AddOnManifestTests
+{
+    // Options the user must supply in the add-on UI: the loader reports them missing for the bare defaults.
+    private static readonly string[] UserSuppliedOptions =
+    [
+        "input_sensors.total_grid_import",
+        "input_sensors.total_grid_export",
+        "input_sensors.total_load_consumption",
+        "input_sensors.total_pv_production",
+        "input_sensors.battery_soc",
+        "pricing.nordpool_sensor",
+    ];
+
+    private static readonly Lazy<YamlMappingNode> Manifest = new(() =>
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(RepositoryRoot.File("config.yaml"));
+        stream.Load(reader);
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    });
+
+    [Fact]
+    public void ConfigYaml_Options_LoadWithOnlyMissingUserSuppliedSensors()
+    {
+        var result = OptionsLoader.LoadYaml(Save(Section("options")), "config.yaml options", OptionsContext.AddOn);
+
+        Assert.NotNull(result.Options);
+        Assert.NotEmpty(result.Errors);
+        Assert.All(result.Errors, error =>
+        {
+            Assert.Contains(error.Option, UserSuppliedOptions);
+            Assert.StartsWith("missing:", error.Problem, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void ConfigYaml_Options_EqualTheModelDefaults()
+    {
+        var result = OptionsLoader.LoadYaml(Save(Section("options")), "config.yaml options", OptionsContext.AddOn);
+
+        Assert.Equal(new DarkstarOptions(), result.Options);
+    }
+
+    [Fact]
+    public void ConfigYaml_Schema_NamesExactlyTheModelOptions()
+    {
+        var schema = Leaves(Section("schema")).Select(l => l.Path).Order(StringComparer.Ordinal);
+        var model = OptionsModel.Options.Select(o => o.Path).Order(StringComparer.Ordinal);
+
+        Assert.Equal(model, schema);
+    }
+
+    [Fact]
+    public void ConfigYaml_Schema_TypesMatchTheModel()
+    {
+        foreach (var (path, type) in Leaves(Section("schema")))
+        {
+            var option = OptionsModel.Get(path);
+            var optional = type.EndsWith('?');
+            var bare = optional ? type[..^1] : type;
+            var name = bare.Split('(')[0];
+
+            Assert.True(option.IsOptional == optional, $"{path}: the schema says {(optional ? "optional" : "required")}, the model {(option.IsOptional ? "nullable" : "not nullable")}");
+            var compatible = option.Kind switch
+            {
+                OptionKind.Text => name is "str" or "match" or "password" or "url" or "email",
+                OptionKind.WholeNumber => name is "int" or "port",
+                OptionKind.Number => name is "float",
+                OptionKind.Boolean => name is "bool",
+                OptionKind.TimeOfDay => name is "match",
+                OptionKind.Choice => name is "list",
+                _ => false,
+            };
+            Assert.True(compatible, $"{path}: schema type {type} does not fit the model's {option.Kind}");
+
+            if (option.Kind == OptionKind.Choice)
+            {
+                var values = bare["list(".Length..^1].Split('|').Order(StringComparer.Ordinal);
+                Assert.Equal(option.AllowedValues.Order(StringComparer.Ordinal), values);
+            }
+
+            Assert.Equal(option.IsSecret, name == "password");
+        }
+    }
+
+    [Fact]
+    public void ConfigYaml_Schema_MatchPatternsAcceptTheSimulatedHome()
+    {
+        var options = OptionsLoader.LoadEmbeddedDefault(OptionsContext.AddOn).GetValidOptions();
+
+        foreach (var (path, type) in Leaves(Section("schema")).Where(l => l.Type.StartsWith("match(", StringComparison.Ordinal)))
+        {
+            var value = OptionsModel.Get(path).FormatValue(options);
+            if (value is null)
+            {
+                continue;
+            }
+
+            var pattern = type.TrimEnd('?')["match(".Length..^1];
+            Assert.True(System.Text.RegularExpressions.Regex.IsMatch(value, pattern), $"{path} = {value} does not match the schema's {pattern}");
+        }
+    }
+
+    [Fact]
+    public void ConfigYaml_Options_AreTheSchemasRequiredKeysOnly()
+    {
+        var schema = Leaves(Section("schema")).ToDictionary(l => l.Path, l => l.Type, StringComparer.Ordinal);
+        var options = Leaves(Section("options")).Select(l => l.Path).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Empty(options.Except(schema.Keys, StringComparer.Ordinal));
+        foreach (var (path, type) in schema)
+        {
+            // The Supervisor rejects options without a value for a required key; optional ones stay out of `options`.
+            Assert.True(options.Contains(path) != type.EndsWith('?'), $"{path} ({type}) is {(options.Contains(path) ? "in" : "missing from")} options");
+        }
+
+        // The Supervisor also requires every section of the schema to be present in `options`, empty or not.
+        var optionSections = Section("options").Children.Where(c => c.Value is YamlMappingNode).Select(c => ((YamlScalarNode)c.Key).Value!);
+        Assert.Equal(OptionsModel.SectionKeys.Order(StringComparer.Ordinal), optionSections.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ConfigYaml_Manifest_SetsNoKeyToItsDefault()
+    {
+        var defaults = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["boot"] = "auto",
+            ["startup"] = "application",
+            ["stage"] = "stable",
+            ["init"] = "true",
+            ["hassio_api"] = "false",
+            ["hassio_role"] = "default",
+            ["homeassistant_api"] = "false",
+            ["host_network"] = "false",
+            ["ingress"] = "false",
+            ["ingress_port"] = "8099",
+            ["ingress_entry"] = "/",
+            ["panel_icon"] = "mdi:puzzle",
+            ["panel_admin"] = "true",
+            ["auth_api"] = "false",
+            ["advanced"] = "false",
+            ["timeout"] = "10",
+            ["apparmor"] = "true",
+        };
+
+        foreach (var (key, value) in Manifest.Value.Children)
+        {
+            var name = ((YamlScalarNode)key).Value!;
+            if (value is YamlScalarNode scalar && defaults.TryGetValue(name, out var standard))
+            {
+                Assert.False(string.Equals(scalar.Value, standard, StringComparison.Ordinal), $"config.yaml sets {name} to its default {standard}");
+            }
+        }
+    }
+
+    [Fact]
+    public void ConfigYaml_Manifest_DescribesTheAddOn()
+    {
+        Assert.Equal("Darkstar", Scalar("name"));
+        Assert.Equal("darkstar", Scalar("slug"));
+        Assert.Equal(typeof(DarkstarOptions).Assembly.GetName().Version!.ToString(3), Scalar("version"));
+        Assert.Equal(["aarch64", "amd64"], ((YamlSequenceNode)Manifest.Value["arch"]).Children.Cast<YamlScalarNode>().Select(n => n.Value));
+        Assert.Equal(["mqtt:need"], ((YamlSequenceNode)Manifest.Value["services"]).Children.Cast<YamlScalarNode>().Select(n => n.Value));
+        Assert.Equal("false", Scalar("init"));
+        Assert.Equal("true", Scalar("homeassistant_api"));
+        Assert.Equal("true", Scalar("ingress"));
+    }
+
+    private static string? Scalar(string key) => ((YamlScalarNode)Manifest.Value[key]).Value;
+
+    private static YamlMappingNode Section(string key) => (YamlMappingNode)Manifest.Value[key];
+
+    private static IEnumerable<(string Path, string Type)> Leaves(YamlMappingNode root)
+    {
+        foreach (var (key, value) in root.Children)
+        {
+            var name = ((YamlScalarNode)key).Value!;
+            if (value is YamlMappingNode section)
+            {
+                foreach (var (childKey, childValue) in section.Children)
+                {
+                    yield return ($"{name}.{((YamlScalarNode)childKey).Value}", ((YamlScalarNode)childValue).Value ?? string.Empty);
+                }
+            }
+            else
+            {
+                yield return (name, ((YamlScalarNode)value).Value ?? string.Empty);
+            }
+        }
+    }
+
+    private static string Save(YamlNode node)
+    {
+        var writer = new StringWriter(CultureInfo.InvariantCulture);
+        new YamlStream(new YamlDocument(node)).Save(writer, assignAnchors: false);
+        return writer.ToString();
+    }
+}

@@ -7,7 +7,7 @@ namespace Darkstar.Tests.Cli;
 /// <summary>Runs the command line in-process with captured output, a fake clock and no add-on options file.</summary>
 internal sealed class CliRunner(TempDirectory temp)
 {
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; init; } = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
 
     public Dictionary<string, string> Environment { get; } = [];
 

@@ -26,8 +26,8 @@ public sealed class SlotsCommandTests : IDisposable
     [Fact]
     public async Task Slots_NoDay_UsesTodayOfTheClockInTheOptionsZone()
     {
-        var runner = new CliRunner(_temp);
-        runner.Clock.SetUtcNow(new DateTimeOffset(2026, 10, 24, 22, 30, 0, TimeSpan.Zero)); // 00:30 on the 25th in Stockholm
+        // 00:30 on the 25th in Stockholm, still the 24th in UTC.
+        var runner = new CliRunner(_temp) { Clock = new FakeTimeProvider(new DateTimeOffset(2026, 10, 24, 22, 30, 0, TimeSpan.Zero)) };
 
         var result = await runner.RunAsync("slots", "--json");
 

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Darkstar.Core.Options;
+
+namespace Darkstar.Cli;
+
+/// <summary>The options a command runs with, and where they came from.</summary>
+public sealed record ResolvedOptions(DarkstarOptions Options, string Source);
+
+/// <summary>
+/// Finds and validates the options, the same way for every command: <c>--config</c> if given, else the
+/// add-on's <c>/data/options.json</c> when it exists, else the simulated home's embedded default.
+/// </summary>
+public static class OptionsResolver
+{
+    public static OptionsLoadResult Load(ParseResult parse, GlobalOptions global, CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(global);
+        ArgumentNullException.ThrowIfNull(context);
+        var optionsContext = new OptionsContext(!string.IsNullOrEmpty(context.Environment(OptionsContext.SupervisorTokenVariable)));
+        var config = parse.GetValue(global.Config);
+        if (config is not null)
+        {
+            return OptionsLoader.LoadFile(config.FullName, optionsContext);
+        }
+
+        return File.Exists(context.AddOnOptionsPath)
+            ? OptionsLoader.LoadFile(context.AddOnOptionsPath, optionsContext)
+            : OptionsLoader.LoadEmbeddedDefault(optionsContext);
+    }
+
+    /// <summary>The valid options, or null after every error has been written to stderr.</summary>
+    public static ResolvedOptions? Resolve(ParseResult parse, GlobalOptions global, CliContext context)
+    {
+        var result = Load(parse, global, context);
+        if (result.IsValid && result.Options is not null)
+        {
+            return new ResolvedOptions(result.Options, result.Source);
+        }
+
+        WriteErrors(context.Error, result);
+        return null;
+    }
+
+    public static void WriteErrors(TextWriter error, OptionsLoadResult result)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(result);
+        error.WriteLine($"Invalid options in {result.Source} ({result.Errors.Count} problem{(result.Errors.Count == 1 ? "" : "s")}):");
+        foreach (var problem in result.Errors)
+        {
+            error.WriteLine($"  {problem}");
+        }
+    }
+}

@@ -8,7 +8,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 db="${DARKSTAR_DB:-$root/.run/darkstar.db}"
 project="$root/src/Darkstar/Darkstar.csproj"
-dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build "$project" -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary"
 darkstar() { dotnet run --no-build -c Release --project "$project" -- "$@"; }
 
 darkstar db migrate --db "$db"

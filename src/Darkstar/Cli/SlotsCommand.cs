@@ -70,8 +70,7 @@ public static class SlotsCommand
 
     private static void Render(TextWriter output, DateOnly day, TimeZoneInfo zone, SlotRange range)
     {
-        var console = ConsoleRendering.For(output);
-        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Slot grid of {day:yyyy-MM-dd} in {zone.Id}: {range.Count} slots of {SlotGrid.MinutesPerSlot} minutes, {InstantText.Format(range.Start)} to {InstantText.Format(range.End)}"));
 
         // One row per local hour; a repeated hour (autumn DST) shows twice with its own UTC offset.
@@ -88,6 +87,6 @@ public static class SlotsCommand
                 InstantText.Format(hour[0]));
         }
 
-        console.Write(table);
+        ConsoleRendering.For(output).Write(table);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Darkstar.Testing;
 
 namespace Darkstar.Tests.Build;
@@ -32,37 +31,19 @@ public class BannedApiTests
             }
             """);
 
-        var (exitCode, output) = await RunDotnetAsync(temp.Path, "build", "-nologo", "-v", "quiet", "-clp:ErrorsOnly");
+        var result = await ProcessRunner.RunAsync(
+            "dotnet",
+            ["build", "-nologo", "-v", "quiet", "-clp:ErrorsOnly"],
+            workingDirectory: temp.Path,
+            environment: new Dictionary<string, string?> { ["MSBUILDDISABLENODEREUSE"] = "1" });
+        var output = result.Output + result.Error;
 
-        Assert.NotEqual(0, exitCode);
+        Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("RS0030", output, StringComparison.Ordinal);
         foreach (var line in new[] { 4, 5, 6, 7, 8, 9 })
         {
             // Each banned use is reported on its own line of Probe.cs.
             Assert.Contains($"Probe.cs({line},", output, StringComparison.Ordinal);
         }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunDotnetAsync(string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

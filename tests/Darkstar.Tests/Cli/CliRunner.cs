@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Darkstar.Cli;
 using Darkstar.Testing;
 
@@ -13,42 +12,19 @@ internal sealed class CliRunner(TempDirectory temp)
 
     public string AddOnOptionsPath { get; set; } = temp.File("no-such-options.json");
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public async Task<ProcessResult> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
         var context = new CliContext(output, error, Clock, name => Environment.GetValueOrDefault(name), AddOnOptionsPath);
         var exitCode = await DarkstarCommandLine.InvokeAsync(args, context, CancellationToken.None);
-        return new CliResult(exitCode, output.ToString(), error.ToString());
+        return new ProcessResult(exitCode, output.ToString(), error.ToString());
     }
 
     /// <summary>Runs the built darkstar assembly as its own process, as a user or the add-on would.</summary>
-    public static async Task<CliResult> RunProcessAsync(params string[] args)
-    {
-        var assembly = Path.Combine(AppContext.BaseDirectory, "darkstar.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(assembly);
-        foreach (var argument in args)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Remove("SUPERVISOR_TOKEN");
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("darkstar did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
-}
-
-internal sealed record CliResult(int ExitCode, string Output, string Error)
-{
-    /// <summary>The last non-empty line of stdout: where --json puts its one object.</summary>
-    public string LastLine => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+    public static Task<ProcessResult> RunProcessAsync(params string[] args) =>
+        ProcessRunner.RunAsync(
+            "dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "darkstar.dll"), .. args],
+            environment: new Dictionary<string, string?> { ["SUPERVISOR_TOKEN"] = null });
 }

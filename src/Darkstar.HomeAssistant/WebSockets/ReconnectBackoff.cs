@@ -1,7 +1,7 @@
 using Polly;
 using Polly.Retry;
 
-namespace Darkstar.HomeAssistant.WebSocket;
+namespace Darkstar.HomeAssistant.WebSockets;
 
 /// <summary>
 /// The reconnect schedule: exponential from <see cref="HomeAssistantConnectionSettings.ReconnectMinDelay"/>

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 
-namespace Darkstar.HomeAssistant.WebSocket;
+namespace Darkstar.HomeAssistant.WebSockets;
 
 /// <summary>
 /// The transport layer: whole text frames over one <see cref="System.Net.WebSockets.WebSocket"/>. One reader

@@ -6,7 +6,7 @@ using Darkstar.HomeAssistant.Protocol;
 using Darkstar.HomeAssistant.Rest;
 using Microsoft.Extensions.Logging;
 
-namespace Darkstar.HomeAssistant.WebSocket;
+namespace Darkstar.HomeAssistant.WebSockets;
 
 /// <summary>
 /// A subscription that outlives connections: the client sends its subscribe command again on every new

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 
-namespace Darkstar.HomeAssistant.WebSocket;
+namespace Darkstar.HomeAssistant.WebSockets;
 
 /// <summary>
 /// Home Assistant's WebSocket API, kept connected for as long as the client lives: it reconnects with

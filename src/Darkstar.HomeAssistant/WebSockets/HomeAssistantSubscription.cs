@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Darkstar.HomeAssistant.WebSocket;
+namespace Darkstar.HomeAssistant.WebSockets;
 
 /// <summary>
 /// A live subscription. Read it through <see cref="Reader"/> or <see cref="ReadAllAsync"/>; it survives

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Darkstar.HomeAssistant.Protocol;
 using Microsoft.Extensions.Logging;
 
-namespace Darkstar.HomeAssistant.WebSocket;
+namespace Darkstar.HomeAssistant.WebSockets;
 
 /// <summary>Receives the events of one subscription; must return at once (it runs on the receive loop).</summary>
 internal interface IEventSink

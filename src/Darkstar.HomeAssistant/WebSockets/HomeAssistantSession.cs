@@ -343,8 +343,8 @@ internal sealed class HomeAssistantSession : IAsyncDisposable
         await _stop.CancelAsync();
         _transport.Abort();
         await Task.WhenAll(_receiveLoop, _pingLoop);
+        // The lock and the token source stay undisposed: a command racing the end of the session must fail
+        // with HomeAssistantConnectionLostException, not ObjectDisposedException. Neither holds a kernel handle.
         _transport.Dispose();
-        _stop.Dispose();
-        _sendLock.Dispose();
     }
 }

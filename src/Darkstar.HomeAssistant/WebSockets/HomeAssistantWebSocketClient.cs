@@ -432,7 +432,7 @@ public sealed class HomeAssistantWebSocketClient : IAsyncDisposable
             Stop(null);
         }
 
+        // The gate stays undisposed: a subscription disposed after the client still unsubscribes cleanly.
         _lifetime.Dispose();
-        _subscriptionGate.Dispose();
     }
 }

@@ -383,13 +383,12 @@ public sealed class HomeSimulation
     private static double NumberValue(JsonObject data)
     {
         var node = data["value"] ?? throw new ServiceCallException("invalid_format", "required key not provided @ data['value']");
-        if (node is JsonValue value && value.TryGetValue<double>(out var number))
-        {
-            return number;
-        }
-
-        if (node is JsonValue text && text.TryGetValue<string>(out var s) &&
-            double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out number))
+        // A number, or a number in a string (Home Assistant's schema coerces both), whatever type backs the node.
+        var text = node is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String
+            ? value.GetValue<string>()
+            : node.ToJsonString();
+        if (node.GetValueKind() is System.Text.Json.JsonValueKind.Number or System.Text.Json.JsonValueKind.String &&
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
         {
             return number;
         }

@@ -242,10 +242,13 @@ public sealed class Recorder
                 continue;
             }
 
-            var firstInside = UpperBound(list, start - TimeSpan.FromTicks(1));
+            // The home publishes on whole minutes what it measured up to that instant, so a state stamped
+            // exactly at a period's end closes that period (Home Assistant's own states never fall on the
+            // boundary to the microsecond, so for it the choice never arises).
+            var firstInside = UpperBound(list, start);
             var atStart = firstInside > 0 ? list[firstInside - 1] : null;
             var inside = new List<EntityState>();
-            for (var i = firstInside; i < list.Count && list[i].LastUpdated < end; i++)
+            for (var i = firstInside; i < list.Count && list[i].LastUpdated <= end; i++)
             {
                 inside.Add(list[i]);
             }

@@ -16,6 +16,11 @@ for pkg in "${wanted[@]}"; do
   [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
 done
 
+# Tests only: the simulated home's acceptance test runs Home Assistant's own JavaScript client. Any
+# node and npm already on PATH will do, so they are not in the one package list of the image.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
 if ((${#missing[@]} == 0)); then
   exit 0
 fi

@@ -1,0 +1,634 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Darkstar.Core.Time;
+using Darkstar.Simulation.Recording;
+using Darkstar.Simulation.Sources;
+
+namespace Darkstar.Simulation.Home;
+
+/// <summary>
+/// The home itself: every simulated minute PV and load come from the source, the battery follows the
+/// work mode and the number entities within its power and SoC limits, the water heater draws its rated
+/// power when on, the grid takes the balance, the counters advance and the entities are published.
+/// Service calls change the controls; faults change what the sensors report.
+/// </summary>
+public sealed class HomeSimulation
+{
+    public const double BatteryCapacityKwh = 10;
+    public const double BatteryMaxPowerKw = 5;
+    public const double RoundTripEfficiency = 0.9;
+
+    /// <summary>The inverter's own reserve: no work mode discharges below it.</summary>
+    public const double MinimumSocPercent = 5;
+
+    public const double InitialSocPercent = 50;
+    public const double WaterHeaterPowerKw = 3;
+
+    /// <summary>A home on vacation uses this share of its usual load (fridge, standby, heating kept low).</summary>
+    public const double VacationLoadFactor = 0.4;
+
+    /// <summary>Day-ahead prices for tomorrow appear at this local hour (Nord Pool publishes shortly before).</summary>
+    public const int TomorrowPricesHour = 13;
+
+    /// <summary>The config entry id of the simulated official Nord Pool integration.</summary>
+    public const string NordpoolConfigEntryId = "01JDSSIMNORDPOOL0000000000";
+
+    private static readonly double OneWayEfficiency = Math.Sqrt(RoundTripEfficiency);
+
+    private readonly object _gate = new();
+    private readonly IHomeSource _source;
+    private readonly ContextIds _contextIds;
+    private readonly Dictionary<string, double> _counters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _counterOffsets = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unavailable = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _energyUnits = new(StringComparer.Ordinal);
+    private double _socKwh = BatteryCapacityKwh * InitialSocPercent / 100;
+    private string _workMode = WorkModes.SelfConsumption;
+    private bool _gridCharging;
+    private double _maxChargeW = BatteryMaxPowerKw * 1000;
+    private double _maxDischargeW = BatteryMaxPowerKw * 1000;
+    private double _socTargetPercent = 100;
+    private bool _waterHeaterOn;
+    private bool _vacation;
+    private bool _withholdTomorrowPrices;
+    private Powers _powers;
+    private WeatherSample _weather;
+    private string? _publishedPriceKey;
+
+    public HomeSimulation(IHomeSource source, DateTimeOffset start, ContextIds contextIds)
+    {
+        _source = source ?? throw new ArgumentNullException(nameof(source));
+        _contextIds = contextIds ?? throw new ArgumentNullException(nameof(contextIds));
+        Site = source.Site;
+        States = new StateMachine(contextIds);
+        Recorder = new Recorder(Site.TimeZone);
+        States.Listen(Recorder.Record);
+        LastTick = FloorToTick(start);
+        var readings = source.CountersAt(LastTick);
+        foreach (var counter in EntityIds.EnergyCounters)
+        {
+            _counters[counter] = 0;
+        }
+
+        _counters[EntityIds.LoadEnergy] = readings.GetValueOrDefault(MeterNames.Load);
+        _counters[EntityIds.PvEnergy] = readings.GetValueOrDefault(MeterNames.Pv);
+        _counters[EntityIds.GridImportEnergy] = readings.GetValueOrDefault(MeterNames.GridImport);
+        _counters[EntityIds.GridExportEnergy] = readings.GetValueOrDefault(MeterNames.GridExport);
+        _weather = source.Weather(LastTick);
+        lock (_gate)
+        {
+            PublishAll(LastTick);
+            Recorder.CompileUntil(LastTick);
+        }
+    }
+
+    public HomeSite Site { get; }
+
+    public StateMachine States { get; }
+
+    public Recorder Recorder { get; }
+
+    /// <summary>The last instant the physics has run to (a whole minute).</summary>
+    public DateTimeOffset LastTick { get; private set; }
+
+    /// <summary>The battery's state of charge in percent, unrounded.</summary>
+    public double SocPercent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _socKwh / BatteryCapacityKwh * 100;
+            }
+        }
+    }
+
+    /// <summary>Runs the physics minute by minute up to <paramref name="instant"/>.</summary>
+    public void RunUntil(DateTimeOffset instant)
+    {
+        lock (_gate)
+        {
+            while (LastTick + SimulationClockTick <= instant)
+            {
+                var next = LastTick + SimulationClockTick;
+                Step(LastTick, next);
+                LastTick = next;
+                PublishAll(next);
+                Recorder.CompileUntil(next);
+            }
+        }
+    }
+
+    /// <summary>Carries out a service call at <paramref name="now"/>, as Home Assistant's service registry would.</summary>
+    public ServiceCallResult CallService(string domain, string service, JsonObject? data, JsonObject? target, bool returnResponse, DateTimeOffset now, string? userId)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        ArgumentNullException.ThrowIfNull(service);
+        var description = ServiceCatalog.Find(domain, service)
+            ?? throw new ServiceCallException("not_found", $"Action {domain}.{service} not found.");
+        if (returnResponse && description.Response == ServiceResponse.None)
+        {
+            throw new ServiceCallException("service_validation_error", $"An action which does not return responses can't be called with return_response=True ({domain}.{service}).");
+        }
+
+        if (!returnResponse && description.Response == ServiceResponse.Only)
+        {
+            throw new ServiceCallException("service_validation_error", $"Action {domain}.{service} requires responses and must be called with return_response=True.");
+        }
+
+        data ??= [];
+        var context = _contextIds.Next(now, userId);
+        var changed = new List<EntityState>();
+        lock (_gate)
+        {
+            RunUntil(now);
+            var at = now < LastTick ? LastTick : now;
+            using var listening = States.Listen(change => changed.Add(change.NewState));
+            JsonNode? response = null;
+            if (domain == "nordpool")
+            {
+                response = PricesForDate(data);
+            }
+            else
+            {
+                foreach (var entityId in TargetEntities(data, target))
+                {
+                    ApplyControl(domain, service, entityId, data);
+                }
+
+                PublishControls(at, context);
+            }
+
+            return new ServiceCallResult(context, changed, returnResponse ? response : null);
+        }
+    }
+
+    internal void SetUnavailable(string entityId, bool unavailable, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            RequireEntity(entityId);
+            if (unavailable)
+            {
+                _unavailable.Add(entityId);
+            }
+            else
+            {
+                _unavailable.Remove(entityId);
+            }
+
+            PublishAll(Max(now, LastTick));
+        }
+    }
+
+    internal void ResetCounter(string entityId, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (!_counters.TryGetValue(entityId, out var value))
+            {
+                throw new ArgumentException($"{entityId} is not one of the simulated home's energy counters.", nameof(entityId));
+            }
+
+            _counterOffsets[entityId] = value;
+            PublishAll(Max(now, LastTick));
+        }
+    }
+
+    internal void SetEnergyUnit(string entityId, string unit, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (!_counters.ContainsKey(entityId))
+            {
+                throw new ArgumentException($"{entityId} is not one of the simulated home's energy counters.", nameof(entityId));
+            }
+
+            if (UnitClasses.Convert(1, "kWh", unit) is null)
+            {
+                throw new ArgumentException($"'{unit}' is not an energy unit (Wh, kWh, MWh).", nameof(unit));
+            }
+
+            _energyUnits[entityId] = unit;
+            PublishAll(Max(now, LastTick));
+        }
+    }
+
+    internal void WithholdTomorrowPrices(bool withhold, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _withholdTomorrowPrices = withhold;
+            PublishAll(Max(now, LastTick));
+        }
+    }
+
+    private static readonly TimeSpan SimulationClockTick = Clock.SimulationClock.TickInterval;
+
+    private static DateTimeOffset FloorToTick(DateTimeOffset instant) =>
+        new(instant.UtcTicks - (instant.UtcTicks % SimulationClockTick.Ticks), TimeSpan.Zero);
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private void Step(DateTimeOffset from, DateTimeOffset to)
+    {
+        var hours = (to - from).TotalHours;
+        var sample = _source.Sample(from, to - from);
+        _weather = _source.Weather(from + ((to - from) / 2));
+        var load = sample.LoadKw;
+        var grossImport = sample.GridImportKw;
+        var grossExport = sample.GridExportKw;
+        if (_vacation)
+        {
+            load *= VacationLoadFactor;
+            grossImport = null;
+            grossExport = null;
+        }
+
+        var water = _waterHeaterOn ? WaterHeaterPowerKw : 0;
+        var pv = sample.PvKw;
+        var surplus = pv - load - water;
+        var (charge, discharge) = Battery(surplus, hours);
+
+        // The grid takes the balance. A replayed home keeps its measured gross flows and only the
+        // battery and the water heater move them, so with both idle the meters replay exactly.
+        double import, export;
+        var extra = water + charge - discharge;
+        if (grossImport is { } gi && grossExport is { } ge)
+        {
+            if (extra >= 0)
+            {
+                export = Math.Max(ge - extra, 0);
+                import = gi + Math.Max(extra - ge, 0);
+            }
+            else
+            {
+                import = Math.Max(gi + extra, 0);
+                export = ge + Math.Max(-extra - gi, 0);
+            }
+        }
+        else
+        {
+            var net = load + water + charge - pv - discharge;
+            import = Math.Max(net, 0);
+            export = Math.Max(-net, 0);
+        }
+
+        _socKwh = Math.Clamp(_socKwh + (charge * OneWayEfficiency * hours) - (discharge / OneWayEfficiency * hours), 0, BatteryCapacityKwh);
+        _counters[EntityIds.LoadEnergy] += (load + water) * hours;
+        _counters[EntityIds.PvEnergy] += pv * hours;
+        _counters[EntityIds.GridImportEnergy] += import * hours;
+        _counters[EntityIds.GridExportEnergy] += export * hours;
+        _counters[EntityIds.BatteryChargeEnergy] += charge * hours;
+        _counters[EntityIds.BatteryDischargeEnergy] += discharge * hours;
+        _counters[EntityIds.WaterHeaterEnergy] += water * hours;
+        _powers = new Powers(load + water, pv, import - export, charge - discharge, water);
+    }
+
+    /// <summary>The battery's AC charge and discharge power (kW) for one step, by work mode, within every limit.</summary>
+    private (double Charge, double Discharge) Battery(double surplus, double hours)
+    {
+        var maxCharge = Math.Min(BatteryMaxPowerKw, _maxChargeW / 1000);
+        var maxDischarge = Math.Min(BatteryMaxPowerKw, _maxDischargeW / 1000);
+        var target = _socTargetPercent / 100 * BatteryCapacityKwh;
+        var floor = MinimumSocPercent / 100 * BatteryCapacityKwh;
+        double ChargeRoom(double upTo) => Math.Max(upTo - _socKwh, 0) / OneWayEfficiency / hours;
+        double DischargeRoom(double downTo) => Math.Max(_socKwh - Math.Max(downTo, floor), 0) * OneWayEfficiency / hours;
+
+        switch (_workMode)
+        {
+            case WorkModes.SelfConsumption:
+                return surplus >= 0
+                    ? (Math.Min(Math.Min(surplus, maxCharge), ChargeRoom(BatteryCapacityKwh)), 0)
+                    : (0, Math.Min(Math.Min(-surplus, maxDischarge), DischargeRoom(floor)));
+            case WorkModes.ForceCharge:
+                // From the grid only when grid charging is on; otherwise from the PV surplus alone.
+                var available = _gridCharging ? maxCharge : Math.Min(Math.Max(surplus, 0), maxCharge);
+                return (Math.Min(available, ChargeRoom(target)), 0);
+            case WorkModes.ForceDischarge:
+                // Covers the home's own load from the battery, down to the SoC target; nothing is exported from it.
+                return (0, Math.Min(Math.Min(Math.Max(-surplus, 0), maxDischarge), DischargeRoom(target)));
+            case WorkModes.ForceExport:
+                // Full discharge power down to the SoC target, whatever the load; the rest goes to the grid.
+                return (0, Math.Min(maxDischarge, DischargeRoom(target)));
+            default:
+                return (0, 0);
+        }
+    }
+
+    private void ApplyControl(string domain, string service, string entityId, JsonObject data)
+    {
+        switch (domain, service, entityId)
+        {
+            case ("select", "select_option", EntityIds.WorkMode):
+                var option = data["option"]?.GetValue<string>()
+                    ?? throw new ServiceCallException("invalid_format", "required key not provided @ data['option']");
+                if (!WorkModes.All.Contains(option))
+                {
+                    throw new ServiceCallException("service_validation_error", $"Option {option} is not valid for entity {entityId}, valid options are: {string.Join(", ", WorkModes.All)}");
+                }
+
+                _workMode = option;
+                break;
+            case ("number", "set_value", EntityIds.MaxChargePower or EntityIds.MaxDischargePower or EntityIds.SocTarget):
+                var value = NumberValue(data);
+                var (min, max) = entityId == EntityIds.SocTarget ? (0.0, 100.0) : (0.0, BatteryMaxPowerKw * 1000);
+                if (value < min || value > max)
+                {
+                    throw new ServiceCallException("service_validation_error", string.Create(CultureInfo.InvariantCulture, $"Value {value} for {entityId} is outside valid range {min} - {max}"));
+                }
+
+                if (entityId == EntityIds.MaxChargePower)
+                {
+                    _maxChargeW = value;
+                }
+                else if (entityId == EntityIds.MaxDischargePower)
+                {
+                    _maxDischargeW = value;
+                }
+                else
+                {
+                    _socTargetPercent = value;
+                }
+
+                break;
+            case ("switch" or "input_boolean" or "homeassistant", "turn_on" or "turn_off" or "toggle", EntityIds.GridCharging or EntityIds.WaterHeater or EntityIds.VacationMode):
+                var current = entityId switch
+                {
+                    EntityIds.GridCharging => _gridCharging,
+                    EntityIds.WaterHeater => _waterHeaterOn,
+                    _ => _vacation,
+                };
+                var on = service switch { "turn_on" => true, "turn_off" => false, _ => !current };
+                if (entityId == EntityIds.GridCharging)
+                {
+                    _gridCharging = on;
+                }
+                else if (entityId == EntityIds.WaterHeater)
+                {
+                    _waterHeaterOn = on;
+                }
+                else
+                {
+                    _vacation = on;
+                }
+
+                break;
+            default:
+                // Home Assistant skips entities of the target that the action does not apply to.
+                break;
+        }
+    }
+
+    private static double NumberValue(JsonObject data)
+    {
+        var node = data["value"] ?? throw new ServiceCallException("invalid_format", "required key not provided @ data['value']");
+        // A number, or a number in a string (Home Assistant's schema coerces both), whatever type backs the node.
+        var text = node is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String
+            ? value.GetValue<string>()
+            : node.ToJsonString();
+        if (node.GetValueKind() is System.Text.Json.JsonValueKind.Number or System.Text.Json.JsonValueKind.String &&
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+        {
+            return number;
+        }
+
+        throw new ServiceCallException("invalid_format", $"expected float for dictionary value @ data['value']. Got {node.ToJsonString()}");
+    }
+
+    private static List<string> TargetEntities(JsonObject data, JsonObject? target)
+    {
+        var ids = new List<string>();
+        void Add(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonArray array:
+                    ids.AddRange(array.Select(item => item!.GetValue<string>()));
+                    break;
+                case JsonValue single:
+                    ids.AddRange(single.GetValue<string>().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+                    break;
+            }
+        }
+
+        Add(target?["entity_id"]);
+        Add(data["entity_id"]);
+        data.Remove("entity_id");
+        return ids;
+    }
+
+    private JsonObject PricesForDate(JsonObject data)
+    {
+        var entry = data["config_entry"]?.GetValue<string>()
+            ?? throw new ServiceCallException("invalid_format", "required key not provided @ data['config_entry']");
+        if (entry != NordpoolConfigEntryId)
+        {
+            throw new ServiceCallException("service_validation_error", $"Config entry {entry} was not found (the Nord Pool entry is {NordpoolConfigEntryId}).");
+        }
+
+        var dateText = data["date"]?.GetValue<string>() ?? throw new ServiceCallException("invalid_format", "required key not provided @ data['date']");
+        if (!DayText.TryParse(dateText, out var day))
+        {
+            throw new ServiceCallException("invalid_format", $"Invalid date specified for dictionary value @ data['date']. Got '{dateText}'");
+        }
+
+        var areas = data["areas"] switch
+        {
+            JsonArray array => array.Select(a => a!.GetValue<string>()).ToList(),
+            JsonValue one => [one.GetValue<string>()],
+            _ => [Site.PriceArea],
+        };
+        var prices = VisiblePrices(day, LastTick)
+            ?? throw new ServiceCallException("service_validation_error", $"No Nord Pool prices are available for {DayText.Format(day)}.");
+        var response = new JsonObject();
+        foreach (var area in areas)
+        {
+            if (area != Site.PriceArea)
+            {
+                throw new ServiceCallException("service_validation_error", $"Area {area} is not configured (this home's area is {Site.PriceArea}).");
+            }
+
+            // The official integration answers in the currency per MWh, with UTC instants.
+            response[area] = new JsonArray([.. prices.Select(p => (JsonNode)new JsonObject
+            {
+                ["start"] = HaJson.Timestamp(p.Start),
+                ["end"] = HaJson.Timestamp(p.End),
+                ["price"] = Math.Round(p.PricePerKwh * 1000, 2),
+            })]);
+        }
+
+        return response;
+    }
+
+    /// <summary>Today's prices always; tomorrow's once published (and not withheld); none further ahead.</summary>
+    private IReadOnlyList<PricePoint>? VisiblePrices(DateOnly day, DateTimeOffset now)
+    {
+        var today = SlotGrid.LocalDateOf(now, Site.TimeZone);
+        if (day <= today)
+        {
+            return _source.PricesForDay(day);
+        }
+
+        return day == today.AddDays(1) && TomorrowPublished(now) ? _source.PricesForDay(day) : null;
+    }
+
+    private bool TomorrowPublished(DateTimeOffset now) =>
+        !_withholdTomorrowPrices && TimeZoneInfo.ConvertTime(now, Site.TimeZone).Hour >= TomorrowPricesHour;
+
+    private void RequireEntity(string entityId)
+    {
+        if (States.Get(entityId) is null)
+        {
+            throw new ArgumentException($"{entityId} is not an entity of the simulated home.", nameof(entityId));
+        }
+    }
+
+    private void PublishAll(DateTimeOffset now)
+    {
+        foreach (var counter in EntityIds.EnergyCounters)
+        {
+            var unit = _energyUnits.GetValueOrDefault(counter, "kWh");
+            var kwh = _counters[counter] - _counterOffsets.GetValueOrDefault(counter);
+            var value = UnitClasses.Convert(kwh, "kWh", unit)!.Value;
+            PublishSensor(counter, Number(value, unit == "Wh" ? 0 : 3), now, new Dictionary<string, object?>
+            {
+                ["state_class"] = "total_increasing",
+                ["unit_of_measurement"] = unit,
+                ["device_class"] = "energy",
+                ["friendly_name"] = FriendlyName(counter),
+            });
+        }
+
+        PublishSensor(EntityIds.BatterySoc, Number(_socKwh / BatteryCapacityKwh * 100, 1), now, Measurement("%", "battery", EntityIds.BatterySoc));
+        PublishSensor(EntityIds.LoadPower, Number(_powers.LoadKw * 1000, 0), now, Measurement("W", "power", EntityIds.LoadPower));
+        PublishSensor(EntityIds.PvPower, Number(_powers.PvKw * 1000, 0), now, Measurement("W", "power", EntityIds.PvPower));
+        PublishSensor(EntityIds.GridPower, Number(_powers.GridKw * 1000, 0), now, Measurement("W", "power", EntityIds.GridPower));
+        PublishSensor(EntityIds.BatteryPower, Number(_powers.BatteryKw * 1000, 0), now, Measurement("W", "power", EntityIds.BatteryPower));
+        PublishSensor(EntityIds.WaterHeaterPower, Number(_powers.WaterHeaterKw * 1000, 0), now, Measurement("W", "power", EntityIds.WaterHeaterPower));
+        PublishSensor(EntityIds.OutdoorTemperature, Number(_weather.TemperatureC, 1), now, Measurement("°C", "temperature", EntityIds.OutdoorTemperature));
+        PublishControls(now, null);
+        PublishPrices(now);
+    }
+
+    private void PublishControls(DateTimeOffset now, StateContext? context)
+    {
+        PublishSensor(EntityIds.WorkMode, _workMode, now, new Dictionary<string, object?>
+        {
+            ["options"] = WorkModes.All,
+            ["friendly_name"] = FriendlyName(EntityIds.WorkMode),
+            ["icon"] = "mdi:home-battery",
+        }, context);
+        PublishSensor(EntityIds.GridCharging, OnOff(_gridCharging), now, new Dictionary<string, object?> { ["friendly_name"] = FriendlyName(EntityIds.GridCharging) }, context);
+        PublishSensor(EntityIds.WaterHeater, OnOff(_waterHeaterOn), now, new Dictionary<string, object?> { ["friendly_name"] = FriendlyName(EntityIds.WaterHeater) }, context);
+        PublishSensor(EntityIds.VacationMode, OnOff(_vacation), now, new Dictionary<string, object?>
+        {
+            ["editable"] = true,
+            ["icon"] = "mdi:airplane",
+            ["friendly_name"] = FriendlyName(EntityIds.VacationMode),
+        }, context);
+        PublishSensor(EntityIds.MaxChargePower, Number(_maxChargeW, 1), now, NumberAttributes(EntityIds.MaxChargePower, BatteryMaxPowerKw * 1000, 100, "W"), context);
+        PublishSensor(EntityIds.MaxDischargePower, Number(_maxDischargeW, 1), now, NumberAttributes(EntityIds.MaxDischargePower, BatteryMaxPowerKw * 1000, 100, "W"), context);
+        PublishSensor(EntityIds.SocTarget, Number(_socTargetPercent, 1), now, NumberAttributes(EntityIds.SocTarget, 100, 1, "%"), context);
+    }
+
+    /// <summary>The Nord Pool sensor as the custom integration shows it; republished when its price or its days change.</summary>
+    private void PublishPrices(DateTimeOffset now)
+    {
+        var today = SlotGrid.LocalDateOf(now, Site.TimeZone);
+        var todays = _source.PricesForDay(today);
+        var tomorrows = TomorrowPublished(now) ? _source.PricesForDay(today.AddDays(1)) : null;
+        var current = todays?.FirstOrDefault(p => p.Start <= now && now < p.End);
+        var key = string.Create(CultureInfo.InvariantCulture, $"{today}|{tomorrows is not null}|{current?.Start.UtcTicks}|{_unavailable.Contains(EntityIds.NordpoolPrice)}");
+        if (key == _publishedPriceKey)
+        {
+            return;
+        }
+
+        _publishedPriceKey = key;
+        var zone = Site.TimeZone;
+        List<Dictionary<string, object?>> Raw(IReadOnlyList<PricePoint>? prices) =>
+            prices is null ? [] : [.. prices.Select(p => new Dictionary<string, object?>
+            {
+                ["start"] = HaJson.LocalTimestamp(p.Start, zone),
+                ["end"] = HaJson.LocalTimestamp(p.End, zone),
+                ["value"] = Math.Round(p.PricePerKwh, 5),
+            })];
+        var values = todays?.Select(p => Math.Round(p.PricePerKwh, 5)).ToList() ?? [];
+        var attributes = new Dictionary<string, object?>
+        {
+            ["average"] = values.Count > 0 ? Math.Round(values.Average(), 5) : null,
+            ["min"] = values.Count > 0 ? values.Min() : null,
+            ["max"] = values.Count > 0 ? values.Max() : null,
+            ["unit"] = "kWh",
+            ["currency"] = Site.Currency,
+            ["country"] = Site.Country,
+            ["region"] = Site.PriceArea,
+            ["low_price"] = current is { } c && values.Count > 0 && c.PricePerKwh < values.Average(),
+            ["today"] = values,
+            ["tomorrow"] = tomorrows?.Select(p => Math.Round(p.PricePerKwh, 5)).ToList() ?? [],
+            ["tomorrow_valid"] = tomorrows is not null,
+            ["raw_today"] = Raw(todays),
+            ["raw_tomorrow"] = Raw(tomorrows),
+            ["current_price"] = current is { } now2 ? Math.Round(now2.PricePerKwh, 5) : null,
+            ["price_in_cents"] = false,
+            ["unit_of_measurement"] = $"{Site.Currency}/kWh",
+            ["device_class"] = "monetary",
+            ["icon"] = "mdi:flash",
+            ["friendly_name"] = $"Nord Pool {Site.PriceArea}",
+        };
+        var state = current is { } price ? Number(price.PricePerKwh, 5) : "unknown";
+        PublishSensor(EntityIds.NordpoolPrice, state, now, attributes);
+    }
+
+    private void PublishSensor(string entityId, string state, DateTimeOffset now, Dictionary<string, object?> attributes, StateContext? context = null)
+    {
+        if (_unavailable.Contains(entityId))
+        {
+            state = "unavailable";
+        }
+
+        States.Set(entityId, state, attributes, now, context);
+    }
+
+    private static Dictionary<string, object?> Measurement(string unit, string deviceClass, string entityId) => new()
+    {
+        ["state_class"] = "measurement",
+        ["unit_of_measurement"] = unit,
+        ["device_class"] = deviceClass,
+        ["friendly_name"] = FriendlyName(entityId),
+    };
+
+    private static Dictionary<string, object?> NumberAttributes(string entityId, double max, double step, string unit) => new()
+    {
+        ["min"] = 0.0,
+        ["max"] = max,
+        ["step"] = step,
+        ["mode"] = "box",
+        ["unit_of_measurement"] = unit,
+        ["friendly_name"] = FriendlyName(entityId),
+    };
+
+    private static string FriendlyName(string entityId)
+    {
+        var objectId = entityId[(entityId.IndexOf('.', StringComparison.Ordinal) + 1)..].Replace("darkstar_sim_", "", StringComparison.Ordinal);
+        var words = objectId.Replace('_', ' ');
+        return "Darkstar sim " + words;
+    }
+
+    private static string OnOff(bool on) => on ? "on" : "off";
+
+    /// <summary>A number as Home Assistant's state text: rounded, invariant, no exponent, no "-0".</summary>
+    private static string Number(double value, int decimals)
+    {
+        var rounded = Math.Round(value, decimals, MidpointRounding.AwayFromZero);
+        if (rounded == 0)
+        {
+            rounded = 0;
+        }
+
+        return rounded.ToString("0.#########", CultureInfo.InvariantCulture);
+    }
+
+    private readonly record struct Powers(double LoadKw, double PvKw, double GridKw, double BatteryKw, double WaterHeaterKw);
+}

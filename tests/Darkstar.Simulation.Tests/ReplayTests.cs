@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Darkstar.Core.Time;
+using Darkstar.Simulation.Clock;
+using Darkstar.Simulation.Home;
+using Darkstar.Testing;
+
+namespace Darkstar.Simulation.Tests;
+
+public sealed class ReplayTests
+{
+    private static string Folder => SharedData.PathOf("konstanz-home");
+
+    [SharedDataFact]
+    public async Task ReplayedDay_HourlyStatistics_ChangeEqualsTheDatasetsHourlyDeltas()
+    {
+        var readings = ReadMeters(Path.Combine(Folder, "meters.csv"));
+        var zone = TimeZones.Find("Europe/Berlin");
+        var day = FirstCompleteDay(readings, zone, new DateOnly(2016, 5, 1));
+        var dayStart = SlotGrid.StartOfLocalDay(day, zone);
+        await using var home = new SimulatedHome(new SimulatedHomeOptions
+        {
+            HomeFolder = Folder,
+            ClockMode = SimulationClockMode.Stepped,
+            Start = dayStart.AddHours(-1),
+        });
+        await home.StartAsync(CancellationToken.None);
+        // The data set's home has no battery: hold ours so the grid meters replay as measured.
+        home.Model.CallService("select", "select_option", new JsonObject { ["option"] = WorkModes.Hold },
+            new JsonObject { ["entity_id"] = EntityIds.WorkMode }, false, home.Clock.GetUtcNow(), null);
+
+        await home.AdvanceAsync(TimeSpan.FromHours(26), CancellationToken.None);
+        await using var socket = await HaSocket.AuthenticatedAsync(home);
+        var query = RecorderTests.Query(dayStart, dayStart.AddDays(1), "hour", EntityIds.PvEnergy, "change");
+        query["statistic_ids"] = new JsonArray(EntityIds.PvEnergy, EntityIds.GridImportEnergy, EntityIds.GridExportEnergy, EntityIds.LoadEnergy);
+        var result = (await socket.CommandAsync(query))["result"]!;
+
+        Assert.Equal("Europe/Berlin", home.Source.Site.TimeZone.Id);
+        var hours = (int)(SlotGrid.StartOfLocalDay(day.AddDays(1), zone) - dayStart).TotalHours;
+        for (var h = 0; h < hours; h++)
+        {
+            var start = dayStart.AddHours(h);
+            var (import, export, pv) = Delta(readings, start);
+            Assert.Equal(pv, Change(result, EntityIds.PvEnergy, h), 3);
+            Assert.Equal(import, Change(result, EntityIds.GridImportEnergy, h), 3);
+            Assert.Equal(export, Change(result, EntityIds.GridExportEnergy, h), 3);
+            Assert.Equal(import - export + pv, Change(result, EntityIds.LoadEnergy, h), 3);
+        }
+
+        // The counters show the meters' own readings.
+        var end = readings[dayStart.AddDays(1).AddHours(1)];
+        Assert.Equal(end.Pv, home.States.Get(EntityIds.PvEnergy)!.NumericState!.Value, 3);
+    }
+
+    [SharedDataFact]
+    public async Task ReplayedHome_Prices_InEurPerKwhFromEurPerMwh()
+    {
+        await using var home = new SimulatedHome(new SimulatedHomeOptions
+        {
+            HomeFolder = Folder,
+            ClockMode = SimulationClockMode.Stepped,
+            Start = new DateTimeOffset(2016, 3, 1, 11, 30, 0, TimeSpan.Zero),
+        });
+        await home.StartAsync(CancellationToken.None);
+        var priceLine = File.ReadLines(Path.Combine(Folder, "prices.csv")).First(l => l.StartsWith("2016-03-01T11:00:00Z", StringComparison.Ordinal));
+        var perMwh = double.Parse(priceLine.Split(',')[1], CultureInfo.InvariantCulture);
+
+        var sensor = home.States.Get(EntityIds.NordpoolPrice)!;
+
+        Assert.Equal(perMwh / 1000, sensor.NumericState!.Value, 5);
+        Assert.Equal("EUR", sensor.Attributes["currency"]);
+        Assert.Equal(24, ((List<Dictionary<string, object?>>)sensor.Attributes["raw_today"]!).Count);
+    }
+
+    private static double Change(JsonNode result, string entityId, int hour) =>
+        result[entityId]![hour]!["change"]!.GetValue<double>();
+
+    private static (double Import, double Export, double Pv) Delta(Dictionary<DateTimeOffset, Reading> readings, DateTimeOffset hour)
+    {
+        var a = readings[hour];
+        var b = readings[hour.AddHours(1)];
+        return (b.Import - a.Import, b.Export - a.Export, b.Pv - a.Pv);
+    }
+
+    private static DateOnly FirstCompleteDay(Dictionary<DateTimeOffset, Reading> readings, TimeZoneInfo zone, DateOnly from)
+    {
+        for (var day = from; day < from.AddDays(120); day = day.AddDays(1))
+        {
+            var start = SlotGrid.StartOfLocalDay(day, zone).AddHours(-1);
+            var end = SlotGrid.StartOfLocalDay(day.AddDays(1), zone).AddHours(1);
+            var complete = true;
+            for (var t = start; t <= end && complete; t = t.AddHours(1))
+            {
+                complete = readings.ContainsKey(t);
+            }
+
+            if (complete)
+            {
+                return day;
+            }
+        }
+
+        throw new InvalidOperationException("konstanz-home has no local day with every grid and PV reading in the months searched.");
+    }
+
+    private static Dictionary<DateTimeOffset, Reading> ReadMeters(string path)
+    {
+        var readings = new Dictionary<DateTimeOffset, Reading>();
+        foreach (var line in File.ReadLines(path).Skip(1))
+        {
+            var cells = line.Split(',');
+            if (cells[1].Length == 0 || cells[2].Length == 0 || cells[3].Length == 0)
+            {
+                continue;
+            }
+
+            readings[InstantText.Parse(cells[0])] = new Reading(
+                double.Parse(cells[1], CultureInfo.InvariantCulture),
+                double.Parse(cells[2], CultureInfo.InvariantCulture),
+                double.Parse(cells[3], CultureInfo.InvariantCulture));
+        }
+
+        return readings;
+    }
+
+    private readonly record struct Reading(double Import, double Export, double Pv);
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Darkstar's main job on its embedded default: the simulated home's options.
-# Until the simulated home lands this is the foundation job: create and migrate the database,
-# validate the default options and print them, and print today's slot grid.
+# Until the add-on service (serve) lands: create and migrate the database, validate and print the
+# options, print today's slot grid, and check every mapped entity against the simulated home.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/eng/install-deps.sh"
@@ -14,4 +14,5 @@ darkstar() { dotnet run --no-build -c Release --project "$project" -- "$@"; }
 darkstar db migrate --db "$db"
 darkstar config check
 darkstar slots
+darkstar ha check --simulate
 darkstar db stats --db "$db"

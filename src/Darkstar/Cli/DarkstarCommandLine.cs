@@ -15,6 +15,7 @@ public static class DarkstarCommandLine
         root.Subcommands.Add(ConfigCommands.Create(context, global));
         root.Subcommands.Add(DatabaseCommands.Create(context, global));
         root.Subcommands.Add(SlotsCommand.Create(context, global));
+        root.Subcommands.Add(HomeAssistantCommands.Create(context, global));
         root.Subcommands.Add(SimulateCommand.Create(context, global));
         return root;
     }

@@ -15,9 +15,6 @@ public enum HomeAssistantConnectionMode
 /// </summary>
 public sealed record HomeAssistantConnectionSettings
 {
-    /// <summary>The Supervisor's proxy to Home Assistant Core, reachable from inside an add-on.</summary>
-    public static readonly Uri SupervisorCoreUri = new("http://supervisor/core/");
-
     public required HomeAssistantConnectionMode Mode { get; init; }
 
     /// <summary>The REST API root, ending in <c>/api/</c>.</summary>
@@ -49,15 +46,27 @@ public sealed record HomeAssistantConnectionSettings
     /// <summary>Randomises reconnect delays so that many clients do not reconnect in step after a restart.</summary>
     public bool ReconnectJitter { get; init; } = true;
 
-    /// <summary>The settings for the add-on: Home Assistant through the Supervisor's proxy.</summary>
-    public static HomeAssistantConnectionSettings ForAddOn(string supervisorToken)
+    /// <summary>The Supervisor as an add-on reaches it.</summary>
+    public static readonly Uri SupervisorUri = new("http://supervisor/");
+
+    /// <summary>
+    /// The settings for the add-on: Home Assistant through the Supervisor's proxy. <paramref name="supervisor"/>
+    /// is <see cref="SupervisorUri"/> in the add-on; tests point it at the simulated home, which serves the same paths.
+    /// </summary>
+    public static HomeAssistantConnectionSettings ForAddOn(string supervisorToken, Uri? supervisor = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(supervisorToken);
+        var root = supervisor ?? SupervisorUri;
+        var core = new Uri(root, "core/");
+        var webSocket = new UriBuilder(new Uri(core, "websocket"))
+        {
+            Scheme = root.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
+        };
         return new HomeAssistantConnectionSettings
         {
             Mode = HomeAssistantConnectionMode.AddOn,
-            RestBaseUri = new Uri(SupervisorCoreUri, "api/"),
-            WebSocketUri = new Uri("ws://supervisor/core/websocket"),
+            RestBaseUri = new Uri(core, "api/"),
+            WebSocketUri = webSocket.Uri,
             AccessToken = supervisorToken,
         };
     }

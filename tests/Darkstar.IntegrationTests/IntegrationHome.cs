@@ -69,11 +69,22 @@ internal sealed class IntegrationHome : IAsyncDisposable
             ReconnectJitter = false,
         };
 
-    public HomeAssistantRestClient Rest(string? token = null)
+    /// <summary>Add-on settings, the Supervisor's <c>/core/...</c> paths served by this home, with the test timings.</summary>
+    public HomeAssistantConnectionSettings AddOnSettings() =>
+        HomeAssistantConnectionSettings.ForAddOn(Home.Token, Home.BaseUri) with
+        {
+            CommandTimeout = Patience,
+            AuthTimeout = Patience,
+            ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(200),
+            ReconnectJitter = false,
+        };
+
+    public HomeAssistantRestClient Rest(string? token = null, HomeAssistantConnectionSettings? settings = null)
     {
         var http = new HttpClient { Timeout = Patience };
         _ownedSync.Add(http);
-        return new HomeAssistantRestClient(http, Settings(token), NullLogger<HomeAssistantRestClient>.Instance);
+        return new HomeAssistantRestClient(http, settings ?? Settings(token), NullLogger<HomeAssistantRestClient>.Instance);
     }
 
     /// <summary>A WebSocket client that is not started yet.</summary>

@@ -210,6 +210,91 @@ public class WebSocketClientTests
     }
 
     [Fact]
+    public async Task SubscribeEntitiesAsync_EventsArriveButResultIsLost_NextFullSetIsAResync()
+    {
+        await using var peer = await ScriptedHomeAssistant.StartAsync(async (connection, number) =>
+        {
+            await connection.AuthenticateAsync();
+            await connection.ServeAsync(async message =>
+            {
+                var id = message["id"]!.GetValue<long>();
+                if (message["type"]!.GetValue<string>() != "subscribe_entities")
+                {
+                    await connection.ResultAsync(id, null);
+                    return true;
+                }
+
+                if (number == 1)
+                {
+                    // The states arrive, then the connection dies before the subscribe's result does.
+                    await connection.SendAsync(PeerConnection.Event(id, JsonNode.Parse("""{"a":{"sensor.power":{"s":"1200","lc":1767225600}}}""")!));
+                    await connection.CloseAsync();
+                    return false;
+                }
+
+                await connection.ResultAsync(id, null);
+                await connection.SendAsync(PeerConnection.Event(id, JsonNode.Parse("""{"a":{"sensor.power":{"s":"700","lc":1767225720}}}""")!));
+                return true;
+            });
+        });
+        await using var client = TestSupport.Client(peer.Settings());
+        await client.StartAsync(CancellationToken.None).WaitAsync(TestSupport.Patience);
+
+        await using var subscription = await client.SubscribeEntitiesAsync(["sensor.power"], CancellationToken.None);
+        var initial = await TestSupport.ReadAsync(subscription.Reader);
+        var resynced = await TestSupport.ReadAsync(subscription.Reader);
+
+        Assert.Equal((null, "1200"), (initial.OldState?.State, initial.NewState!.State));
+        Assert.Equal(("1200", "700", true), (resynced.OldState!.State, resynced.NewState!.State, resynced.IsSynthetic));
+    }
+
+    [Fact]
+    public async Task SubscribeStateChangesAsync_EventArrivesButResultIsLost_ChangeWhileAwayIsReported()
+    {
+        await using var peer = await ScriptedHomeAssistant.StartAsync(async (connection, number) =>
+        {
+            await connection.AuthenticateAsync();
+            await connection.ServeAsync(async message =>
+            {
+                var id = message["id"]!.GetValue<long>();
+                switch (message["type"]!.GetValue<string>())
+                {
+                    case "subscribe_events" when number == 1:
+                        // A live event for the new subscription, then the connection dies before its result.
+                        await connection.SendAsync(PeerConnection.Event(id, new JsonObject
+                        {
+                            ["event_type"] = "state_changed",
+                            ["time_fired"] = "2026-01-01T00:01:00+00:00",
+                            ["data"] = new JsonObject
+                            {
+                                ["entity_id"] = "sensor.energy",
+                                ["old_state"] = StateJson("sensor.energy", "1", "2026-01-01T00:00:00+00:00"),
+                                ["new_state"] = StateJson("sensor.energy", "2", "2026-01-01T00:01:00+00:00"),
+                            },
+                        }));
+                        await connection.CloseAsync();
+                        return false;
+                    case "get_states":
+                        await connection.ResultAsync(id, new JsonArray(StateJson("sensor.energy", "3", "2026-01-01T00:02:00+00:00")));
+                        return true;
+                    default:
+                        await connection.ResultAsync(id, null);
+                        return true;
+                }
+            });
+        });
+        await using var client = TestSupport.Client(peer.Settings());
+        await client.StartAsync(CancellationToken.None).WaitAsync(TestSupport.Patience);
+
+        await using var subscription = await client.SubscribeStateChangesAsync(["sensor.energy"], CancellationToken.None);
+        var live = await TestSupport.ReadAsync(subscription.Reader);
+        var missed = await TestSupport.ReadAsync(subscription.Reader);
+
+        Assert.Equal(("1", "2", false), (live.OldState!.State, live.NewState!.State, live.IsSynthetic));
+        Assert.Equal(("2", "3", true), (missed.OldState!.State, missed.NewState!.State, missed.IsSynthetic));
+    }
+
+    [Fact]
     public async Task SubscribeEntitiesAsync_CoalescedFrame_EmitsMergedStatesAndResyncsAfterServerClose()
     {
         await using var peer = await ScriptedHomeAssistant.StartAsync(async (connection, number) =>

@@ -22,6 +22,9 @@ internal sealed class CompressedStateMerger
     /// </summary>
     public void BeginSnapshot() => _awaitingSnapshot = true;
 
+    /// <summary>True once any state is known: a full set after that is a resync, not the first load.</summary>
+    public bool HasStates => _states.Count > 0;
+
     public IReadOnlyList<StateChangedEvent> Apply(JsonElement compressedEvent)
     {
         if (compressedEvent.ValueKind != JsonValueKind.Object)

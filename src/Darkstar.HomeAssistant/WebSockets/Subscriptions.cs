@@ -119,13 +119,18 @@ internal sealed class StateChangeSubscription(IReadOnlySet<string>? entityIds, I
 {
     private readonly Dictionary<string, EntityState> _lastSeen = new(StringComparer.Ordinal);
 
+    // Set by the first snapshot or event. A snapshot after that reports what changed meanwhile; this is
+    // decided here rather than from `resubscribed`, which a connection dying mid-subscribe can leave false
+    // although events already arrived.
+    private bool _seeded;
+
     public override JsonObject CreateSubscribeCommand() => new() { ["type"] = "subscribe_events", ["event_type"] = "state_changed" };
 
     public override async Task AfterSubscribedAsync(HomeAssistantSession session, bool resubscribed, CancellationToken cancellationToken)
     {
         var states = await session.SendCommandAsync(new JsonObject { ["type"] = "get_states" }, cancellationToken);
         // The first read only seeds what was seen; after a reconnect it reports what changed meanwhile.
-        Enqueue(new StatesSnapshot(HomeAssistantRestClient.ParseStates(states), Report: resubscribed));
+        Enqueue(new StatesSnapshot(HomeAssistantRestClient.ParseStates(states)));
     }
 
     protected override void Process(object workItem)
@@ -150,6 +155,7 @@ internal sealed class StateChangeSubscription(IReadOnlySet<string>? entityIds, I
             return;
         }
 
+        _seeded = true;
         var oldState = ReadState(data, "old_state");
         var newState = ReadState(data, "new_state");
         if (newState is null)
@@ -166,6 +172,8 @@ internal sealed class StateChangeSubscription(IReadOnlySet<string>? entityIds, I
 
     private void ProcessSnapshot(StatesSnapshot snapshot)
     {
+        var report = _seeded;
+        _seeded = true;
         var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var state in snapshot.States)
         {
@@ -184,7 +192,7 @@ internal sealed class StateChangeSubscription(IReadOnlySet<string>? entityIds, I
                 }
 
                 _lastSeen[state.EntityId] = state;
-                if (snapshot.Report)
+                if (report)
                 {
                     Emit(new StateChangedEvent(state.EntityId, last, state, IsSynthetic: true));
                 }
@@ -192,14 +200,14 @@ internal sealed class StateChangeSubscription(IReadOnlySet<string>? entityIds, I
             else
             {
                 _lastSeen[state.EntityId] = state;
-                if (snapshot.Report)
+                if (report)
                 {
                     Emit(new StateChangedEvent(state.EntityId, null, state, IsSynthetic: true));
                 }
             }
         }
 
-        if (snapshot.Report)
+        if (report)
         {
             foreach (var gone in _lastSeen.Keys.Where(id => !present.Contains(id)).ToList())
             {
@@ -214,7 +222,7 @@ internal sealed class StateChangeSubscription(IReadOnlySet<string>? entityIds, I
             ? EntityState.Parse(state)
             : null;
 
-    private sealed record StatesSnapshot(IReadOnlyList<EntityState> States, bool Report);
+    private sealed record StatesSnapshot(IReadOnlyList<EntityState> States);
 }
 
 /// <summary>
@@ -236,20 +244,19 @@ internal sealed class EntitiesSubscription(IReadOnlyCollection<string>? entityId
         return command;
     }
 
-    public override void BeforeSubscribe(bool resubscribed)
-    {
-        if (resubscribed)
-        {
-            Enqueue(ResyncMarker.Instance);
-        }
-    }
+    // Every subscribe command, first or not, is preceded by a marker. Whether the next full set is a resync
+    // is decided from what the merger already holds, not from `resubscribed`: a connection that dies right
+    // after delivering events can leave the first subscribe looking failed although its states arrived.
+    public override void BeforeSubscribe(bool resubscribed) => Enqueue(ResyncMarker.Instance);
 
     protected override void Process(object workItem)
     {
         switch (workItem)
         {
-            case ResyncMarker:
+            case ResyncMarker when _merger.HasStates:
                 _merger.BeginSnapshot();
+                break;
+            case ResyncMarker:
                 break;
             case JsonElement element:
                 foreach (var change in _merger.Apply(element))

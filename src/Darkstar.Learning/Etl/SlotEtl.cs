@@ -186,7 +186,7 @@ public sealed class SlotEtl : IDisposable
         {
             _logger.LogInformation(
                 "Wrote {Slots} slots ({Range}): {Interpolated} interpolated, {Spikes} spikes rejected, {Resets} counter resets",
-                written, range, interpolated, result.Spikes, result.CounterResets);
+                written, range.ToString(), interpolated, result.Spikes, result.CounterResets);
         }
 
         return result;

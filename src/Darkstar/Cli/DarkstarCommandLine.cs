@@ -17,6 +17,8 @@ public static class DarkstarCommandLine
         root.Subcommands.Add(SlotsCommand.Create(context, global));
         root.Subcommands.Add(HomeAssistantCommands.Create(context, global));
         root.Subcommands.Add(SimulateCommand.Create(context, global));
+        root.Subcommands.Add(ImportDatasetCommand.Create(context, global));
+        root.Subcommands.Add(BackfillCommand.Create(context, global));
         return root;
     }
 

@@ -272,7 +272,6 @@ public sealed class MqttConnection : IAsyncDisposable
         // Availability first, so Home Assistant sees the device online before its states.
         _pending.Remove(_settings.AvailabilityTopic);
         _pending.Insert(0, _settings.AvailabilityTopic, MqttOutgoingMessage.Text(_settings.AvailabilityTopic, OnlinePayload, retain: true));
-        Volatile.Read(ref _connectedSignal).TrySetResult();
         try
         {
             Connected?.Invoke(this, EventArgs.Empty);
@@ -281,6 +280,9 @@ public sealed class MqttConnection : IAsyncDisposable
         {
             _logger.LogError(e, "A handler of the MQTT connected event failed");
         }
+
+        // Waiters are released only after the handlers queued their messages, so a flush after the wait covers them.
+        Volatile.Read(ref _connectedSignal).TrySetResult();
     }
 
     private void OnDisconnected(int returnCode)

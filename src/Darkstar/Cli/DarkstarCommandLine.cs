@@ -17,6 +17,7 @@ public static class DarkstarCommandLine
         root.Subcommands.Add(SlotsCommand.Create(context, global));
         root.Subcommands.Add(HomeAssistantCommands.Create(context, global));
         root.Subcommands.Add(SimulateCommand.Create(context, global));
+        root.Subcommands.Add(MqttCommands.Create(context, global));
         return root;
     }
 

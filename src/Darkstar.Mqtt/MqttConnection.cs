@@ -38,6 +38,7 @@ public sealed class MqttConnection : IAsyncDisposable
     private volatile bool _connected;
     private volatile string? _lastRefusal;
     private long _connectCount;
+    private bool _loopStarted;
     private bool _disposed;
 
     public MqttConnection(MqttConnectionSettings settings, TimeProvider clock, ILogger<MqttConnection> logger)
@@ -88,7 +89,11 @@ public sealed class MqttConnection : IAsyncDisposable
 
             client.SetReconnectDelay(_settings.ReconnectMinDelay, _settings.ReconnectMaxDelay);
             _logger.LogInformation("Connecting to the {Settings}", _settings);
-            client.ConnectAndStartLoop(_settings.Host, _settings.Port, _settings.KeepAlive);
+            if (client.TryConnect(_settings.Host, _settings.Port, _settings.KeepAlive))
+            {
+                client.StartLoop();
+                _loopStarted = true;
+            }
         }
         catch
         {
@@ -182,10 +187,27 @@ public sealed class MqttConnection : IAsyncDisposable
     {
         var events = client.Events;
         var commands = _commands.Reader;
+        var connectDelay = _settings.ReconnectMinDelay;
+        var nextConnectAt = _clock.GetUtcNow() + connectDelay;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
+                // libmosquitto's thread only reconnects a connection that was once made: until the first one is, retry here.
+                if (!_loopStarted && _clock.GetUtcNow() >= nextConnectAt)
+                {
+                    if (client.TryConnect(_settings.Host, _settings.Port, _settings.KeepAlive))
+                    {
+                        client.StartLoop();
+                        _loopStarted = true;
+                    }
+                    else
+                    {
+                        connectDelay = TimeSpan.FromTicks(Math.Min(connectDelay.Ticks * 2, _settings.ReconnectMaxDelay.Ticks));
+                        nextConnectAt = _clock.GetUtcNow() + connectDelay;
+                    }
+                }
+
                 while (events.TryRead(out var nativeEvent))
                 {
                     Handle(client, nativeEvent);
@@ -207,7 +229,16 @@ public sealed class MqttConnection : IAsyncDisposable
 
             var eventReady = events.WaitToReadAsync(cancellationToken).AsTask();
             var commandReady = commands.WaitToReadAsync(cancellationToken).AsTask();
-            await Task.WhenAny(eventReady, commandReady);
+            if (_loopStarted)
+            {
+                await Task.WhenAny(eventReady, commandReady);
+            }
+            else
+            {
+                var untilAttempt = nextConnectAt - _clock.GetUtcNow();
+                await Task.WhenAny(eventReady, commandReady, Task.Delay(untilAttempt > TimeSpan.Zero ? untilAttempt : TimeSpan.Zero, _clock, cancellationToken));
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
@@ -329,7 +360,7 @@ public sealed class MqttConnection : IAsyncDisposable
 
     private void CompleteFlushesWhenIdle()
     {
-        if (_flushWaiters.Count == 0 || !_connected || _pending.Count > 0 || _inFlight.Count > 0 || _commands.Reader.Count > 0)
+        if (_flushWaiters.Count == 0 || !_connected || _pending.Count > 0 || _inFlight.Count > 0)
         {
             return;
         }

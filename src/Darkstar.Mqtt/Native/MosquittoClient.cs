@@ -73,25 +73,32 @@ internal sealed class MosquittoClient : IDisposable
     }
 
     /// <summary>
-    /// Starts connecting without waiting, and starts the network thread, which keeps reconnecting with the
-    /// configured backoff. A broker that is down now is not an error: the thread retries.
+    /// Opens the TCP connection and sends CONNECT without waiting for the answer. False when the broker cannot be
+    /// reached now (refused, unreachable): try again later. Anything else (an unresolvable host, bad arguments) throws.
     /// </summary>
-    public void ConnectAndStartLoop(string host, int port, TimeSpan keepAlive)
+    public bool TryConnect(string host, int port, TimeSpan keepAlive)
     {
         var rc = MosquittoNative.ConnectAsync(_handle, host, port, (int)keepAlive.TotalSeconds);
-        if (rc != MosquittoNative.Success && rc != MosquittoNative.ErrorErrno && rc != MosquittoNative.ErrorNoConnection)
+        if (rc == MosquittoNative.Success)
         {
-            // Refused, unreachable and the like come back as ERRNO and are retried by the loop; anything else
-            // (an unresolvable host name, bad arguments) is a setting to fix.
-            throw new MqttException($"Cannot connect to the MQTT broker at {host}:{port}: {MosquittoLibrary.ErrorText(rc)}.");
+            return true;
         }
 
-        if (rc != MosquittoNative.Success)
+        if (rc == MosquittoNative.ErrorErrno || rc == MosquittoNative.ErrorNoConnection)
         {
-            _logger.LogInformation("The MQTT broker at {Host}:{Port} is not reachable yet ({Reason}); retrying in the background",
-                host, port, MosquittoLibrary.ErrorText(rc));
+            _logger.LogInformation("The MQTT broker at {Host}:{Port} is not reachable ({Reason})", host, port, MosquittoLibrary.ErrorText(rc));
+            return false;
         }
 
+        throw new MqttException($"Cannot connect to the MQTT broker at {host}:{port}: {MosquittoLibrary.ErrorText(rc)}.");
+    }
+
+    /// <summary>
+    /// Starts the network thread once a first connection is under way; from then on it reconnects by itself with
+    /// the configured backoff whenever the connection drops.
+    /// </summary>
+    public void StartLoop()
+    {
         Check(MosquittoNative.LoopStart(_handle), "start the network thread");
         _loopStarted = true;
     }

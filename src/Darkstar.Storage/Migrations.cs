@@ -211,6 +211,15 @@ public static class Migrations
 
             CREATE INDEX ix_antares_training_runs_started_at ON antares_training_runs (started_at);
             """),
+        // The values a user sets through Darkstar's own MQTT controls (switches, selects, numbers), so they
+        // outlive a restart. Keys are the controls' stable ids; values are their MQTT state text.
+        new(2, "user settings", """
+            CREATE TABLE user_settings (
+                key        TEXT NOT NULL PRIMARY KEY CHECK (length(key) > 0),
+                value      TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 
     /// <summary>The newest schema version this code knows.</summary>

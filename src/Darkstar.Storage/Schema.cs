@@ -17,6 +17,7 @@ public static class Schema
     public const string OracleDailyResults = "oracle_daily_results";
     public const string TrainingEpisodes = "training_episodes";
     public const string AntaresTrainingRuns = "antares_training_runs";
+    public const string UserSettings = "user_settings";
 
     public static IReadOnlyList<string> TableNames { get; } =
     [
@@ -34,5 +35,6 @@ public static class Schema
         OracleDailyResults,
         TrainingEpisodes,
         AntaresTrainingRuns,
+        UserSettings,
     ];
 }

@@ -10,7 +10,7 @@ public sealed class DatabaseCommandTests : IDisposable
     [
         "schema_version", "sensor_totals", "slot_observations", "prices", "weather", "data_quality_daily",
         "slot_forecasts", "model_runs", "plans", "slot_plans", "execution_log", "oracle_daily_results",
-        "training_episodes", "antares_training_runs",
+        "training_episodes", "antares_training_runs", "user_settings",
     ];
 
     private readonly TempDirectory _temp = new();
@@ -31,7 +31,7 @@ public sealed class DatabaseCommandTests : IDisposable
         using var json = JsonDocument.Parse(stats.LastLine);
         var tables = json.RootElement.GetProperty("tables").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
         Assert.Equal(DesignTables.Order(StringComparer.Ordinal), tables.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(1, tables["schema_version"]);
+        Assert.Equal(2, tables["schema_version"]);
         Assert.All(tables.Where(t => t.Key != "schema_version"), t => Assert.Equal(0, t.Value));
     }
 

@@ -1,0 +1,139 @@
+using System.Globalization;
+using Darkstar.Mqtt.Discovery;
+using static Darkstar.Mqtt.Discovery.DarkstarEntityIds;
+
+namespace Darkstar.Mqtt.Controls;
+
+/// <summary>The outcome of reading a command payload: the command, or why it was rejected.</summary>
+public sealed record CommandParseResult(DarkstarCommand? Command, string? Error)
+{
+    public static CommandParseResult Accepted(DarkstarCommand command) => new(command, null);
+
+    public static CommandParseResult Rejected(string error) => new(null, error);
+}
+
+/// <summary>
+/// Turns a payload on a command topic into a validated <see cref="DarkstarCommand"/>: the payload must be one the
+/// entity's discovery config allows (an option of the select, a number in range on the step, ON/OFF, PRESS), and the
+/// result must keep the controls consistent (minimum SoC not above maximum SoC).
+/// </summary>
+public sealed class CommandParser(IReadOnlyList<DarkstarEntity> entities)
+{
+    private readonly Dictionary<string, DarkstarEntity> _byId = entities.ToDictionary(e => e.Id, StringComparer.Ordinal);
+
+    public CommandParseResult Parse(string entityId, string payload, DarkstarControlValues current)
+    {
+        ArgumentNullException.ThrowIfNull(entityId);
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(current);
+        if (!_byId.TryGetValue(entityId, out var entity) || !entity.IsCommandable)
+        {
+            return CommandParseResult.Rejected($"'{entityId}' is not a Darkstar control");
+        }
+
+        var text = payload.Trim();
+        return entity.Platform switch
+        {
+            EntityPlatform.Switch => ParseSwitch(entity, text),
+            EntityPlatform.Select => ParseSelect(entity, text),
+            EntityPlatform.Number => ParseNumber(entity, text, current),
+            EntityPlatform.Button => text == DiscoveryDocument.ButtonPress
+                ? CommandParseResult.Accepted(new DarkstarCommand.Press(entity.Id, ButtonOf(entity.Id)))
+                : CommandParseResult.Rejected($"'{Shorten(text)}' is not {DiscoveryDocument.ButtonPress}"),
+            _ => CommandParseResult.Rejected($"'{entityId}' takes no commands"),
+        };
+    }
+
+    private static CommandParseResult ParseSwitch(DarkstarEntity entity, string text)
+    {
+        bool on;
+        if (text == DiscoveryDocument.SwitchOn)
+        {
+            on = true;
+        }
+        else if (text == DiscoveryDocument.SwitchOff)
+        {
+            on = false;
+        }
+        else
+        {
+            return CommandParseResult.Rejected($"'{Shorten(text)}' is neither {DiscoveryDocument.SwitchOn} nor {DiscoveryDocument.SwitchOff}");
+        }
+
+        var control = entity.Id switch
+        {
+            ExecutorEnabled => DarkstarSwitch.ExecutorEnabled,
+            ShadowMode => DarkstarSwitch.ShadowMode,
+            AllowExport => DarkstarSwitch.AllowExport,
+            _ => throw new InvalidOperationException($"Switch '{entity.Id}' has no control."),
+        };
+        return CommandParseResult.Accepted(new DarkstarCommand.SetSwitch(entity.Id, control, on));
+    }
+
+    private static CommandParseResult ParseSelect(DarkstarEntity entity, string text)
+    {
+        var options = entity.Options ?? [];
+        if (!options.Contains(text, StringComparer.Ordinal))
+        {
+            return CommandParseResult.Rejected($"'{Shorten(text)}' is not one of {string.Join(", ", options)}");
+        }
+
+        var control = entity.Id switch
+        {
+            ForecastVersion => DarkstarSelect.ForecastVersion,
+            RiskAppetite => DarkstarSelect.RiskAppetite,
+            ManualOverride => DarkstarSelect.ManualOverride,
+            _ => throw new InvalidOperationException($"Select '{entity.Id}' has no control."),
+        };
+        return CommandParseResult.Accepted(new DarkstarCommand.ChooseOption(entity.Id, control, text));
+    }
+
+    private static CommandParseResult ParseNumber(DarkstarEntity entity, string text, DarkstarControlValues current)
+    {
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            return CommandParseResult.Rejected($"'{Shorten(text)}' is not a number");
+        }
+
+        var min = entity.Min ?? double.MinValue;
+        var max = entity.Max ?? double.MaxValue;
+        if (value < min || value > max)
+        {
+            return CommandParseResult.Rejected(FormattableString.Invariant($"{value} is outside {min}..{max}"));
+        }
+
+        if (entity.Step is { } step && step > 0)
+        {
+            var steps = (value - min) / step;
+            if (Math.Abs(steps - Math.Round(steps)) > 1e-6)
+            {
+                return CommandParseResult.Rejected(FormattableString.Invariant($"{value} is not on the step {step}"));
+            }
+        }
+
+        var (number, consistent) = entity.Id switch
+        {
+            MinSoc => (DarkstarNumber.MinSocPercent, value <= current.MaxSocPercent),
+            MaxSoc => (DarkstarNumber.MaxSocPercent, value >= current.MinSocPercent),
+            WaterHeaterMinKwhPerDay => (DarkstarNumber.WaterHeaterMinKwhPerDay, true),
+            _ => throw new InvalidOperationException($"Number '{entity.Id}' has no control."),
+        };
+        if (!consistent)
+        {
+            return CommandParseResult.Rejected(FormattableString.Invariant(
+                $"{value} % would put the minimum SoC ({current.MinSocPercent} %) above the maximum SoC ({current.MaxSocPercent} %)"));
+        }
+
+        return CommandParseResult.Accepted(new DarkstarCommand.SetNumber(entity.Id, number, value));
+    }
+
+    private static DarkstarButton ButtonOf(string id) => id switch
+    {
+        Replan => DarkstarButton.Replan,
+        RetrainAurora => DarkstarButton.RetrainAurora,
+        _ => throw new InvalidOperationException($"Button '{id}' has no control."),
+    };
+
+    // A payload is whatever someone published: keep log lines short.
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
+}

@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Text.Json;
+using Darkstar.Mqtt.Controls;
+using Darkstar.Mqtt.Discovery;
+using static Darkstar.Mqtt.Discovery.DarkstarEntityIds;
+
+namespace Darkstar.Mqtt;
+
+/// <summary>
+/// What the rest of the add-on calls to show its figures in Home Assistant: typed methods, one per kind of figure,
+/// never raw topics. Each call queues retained QoS 1 states (a value that is not known is published as <c>None</c>,
+/// which Home Assistant shows as unknown) and remembers them, so <see cref="RepublishAll"/> can send every current
+/// state again after Home Assistant or the broker restarts. Thread-safe.
+/// </summary>
+public sealed class DarkstarPublisher
+{
+    /// <summary>The payload Home Assistant's MQTT entities read as "unknown".</summary>
+    public const string UnknownState = "None";
+
+    private readonly object _gate = new();
+    private readonly MqttConnection _connection;
+    private readonly DarkstarTopics _topics;
+    private readonly Dictionary<string, string> _current = new(StringComparer.Ordinal);
+
+    public DarkstarPublisher(MqttConnection connection, DarkstarTopics topics)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(topics);
+        _connection = connection;
+        _topics = topics;
+    }
+
+    /// <summary>Load and PV forecasts at p50, in kWh per slot, from the next slot: its value is the state, the series the attributes.</summary>
+    public void PublishForecasts(SlotSeries? loadKwh, SlotSeries? pvKwh, string? forecastVersion)
+    {
+        PublishForecast(LoadForecast, loadKwh, forecastVersion);
+        PublishForecast(PvForecast, pvKwh, forecastVersion);
+    }
+
+    /// <summary>The plan for the current slot; null when there is no usable plan.</summary>
+    public void PublishPlan(PlanSnapshot? plan)
+    {
+        SetState(PlannedAction, plan is null ? null : ActionText(plan.Action));
+        SetState(TargetSoc, Number(plan?.TargetSocPercent, 1));
+        SetState(PlannedBatteryPower, Number(plan?.BatteryPowerKw, 3));
+        SetState(PlannedGridPower, Number(plan?.GridPowerKw, 3));
+        SetState(WaterHeaterPlannedNow, OnOff(plan?.WaterHeaterOn));
+        SetAttributes(PlannedAction, plan is { HorizonStart: { } start, Actions: { } actions }
+            ? SeriesAttributes.Build(w =>
+            {
+                w.WriteString("start", Core.Time.InstantText.Format(start));
+                w.WriteNumber("step_minutes", 15);
+                w.WriteStartArray("actions");
+                foreach (var action in actions.Take(SlotSeries.MaxSlots))
+                {
+                    w.WriteStringValue(ActionText(action));
+                }
+
+                w.WriteEndArray();
+                WriteOptional(w, "soc_percent", plan.SocPercent, 1);
+                WriteOptional(w, "battery_kw", plan.BatteryKw, 3);
+                WriteOptional(w, "grid_kw", plan.GridKw, 3);
+            })
+            : "{}");
+    }
+
+    /// <summary>Current import and export prices (currency per kWh), whether now is a cheap slot, and the known price series.</summary>
+    public void PublishPrices(double? importPrice, double? exportPrice, bool? cheapSlotNow, SlotSeries? importSeries = null, SlotSeries? exportSeries = null)
+    {
+        SetState(ImportPrice, Number(importPrice, 4));
+        SetState(ExportPrice, Number(exportPrice, 4));
+        SetState(CheapSlotNow, OnOff(cheapSlotNow));
+        SetAttributes(ImportPrice, SeriesPayload(importSeries, 4));
+        SetAttributes(ExportPrice, SeriesPayload(exportSeries, 4));
+    }
+
+    /// <summary>Today's planned cost, yesterday's realised cost and the Oracle's regret, in the home's currency.</summary>
+    public void PublishCosts(double? plannedToday, double? realisedYesterday, double? oracleRegret)
+    {
+        SetState(PlannedCostToday, Number(plannedToday, 2));
+        SetState(RealisedCostYesterday, Number(realisedYesterday, 2));
+        SetState(OracleRegret, Number(oracleRegret, 2));
+    }
+
+    /// <summary>The mean absolute error of the active forecast over the last 7 days, kWh per slot.</summary>
+    public void PublishForecastAccuracy(double? maeKwh7Days) => SetState(ForecastMae7Days, Number(maeKwh7Days, 3));
+
+    public void PublishStatus(DarkstarStatus status, string? reason)
+    {
+        SetState(Status, status.ToString().ToLowerInvariant());
+        SetAttributes(Status, SeriesAttributes.Build(w =>
+        {
+            if (reason is null)
+            {
+                w.WriteNull("reason");
+            }
+            else
+            {
+                w.WriteString("reason", reason);
+            }
+        }));
+    }
+
+    /// <summary>The states of the switches, selects and numbers.</summary>
+    public void PublishControls(DarkstarControlValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        foreach (var id in DarkstarControlValues.StatefulIds)
+        {
+            SetState(id, values.StateText(id));
+        }
+    }
+
+    /// <summary>Publishes one control's state again, e.g. after a rejected command, so Home Assistant's optimistic UI snaps back.</summary>
+    public void PublishControl(DarkstarControlValues values, string controlId)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        SetState(controlId, values.StateText(controlId), force: true);
+    }
+
+    /// <summary>Queues every state and attribute payload published so far once more.</summary>
+    public void RepublishAll()
+    {
+        lock (_gate)
+        {
+            foreach (var (topic, payload) in _current)
+            {
+                _connection.Enqueue(topic, payload, retain: true);
+            }
+        }
+    }
+
+    /// <summary>Publishes every sensor without a value yet as unknown, so a fresh install shows no stale retained values.</summary>
+    public void PublishUnknownWhereUnset(IEnumerable<DarkstarEntity> entities)
+    {
+        ArgumentNullException.ThrowIfNull(entities);
+        foreach (var entity in entities.Where(e => e.HasState))
+        {
+            lock (_gate)
+            {
+                if (_current.ContainsKey(_topics.State(entity.Id)))
+                {
+                    continue;
+                }
+            }
+
+            SetState(entity.Id, null);
+        }
+    }
+
+    /// <summary>The last payload queued on <paramref name="topic"/>, or null.</summary>
+    public string? CurrentPayload(string topic)
+    {
+        lock (_gate)
+        {
+            return _current.GetValueOrDefault(topic);
+        }
+    }
+
+    internal static string ActionText(Core.Domain.PlannedAction action) => action.ToString().ToLowerInvariant();
+
+    private void PublishForecast(string id, SlotSeries? series, string? forecastVersion)
+    {
+        SetState(id, Number(series is { Values.Count: > 0 } ? series.Values[0] : null, 3));
+        SetAttributes(id, series is null
+            ? "{}"
+            : SeriesAttributes.Build(w =>
+            {
+                SeriesAttributes.WriteSeries(w, series, 3);
+                w.WriteString("unit", "kWh");
+                if (forecastVersion is not null)
+                {
+                    w.WriteString("forecast_version", forecastVersion);
+                }
+            }));
+    }
+
+    private static string SeriesPayload(SlotSeries? series, int decimals) =>
+        series is null ? "{}" : SeriesAttributes.Build(w => SeriesAttributes.WriteSeries(w, series, decimals));
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, IReadOnlyList<double?>? values, int decimals)
+    {
+        if (values is not null)
+        {
+            SeriesAttributes.WriteValues(writer, name, [.. values.Take(SlotSeries.MaxSlots)], decimals);
+        }
+    }
+
+    private static string? Number(double? value, int decimals) =>
+        value is { } v && double.IsFinite(v)
+            ? Math.Round(v, decimals, MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture)
+            : null;
+
+    private static string? OnOff(bool? value) => value is { } on ? DarkstarControlValues.OnOff(on) : null;
+
+    private void SetState(string entityId, string? state, bool force = false) => Set(_topics.State(entityId), state ?? UnknownState, force);
+
+    private void SetAttributes(string entityId, string payload) => Set(_topics.Attributes(entityId), payload, force: false);
+
+    private void Set(string topic, string payload, bool force)
+    {
+        lock (_gate)
+        {
+            if (!force && _current.TryGetValue(topic, out var previous) && previous == payload)
+            {
+                return;
+            }
+
+            _current[topic] = payload;
+            _connection.Enqueue(topic, payload, retain: true);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using static Darkstar.Mqtt.Discovery.DarkstarEntityIds;
+
+namespace Darkstar.Mqtt.Discovery;
+
+/// <summary>Every entity of the Darkstar device (DESIGN.md, "MQTT entities"), and those earlier versions retired.</summary>
+public static class DarkstarEntities
+{
+    public static readonly IReadOnlyList<string> PlannedActions = ["charge", "discharge", "hold", "export", "idle"];
+
+    public static readonly IReadOnlyList<string> StatusValues = ["ok", "degraded", "error"];
+
+    public static readonly IReadOnlyList<string> RiskAppetites = ["1", "2", "3", "4", "5"];
+
+    public static readonly IReadOnlyList<string> OverrideModes = ["auto", "force_charge", "force_discharge", "hold", "force_export"];
+
+    /// <summary>The forecast versions the select offers when the caller knows of no others.</summary>
+    public static readonly IReadOnlyList<string> DefaultForecastVersions = ["baseline_7_day_avg", "aurora"];
+
+    /// <summary>
+    /// Components that earlier versions published and this one does not. On every announcement each is removed from
+    /// Home Assistant: a platform-only entry in <c>cmps</c> and an empty retained per-entity config. Add an id here when an
+    /// entity is retired; never reuse it.
+    /// </summary>
+    public static IReadOnlyList<RetiredEntity> Retired { get; } = [];
+
+    /// <summary>The entities, with prices and costs in <paramref name="currency"/> and the forecast versions the select offers.</summary>
+    public static IReadOnlyList<DarkstarEntity> All(string currency, IReadOnlyList<string>? forecastVersions = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(currency);
+        var versions = forecastVersions is { Count: > 0 } ? forecastVersions : DefaultForecastVersions;
+        var pricePerKwh = $"{currency}/kWh";
+        return
+        [
+            // Forecasts have no state_class: Home Assistant must not compile statistics of predictions.
+            new() { Id = LoadForecast, Platform = EntityPlatform.Sensor, Name = "Load forecast", DeviceClass = "energy", Unit = "kWh", DisplayPrecision = 3, HasAttributes = true, Icon = "mdi:home-lightning-bolt-outline" },
+            new() { Id = PvForecast, Platform = EntityPlatform.Sensor, Name = "PV forecast", DeviceClass = "energy", Unit = "kWh", DisplayPrecision = 3, HasAttributes = true, Icon = "mdi:solar-power-variant-outline" },
+            new() { Id = PlannedAction, Platform = EntityPlatform.Sensor, Name = "Planned action", DeviceClass = "enum", Options = PlannedActions, HasAttributes = true, Icon = "mdi:battery-sync-outline" },
+            new() { Id = TargetSoc, Platform = EntityPlatform.Sensor, Name = "Target SoC", DeviceClass = "battery", Unit = "%", StateClass = "measurement", DisplayPrecision = 0 },
+            new() { Id = PlannedBatteryPower, Platform = EntityPlatform.Sensor, Name = "Planned battery power", DeviceClass = "power", Unit = "kW", StateClass = "measurement", DisplayPrecision = 2 },
+            new() { Id = PlannedGridPower, Platform = EntityPlatform.Sensor, Name = "Planned grid power", DeviceClass = "power", Unit = "kW", StateClass = "measurement", DisplayPrecision = 2 },
+            // A price per kWh is not a monetary amount (that device class takes a bare currency), so it has none.
+            new() { Id = ImportPrice, Platform = EntityPlatform.Sensor, Name = "Import price", Unit = pricePerKwh, StateClass = "measurement", DisplayPrecision = 3, HasAttributes = true, Icon = "mdi:cash-plus" },
+            new() { Id = ExportPrice, Platform = EntityPlatform.Sensor, Name = "Export price", Unit = pricePerKwh, StateClass = "measurement", DisplayPrecision = 3, HasAttributes = true, Icon = "mdi:cash-minus" },
+            new() { Id = PlannedCostToday, Platform = EntityPlatform.Sensor, Name = "Planned cost today", DeviceClass = "monetary", Unit = currency, StateClass = "total", DisplayPrecision = 2 },
+            new() { Id = RealisedCostYesterday, Platform = EntityPlatform.Sensor, Name = "Realised cost yesterday", DeviceClass = "monetary", Unit = currency, StateClass = "total", DisplayPrecision = 2 },
+            new() { Id = OracleRegret, Platform = EntityPlatform.Sensor, Name = "Oracle regret", DeviceClass = "monetary", Unit = currency, StateClass = "total", DisplayPrecision = 2, EntityCategory = "diagnostic" },
+            new() { Id = ForecastMae7Days, Platform = EntityPlatform.Sensor, Name = "Forecast MAE (7 days)", Unit = "kWh", StateClass = "measurement", DisplayPrecision = 3, EntityCategory = "diagnostic", Icon = "mdi:chart-bell-curve" },
+            new() { Id = Status, Platform = EntityPlatform.Sensor, Name = "Status", DeviceClass = "enum", Options = StatusValues, HasAttributes = true, EntityCategory = "diagnostic", Icon = "mdi:heart-pulse" },
+            new() { Id = WaterHeaterPlannedNow, Platform = EntityPlatform.BinarySensor, Name = "Water heater planned now", DeviceClass = "running", Icon = "mdi:water-boiler" },
+            new() { Id = CheapSlotNow, Platform = EntityPlatform.BinarySensor, Name = "Cheap slot now", Icon = "mdi:cash-clock" },
+            new() { Id = ExecutorEnabled, Platform = EntityPlatform.Switch, Name = "Executor enabled", Icon = "mdi:robot" },
+            new() { Id = ShadowMode, Platform = EntityPlatform.Switch, Name = "Shadow mode", EntityCategory = "config", Icon = "mdi:eye-outline" },
+            new() { Id = AllowExport, Platform = EntityPlatform.Switch, Name = "Allow export", EntityCategory = "config", Icon = "mdi:transmission-tower-export" },
+            new() { Id = ForecastVersion, Platform = EntityPlatform.Select, Name = "Active forecast version", Options = versions, EntityCategory = "config", Icon = "mdi:chart-timeline-variant" },
+            new() { Id = RiskAppetite, Platform = EntityPlatform.Select, Name = "Risk appetite", Options = RiskAppetites, EntityCategory = "config", Icon = "mdi:scale-balance" },
+            new() { Id = ManualOverride, Platform = EntityPlatform.Select, Name = "Manual override", Options = OverrideModes, Icon = "mdi:hand-back-right-outline" },
+            new() { Id = MinSoc, Platform = EntityPlatform.Number, Name = "Minimum SoC", DeviceClass = "battery", Unit = "%", Min = 0, Max = 100, Step = 1, EntityCategory = "config" },
+            new() { Id = MaxSoc, Platform = EntityPlatform.Number, Name = "Maximum SoC", DeviceClass = "battery", Unit = "%", Min = 0, Max = 100, Step = 1, EntityCategory = "config" },
+            new() { Id = WaterHeaterMinKwhPerDay, Platform = EntityPlatform.Number, Name = "Water heater minimum per day", DeviceClass = "energy", Unit = "kWh", Min = 0, Max = 50, Step = 0.5, EntityCategory = "config", Icon = "mdi:water-thermometer" },
+            new() { Id = Replan, Platform = EntityPlatform.Button, Name = "Re-plan now", Icon = "mdi:refresh" },
+            new() { Id = RetrainAurora, Platform = EntityPlatform.Button, Name = "Retrain Aurora", EntityCategory = "config", Icon = "mdi:school-outline" },
+        ];
+    }
+}

@@ -1,0 +1,122 @@
+using Darkstar.Core.Domain;
+using Darkstar.Core.Time;
+using Darkstar.Storage;
+using Darkstar.Storage.Repositories;
+
+namespace Darkstar.Mqtt;
+
+/// <summary>
+/// Reads the figures Darkstar publishes from what the database holds now, and publishes them. What the database
+/// lacks (no plan yet, no prices for this slot, no Oracle day) is published as unknown, never made up.
+/// </summary>
+public sealed class DatabaseStateReader(DarkstarDatabase database, TimeProvider clock)
+{
+    private const int HorizonSlots = 48 * SlotGrid.SlotsPerHour;
+
+    public async Task PublishAsync(DarkstarPublisher publisher, string forecastVersion, TimeZoneInfo timeZone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(publisher);
+        ArgumentNullException.ThrowIfNull(timeZone);
+        var now = clock.GetUtcNow();
+        var currentSlot = SlotGrid.Floor(now);
+        var horizon = new SlotRange(SlotGrid.IndexOf(currentSlot), HorizonSlots);
+
+        publisher.PublishForecasts(
+            await ForecastAsync(forecastVersion, horizon, now, f => f.LoadP50Kwh, cancellationToken),
+            await ForecastAsync(forecastVersion, horizon, now, f => f.PvP50Kwh, cancellationToken),
+            forecastVersion);
+
+        var plans = new PlanRepository(database);
+        var plan = await plans.ReadLatestAsync(cancellationToken);
+        var planSlots = plan is null ? [] : await plans.ReadSlotsAsync(plan.Id, cancellationToken);
+        publisher.PublishPlan(Snapshot(planSlots, currentSlot));
+
+        var prices = await new PriceRepository(database).ReadRangeAsync(horizon, cancellationToken);
+        var priceNow = prices.FirstOrDefault(p => p.SlotStart == currentSlot);
+        publisher.PublishPrices(
+            priceNow?.ImportPrice,
+            priceNow?.ExportPrice,
+            CheapNow(prices, priceNow),
+            Series(horizon, prices, p => p.SlotStart, p => p.ImportPrice),
+            Series(horizon, prices, p => p.SlotStart, p => p.ExportPrice));
+
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, timeZone).DateTime);
+        var todayStart = LocalMidnightUtc(today, timeZone);
+        var tomorrowStart = LocalMidnightUtc(today.AddDays(1), timeZone);
+        var todaysSlots = planSlots.Where(s => s.SlotStart >= todayStart && s.SlotStart < tomorrowStart).ToList();
+        // A plan made during the day covers only the rest of it: its cost is today's only when it covers the whole day.
+        double? plannedToday = todaysSlots.Count > 0 && todaysSlots[0].SlotStart == todayStart ? todaysSlots.Sum(s => s.Cost) : null;
+        var oracleDays = await new OracleResultRepository(database).ReadRangeAsync(today.AddDays(-1), today.AddDays(-1), cancellationToken);
+        var yesterday = oracleDays.Count > 0 ? oracleDays[0] : null;
+        publisher.PublishCosts(plannedToday, yesterday?.MpcCost, yesterday?.Regret);
+    }
+
+    private static PlanSnapshot? Snapshot(IReadOnlyList<SlotPlan> slots, DateTimeOffset currentSlot)
+    {
+        var ahead = slots.Where(s => s.SlotStart >= currentSlot).OrderBy(s => s.SlotStart).Take(SlotSeries.MaxSlots).ToList();
+        if (ahead.Count == 0 || ahead[0].SlotStart != currentSlot)
+        {
+            return null;
+        }
+
+        var hours = SlotGrid.SlotLength.TotalHours;
+        var now = ahead[0];
+        return new PlanSnapshot
+        {
+            Action = now.Action,
+            TargetSocPercent = now.SocEndPercent,
+            BatteryPowerKw = (now.ChargeKwh - now.DischargeKwh) / hours,
+            GridPowerKw = (now.ImportKwh - now.ExportKwh) / hours,
+            WaterHeaterOn = now.WaterOn,
+            HorizonStart = now.SlotStart,
+            Actions = [.. ahead.Select(s => s.Action)],
+            SocPercent = [.. ahead.Select(s => (double?)s.SocEndPercent)],
+            BatteryKw = [.. ahead.Select(s => (double?)((s.ChargeKwh - s.DischargeKwh) / hours))],
+            GridKw = [.. ahead.Select(s => (double?)((s.ImportKwh - s.ExportKwh) / hours))],
+        };
+    }
+
+    private async Task<SlotSeries?> ForecastAsync(
+        string version, SlotRange horizon, DateTimeOffset now, Func<SlotForecast, double> value, CancellationToken cancellationToken)
+    {
+        var forecasts = await new SlotForecastRepository(database).ReadLatestAsync(version, horizon, now, cancellationToken);
+        // The forecast's state is the next slot's value, so the series starts at the next slot.
+        var fromNext = new SlotRange(horizon.FirstIndex + 1, horizon.Count - 1);
+        return forecasts.Count == 0 ? null : Series(fromNext, forecasts, f => f.SlotStart, value);
+    }
+
+    private static SlotSeries? Series<T>(SlotRange range, IReadOnlyList<T> rows, Func<T, DateTimeOffset> slotOf, Func<T, double> value)
+    {
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        var bySlot = rows.GroupBy(slotOf).ToDictionary(g => g.Key, g => value(g.Last()));
+        var values = range.Select(slot => bySlot.TryGetValue(slot, out var v) ? v : (double?)null).ToList();
+        while (values.Count > 0 && values[^1] is null)
+        {
+            values.RemoveAt(values.Count - 1);
+        }
+
+        return values.Count == 0 ? null : SlotSeries.QuarterHours(range.Start, values);
+    }
+
+    /// <summary>Cheap: the current import price is in the cheapest quarter of the prices known from now on.</summary>
+    private static bool? CheapNow(IReadOnlyList<SlotPrice> prices, SlotPrice? now)
+    {
+        if (now is null)
+        {
+            return null;
+        }
+
+        var sorted = prices.Select(p => p.ImportPrice).Order().ToList();
+        return now.ImportPrice <= sorted[(sorted.Count - 1) / 4];
+    }
+
+    private static DateTimeOffset LocalMidnightUtc(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Darkstar.Testing;
+
+namespace Darkstar.Mqtt.Tests.Support;
+
+/// <summary>
+/// A real mosquitto broker on a free loopback port, configured in a temporary folder: anonymous, or with a password
+/// file made by <c>mosquitto_passwd</c>. It can be killed and started again on the same port; disposing kills it.
+/// </summary>
+public sealed class MosquittoBroker : IAsyncDisposable
+{
+    public const string BrokerPath = "/usr/sbin/mosquitto";
+    public const string PasswdPath = "/usr/bin/mosquitto_passwd";
+
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(20);
+
+    private readonly TempDirectory _folder;
+    private Process? _process;
+
+    private MosquittoBroker(int port, TempDirectory folder, string configPath)
+    {
+        Port = port;
+        _folder = folder;
+        ConfigPath = configPath;
+    }
+
+    public int Port { get; }
+
+    public string Host { get; } = "127.0.0.1";
+
+    public string ConfigPath { get; }
+
+    public static async Task<MosquittoBroker> StartAsync(string? username = null, string? password = null)
+    {
+        var port = FreePort();
+        var folder = new TempDirectory();
+        var lines = new List<string> { $"listener {port} 127.0.0.1", "persistence false", "log_dest stderr" };
+        if (username is null)
+        {
+            lines.Add("allow_anonymous true");
+        }
+        else
+        {
+            var passwords = folder.File("passwd");
+            var made = await ProcessRunner.RunAsync(PasswdPath, ["-b", "-c", passwords, username, password ?? ""], timeout: TimeSpan.FromSeconds(30));
+            Assert.True(made.ExitCode == 0, $"mosquitto_passwd failed: {made.Error}");
+            lines.Add("allow_anonymous false");
+            lines.Add($"password_file {passwords}");
+        }
+
+        var config = folder.File("mosquitto.conf");
+        await File.WriteAllLinesAsync(config, lines);
+        var broker = new MosquittoBroker(port, folder, config);
+        await broker.RestartAsync();
+        return broker;
+    }
+
+    /// <summary>Starts the broker (again) on its port and waits until the port accepts connections.</summary>
+    public async Task RestartAsync()
+    {
+        Assert.Null(_process);
+        var start = new ProcessStartInfo(BrokerPath) { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(ConfigPath);
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var process = Process.Start(start) ?? throw new InvalidOperationException("mosquitto did not start");
+            process.ErrorDataReceived += (_, _) => { };
+            process.OutputDataReceived += (_, _) => { };
+            process.BeginErrorReadLine();
+            process.BeginOutputReadLine();
+            while (deadline.Elapsed < StartLimit && !process.HasExited)
+            {
+                if (await AcceptsAsync())
+                {
+                    _process = process;
+                    return;
+                }
+
+                await Task.Delay(50);
+            }
+
+            // The port can linger for a moment after a kill: try again within the limit.
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
+            process.Dispose();
+            if (deadline.Elapsed >= StartLimit)
+            {
+                throw new TimeoutException($"mosquitto did not accept connections on port {Port} within {StartLimit.TotalSeconds} s.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Kills the broker at once (no clean shutdown, as a crash would).</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        _process.Kill();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _folder.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task<bool> AcceptsAsync()
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, Port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}

@@ -40,6 +40,16 @@ public sealed class FaultInjector
         Interlocked.Exchange(ref _failuresLeft, count);
     }
 
+    /// <summary>
+    /// The next <paramref name="count"/> service calls (REST or WebSocket) fail with <c>home_assistant_error</c>,
+    /// as an inverter integration does when the device does not answer, and change nothing.
+    /// </summary>
+    public void FailNextServiceCalls(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _home.FailNextServiceCalls(count);
+    }
+
     /// <summary>Aborts every open WebSocket connection, as a restart of Home Assistant would.</summary>
     public void DropWebSockets() => WebSocketsDropped?.Invoke();
 

@@ -41,6 +41,8 @@ public sealed class HomeSimulation
     private readonly Dictionary<string, double> _counters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _counterOffsets = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unavailable = new(StringComparer.Ordinal);
+    private readonly List<ReceivedServiceCall> _receivedCalls = [];
+    private int _serviceCallFailuresLeft;
     private readonly Dictionary<string, string> _energyUnits = new(StringComparer.Ordinal);
     private double _socKwh = BatteryCapacityKwh * InitialSocPercent / 100;
     private string _workMode = WorkModes.SelfConsumption;
@@ -119,11 +121,33 @@ public sealed class HomeSimulation
         }
     }
 
+    /// <summary>
+    /// Every service call the home received, in order, whether it succeeded or not: tests assert from it what
+    /// a client commanded (or that it commanded nothing).
+    /// </summary>
+    public IReadOnlyList<ReceivedServiceCall> ReceivedServiceCalls
+    {
+        get
+        {
+            lock (_receivedCalls)
+            {
+                return [.. _receivedCalls];
+            }
+        }
+    }
+
     /// <summary>Carries out a service call at <paramref name="now"/>, as Home Assistant's service registry would.</summary>
     public ServiceCallResult CallService(string domain, string service, JsonObject? data, JsonObject? target, bool returnResponse, DateTimeOffset now, string? userId)
     {
         ArgumentNullException.ThrowIfNull(domain);
         ArgumentNullException.ThrowIfNull(service);
+        var failure = TryConsumeServiceCallFailure();
+        RecordCall(domain, service, data, target, now, failure);
+        if (failure)
+        {
+            throw new ServiceCallException("home_assistant_error", $"Simulated failure of {domain}.{service}: the device did not answer.");
+        }
+
         var description = ServiceCatalog.Find(domain, service)
             ?? throw new ServiceCallException("not_found", $"Action {domain}.{service} not found.");
         if (returnResponse && description.Response == ServiceResponse.None)
@@ -160,6 +184,49 @@ public sealed class HomeSimulation
             }
 
             return new ServiceCallResult(context, changed, returnResponse ? response : null);
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> service calls fail with <c>home_assistant_error</c> and change nothing.</summary>
+    internal void FailNextServiceCalls(int count) => Interlocked.Exchange(ref _serviceCallFailuresLeft, count);
+
+    private bool TryConsumeServiceCallFailure()
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref _serviceCallFailuresLeft);
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _serviceCallFailuresLeft, left - 1, left) == left)
+            {
+                return true;
+            }
+        }
+    }
+
+    private void RecordCall(string domain, string service, JsonObject? data, JsonObject? target, DateTimeOffset now, bool failed)
+    {
+        var entityIds = new List<string>();
+        foreach (var node in new[] { target?["entity_id"], data?["entity_id"] })
+        {
+            switch (node)
+            {
+                case JsonArray array:
+                    entityIds.AddRange(array.Select(item => item?.GetValue<string>() ?? string.Empty));
+                    break;
+                case JsonValue single when single.GetValueKind() == System.Text.Json.JsonValueKind.String:
+                    entityIds.AddRange(single.GetValue<string>().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+                    break;
+            }
+        }
+
+        var call = new ReceivedServiceCall(domain, service, entityIds, data?.ToJsonString() ?? "{}", now, failed);
+        lock (_receivedCalls)
+        {
+            _receivedCalls.Add(call);
         }
     }
 

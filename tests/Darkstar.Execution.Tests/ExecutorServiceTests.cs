@@ -1,0 +1,64 @@
+using System.Threading.Channels;
+using Darkstar.Core.Domain;
+using Microsoft.Extensions.Logging.Abstractions;
+using static Darkstar.Execution.Tests.TestPlans;
+
+namespace Darkstar.Execution.Tests;
+
+public sealed class ExecutorServiceTests
+{
+    private sealed class ChannelReporter : IExecutorStatusReporter
+    {
+        public Channel<ExecutorStatus> Reports { get; } = Channel.CreateUnbounded<ExecutorStatus>();
+
+        public Task ReportAsync(ExecutorStatus status, CancellationToken cancellationToken) => Reports.Writer.WriteAsync(status, cancellationToken).AsTask();
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_Started_TicksAtOnceThenEveryMinuteAndReports()
+    {
+        var home = FakeHomeAssistant.WithSimulatedInverter();
+        using var harness = await ExecutorHarness.CreateAsync(home);
+        await harness.WritePlanAsync(Slot(PlannedAction.Hold));
+        var reporter = new ChannelReporter();
+        using var service = new ExecutorService(harness.Tick, reporter, harness.Clock, NullLogger<ExecutorService>.Instance);
+
+        await service.StartAsync(CancellationToken.None);
+        var first = await reporter.Reports.Reader.ReadAsync().AsTask().WaitAsync(ExecutorHarness.Patience);
+        home.Set("select.darkstar_sim_work_mode", "Self consumption");
+        var quiet = reporter.Reports.Reader.TryRead(out _);
+        harness.Clock.Advance(ExecutorService.TickInterval);
+        var second = await reporter.Reports.Reader.ReadAsync().AsTask().WaitAsync(ExecutorHarness.Patience);
+        await service.StopAsync(CancellationToken.None).WaitAsync(ExecutorHarness.Patience);
+
+        Assert.False(quiet);
+        Assert.Equal((ExecutorHealth.Ok, CommandedAction.Hold), (first.Health, first.CommandedAction));
+        Assert.Equal(Now, first.At);
+        Assert.Equal(Now + ExecutorService.TickInterval, second.At);
+        Assert.Equal(1, second.CommandsSent);
+        Assert.Equal("Hold", home.Get("select.darkstar_sim_work_mode"));
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_TickThrows_ReportsErrorAndKeepsGoing()
+    {
+        using var harness = await ExecutorHarness.CreateAsync(new ThrowingGateway());
+        var reporter = new ChannelReporter();
+        using var service = new ExecutorService(harness.Tick, reporter, harness.Clock, NullLogger<ExecutorService>.Instance);
+
+        await service.RunOnceAsync(CancellationToken.None).WaitAsync(ExecutorHarness.Patience);
+
+        Assert.True(reporter.Reports.Reader.TryRead(out var status));
+        Assert.Equal(ExecutorHealth.Error, status.Health);
+        Assert.Contains("The executor failed: broken gateway", status.Reason, StringComparison.Ordinal);
+    }
+
+    private sealed class ThrowingGateway : IHomeAssistantGateway
+    {
+        public bool IsConnected => throw new InvalidOperationException("broken gateway");
+
+        public Task<IReadOnlyList<HomeAssistant.Model.EntityState>> GetStatesAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("broken gateway");
+
+        public Task CallServiceAsync(HomeAssistant.Model.ServiceCall serviceCall, CancellationToken cancellationToken) => throw new InvalidOperationException("broken gateway");
+    }
+}

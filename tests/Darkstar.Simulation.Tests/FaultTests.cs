@@ -59,6 +59,47 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task FailNextServiceCalls_One_RefusedAndRecordedThenTheNextCallWorks()
+    {
+        await using var home = await TestHomes.StartAsync();
+        await using var socket = await HaSocket.AuthenticatedAsync(home);
+        home.Faults.FailNextServiceCalls(1);
+        JsonObject Select(string option) => new()
+        {
+            ["type"] = "call_service",
+            ["domain"] = "select",
+            ["service"] = "select_option",
+            ["service_data"] = new JsonObject { ["option"] = option },
+            ["target"] = new JsonObject { ["entity_id"] = EntityIds.WorkMode },
+        };
+
+        var refused = await socket.CommandAsync(Select(WorkModes.Hold));
+        Assert.Equal(WorkModes.SelfConsumption, home.States.Get(EntityIds.WorkMode)!.State);
+        var accepted = await socket.CommandAsync(Select(WorkModes.ForceCharge));
+
+        Assert.False(refused["success"]!.GetValue<bool>());
+        Assert.Equal("home_assistant_error", refused["error"]!["code"]!.GetValue<string>());
+        Assert.True(accepted["success"]!.GetValue<bool>());
+        Assert.Equal(WorkModes.ForceCharge, home.States.Get(EntityIds.WorkMode)!.State);
+        var calls = home.Model.ReceivedServiceCalls;
+        Assert.Equal(2, calls.Count);
+        Assert.Equal(("select", "select_option", EntityIds.WorkMode, true), (calls[0].Domain, calls[0].Service, calls[0].EntityIds[0], calls[0].Failed));
+        Assert.Equal("{\"option\":\"Force charge\"}", calls[1].ServiceData);
+        Assert.False(calls[1].Failed);
+    }
+
+    [Fact]
+    public async Task ReceivedServiceCalls_NoCall_Empty()
+    {
+        await using var home = await TestHomes.StartAsync();
+        await using var socket = await HaSocket.AuthenticatedAsync(home);
+
+        await socket.CommandAsync(new JsonObject { ["type"] = "get_states" });
+
+        Assert.Empty(home.Model.ReceivedServiceCalls);
+    }
+
+    [Fact]
     public async Task ResponseDelay_Set_ResponsesTakeAtLeastThatLong()
     {
         await using var home = await TestHomes.StartAsync();

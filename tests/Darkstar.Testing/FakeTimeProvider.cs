@@ -1,3 +1,5 @@
+using Darkstar.Core.Time;
+
 namespace Darkstar.Testing;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Darkstar.Testing;
 public sealed class FakeTimeProvider : TimeProvider
 {
     private readonly object _gate = new();
-    private readonly List<FakeTimer> _timers = [];
+    private readonly ManualTimers _timers;
     private DateTimeOffset _now;
     private TimeZoneInfo _localZone;
 
@@ -15,6 +17,7 @@ public sealed class FakeTimeProvider : TimeProvider
     {
         _now = start.ToUniversalTime();
         _localZone = localZone ?? TimeZoneInfo.Utc;
+        _timers = new ManualTimers(GetUtcNow);
     }
 
     public FakeTimeProvider()
@@ -48,85 +51,24 @@ public sealed class FakeTimeProvider : TimeProvider
             target = _now + delta;
         }
 
-        while (true)
-        {
-            FakeTimer? due;
-            lock (_gate)
-            {
-                due = _timers.Where(t => t.DueAt <= target).OrderBy(t => t.DueAt).FirstOrDefault();
-                if (due is null)
-                {
-                    _now = target;
-                    return;
-                }
-
-                _now = due.DueAt > _now ? due.DueAt : _now;
-                due.Reschedule(_now);
-            }
-
-            due.Fire();
-        }
+        _timers.FireDueUntil(target, MoveForwardTo);
+        MoveForwardTo(target);
     }
 
     /// <summary>Sets the clock to <paramref name="instant"/>, which may not be in the past.</summary>
     public void SetUtcNow(DateTimeOffset instant) => Advance(instant - GetUtcNow());
 
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        _timers.Create(callback, state, dueTime, period);
+
+    private void MoveForwardTo(DateTimeOffset instant)
     {
-        ArgumentNullException.ThrowIfNull(callback);
-        var timer = new FakeTimer(this, callback, state);
-        timer.Change(dueTime, period);
-        return timer;
-    }
-
-    private sealed class FakeTimer(FakeTimeProvider owner, TimerCallback callback, object? state) : ITimer
-    {
-        private TimeSpan _period = Timeout.InfiniteTimeSpan;
-
-        public DateTimeOffset DueAt { get; private set; }
-
-        public bool Change(TimeSpan dueTime, TimeSpan period)
+        lock (_gate)
         {
-            lock (owner._gate)
+            if (instant > _now)
             {
-                owner._timers.Remove(this);
-                _period = period;
-                if (dueTime == Timeout.InfiniteTimeSpan)
-                {
-                    return true;
-                }
-
-                DueAt = owner._now + dueTime;
-                owner._timers.Add(this);
-                return true;
+                _now = instant;
             }
-        }
-
-        // Called under the owner's lock when the timer falls due.
-        public void Reschedule(DateTimeOffset now)
-        {
-            owner._timers.Remove(this);
-            if (_period != Timeout.InfiniteTimeSpan && _period > TimeSpan.Zero)
-            {
-                DueAt = now + _period;
-                owner._timers.Add(this);
-            }
-        }
-
-        public void Fire() => callback(state);
-
-        public void Dispose()
-        {
-            lock (owner._gate)
-            {
-                owner._timers.Remove(this);
-            }
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            Dispose();
-            return ValueTask.CompletedTask;
         }
     }
 }

@@ -1,3 +1,5 @@
+using Darkstar.Core.Time;
+
 namespace Darkstar.Simulation.Clock;
 
 /// <summary>How the simulated home's clock moves.</summary>
@@ -27,7 +29,7 @@ public sealed class SimulationClock : TimeProvider
     private readonly TimeProvider _real;
     private readonly DateTimeOffset _origin;
     private readonly long _realOriginTimestamp;
-    private readonly List<SteppedTimer> _timers = [];
+    private readonly ManualTimers _steppedTimers;
     private int _advancing;
     private DateTimeOffset _steppedNow;
     private TimeZoneInfo _localZone = TimeZoneInfo.Utc;
@@ -41,6 +43,7 @@ public sealed class SimulationClock : TimeProvider
         _origin = origin.ToUniversalTime();
         _steppedNow = _origin;
         _realOriginTimestamp = real.GetTimestamp();
+        _steppedTimers = new ManualTimers(GetUtcNow);
     }
 
     public SimulationClockMode Mode { get; }
@@ -124,7 +127,7 @@ public sealed class SimulationClock : TimeProvider
                     next = boundary < target ? boundary : target;
                 }
 
-                FireTimersUntil(next);
+                _steppedTimers.FireDueUntil(next, MoveSteppedForwardTo);
                 lock (_gate)
                 {
                     _steppedNow = next;
@@ -148,9 +151,7 @@ public sealed class SimulationClock : TimeProvider
         switch (Mode)
         {
             case SimulationClockMode.Stepped:
-                var timer = new SteppedTimer(this, callback, state);
-                timer.Change(dueTime, period);
-                return timer;
+                return _steppedTimers.Create(callback, state, dueTime, period);
             case SimulationClockMode.Accelerated:
                 return new ScaledTimer(_real.CreateTimer(callback, state, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan), Speed, dueTime, period);
             default:
@@ -168,78 +169,14 @@ public sealed class SimulationClock : TimeProvider
         return new DateTimeOffset(((ticks / step) + 1) * step, TimeSpan.Zero);
     }
 
-    private void FireTimersUntil(DateTimeOffset until)
+    private void MoveSteppedForwardTo(DateTimeOffset instant)
     {
-        while (true)
+        lock (_gate)
         {
-            SteppedTimer? due;
-            lock (_gate)
+            if (instant > _steppedNow)
             {
-                due = _timers.Where(t => t.DueAt <= until).OrderBy(t => t.DueAt).FirstOrDefault();
-                if (due is null)
-                {
-                    return;
-                }
-
-                if (due.DueAt > _steppedNow)
-                {
-                    _steppedNow = due.DueAt;
-                }
-
-                due.Reschedule(_steppedNow);
+                _steppedNow = instant;
             }
-
-            due.Fire();
-        }
-    }
-
-    private sealed class SteppedTimer(SimulationClock owner, TimerCallback callback, object? state) : ITimer
-    {
-        private TimeSpan _period = Timeout.InfiniteTimeSpan;
-
-        public DateTimeOffset DueAt { get; private set; }
-
-        public bool Change(TimeSpan dueTime, TimeSpan period)
-        {
-            lock (owner._gate)
-            {
-                owner._timers.Remove(this);
-                _period = period;
-                if (dueTime != Timeout.InfiniteTimeSpan)
-                {
-                    DueAt = owner._steppedNow + dueTime;
-                    owner._timers.Add(this);
-                }
-
-                return true;
-            }
-        }
-
-        // Called under the owner's lock.
-        public void Reschedule(DateTimeOffset now)
-        {
-            owner._timers.Remove(this);
-            if (_period != Timeout.InfiniteTimeSpan && _period > TimeSpan.Zero)
-            {
-                DueAt = now + _period;
-                owner._timers.Add(this);
-            }
-        }
-
-        public void Fire() => callback(state);
-
-        public void Dispose()
-        {
-            lock (owner._gate)
-            {
-                owner._timers.Remove(this);
-            }
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            Dispose();
-            return ValueTask.CompletedTask;
         }
     }
 

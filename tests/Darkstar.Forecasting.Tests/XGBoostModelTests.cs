@@ -119,13 +119,13 @@ public sealed class XGBoostModelTests
     }
 
     [Fact]
-    public void PinballGradient_BelowAndAboveLabel_IsTauMinusOneAndTau()
+    public void PinballGradient_BelowAndAboveLabel_IsMinusTauAndOneMinusTau()
     {
         var gradient = new float[2];
         var hessian = new float[2];
         XGBoostModel.PinballGradient([1f, 3f], [2f, 2f], 0.9, gradient, hessian);
-        Assert.Equal(-0.1f, gradient[0], 5);
-        Assert.Equal(0.9f, gradient[1], 5);
+        Assert.Equal(-0.9f, gradient[0], 5);
+        Assert.Equal(0.1f, gradient[1], 5);
         Assert.All(hessian, h => Assert.Equal(1f, h));
     }
 }

@@ -429,13 +429,14 @@ public sealed class XGBoostModel : IRegressionModel
     }
 
     /// <summary>
-    /// The pinball loss's gradient: τ−1 where the prediction is below the label, τ above. Its true hessian is 0;
+    /// The pinball loss's gradient in the prediction: −τ where the prediction is below the label, 1−τ above, so the
+    /// fixed point has a share τ of labels below the prediction. Its true hessian is 0;
     /// a constant 1 makes each leaf a bounded step towards the quantile, as Newton boosting needs.
     /// </summary>
     internal static void PinballGradient(ReadOnlySpan<float> predicted, ReadOnlySpan<float> labels, double tau, Span<float> gradient, Span<float> hessian)
     {
-        var below = (float)(tau - 1);
-        var above = (float)tau;
+        var below = (float)-tau;
+        var above = (float)(1 - tau);
         for (var i = 0; i < predicted.Length; i++)
         {
             gradient[i] = predicted[i] < labels[i] ? below : above;

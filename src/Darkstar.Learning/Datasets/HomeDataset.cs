@@ -49,6 +49,12 @@ public sealed partial class HomeDataset
 
     public string Currency { get; private set; } = "EUR";
 
+    /// <summary>Degrees north, when home.yaml states it (solar geometry needs it).</summary>
+    public double? Latitude { get; private init; }
+
+    /// <summary>Degrees east, when home.yaml states it.</summary>
+    public double? Longitude { get; private init; }
+
     /// <summary>The tariff home.yaml assumes, when it states one.</summary>
     public Tariff? Tariff { get; private set; }
 
@@ -84,6 +90,8 @@ public sealed partial class HomeDataset
             TimeZone = zone,
             Name = Scalar(yaml, "name") ?? Path.GetFileName(Path.GetFullPath(folder)),
             Currency = Scalar(yaml, "currency") ?? "EUR",
+            Latitude = Coordinate(yaml, "latitude", 90, yamlPath),
+            Longitude = Coordinate(yaml, "longitude", 180, yamlPath),
         };
         dataset.Tariff = ParseTariff(yaml, yamlPath);
         dataset.ReadMeters(Path.Combine(folder, "meters.csv"));
@@ -224,6 +232,19 @@ public sealed partial class HomeDataset
         {
             throw new DatasetFormatException($"{path}: {e.Message}", e);
         }
+    }
+
+    private static double? Coordinate(YamlMappingNode yaml, string key, double limit, string path)
+    {
+        var text = Scalar(yaml, key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && Math.Abs(value) <= limit
+            ? value
+            : throw new DatasetFormatException($"{path}: {key} '{text}' is not a number of degrees within ±{limit}.");
     }
 
     private static string? Scalar(YamlMappingNode node, string key) =>

@@ -20,6 +20,9 @@ public static class DarkstarCommandLine
         root.Subcommands.Add(ImportDatasetCommand.Create(context, global));
         root.Subcommands.Add(BackfillCommand.Create(context, global));
         root.Subcommands.Add(MqttCommands.Create(context, global));
+        root.Subcommands.Add(ForecastCommands.CreateTrain(context, global));
+        root.Subcommands.Add(ForecastCommands.CreateEvaluate(context, global));
+        root.Subcommands.Add(BenchCommands.Create(context, global));
         return root;
     }
 

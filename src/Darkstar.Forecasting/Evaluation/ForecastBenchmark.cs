@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using Darkstar.Core.Time;
+using Darkstar.Forecasting.Features;
+using Darkstar.Forecasting.Forecasters;
+using Darkstar.Forecasting.Inputs;
+using Darkstar.Forecasting.Training;
+using Microsoft.Extensions.Logging;
+
+namespace Darkstar.Forecasting.Evaluation;
+
+/// <summary>One quantity's day-ahead skill in a benchmark, in kWh per scoring period.</summary>
+public sealed record BenchmarkScore(double AuroraMae, double BaselineMae, double Ratio, double CoverageP10P90, int Periods);
+
+public sealed record BenchmarkReport(int Days, BenchmarkScore Load, BenchmarkScore Pv, double TrainSeconds, int Trainings);
+
+/// <summary>
+/// Walk-forward day-ahead skill: each test day is forecast at its local midnight from data strictly before it, by
+/// Aurora (retrained every <see cref="RetrainEveryDays"/> days on the days before) and by the baseline, and scored
+/// against measured periods only (a period with any slot spread across a gap is not scored).
+/// </summary>
+public sealed class ForecastBenchmark(AuroraTrainingSettings settings, ILogger logger)
+{
+    public int RetrainEveryDays { get; init; } = 7;
+
+    /// <summary>Slots summed into one scored period: 4 scores hourly, the resolution of an hourly data set.</summary>
+    public int SlotsPerPeriod { get; init; } = 4;
+
+    /// <param name="history">The whole data set; its weather after each issue time is the observed weather.</param>
+    /// <param name="progress">Called after each test day with (days done, days).</param>
+    public BenchmarkReport Run(
+        SlotHistory history, DateOnly firstDay, int days, int trainingDays, Action<int, int>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var features = new AuroraFeatures(history);
+        var baseline = new BaselineForecaster();
+        var zone = history.Site.TimeZone;
+        var load = new Accumulator();
+        var pv = new Accumulator();
+        var trainWatch = new Stopwatch();
+        var trainings = 0;
+        AuroraModel? model = null;
+        DateOnly trainedOn = default;
+        try
+        {
+            for (var d = 0; d < days; d++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var day = firstDay.AddDays(d);
+                var issuedAt = SlotGrid.StartOfLocalDay(day, zone);
+                if (model is null || day.DayNumber - trainedOn.DayNumber >= RetrainEveryDays)
+                {
+                    var window = SlotRange.Between(SlotGrid.StartOfLocalDay(day.AddDays(-trainingDays), zone), issuedAt);
+                    trainWatch.Start();
+                    var (trained, _) = new AuroraTrainer(settings, logger).Train(history, window, $"aurora_bench_{DayText.Format(day)}", cancellationToken);
+                    trainWatch.Stop();
+                    trainings++;
+                    model?.Dispose();
+                    model = trained;
+                    trainedOn = day;
+                }
+
+                var horizon = SlotGrid.LocalDay(day, zone);
+                var aurora = model.Forecast(features, history, issuedAt, horizon).ToDictionary(f => SlotGrid.IndexOf(f.SlotStart));
+                var reference = baseline.Forecast(features, history, issuedAt, horizon).ToDictionary(f => SlotGrid.IndexOf(f.SlotStart));
+                Score(history, horizon, aurora, reference, load, pv);
+                progress?.Invoke(d + 1, days);
+            }
+        }
+        finally
+        {
+            model?.Dispose();
+        }
+
+        return new BenchmarkReport(
+            days, load.Result(), pv.Result(), trainings == 0 ? 0 : trainWatch.Elapsed.TotalSeconds / trainings, trainings);
+    }
+
+    private void Score(
+        SlotHistory history,
+        SlotRange horizon,
+        Dictionary<long, Core.Domain.SlotForecast> aurora,
+        Dictionary<long, Core.Domain.SlotForecast> reference,
+        Accumulator load,
+        Accumulator pv)
+    {
+        // Periods are aligned to the UTC grid of the data set (hourly readings on the hour).
+        var first = horizon.FirstIndex + ((SlotsPerPeriod - (horizon.FirstIndex % SlotsPerPeriod)) % SlotsPerPeriod);
+        for (var start = first; start + SlotsPerPeriod <= horizon.EndIndex; start += SlotsPerPeriod)
+        {
+            ScoreOne(history.Load, f => (f.LoadP10Kwh, f.LoadP50Kwh, f.LoadP90Kwh), load);
+            ScoreOne(history.Pv, f => (f.PvP10Kwh, f.PvP50Kwh, f.PvP90Kwh), pv);
+
+            void ScoreOne(float[] series, Func<Core.Domain.SlotForecast, (double P10, double P50, double P90)> pick, Accumulator into)
+            {
+                double actual = 0, p10 = 0, p50 = 0, p90 = 0, reference50 = 0;
+                for (var s = start; s < start + SlotsPerPeriod; s++)
+                {
+                    var value = history.Contains(s) ? series[history.PositionOf(s)] : float.NaN;
+                    if (float.IsNaN(value) || !aurora.TryGetValue(s, out var a) || !reference.TryGetValue(s, out var b))
+                    {
+                        return;
+                    }
+
+                    actual += value;
+                    var (q10, q50, q90) = pick(a);
+                    p10 += q10;
+                    p50 += q50;
+                    p90 += q90;
+                    reference50 += pick(b).P50;
+                }
+
+                into.Add(actual, p10, p50, p90, reference50);
+            }
+        }
+    }
+
+    private sealed class Accumulator
+    {
+        private double _aurora;
+        private double _baseline;
+        private int _covered;
+        private int _count;
+
+        public void Add(double actual, double p10, double p50, double p90, double baseline)
+        {
+            _aurora += Math.Abs(p50 - actual);
+            _baseline += Math.Abs(baseline - actual);
+            _covered += actual >= p10 && actual <= p90 ? 1 : 0;
+            _count++;
+        }
+
+        public BenchmarkScore Result()
+        {
+            if (_count == 0)
+            {
+                return new BenchmarkScore(double.NaN, double.NaN, double.NaN, double.NaN, 0);
+            }
+
+            var aurora = _aurora / _count;
+            var baseline = _baseline / _count;
+            return new BenchmarkScore(aurora, baseline, baseline > 0 ? aurora / baseline : double.NaN, (double)_covered / _count, _count);
+        }
+    }
+}

@@ -1,0 +1,244 @@
+using Darkstar.Core.Time;
+using Darkstar.Forecasting.Inputs;
+
+namespace Darkstar.Forecasting.Features;
+
+/// <summary>
+/// The features of one (issue time, target slot) pair. Measurements are read only for slots that had ended by the
+/// issue time (<see cref="IsKnown"/>), so a forecast sees what its issuer saw; weather for the target comes from
+/// <see cref="SlotHistory"/>, which holds observations for the past and, for the future, what was forecast by then.
+/// </summary>
+public sealed class AuroraFeatures
+{
+    public static readonly IReadOnlyList<string> Names =
+    [
+        "slot_of_day", "time_sin", "time_cos", "day_of_week", "is_weekend", "month", "year_sin", "year_cos",
+        "sun_elevation_deg", "clear_sky_w_m2", "temperature_c", "cloud_cover_pct", "radiation_w_m2",
+        "day_temperature_c", "day_radiation_w_m2", "day_clearness", "expected_irradiance_w_m2",
+        "lead_hours", "lag_days", "load_same_slot_last", "load_same_slot_week_ago", "load_same_slot_7day_mean",
+        "load_last_24h_mean", "load_last_hour_mean", "pv_same_slot_last", "pv_same_slot_7day_mean",
+        "pv_same_slot_7day_max", "pv_yesterday_kwh", "vacation",
+    ];
+
+    private const int SlotsPerDay = 96;
+
+    private readonly SlotHistory _history;
+    private readonly int[] _slotOfDay;
+    private readonly int[] _dayOfSlot;
+    private readonly DateOnly[] _days;
+    private readonly long[] _dayEndIndex;
+    private readonly float[] _elevation;
+    private readonly float[] _clearSky;
+    private readonly float[] _dayTemperature;
+    private readonly float[] _dayRadiation;
+    private readonly float[] _dayClearSky;
+    private readonly float[] _dayPv;
+
+    public AuroraFeatures(SlotHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        _history = history;
+        var count = history.Range.Count;
+        _slotOfDay = new int[count];
+        _dayOfSlot = new int[count];
+        _elevation = new float[count];
+        _clearSky = new float[count];
+        var site = history.Site;
+        var days = new List<DateOnly>();
+        for (var p = 0; p < count; p++)
+        {
+            var start = history.Range[p];
+            var local = TimeZoneInfo.ConvertTime(start, site.TimeZone);
+            var day = DateOnly.FromDateTime(local.DateTime);
+            if (days.Count == 0 || days[^1] != day)
+            {
+                days.Add(day);
+            }
+
+            _dayOfSlot[p] = days.Count - 1;
+            _slotOfDay[p] = (local.Hour * 4) + (local.Minute / 15);
+            var elevation = SolarPosition.ElevationDegrees(start + (SlotGrid.SlotLength / 2), site.Latitude, site.Longitude);
+            _elevation[p] = (float)elevation;
+            _clearSky[p] = (float)SolarPosition.ClearSkyIrradiance(elevation);
+        }
+
+        _days = [.. days];
+        _dayEndIndex = new long[_days.Length];
+        _dayTemperature = new float[_days.Length];
+        _dayRadiation = new float[_days.Length];
+        _dayClearSky = new float[_days.Length];
+        _dayPv = new float[_days.Length];
+        for (var d = 0; d < _days.Length; d++)
+        {
+            _dayEndIndex[d] = SlotGrid.LocalDay(_days[d], site.TimeZone).EndIndex;
+        }
+
+        Aggregate();
+    }
+
+    public static int Count => Names.Count;
+
+    /// <summary>The local day the slot at <paramref name="slotIndex"/> falls on.</summary>
+    public DateOnly DayOf(long slotIndex) => _days[_dayOfSlot[_history.PositionOf(slotIndex)]];
+
+    public float SunElevation(long slotIndex) => _elevation[_history.PositionOf(slotIndex)];
+
+    public float ClearSky(long slotIndex) => _clearSky[_history.PositionOf(slotIndex)];
+
+    /// <summary>A measurement of slot <paramref name="slotIndex"/> is known at issue slot <paramref name="issueIndex"/> when the slot had ended.</summary>
+    public static bool IsKnown(long slotIndex, long issueIndex) => slotIndex < issueIndex;
+
+    /// <summary>Fills <paramref name="row"/> with the features of target slot <paramref name="target"/> issued at slot <paramref name="issue"/>.</summary>
+    public void Compute(long issue, long target, Span<float> row)
+    {
+        if (row.Length != Count)
+        {
+            throw new ArgumentException($"A feature row has {Count} values.", nameof(row));
+        }
+
+        var p = _history.PositionOf(target);
+        var day = _dayOfSlot[p];
+        var date = _days[day];
+        var slotOfDay = _slotOfDay[p];
+        var timeAngle = 2 * Math.PI * slotOfDay / SlotsPerDay;
+        var yearAngle = 2 * Math.PI * (date.DayOfYear - 1) / 365.25;
+        row[0] = slotOfDay;
+        row[1] = (float)Math.Sin(timeAngle);
+        row[2] = (float)Math.Cos(timeAngle);
+        row[3] = (int)date.DayOfWeek;
+        row[4] = date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 1 : 0;
+        row[5] = date.Month;
+        row[6] = (float)Math.Sin(yearAngle);
+        row[7] = (float)Math.Cos(yearAngle);
+        row[8] = _elevation[p];
+        row[9] = _clearSky[p];
+        row[10] = _history.Temperature[p];
+        row[11] = _history.CloudCover[p];
+        row[12] = _history.Radiation[p];
+        row[13] = _dayTemperature[day];
+        row[14] = _dayRadiation[day];
+        var clearness = _dayClearSky[day] > 1 ? _dayRadiation[day] / _dayClearSky[day] : float.NaN;
+        row[15] = clearness;
+        row[16] = _clearSky[p] * clearness;
+        row[17] = (target - issue) / 4f;
+
+        // The same slot on the latest day whose slot had ended at issue time, and the six days before it.
+        var lagDays = (int)Math.Max(1, ((target - issue) / SlotsPerDay) + 1);
+
+        row[18] = lagDays;
+        row[19] = Known(_history.Load, target - (lagDays * SlotsPerDay), issue);
+        row[20] = Known(_history.Load, target - (7 * SlotsPerDay), issue);
+        row[21] = SameSlotMean(_history.Load, target, lagDays, issue, out _);
+        row[22] = RecentMean(_history.Load, issue, SlotsPerDay);
+        row[23] = RecentMean(_history.Load, issue, 4);
+        row[24] = Known(_history.Pv, target - (lagDays * SlotsPerDay), issue);
+        row[25] = SameSlotMean(_history.Pv, target, lagDays, issue, out var pvMax);
+        row[26] = pvMax;
+        row[27] = LastCompleteDayPv(issue);
+        row[28] = _history.VacationDays.Contains(date) ? 1 : 0;
+    }
+
+    private float Known(float[] series, long slot, long issue) =>
+        IsKnown(slot, issue) && _history.Contains(slot) ? series[_history.PositionOf(slot)] : float.NaN;
+
+    private float SameSlotMean(float[] series, long target, int lagDays, long issue, out float max)
+    {
+        var sum = 0.0;
+        var count = 0;
+        max = float.NaN;
+        for (var d = lagDays; d < lagDays + 7; d++)
+        {
+            var value = Known(series, target - (d * SlotsPerDay), issue);
+            if (!float.IsNaN(value))
+            {
+                sum += value;
+                count++;
+                max = float.IsNaN(max) ? value : Math.Max(max, value);
+            }
+        }
+
+        return count == 0 ? float.NaN : (float)(sum / count);
+    }
+
+    private float RecentMean(float[] series, long issue, int slots)
+    {
+        var sum = 0.0;
+        var count = 0;
+        for (var s = issue - slots; s < issue; s++)
+        {
+            var value = Known(series, s, issue);
+            if (!float.IsNaN(value))
+            {
+                sum += value;
+                count++;
+            }
+        }
+
+        return count == 0 ? float.NaN : (float)(sum / count);
+    }
+
+    /// <summary>PV of the latest local day that had ended by the issue time.</summary>
+    private float LastCompleteDayPv(long issue)
+    {
+        var from = _history.PositionOf(Math.Min(issue, _history.Range.EndIndex) - 1);
+        if (from < 0)
+        {
+            return float.NaN;
+        }
+
+        for (var d = _dayOfSlot[from]; d >= 0; d--)
+        {
+            if (_dayEndIndex[d] <= issue)
+            {
+                return _dayPv[d];
+            }
+        }
+
+        return float.NaN;
+    }
+
+    private void Aggregate()
+    {
+        var count = _days.Length;
+        var temperature = new double[count];
+        var temperatureCount = new int[count];
+        var radiation = new double[count];
+        var radiationCount = new int[count];
+        var clearSky = new double[count];
+        var slots = new int[count];
+        var pv = new double[count];
+        var pvCount = new int[count];
+        for (var p = 0; p < _history.Range.Count; p++)
+        {
+            var d = _dayOfSlot[p];
+            slots[d]++;
+            clearSky[d] += _clearSky[p];
+            if (!float.IsNaN(_history.Temperature[p]))
+            {
+                temperature[d] += _history.Temperature[p];
+                temperatureCount[d]++;
+            }
+
+            if (!float.IsNaN(_history.Radiation[p]))
+            {
+                radiation[d] += _history.Radiation[p];
+                radiationCount[d]++;
+            }
+
+            if (!float.IsNaN(_history.Pv[p]))
+            {
+                pv[d] += _history.Pv[p];
+                pvCount[d]++;
+            }
+        }
+
+        for (var d = 0; d < count; d++)
+        {
+            _dayTemperature[d] = temperatureCount[d] == 0 ? float.NaN : (float)(temperature[d] / temperatureCount[d]);
+            _dayRadiation[d] = radiationCount[d] == 0 ? float.NaN : (float)(radiation[d] / radiationCount[d]);
+            _dayClearSky[d] = slots[d] == 0 ? float.NaN : (float)(clearSky[d] / slots[d]);
+            // A day with most of its PV measured is scaled up to the whole day; with less, it is unknown.
+            _dayPv[d] = pvCount[d] >= slots[d] * 0.75 && slots[d] > 0 ? (float)(pv[d] * slots[d] / pvCount[d]) : float.NaN;
+        }
+    }
+}

@@ -1,0 +1,222 @@
+using System.Text.Json;
+using Darkstar.Core.Domain;
+using Darkstar.Core.Time;
+using Darkstar.Forecasting.Features;
+using Darkstar.Forecasting.Inputs;
+using Darkstar.Forecasting.Models;
+
+namespace Darkstar.Forecasting.Forecasters;
+
+/// <summary>How one quantity's model output becomes kWh, and how its interval was calibrated on validation data.</summary>
+public sealed record QuantityCalibration
+{
+    /// <summary>Labels were divided by this before training, so every model learns on a scale near 1.</summary>
+    public required double LabelScale { get; init; }
+
+    /// <summary>Added to p90 and taken from p10 (in label units) so the validation p10–p90 interval covers 80 %.</summary>
+    public required double IntervalShift { get; init; }
+
+    /// <summary>The largest label seen in training, with head room: nothing above it is physical for this home.</summary>
+    public required double MaxLabel { get; init; }
+}
+
+/// <summary>What is saved beside the six model files and in <c>model_runs</c>.</summary>
+public sealed record AuroraModelMetadata
+{
+    public required string Version { get; init; }
+
+    public required IReadOnlyList<string> Features { get; init; }
+
+    public required DateTimeOffset WindowStart { get; init; }
+
+    public required DateTimeOffset WindowEnd { get; init; }
+
+    public required BoostingParameters Parameters { get; init; }
+
+    public required QuantityCalibration Load { get; init; }
+
+    public required QuantityCalibration Pv { get; init; }
+
+    public required IReadOnlyDictionary<string, double> Metrics { get; init; }
+}
+
+/// <summary>
+/// Aurora: load and PV at p10, p50 and p90 from six gradient-boosted models. Load is learned in kWh; PV as a share of
+/// the slot's clear-sky irradiance, which carries the model into sunnier months than it has seen, and is zero when
+/// the sun is down.
+/// </summary>
+public sealed class AuroraModel : ISlotForecaster, IDisposable
+{
+    public const string MetadataFile = "aurora.json";
+
+    public static readonly double[] Quantiles = [0.1, 0.5, 0.9];
+
+    /// <summary>Below this elevation the sun is down and PV is zero (a little below 0° for refraction and slot width).</summary>
+    public const double SunDownElevation = -2;
+
+    /// <summary>Clear-sky irradiance is floored here before it divides PV, so dawn and dusk do not blow the ratio up.</summary>
+    public const double IrradianceFloorWm2 = 50;
+
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    private readonly IRegressionModel[] _load;
+    private readonly IRegressionModel[] _pv;
+
+    public AuroraModel(AuroraModelMetadata metadata, IRegressionModel[] load, IRegressionModel[] pv)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(load);
+        ArgumentNullException.ThrowIfNull(pv);
+        if (load.Length != Quantiles.Length || pv.Length != Quantiles.Length)
+        {
+            throw new ArgumentException("Aurora needs one model per quantile for load and for PV.");
+        }
+
+        Metadata = metadata;
+        _load = load;
+        _pv = pv;
+    }
+
+    public AuroraModelMetadata Metadata { get; }
+
+    public string Version => Metadata.Version;
+
+    /// <summary>Slot energy of clear-sky irradiance per m² (kWh), floored, that PV labels are divided by.</summary>
+    public static double PvDenominator(double clearSkyWm2) => Math.Max(clearSkyWm2, IrradianceFloorWm2) / 1000 * 0.25;
+
+    public IReadOnlyList<SlotForecast> Forecast(AuroraFeatures features, SlotHistory history, DateTimeOffset issuedAt, SlotRange horizon)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var issue = SlotGrid.IndexOf(issuedAt);
+        var targets = new long[horizon.Count];
+        for (var i = 0; i < targets.Length; i++)
+        {
+            targets[i] = horizon.FirstIndex + i;
+        }
+
+        var predicted = Predict(features, targets.Select(t => (issue, t)).ToArray());
+        var issued = InstantText.Truncate(issuedAt);
+        return [.. predicted.Select((p, i) => new SlotForecast
+        {
+            SlotStart = SlotGrid.StartOf(targets[i]),
+            ForecastVersion = Version,
+            IssuedAt = issued,
+            LoadP10Kwh = p.Load.P10,
+            LoadP50Kwh = p.Load.P50,
+            LoadP90Kwh = p.Load.P90,
+            PvP10Kwh = p.Pv.P10,
+            PvP50Kwh = p.Pv.P50,
+            PvP90Kwh = p.Pv.P90,
+        })];
+    }
+
+    /// <summary>Load and PV quantiles in kWh for each (issue slot, target slot) pair.</summary>
+    public IReadOnlyList<(QuantileTriple Load, QuantileTriple Pv)> Predict(AuroraFeatures features, IReadOnlyList<(long Issue, long Target)> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(pairs);
+        if (pairs.Count == 0)
+        {
+            return [];
+        }
+
+        var matrix = new FeatureMatrix(new float[pairs.Count * AuroraFeatures.Count], AuroraFeatures.Count);
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            features.Compute(pairs[i].Issue, pairs[i].Target, matrix.Values.AsSpan(i * AuroraFeatures.Count, AuroraFeatures.Count));
+        }
+
+        var load = _load.Select(m => m.Predict(matrix)).ToArray();
+        var pv = _pv.Select(m => m.Predict(matrix)).ToArray();
+        var result = new (QuantileTriple, QuantileTriple)[pairs.Count];
+        var l = Metadata.Load;
+        var s = Metadata.Pv;
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var loadTriple = QuantileTriple.Ordered(
+                (load[0][i] - l.IntervalShift) * l.LabelScale,
+                load[1][i] * l.LabelScale,
+                (load[2][i] + l.IntervalShift) * l.LabelScale,
+                l.MaxLabel * l.LabelScale);
+            var target = pairs[i].Target;
+            QuantileTriple pvTriple = default;
+            if (features.SunElevation(target) > SunDownElevation)
+            {
+                var denominator = PvDenominator(features.ClearSky(target)) * s.LabelScale;
+                pvTriple = QuantileTriple.Ordered(
+                    (pv[0][i] - s.IntervalShift) * denominator,
+                    pv[1][i] * denominator,
+                    (pv[2][i] + s.IntervalShift) * denominator,
+                    s.MaxLabel * denominator);
+            }
+
+            result[i] = (loadTriple, pvTriple);
+        }
+
+        return result;
+    }
+
+    /// <summary>Writes the six models as XGBoost JSON and the metadata beside them into <paramref name="folder"/>.</summary>
+    public void Save(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        for (var q = 0; q < Quantiles.Length; q++)
+        {
+            _load[q].SaveJson(Path.Combine(folder, FileName("load", q)));
+            _pv[q].SaveJson(Path.Combine(folder, FileName("pv", q)));
+        }
+
+        File.WriteAllText(Path.Combine(folder, MetadataFile), JsonSerializer.Serialize(Metadata, Json));
+    }
+
+    /// <summary>Reads a model that <see cref="Save"/> wrote.</summary>
+    public static AuroraModel Load(string folder)
+    {
+        var metadataPath = Path.Combine(folder, MetadataFile);
+        if (!File.Exists(metadataPath))
+        {
+            throw new FileNotFoundException($"{metadataPath} is missing: the folder holds no Aurora model.", metadataPath);
+        }
+
+        var metadata = JsonSerializer.Deserialize<AuroraModelMetadata>(File.ReadAllText(metadataPath), Json)
+            ?? throw new InvalidDataException($"{metadataPath} is empty.");
+        if (!metadata.Features.SequenceEqual(AuroraFeatures.Names))
+        {
+            throw new InvalidDataException(
+                $"{metadataPath} was trained on other features ({metadata.Features.Count}) than this version computes; retrain with 'darkstar train'.");
+        }
+
+        var load = new IRegressionModel[Quantiles.Length];
+        var pv = new IRegressionModel[Quantiles.Length];
+        try
+        {
+            for (var q = 0; q < Quantiles.Length; q++)
+            {
+                load[q] = XGBoostModel.LoadJson(Path.Combine(folder, FileName("load", q)));
+                pv[q] = XGBoostModel.LoadJson(Path.Combine(folder, FileName("pv", q)));
+            }
+        }
+        catch
+        {
+            foreach (var model in load.Concat(pv))
+            {
+                model?.Dispose();
+            }
+
+            throw;
+        }
+
+        return new AuroraModel(metadata, load, pv);
+    }
+
+    public static string FileName(string quantity, int quantile) =>
+        $"{quantity}_p{(int)Math.Round(Quantiles[quantile] * 100):00}.json";
+
+    public void Dispose()
+    {
+        foreach (var model in _load.Concat(_pv))
+        {
+            model.Dispose();
+        }
+    }
+}

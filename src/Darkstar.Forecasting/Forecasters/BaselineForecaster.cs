@@ -1,0 +1,96 @@
+using Darkstar.Core.Domain;
+using Darkstar.Core.Time;
+using Darkstar.Forecasting.Features;
+using Darkstar.Forecasting.Inputs;
+
+namespace Darkstar.Forecasting.Forecasters;
+
+/// <summary>
+/// <c>baseline_7_day_avg</c>: each slot is the mean of the same slot on the last seven days known at issue time;
+/// p10 and p90 are the 10th and 90th percentiles of those seven values. Slots spread across a gap are skipped.
+/// </summary>
+public sealed class BaselineForecaster : ISlotForecaster
+{
+    public const string VersionName = "baseline_7_day_avg";
+
+    private const int SlotsPerDay = 96;
+    private const int Days = 7;
+
+    public string Version => VersionName;
+
+    public IReadOnlyList<SlotForecast> Forecast(AuroraFeatures features, SlotHistory history, DateTimeOffset issuedAt, SlotRange horizon)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var issue = SlotGrid.IndexOf(issuedAt);
+        var forecasts = new List<SlotForecast>(horizon.Count);
+        var loads = new List<double>(Days);
+        var pvs = new List<double>(Days);
+        for (var target = horizon.FirstIndex; target < horizon.EndIndex; target++)
+        {
+            loads.Clear();
+            pvs.Clear();
+            var lagDays = (int)Math.Max(1, ((target - issue) / SlotsPerDay) + 1);
+            for (var d = lagDays; d < lagDays + Days; d++)
+            {
+                var slot = target - (d * SlotsPerDay);
+                if (!AuroraFeatures.IsKnown(slot, issue) || !history.Contains(slot))
+                {
+                    continue;
+                }
+
+                var position = history.PositionOf(slot);
+                if (!float.IsNaN(history.Load[position]))
+                {
+                    loads.Add(history.Load[position]);
+                }
+
+                if (!float.IsNaN(history.Pv[position]))
+                {
+                    pvs.Add(history.Pv[position]);
+                }
+            }
+
+            if (loads.Count == 0 && pvs.Count == 0)
+            {
+                continue;
+            }
+
+            var load = Summarise(loads);
+            var pv = Summarise(pvs);
+            forecasts.Add(new SlotForecast
+            {
+                SlotStart = SlotGrid.StartOf(target),
+                ForecastVersion = Version,
+                IssuedAt = InstantText.Truncate(issuedAt),
+                LoadP10Kwh = load.P10,
+                LoadP50Kwh = load.P50,
+                LoadP90Kwh = load.P90,
+                PvP10Kwh = pv.P10,
+                PvP50Kwh = pv.P50,
+                PvP90Kwh = pv.P90,
+            });
+        }
+
+        return forecasts;
+    }
+
+    private static QuantileTriple Summarise(List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return default;
+        }
+
+        values.Sort();
+        return QuantileTriple.Ordered(Percentile(values, 0.1), values.Average(), Percentile(values, 0.9), double.MaxValue);
+    }
+
+    /// <summary>The linearly interpolated percentile of sorted values.</summary>
+    internal static double Percentile(IReadOnlyList<double> sorted, double fraction)
+    {
+        var position = fraction * (sorted.Count - 1);
+        var below = (int)Math.Floor(position);
+        var above = Math.Min(below + 1, sorted.Count - 1);
+        return sorted[below] + ((sorted[above] - sorted[below]) * (position - below));
+    }
+}

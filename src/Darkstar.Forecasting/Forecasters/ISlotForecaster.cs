@@ -1,0 +1,33 @@
+using Darkstar.Core.Domain;
+using Darkstar.Core.Time;
+using Darkstar.Forecasting.Features;
+using Darkstar.Forecasting.Inputs;
+
+namespace Darkstar.Forecasting.Forecasters;
+
+/// <summary>A forecaster of load and PV per slot; every forecaster writes its own forecast version.</summary>
+public interface ISlotForecaster
+{
+    /// <summary>The forecast version written to <c>slot_forecasts</c>, e.g. <c>baseline_7_day_avg</c> or <c>aurora_v3</c>.</summary>
+    string Version { get; }
+
+    /// <summary>
+    /// Forecasts the slots of <paramref name="horizon"/> issued at <paramref name="issuedAt"/>, reading only what
+    /// <paramref name="features"/>' history held then. A slot it has nothing to say about is left out.
+    /// </summary>
+    IReadOnlyList<SlotForecast> Forecast(AuroraFeatures features, SlotHistory history, DateTimeOffset issuedAt, SlotRange horizon);
+}
+
+/// <summary>The p10/p50/p90 of one quantity in one slot, in order, never negative.</summary>
+public readonly record struct QuantileTriple(double P10, double P50, double P90)
+{
+    /// <summary>Sorts the three (quantiles never cross), then clamps each into [0, <paramref name="max"/>].</summary>
+    public static QuantileTriple Ordered(double a, double b, double c, double max)
+    {
+        Span<double> values = [a, b, c];
+        values.Sort();
+        return new QuantileTriple(Clamp(values[0], max), Clamp(values[1], max), Clamp(values[2], max));
+    }
+
+    private static double Clamp(double value, double max) => double.IsNaN(value) ? 0 : Math.Clamp(value, 0, Math.Max(max, 0));
+}

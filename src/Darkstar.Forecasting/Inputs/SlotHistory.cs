@@ -1,0 +1,60 @@
+using Darkstar.Core.Time;
+
+namespace Darkstar.Forecasting.Inputs;
+
+/// <summary>Where the home is: what solar geometry and local calendars need.</summary>
+public sealed record HomeSite(double Latitude, double Longitude, TimeZoneInfo TimeZone);
+
+/// <summary>
+/// Everything Aurora reads, as arrays over one contiguous run of slots: measured load and PV (NaN where unknown or
+/// spread across a gap, so never a made-up value), whether a slot may be a training target, and the weather for
+/// each slot as it was known (observed for the past, the latest forecast for the future).
+/// </summary>
+public sealed class SlotHistory
+{
+    public SlotHistory(HomeSite site, SlotRange range)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        Site = site;
+        Range = range;
+        Load = Filled(range.Count);
+        Pv = Filled(range.Count);
+        Target = new bool[range.Count];
+        Temperature = Filled(range.Count);
+        CloudCover = Filled(range.Count);
+        Radiation = Filled(range.Count);
+    }
+
+    public HomeSite Site { get; }
+
+    public SlotRange Range { get; }
+
+    /// <summary>Measured load in kWh per slot; NaN where unknown or interpolated.</summary>
+    public float[] Load { get; }
+
+    /// <summary>Measured PV in kWh per slot; NaN where unknown or interpolated.</summary>
+    public float[] Pv { get; }
+
+    /// <summary>The slot's measurements may be learned from: measured, not interpolated, its day not excluded.</summary>
+    public bool[] Target { get; }
+
+    public float[] Temperature { get; }
+
+    public float[] CloudCover { get; }
+
+    public float[] Radiation { get; }
+
+    /// <summary>Local days the home was on vacation.</summary>
+    public ISet<DateOnly> VacationDays { get; } = new HashSet<DateOnly>();
+
+    public int PositionOf(long slotIndex) => (int)(slotIndex - Range.FirstIndex);
+
+    public bool Contains(long slotIndex) => slotIndex >= Range.FirstIndex && slotIndex < Range.EndIndex;
+
+    private static float[] Filled(int count)
+    {
+        var array = new float[count];
+        Array.Fill(array, float.NaN);
+        return array;
+    }
+}

@@ -1,0 +1,261 @@
+using System.Diagnostics;
+using Darkstar.Core.Time;
+using Darkstar.Forecasting.Features;
+using Darkstar.Forecasting.Forecasters;
+using Darkstar.Forecasting.Inputs;
+using Darkstar.Forecasting.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Darkstar.Forecasting.Training;
+
+/// <summary>There is not enough clean data to train on; the message says how much there is and how much is needed.</summary>
+public sealed class InsufficientTrainingDataException : Exception
+{
+    public InsufficientTrainingDataException()
+    {
+    }
+
+    public InsufficientTrainingDataException(string message)
+        : base(message)
+    {
+    }
+
+    public InsufficientTrainingDataException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>How Aurora trains.</summary>
+public sealed record AuroraTrainingSettings
+{
+    /// <summary>Days with at least one learnable slot that training needs; fewer is refused with a clear message.</summary>
+    public int MinimumDays { get; init; } = 14;
+
+    /// <summary>The share of the latest days held out for early stopping and interval calibration.</summary>
+    public double ValidationShare { get; init; } = 0.2;
+
+    /// <summary>
+    /// Each target slot is learned as issued at the start of its own local day and of the day before: the leads a
+    /// 48-hour forecast has, with the history each lead sees.
+    /// </summary>
+    public IReadOnlyList<int> IssueDaysBefore { get; init; } = [0, 1];
+
+    public BoostingParameters Parameters { get; init; } = new();
+}
+
+/// <summary>The pairs a model was validated on, so a newer model and the current one can be compared on the same rows.</summary>
+public sealed record ValidationSet(IReadOnlyList<(long Issue, long Target)> Pairs);
+
+/// <summary>Trains the six Aurora models from a <see cref="SlotHistory"/> whose weather is what was observed.</summary>
+public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logger)
+{
+    private const double IntervalCoverage = 0.8;
+
+    public (AuroraModel Model, ValidationSet Validation) Train(
+        SlotHistory history, SlotRange window, string version, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var stopwatch = Stopwatch.StartNew();
+        var features = new AuroraFeatures(history);
+        var zone = history.Site.TimeZone;
+
+        // Targets: learnable slots inside the window, grouped by local day for a split in time.
+        var days = new SortedDictionary<DateOnly, List<long>>();
+        for (var target = Math.Max(window.FirstIndex, history.Range.FirstIndex); target < Math.Min(window.EndIndex, history.Range.EndIndex); target++)
+        {
+            if (history.Target[history.PositionOf(target)])
+            {
+                var day = features.DayOf(target);
+                if (!days.TryGetValue(day, out var list))
+                {
+                    days[day] = list = [];
+                }
+
+                list.Add(target);
+            }
+        }
+
+        if (days.Count < settings.MinimumDays)
+        {
+            throw new InsufficientTrainingDataException(
+                $"Only {days.Count} days between {InstantText.Format(window.Start)} and {InstantText.Format(window.End)} have clean " +
+                $"measured load and PV (days judged 'exclude' and slots spread across gaps are left out); training needs at least " +
+                $"{settings.MinimumDays}. Let Darkstar learn for longer, or backfill history with 'darkstar backfill --days N'.");
+        }
+
+        var validationDays = Math.Max(2, (int)Math.Round(days.Count * settings.ValidationShare));
+        var ordered = days.Keys.ToList();
+        var firstValidationDay = ordered[^validationDays];
+        var trainPairs = new List<(long Issue, long Target)>();
+        var validationPairs = new List<(long Issue, long Target)>();
+        foreach (var (day, targets) in days)
+        {
+            var into = day >= firstValidationDay ? validationPairs : trainPairs;
+            foreach (var before in settings.IssueDaysBefore)
+            {
+                var issue = SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(day.AddDays(-before), zone));
+                into.AddRange(targets.Select(t => (issue, t)));
+            }
+        }
+
+        logger.LogInformation(
+            "Training {Version}: {Days} days ({TrainRows} training rows, {ValidationRows} validation rows from {ValidationDays} latest days)",
+            version, days.Count, trainPairs.Count, validationPairs.Count, validationDays);
+
+        var (trainMatrix, trainLoad, trainPv, trainPvRows) = Build(features, history, trainPairs);
+        var (validationMatrix, validationLoad, validationPv, validationPvRows) = Build(features, history, validationPairs);
+        var loadScale = Scale(trainLoad);
+        var pvTrainMatrix = Rows(trainMatrix, trainPvRows);
+        var pvValidationMatrix = Rows(validationMatrix, validationPvRows);
+        var pvTrainLabels = trainPvRows.Select(r => trainPv[r]).ToArray();
+        var pvValidationLabels = validationPvRows.Select(r => validationPv[r]).ToArray();
+        if (pvTrainLabels.Length == 0 || pvValidationLabels.Length == 0)
+        {
+            throw new InsufficientTrainingDataException("No daylight slots with measured PV in the training window.");
+        }
+
+        var pvScale = Scale(pvTrainLabels);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        var (loadModels, loadCalibration) = TrainQuantity(
+            "load", trainMatrix, Divide(trainLoad, loadScale), validationMatrix, Divide(validationLoad, loadScale), loadScale, metrics, cancellationToken);
+        IRegressionModel[] pvModels;
+        QuantityCalibration pvCalibration;
+        try
+        {
+            (pvModels, pvCalibration) = TrainQuantity(
+                "pv", pvTrainMatrix, Divide(pvTrainLabels, pvScale), pvValidationMatrix, Divide(pvValidationLabels, pvScale), pvScale, metrics, cancellationToken);
+        }
+        catch
+        {
+            foreach (var model in loadModels)
+            {
+                model.Dispose();
+            }
+
+            throw;
+        }
+
+        metrics["train_seconds"] = Math.Round(stopwatch.Elapsed.TotalSeconds, 2);
+        metrics["training_days"] = days.Count;
+        metrics["training_rows"] = trainPairs.Count;
+        var metadata = new AuroraModelMetadata
+        {
+            Version = version,
+            Features = AuroraFeatures.Names,
+            WindowStart = window.Start,
+            WindowEnd = window.End,
+            Parameters = settings.Parameters,
+            Load = loadCalibration,
+            Pv = pvCalibration,
+            Metrics = metrics,
+        };
+        var aurora = new AuroraModel(metadata, loadModels, pvModels);
+
+        // Scores on the validation days in kWh, after calibration and clamps: what the forecast will be.
+        var scored = aurora.Predict(features, validationPairs);
+        metrics["validation_load_mae"] = Math.Round(validationPairs.Select((p, i) => Math.Abs(scored[i].Load.P50 - history.Load[history.PositionOf(p.Target)])).Average(), 5);
+        metrics["validation_pv_mae"] = Math.Round(validationPairs.Select((p, i) => Math.Abs(scored[i].Pv.P50 - history.Pv[history.PositionOf(p.Target)])).Average(), 5);
+        logger.LogInformation(
+            "Trained {Version} in {Seconds:0.0} s: validation MAE load {Load:0.000} kWh, PV {Pv:0.000} kWh per slot",
+            version, stopwatch.Elapsed.TotalSeconds, metrics["validation_load_mae"], metrics["validation_pv_mae"]);
+        return (aurora, new ValidationSet(validationPairs));
+    }
+
+    private (IRegressionModel[] Models, QuantityCalibration Calibration) TrainQuantity(
+        string quantity,
+        FeatureMatrix train,
+        float[] trainLabels,
+        FeatureMatrix validation,
+        float[] validationLabels,
+        double scale,
+        Dictionary<string, double> metrics,
+        CancellationToken cancellationToken)
+    {
+        var models = new List<IRegressionModel>(AuroraModel.Quantiles.Length);
+        var predictions = new List<float[]>(AuroraModel.Quantiles.Length);
+        try
+        {
+            foreach (var tau in AuroraModel.Quantiles)
+            {
+                var outcome = XGBoostModel.Train(
+                    train, trainLabels, validation, validationLabels, BoostingObjective.Quantile(tau), settings.Parameters, cancellationToken);
+                models.Add(outcome.Model);
+                predictions.Add(outcome.Model.Predict(validation));
+                var name = $"{quantity}_p{(int)Math.Round(tau * 100):00}";
+                metrics[$"{name}_rounds"] = outcome.BestRounds;
+                metrics[$"{name}_validation_pinball"] = Math.Round(outcome.ValidationLoss * scale, 6);
+                logger.LogInformation("  {Model}: {Rounds} rounds, validation pinball {Loss:0.0000}", name, outcome.BestRounds, outcome.ValidationLoss * scale);
+            }
+        }
+        catch
+        {
+            foreach (var model in models)
+            {
+                model.Dispose();
+            }
+
+            throw;
+        }
+
+        // Conformalised quantile regression: widen (or narrow) the interval by the validation rows' nonconformity,
+        // so the p10–p90 interval covers 80 % of days the models did not train on.
+        var scores = new double[validationLabels.Length];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var low = Math.Min(predictions[0][i], predictions[2][i]);
+            var high = Math.Max(predictions[0][i], predictions[2][i]);
+            scores[i] = Math.Max(low - validationLabels[i], validationLabels[i] - high);
+        }
+
+        Array.Sort(scores);
+        var rank = Math.Min(scores.Length - 1, (int)Math.Ceiling(IntervalCoverage * (scores.Length + 1)) - 1);
+        var shift = scores.Length == 0 ? 0 : scores[Math.Max(rank, 0)];
+        metrics[$"{quantity}_interval_shift"] = Math.Round(shift * scale, 6);
+        var maxLabel = trainLabels.Concat(validationLabels).Max() * 1.25;
+        return ([.. models], new QuantityCalibration { LabelScale = scale, IntervalShift = shift, MaxLabel = maxLabel });
+    }
+
+    private static (FeatureMatrix Matrix, float[] Load, float[] Pv, int[] PvRows) Build(
+        AuroraFeatures features, SlotHistory history, List<(long Issue, long Target)> pairs)
+    {
+        var matrix = new FeatureMatrix(new float[pairs.Count * AuroraFeatures.Count], AuroraFeatures.Count);
+        var load = new float[pairs.Count];
+        var pv = new float[pairs.Count];
+        var pvRows = new List<int>(pairs.Count);
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var (issue, target) = pairs[i];
+            features.Compute(issue, target, matrix.Values.AsSpan(i * AuroraFeatures.Count, AuroraFeatures.Count));
+            var position = history.PositionOf(target);
+            load[i] = history.Load[position];
+            if (features.SunElevation(target) > AuroraModel.SunDownElevation)
+            {
+                pv[i] = (float)(history.Pv[position] / AuroraModel.PvDenominator(features.ClearSky(target)));
+                pvRows.Add(i);
+            }
+        }
+
+        return (matrix, load, pv, [.. pvRows]);
+    }
+
+    private static FeatureMatrix Rows(FeatureMatrix matrix, int[] rows)
+    {
+        var values = new float[rows.Length * matrix.Columns];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            matrix.Row(rows[i]).CopyTo(values.AsSpan(i * matrix.Columns, matrix.Columns));
+        }
+
+        return new FeatureMatrix(values, matrix.Columns);
+    }
+
+    /// <summary>The mean absolute label, so boosting steps of a fixed size suit any home's size.</summary>
+    private static double Scale(float[] labels)
+    {
+        var mean = labels.Length == 0 ? 0 : labels.Average(l => Math.Abs(l));
+        return mean > 1e-6 ? mean : 1;
+    }
+
+    private static float[] Divide(float[] labels, double scale) => [.. labels.Select(l => (float)(l / scale))];
+}

@@ -141,6 +141,11 @@ public static class CbcSolver
         CbcNative.Cbc_setParameter(handle, "ratio", settings.RelativeGap.ToString("R", CultureInfo.InvariantCulture));
         // One thread: the add-on shares two cores with Home Assistant, and solves are serialised anyway.
         CbcNative.Cbc_setParameter(handle, "threads", "0");
+        foreach (var (name, value) in settings.CbcParameters)
+        {
+            CbcNative.Cbc_setParameter(handle, name, value);
+        }
+
         return handle;
     }
 

@@ -32,6 +32,9 @@ public sealed record SolverSettings
 
     /// <summary>Stop when the best solution is within this fraction of the best bound.</summary>
     public double RelativeGap { get; init; } = 1e-4;
+
+    /// <summary>Further CBC parameters by name (as its command line takes them, without the dash), applied last.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> CbcParameters { get; init; } = [];
 }
 
 /// <summary>The outcome of a solve: its status, the objective and every variable's value when there is a solution.</summary>

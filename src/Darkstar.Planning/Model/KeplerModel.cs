@@ -29,11 +29,15 @@ public static class KeplerModel
     };
 
     /// <summary>Builds and solves the model; a failed solve gives the self-consumption rule, flagged as fallback.</summary>
-    public static Schedule Solve(PlanningProblem problem, SolverSettings? settings = null)
+    public static Schedule Solve(PlanningProblem problem, SolverSettings? settings = null) =>
+        Solve(problem, settings ?? DefaultSettings, CbcSolver.Solve);
+
+    /// <summary>As <see cref="Solve(PlanningProblem, SolverSettings?)"/>, with the solver given (tests hand in one that fails).</summary>
+    internal static Schedule Solve(PlanningProblem problem, SolverSettings settings, Func<LinearModel, SolverSettings, SolveResult> solve)
     {
         ArgumentNullException.ThrowIfNull(problem);
         var built = Build(problem);
-        var result = CbcSolver.Solve(built.Model, settings ?? DefaultSettings);
+        var result = solve(built.Model, settings);
         if (!result.HasSolution)
         {
             var fallback = Baselines.SelfConsumption(problem);

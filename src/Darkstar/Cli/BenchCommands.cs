@@ -76,21 +76,24 @@ public static class BenchCommands
         var batteryKwh = new Option<double>("--battery-kwh") { Description = "Battery capacity, kWh.", DefaultValueFactory = _ => 10 };
         var batteryKw = new Option<double>("--battery-kw") { Description = "Battery charge and discharge power, kW.", DefaultValueFactory = _ => 5 };
         var efficiency = new Option<double>("--efficiency") { Description = "Round-trip efficiency (0-1].", DefaultValueFactory = _ => 0.95 };
+        var cycleCost = new Option<double>("--cycle-cost") { Description = "Battery wear per kWh charged or discharged, in the data set's currency.", DefaultValueFactory = _ => 0 };
+        var minSoc = new Option<double>("--min-soc") { Description = "Minimum state of charge, percent (the start SoC of every strategy).", DefaultValueFactory = _ => 10 };
         var replan = new Option<int>("--replan-minutes") { Description = "Minutes between plans (a multiple of 15).", DefaultValueFactory = _ => 60 };
         var forecasts = new Option<string>("--forecasts") { Description = "perfect (the actuals), baseline (7-day same-slot mean) or aurora.", DefaultValueFactory = _ => "perfect" };
         forecasts.AcceptOnlyFromAmong("perfect", "baseline", "aurora");
         var command = new Command("plan", "Cost of no battery, the self-consumption rule, the MPC in closed loop and the Oracle on a data set.")
         {
-            home, from, days, batteryKwh, batteryKw, efficiency, replan, forecasts,
+            home, from, days, batteryKwh, batteryKw, efficiency, cycleCost, minSoc, replan, forecasts,
         };
         command.SetAction((parse, cancellationToken) => RunPlanAsync(parse, context, global, new PlanBenchArguments(
             parse.GetValue(home)!, parse.GetValue(from)!, parse.GetValue(days), parse.GetValue(batteryKwh), parse.GetValue(batteryKw),
-            parse.GetValue(efficiency), parse.GetValue(replan), parse.GetValue(forecasts)!), cancellationToken));
+            parse.GetValue(efficiency), parse.GetValue(cycleCost), parse.GetValue(minSoc), parse.GetValue(replan), parse.GetValue(forecasts)!), cancellationToken));
         return command;
     }
 
     private sealed record PlanBenchArguments(
-        DirectoryInfo Home, string From, int Days, double BatteryKwh, double BatteryKw, double Efficiency, int ReplanMinutes, string Forecasts);
+        DirectoryInfo Home, string From, int Days, double BatteryKwh, double BatteryKw, double Efficiency, double CycleCost, double MinSocPercent,
+        int ReplanMinutes, string Forecasts);
 
     private static async Task<int> RunPlanAsync(ParseResult parse, CliContext context, GlobalOptions global, PlanBenchArguments arguments, CancellationToken cancellationToken)
     {
@@ -108,9 +111,10 @@ public static class BenchCommands
         }
 
         if (arguments.Days < 1 || arguments.BatteryKwh < 0 || arguments.BatteryKw < 0 || arguments.Efficiency is <= 0 or > 1
+            || arguments.CycleCost < 0 || arguments.MinSocPercent is < 0 or > 100
             || arguments.ReplanMinutes < SlotGrid.MinutesPerSlot || arguments.ReplanMinutes % SlotGrid.MinutesPerSlot != 0)
         {
-            await context.Error.WriteLineAsync("--days ≥ 1, --battery-kwh and --battery-kw ≥ 0, --efficiency in (0, 1], --replan-minutes a positive multiple of 15.");
+            await context.Error.WriteLineAsync("--days ≥ 1, --battery-kwh, --battery-kw and --cycle-cost ≥ 0, --efficiency in (0, 1], --min-soc in [0, 100], --replan-minutes a positive multiple of 15.");
             return ExitCodes.InvalidInput;
         }
 
@@ -163,9 +167,9 @@ public static class BenchCommands
                 return ExitCodes.InvalidInput;
             }
 
+            // The battery is the benchmark's own (the data set's home has none): nothing of it comes from the options.
             var battery = new BatterySpec(
-                arguments.BatteryKwh, options.Battery.MinSocPercent, options.Battery.MaxSocPercent, arguments.BatteryKw, arguments.BatteryKw,
-                arguments.Efficiency, options.Battery.CycleCostPerKwh);
+                arguments.BatteryKwh, arguments.MinSocPercent, 100, arguments.BatteryKw, arguments.BatteryKw, arguments.Efficiency, arguments.CycleCost);
             var periodStart = actual.PositionOf(period.FirstIndex);
             var meanImport = Enumerable.Range(periodStart, period.Count).Average(i => actual.ImportPrice[i]!.Value);
             var settings = new ClosedLoopSettings
@@ -197,7 +201,8 @@ public static class BenchCommands
                     self_consumption = Math.Round(result.SelfConsumption.Cost, 2),
                     mpc = Math.Round(result.Mpc.Cost, 2),
                     oracle = Math.Round(result.Oracle.Cost, 2),
-                    captured_saving = Math.Round(result.CapturedSaving, 4),
+                    // No possible saving (the Oracle costs what no battery costs) leaves nothing to capture: null.
+                    captured_saving = double.IsNaN(result.CapturedSaving) ? (double?)null : Math.Round(result.CapturedSaving, 4),
                     solve_ms_median = Math.Round(solveMedian, 1),
                     solve_ms_p95 = Math.Round(solveP95, 1),
                 });

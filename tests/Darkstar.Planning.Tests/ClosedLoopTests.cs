@@ -78,3 +78,58 @@ public sealed class ClosedLoopTests
         Assert.True(result.Oracle.Cost <= result.Mpc.Cost + 1e-6, $"MPC {result.Mpc.Cost} < Oracle {result.Oracle.Cost}");
     }
 }
+
+public sealed class ClosedLoopExecutionTests
+{
+    private static readonly BatterySpec Battery = new(10, 10, 100, 5, 5, 0.81, 0);
+
+    private static ScheduledSlot Planned(double charge, double discharge, Core.Domain.PlannedAction action) => new()
+    {
+        Start = ProblemBuilder.Start,
+        ImportKwh = 0,
+        ExportKwh = 0,
+        ChargeKwh = charge,
+        DischargeKwh = discharge,
+        CurtailKwh = 0,
+        WaterKwh = 0,
+        ShedKwh = 0,
+        SocBelowMinimumKwh = 0,
+        SocEndPercent = 50,
+        ImportPrice = 0.3,
+        ExportPrice = 0.1,
+        Cost = 0,
+        Action = action,
+    };
+
+    [Fact]
+    public void Execute_PlannedPower_FollowsThePlanWhateverHappens()
+    {
+        var (charge, discharge) = ClosedLoop.Execute(Planned(0, 0.5, Core.Domain.PlannedAction.Discharge), ClosedLoopExecution.PlannedPower, Battery, 5, actualNetLoad: 0.1);
+
+        Assert.Equal((0.0, 0.5), (charge, discharge));
+    }
+
+    [Fact]
+    public void Execute_ActionModesDischarge_CoversOnlyTheActualNetLoad()
+    {
+        var (charge, discharge) = ClosedLoop.Execute(Planned(0, 0.5, Core.Domain.PlannedAction.Discharge), ClosedLoopExecution.ActionModes, Battery, 5, actualNetLoad: 0.1);
+
+        Assert.Equal((0.0, 0.1), (charge, discharge));
+    }
+
+    [Fact]
+    public void Execute_ActionModesHold_StoresSurplusButNeverDischarges()
+    {
+        Assert.Equal((0.4, 0.0), ClosedLoop.Execute(Planned(0, 0, Core.Domain.PlannedAction.Hold), ClosedLoopExecution.ActionModes, Battery, 5, actualNetLoad: -0.4));
+        Assert.Equal((0.0, 0.0), ClosedLoop.Execute(Planned(0, 0, Core.Domain.PlannedAction.Hold), ClosedLoopExecution.ActionModes, Battery, 5, actualNetLoad: 0.4));
+    }
+
+    [Fact]
+    public void Execute_NearlyEmptyBattery_DischargesOnlyWhatIsAboveTheMinimum()
+    {
+        // 1.2 kWh stored, 1 kWh minimum: 0.2 kWh above it, 0.18 of it delivered after a 0.9 discharge efficiency.
+        var (_, discharge) = ClosedLoop.Execute(Planned(0, 1.0, Core.Domain.PlannedAction.Discharge), ClosedLoopExecution.PlannedPower, Battery, 1.2, actualNetLoad: 1.0);
+
+        Assert.Equal(0.18, discharge, 9);
+    }
+}

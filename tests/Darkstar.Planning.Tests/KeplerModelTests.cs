@@ -244,3 +244,20 @@ public sealed class KeplerModelTests
         Assert.Equal(optimal.Objective, schedule.Objective, 6);
     }
 }
+
+public sealed class KeplerParallelTests
+{
+    [Fact]
+    public async Task Solve_ManyPlansAtOnce_GiveTheSameSchedulesAsOneAtATime()
+    {
+        var problems = Enumerable.Range(0, 12).Select(seed => SyntheticProblem.Create(96, seed)).ToArray();
+        var sequential = problems.Select(p => KeplerModel.Solve(p).Objective).ToArray();
+
+        var parallel = await Task.WhenAll(problems.Select(p => Task.Run(() => KeplerModel.Solve(p).Objective)));
+
+        for (var i = 0; i < problems.Length; i++)
+        {
+            Assert.Equal(sequential[i], parallel[i], 6);
+        }
+    }
+}

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.Planning.Forecasts;
@@ -27,6 +27,20 @@ public enum ClosedLoopForecast
 
     /// <summary>The 7-day same-slot mean of what was observed before each plan.</summary>
     Baseline,
+}
+
+/// <summary>How a planned slot is carried out against what actually happens.</summary>
+public enum ClosedLoopExecution
+{
+    /// <summary>The battery charges or discharges the planned energy (within its limits); the grid takes the rest.</summary>
+    PlannedPower,
+
+    /// <summary>
+    /// The planned action picks the inverter's mode, as the executor's work modes do: charge and export run at the
+    /// planned energy (charge also takes any larger PV surplus), hold never discharges but stores PV surplus, and
+    /// discharge and idle run self-consumption (cover the actual net load, store the actual surplus).
+    /// </summary>
+    ActionModes,
 }
 
 /// <summary>When prices become known: the horizon a plan made at a given slot can see, as an end slot index.</summary>
@@ -71,6 +85,8 @@ public sealed record ClosedLoopSettings
     public required double FinalCreditPerKwh { get; init; }
 
     public ClosedLoopForecast Forecast { get; init; } = ClosedLoopForecast.Perfect;
+
+    public ClosedLoopExecution Execution { get; init; } = ClosedLoopExecution.PlannedPower;
 
     /// <summary>The S-index margin the MPC plans with; null plans at p50.</summary>
     public SIndexOptions? SIndex { get; init; }
@@ -190,19 +206,7 @@ public static class ClosedLoop
             for (var j = 0; j < settings.ReplanSlots && k + j < period.Count; j++)
             {
                 var t = k + j;
-                var planned = schedule.Slots[j];
-                var charge = 0.0;
-                var discharge = 0.0;
-                if (planned.ChargeKwh >= planned.DischargeKwh)
-                {
-                    var room = Math.Max(0, (battery.MaxKwh - socKwh) / battery.ChargeEfficiency);
-                    charge = Math.Min(Math.Min(planned.ChargeKwh - planned.DischargeKwh, battery.MaxChargeKwhPerSlot), room);
-                }
-                else
-                {
-                    var available = Math.Max(0, (socKwh - battery.MinKwh) * battery.DischargeEfficiency);
-                    discharge = Math.Min(Math.Min(planned.DischargeKwh - planned.ChargeKwh, battery.MaxDischargeKwhPerSlot), available);
-                }
+                var (charge, discharge) = Execute(schedule.Slots[j], settings.Execution, battery, socKwh, whole.LoadKwh[t] - whole.PvKwh[t]);
 
                 var step = Baselines.GridTakesTheRest(whole, t, whole.LoadKwh[t], whole.PvKwh[t], socKwh, charge, discharge);
                 socKwh = step.SocEndKwh;
@@ -216,6 +220,35 @@ public static class ClosedLoop
         }
 
         return (new StrategyCost(importCost, exportRevenue, cycleCost, startKwh, socKwh, settings.FinalCreditPerKwh, shed), solveMs, solveMs.Count, fallbacks);
+    }
+
+    /// <summary>The battery energy a planned slot turns into, given the actual net load (load − PV) of the slot.</summary>
+    internal static (double Charge, double Discharge) Execute(ScheduledSlot planned, ClosedLoopExecution execution, BatterySpec battery, double socKwh, double actualNetLoad)
+    {
+        var plannedNet = planned.ChargeKwh - planned.DischargeKwh;
+        var surplus = Math.Max(0, -actualNetLoad);
+        var deficit = Math.Max(0, actualNetLoad);
+        double wantCharge, wantDischarge;
+        if (execution == ClosedLoopExecution.PlannedPower)
+        {
+            (wantCharge, wantDischarge) = (Math.Max(0, plannedNet), Math.Max(0, -plannedNet));
+        }
+        else
+        {
+            (wantCharge, wantDischarge) = planned.Action switch
+            {
+                PlannedAction.Charge => (Math.Max(Math.Max(0, plannedNet), surplus), 0.0),
+                PlannedAction.Export => (0.0, Math.Max(0, -plannedNet)),
+                PlannedAction.Hold => (surplus, 0.0),
+                _ => (surplus, deficit),
+            };
+        }
+
+        var room = Math.Max(0, (battery.MaxKwh - socKwh) / battery.ChargeEfficiency);
+        var available = Math.Max(0, (socKwh - battery.MinKwh) * battery.DischargeEfficiency);
+        return wantCharge > 0
+            ? (Math.Min(Math.Min(wantCharge, battery.MaxChargeKwhPerSlot), room), 0)
+            : (0, Math.Min(Math.Min(wantDischarge, battery.MaxDischargeKwhPerSlot), available));
     }
 
     private static PlanningProblem PlanAt(ActualSeries actual, ClosedLoopSettings settings, SlotRange horizon, double socKwh)

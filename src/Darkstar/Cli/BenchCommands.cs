@@ -81,19 +81,25 @@ public static class BenchCommands
         var replan = new Option<int>("--replan-minutes") { Description = "Minutes between plans (a multiple of 15).", DefaultValueFactory = _ => 60 };
         var forecasts = new Option<string>("--forecasts") { Description = "perfect (the actuals), baseline (7-day same-slot mean) or aurora.", DefaultValueFactory = _ => "perfect" };
         forecasts.AcceptOnlyFromAmong("perfect", "baseline", "aurora");
+        var execution = new Option<string>("--execution")
+        {
+            Description = "power: the battery follows the planned energy; modes: the planned action picks the inverter mode (self-consumption when discharging or idle).",
+            DefaultValueFactory = _ => "power",
+        };
+        execution.AcceptOnlyFromAmong("power", "modes");
         var command = new Command("plan", "Cost of no battery, the self-consumption rule, the MPC in closed loop and the Oracle on a data set.")
         {
-            home, from, days, batteryKwh, batteryKw, efficiency, cycleCost, minSoc, replan, forecasts,
+            home, from, days, batteryKwh, batteryKw, efficiency, cycleCost, minSoc, replan, forecasts, execution,
         };
         command.SetAction((parse, cancellationToken) => RunPlanAsync(parse, context, global, new PlanBenchArguments(
             parse.GetValue(home)!, parse.GetValue(from)!, parse.GetValue(days), parse.GetValue(batteryKwh), parse.GetValue(batteryKw),
-            parse.GetValue(efficiency), parse.GetValue(cycleCost), parse.GetValue(minSoc), parse.GetValue(replan), parse.GetValue(forecasts)!), cancellationToken));
+            parse.GetValue(efficiency), parse.GetValue(cycleCost), parse.GetValue(minSoc), parse.GetValue(replan), parse.GetValue(forecasts)!, parse.GetValue(execution)!), cancellationToken));
         return command;
     }
 
     private sealed record PlanBenchArguments(
         DirectoryInfo Home, string From, int Days, double BatteryKwh, double BatteryKw, double Efficiency, double CycleCost, double MinSocPercent,
-        int ReplanMinutes, string Forecasts);
+        int ReplanMinutes, string Forecasts, string Execution);
 
     private static async Task<int> RunPlanAsync(ParseResult parse, CliContext context, GlobalOptions global, PlanBenchArguments arguments, CancellationToken cancellationToken)
     {
@@ -184,6 +190,7 @@ public static class BenchCommands
                 // A kWh left at the end replaces an import later, after the discharge loss.
                 FinalCreditPerKwh = meanImport * battery.DischargeEfficiency,
                 Forecast = arguments.Forecasts == "baseline" ? ClosedLoopForecast.Baseline : ClosedLoopForecast.Perfect,
+                Execution = arguments.Execution == "modes" ? ClosedLoopExecution.ActionModes : ClosedLoopExecution.PlannedPower,
                 SIndex = null,
                 PriceHorizon = PriceAvailability.DayAhead(zone),
             };
@@ -263,7 +270,7 @@ public static class BenchCommands
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{home}: {arguments.Days} days from {arguments.From}, battery {arguments.BatteryKwh} kWh / {arguments.BatteryKw} kW / {arguments.Efficiency} round trip, " +
-            $"a plan every {arguments.ReplanMinutes} min with {arguments.Forecasts} forecasts; prices known day-ahead from 13:00 local; " +
+            $"a plan every {arguments.ReplanMinutes} min with {arguments.Forecasts} forecasts, executed by {arguments.Execution}; prices known day-ahead from 13:00 local; " +
             $"energy gained in the battery credited at {settings.FinalCreditPerKwh:0.0000}/kWh."));
         output.WriteLine($"{"strategy",-18} {"import",10} {"export",10} {"cycle",8} {"credit",8} {"cost",10}");
         foreach (var (name, cost) in new[] { ("no battery", result.NoBattery), ("self-consumption", result.SelfConsumption), ("MPC", result.Mpc), ("Oracle", result.Oracle) })

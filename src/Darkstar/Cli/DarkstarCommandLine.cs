@@ -22,6 +22,8 @@ public static class DarkstarCommandLine
         root.Subcommands.Add(MqttCommands.Create(context, global));
         root.Subcommands.Add(ForecastCommands.CreateTrain(context, global));
         root.Subcommands.Add(ForecastCommands.CreateEvaluate(context, global));
+        root.Subcommands.Add(PlanCommands.CreatePlan(context, global));
+        root.Subcommands.Add(PlanCommands.CreateOracle(context, global));
         root.Subcommands.Add(BenchCommands.Create(context, global));
         return root;
     }

@@ -1,0 +1,281 @@
+using Darkstar.Core.Domain;
+using Darkstar.Core.Options;
+using Darkstar.Core.Time;
+using Darkstar.Planning.Forecasts;
+using Darkstar.Planning.Model;
+using Darkstar.Storage;
+using Darkstar.Storage.Repositories;
+using Microsoft.Extensions.Logging;
+
+namespace Darkstar.Planning.Kepler;
+
+/// <summary>The planner cannot start: the input it names is missing. Nothing was written.</summary>
+public sealed class PlanningInputException : Exception
+{
+    public PlanningInputException()
+    {
+    }
+
+    public PlanningInputException(string message)
+        : base(message)
+    {
+    }
+
+    public PlanningInputException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>A stored plan, its schedule, and what the planner had to assume to make it.</summary>
+public sealed record PlanOutcome(Plan Plan, Schedule Schedule, PlanningProblem Problem, IReadOnlyList<string> Notes);
+
+/// <summary>
+/// Kepler in the add-on: one plan now, from the database. Prices as far as they are known (the horizon shrinks
+/// to them), the active forecast version's latest forecasts (the 7-day same-slot mean of observations where
+/// there are none), the S-index margin, the measured SoC and today's water heating; the plan and its slots
+/// are written to <c>plans</c> and <c>slot_plans</c>.
+/// </summary>
+public sealed class KeplerPlanner(DarkstarDatabase database, TimeProvider clock, ILogger<KeplerPlanner> logger)
+{
+    /// <summary>How long a measured SoC stays the one to plan from.</summary>
+    public static readonly TimeSpan SocMaxAge = TimeSpan.FromHours(2);
+
+    private readonly PriceRepository _prices = new(database);
+    private readonly SlotForecastRepository _forecasts = new(database);
+    private readonly SlotObservationRepository _observations = new(database);
+    private readonly WeatherRepository _weather = new(database);
+    private readonly PlanRepository _plans = new(database);
+
+    /// <summary>The forecast_version text of an option value: the one the forecasting engine writes.</summary>
+    public static string ForecastVersionText(ForecastVersion version) => version switch
+    {
+        ForecastVersion.Baseline7DayAverage => "baseline_7_day_avg",
+        ForecastVersion.Aurora => "aurora",
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Unknown forecast version."),
+    };
+
+    public async Task<PlanOutcome> PlanAsync(DarkstarOptions options, TimeZoneInfo zone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(zone);
+        var now = clock.GetUtcNow();
+        var notes = new List<string>();
+        var wanted = SlotGrid.Horizon(now, TimeSpan.FromHours(options.Planner.HorizonHours));
+
+        // Prices: the horizon is the run of priced slots from now; it shrinks when tomorrow's are not out yet.
+        var prices = await _prices.ReadRangeAsync(wanted, cancellationToken);
+        var byIndex = prices.ToDictionary(p => SlotGrid.IndexOf(p.SlotStart));
+        var known = 0;
+        while (known < wanted.Count && byIndex.ContainsKey(wanted.FirstIndex + known))
+        {
+            known++;
+        }
+
+        if (known == 0)
+        {
+            throw new PlanningInputException(
+                $"No price is known for the current slot ({InstantText.Format(wanted.Start)}): fetch prices first (pricing.price_source).");
+        }
+
+        var horizon = new SlotRange(wanted.FirstIndex, known);
+        if (known < wanted.Count)
+        {
+            notes.Add($"prices are known for {known / (double)SlotGrid.SlotsPerHour:0.##} of {options.Planner.HorizonHours} hours: the horizon ends at {InstantText.Format(horizon.End)}");
+        }
+
+        var history = new SlotRange(horizon.FirstIndex - (21 * 96), 21 * 96);
+        var observations = await _observations.ReadRangeAsync(history, cancellationToken);
+        var observedByIndex = observations.ToDictionary(o => SlotGrid.IndexOf(o.SlotStart));
+
+        var (forecast, version) = await ForecastAsync(options, horizon, now, zone, observedByIndex, notes, cancellationToken);
+        var conditions = await ConditionsAsync(horizon, now, observations, cancellationToken);
+        var (load, pv) = SIndex.Apply(forecast, options.SIndex, conditions);
+        if (options.SIndex.Mode != SIndexMode.Probabilistic)
+        {
+            notes.Add($"S-index {OptionsText(options.SIndex.Mode)}: load × {SIndex.LoadFactor(options.SIndex, conditions):0.###}");
+        }
+        else
+        {
+            notes.Add($"S-index probabilistic: {SIndex.SpreadShare(options.SIndex.RiskAppetite):P0} of the p50→p90 load and p50→p10 PV spread (risk appetite {options.SIndex.RiskAppetite})");
+        }
+
+        var battery = BatterySpec.FromOptions(options.Battery);
+        var soc = MeasuredSoc(observations, now);
+        if (soc is null)
+        {
+            notes.Add($"no SoC measured in the last {SocMaxAge.TotalHours:0} hours: planning from the minimum SoC ({battery.MinSocPercent}%)");
+        }
+
+        var problem = new PlanningProblem
+        {
+            Slots = horizon,
+            LoadKwh = load,
+            PvKwh = pv,
+            ImportPrice = [.. horizon.Select(s => byIndex[SlotGrid.IndexOf(s)].ImportPrice)],
+            ExportPrice = [.. horizon.Select(s => byIndex[SlotGrid.IndexOf(s)].ExportPrice)],
+            InitialSocPercent = soc ?? battery.MinSocPercent,
+            Battery = battery,
+            Grid = GridSpec.FromOptions(options.Grid),
+            Water = WaterHeatingSpec.FromOptions(options.WaterHeating),
+            WaterToday = WaterToday(observedByIndex, now, zone),
+            TimeZone = zone,
+        };
+
+        var schedule = await Task.Run(() => KeplerModel.Solve(problem), cancellationToken);
+        if (schedule.Fallback)
+        {
+            logger.LogWarning("Kepler fell back to the self-consumption rule: {Detail}", schedule.Detail);
+            notes.Add("the solver gave no solution in time: this plan is the self-consumption rule (fallback)");
+        }
+
+        if (schedule.UsedSlack)
+        {
+            notes.Add($"constraints could not all be met: shed {schedule.ShedKwh:0.###} kWh, SoC below minimum {schedule.SocBelowMinimumKwh:0.###} kWh·slots, water heating short {schedule.WaterShortfallKwh:0.###} kWh");
+        }
+
+        var plan = new Plan
+        {
+            CreatedAt = InstantText.Truncate(now),
+            HorizonStart = horizon.Start,
+            HorizonEnd = horizon.End,
+            SlotCount = horizon.Count,
+            ForecastVersion = version,
+            SolverStatus = schedule.StatusText,
+            SolveMs = schedule.SolveMs,
+            Objective = double.IsNaN(schedule.Objective) ? null : schedule.Objective,
+            InitialSocPercent = problem.InitialSocPercent,
+        };
+        var id = await _plans.InsertAsync(plan, schedule.Slots.Select(s => ToSlotPlan(s)), cancellationToken);
+        logger.LogInformation("Plan {Id}: {Slots} slots, {Status}, {SolveMs:0.0} ms, forecasts {Version}", id, horizon.Count, schedule.StatusText, schedule.SolveMs, version);
+        return new PlanOutcome(plan with { Id = id }, schedule, problem, notes);
+    }
+
+    public static SlotPlan ToSlotPlan(ScheduledSlot slot, long planId = 0)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        return new SlotPlan
+        {
+            PlanId = planId,
+            SlotStart = slot.Start,
+            ChargeKwh = slot.ChargeKwh,
+            DischargeKwh = slot.DischargeKwh,
+            ImportKwh = slot.ImportKwh,
+            ExportKwh = slot.ExportKwh,
+            CurtailKwh = slot.CurtailKwh,
+            WaterKwh = slot.WaterKwh,
+            ShedKwh = slot.ShedKwh,
+            SocEndPercent = slot.SocEndPercent,
+            WaterOn = slot.WaterOn,
+            ImportPrice = slot.ImportPrice,
+            ExportPrice = slot.ExportPrice,
+            Cost = slot.Cost,
+            Action = slot.Action,
+        };
+    }
+
+    private async Task<(PlanningForecast Forecast, string Version)> ForecastAsync(
+        DarkstarOptions options, SlotRange horizon, DateTimeOffset now, TimeZoneInfo zone,
+        Dictionary<long, SlotObservation> observed, List<string> notes, CancellationToken cancellationToken)
+    {
+        var version = ForecastVersionText(options.Forecasting.ActiveForecastVersion);
+        var stored = (await _forecasts.ReadLatestAsync(version, horizon, now, cancellationToken))
+            .ToDictionary(f => SlotGrid.IndexOf(f.SlotStart));
+        var fallback = SameSlotMean.Forecast(horizon, now, zone, index =>
+            observed.TryGetValue(index, out var o) && o.LoadKwh is { } load ? (load, o.PvKwh ?? 0) : null);
+        if (stored.Count == horizon.Count)
+        {
+            return (Merge(horizon, stored, fallback, version), version);
+        }
+
+        var missing = horizon.Count - stored.Count;
+        notes.Add(stored.Count == 0
+            ? $"no {version} forecast for the horizon: planning on the 7-day same-slot mean of slot_observations"
+            : $"{missing} of {horizon.Count} slots have no {version} forecast: those use the 7-day same-slot mean of slot_observations");
+        return (Merge(horizon, stored, fallback, version), stored.Count == 0 ? SameSlotMean.Version : version);
+    }
+
+    private static PlanningForecast Merge(SlotRange horizon, Dictionary<long, SlotForecast> stored, PlanningForecast fallback, string version)
+    {
+        var n = horizon.Count;
+        double[] loadP50 = new double[n], pvP50 = new double[n], loadP10 = new double[n], loadP90 = new double[n], pvP10 = new double[n], pvP90 = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            if (stored.TryGetValue(horizon.FirstIndex + i, out var f))
+            {
+                (loadP10[i], loadP50[i], loadP90[i], pvP10[i], pvP50[i], pvP90[i]) = (f.LoadP10Kwh, f.LoadP50Kwh, f.LoadP90Kwh, f.PvP10Kwh, f.PvP50Kwh, f.PvP90Kwh);
+            }
+            else
+            {
+                (loadP10[i], loadP50[i], loadP90[i]) = (fallback.LoadP10[i], fallback.LoadP50[i], fallback.LoadP90[i]);
+                (pvP10[i], pvP50[i], pvP90[i]) = (fallback.PvP10[i], fallback.PvP50[i], fallback.PvP90[i]);
+            }
+        }
+
+        return new PlanningForecast(loadP50, pvP50, loadP10, loadP90, pvP10, pvP90, version);
+    }
+
+    /// <summary>
+    /// Recent PV deficit: how far the last two days' PV fell below the mean of the five days before them.
+    /// Temperature: the latest weather forecast over the horizon, else the last day's observed mean.
+    /// </summary>
+    private async Task<SIndexConditions> ConditionsAsync(
+        SlotRange horizon, DateTimeOffset now, IReadOnlyList<SlotObservation> observations, CancellationToken cancellationToken)
+    {
+        var nowIndex = SlotGrid.IndexOf(now);
+        var recent = observations.Where(o => SlotGrid.IndexOf(o.SlotStart) >= nowIndex - (2 * 96) && SlotGrid.IndexOf(o.SlotStart) < nowIndex).Sum(o => o.PvKwh ?? 0);
+        var before = observations.Where(o => SlotGrid.IndexOf(o.SlotStart) >= nowIndex - (7 * 96) && SlotGrid.IndexOf(o.SlotStart) < nowIndex - (2 * 96)).Sum(o => o.PvKwh ?? 0);
+        var typicalTwoDays = before / 5 * 2;
+        var deficit = typicalTwoDays > 0.5 ? Math.Clamp(1 - (recent / typicalTwoDays), 0, 1) : 0;
+
+        var forecast = await _weather.ReadLatestForecastAsync(horizon, now, cancellationToken);
+        var temperatures = forecast.Where(w => w.TemperatureC is not null).Select(w => w.TemperatureC!.Value).ToList();
+        if (temperatures.Count == 0)
+        {
+            var observed = await _weather.ReadObservedAsync(new SlotRange(nowIndex - 96, 96), cancellationToken);
+            temperatures = [.. observed.Where(w => w.TemperatureC is not null).Select(w => w.TemperatureC!.Value)];
+        }
+
+        return new SIndexConditions(deficit, temperatures.Count > 0 ? temperatures.Average() : null);
+    }
+
+    private static double? MeasuredSoc(IReadOnlyList<SlotObservation> observations, DateTimeOffset now)
+    {
+        var latest = observations
+            .Where(o => o.SlotStart <= now && o.SlotStart >= now - SocMaxAge && (o.SocEndPercent ?? o.SocStartPercent) is not null)
+            .MaxBy(o => o.SlotStart);
+        return latest?.SocEndPercent ?? latest?.SocStartPercent;
+    }
+
+    /// <summary>What the water heater did since local midnight: kWh, blocks (runs of heated slots), and whether it is on.</summary>
+    public static WaterHeatingToday WaterToday(IReadOnlyDictionary<long, SlotObservation> observed, DateTimeOffset now, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(observed);
+        var today = SlotGrid.LocalDay(SlotGrid.LocalDateOf(now, zone), zone);
+        var nowIndex = SlotGrid.IndexOf(now);
+        double heated = 0;
+        var blocks = 0;
+        var previousOn = false;
+        for (var index = today.FirstIndex; index < nowIndex; index++)
+        {
+            var water = observed.TryGetValue(index, out var o) ? o.WaterKwh ?? 0 : 0;
+            var on = water > 0.01;
+            heated += water;
+            if (on && !previousOn)
+            {
+                blocks++;
+            }
+
+            previousOn = on;
+        }
+
+        return new WaterHeatingToday(heated, blocks, previousOn);
+    }
+
+    private static string OptionsText(SIndexMode mode) => mode switch
+    {
+        SIndexMode.Static => "static",
+        SIndexMode.Dynamic => "dynamic",
+        _ => "probabilistic",
+    };
+}

@@ -1,0 +1,381 @@
+using Darkstar.Core.Domain;
+using Darkstar.Core.Time;
+using Darkstar.Planning.Solver;
+
+namespace Darkstar.Planning.Model;
+
+/// <summary>
+/// The Kepler MILP (DESIGN.md, "The planner model"). Per slot t, in kWh: import, export, charge, discharge,
+/// soc (end of slot), curtail, water_on and water_start, and the slacks shed and soc_below_min.
+/// <code>
+/// balance   load + water + charge + export = pv − curtail + discharge + import + shed
+/// battery   soc[t] = soc[t−1] + η_c·charge − discharge/η_d,   soc + soc_below_min ≥ min,  soc ≤ max
+/// objective Σ import·p_imp − export·p_exp + (charge + discharge)·cycle_cost + penalties − terminal·soc[T−1]
+/// </code>
+/// </summary>
+public static class KeplerModel
+{
+    private const double Epsilon = 1e-7;
+
+    /// <summary>
+    /// CBC settings measured on the 192-slot model with water heating: its LP relaxation is tight and its
+    /// binaries few, so CBC's preprocessing, primal heuristics and strong branching cost more time than they save.
+    /// </summary>
+    public static SolverSettings DefaultSettings { get; } = new()
+    {
+        TimeLimitSeconds = 10,
+        RelativeGap = 1e-4,
+        CbcParameters = [new("preprocess", "off"), new("heuristics", "off"), new("strong", "0")],
+    };
+
+    /// <summary>Builds and solves the model; a failed solve gives the self-consumption rule, flagged as fallback.</summary>
+    public static Schedule Solve(PlanningProblem problem, SolverSettings? settings = null) =>
+        Solve(problem, settings ?? DefaultSettings, CbcSolver.Solve);
+
+    /// <summary>As <see cref="Solve(PlanningProblem, SolverSettings?)"/>, with the solver given (tests hand in one that fails).</summary>
+    internal static Schedule Solve(PlanningProblem problem, SolverSettings settings, Func<LinearModel, SolverSettings, SolveResult> solve)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var built = Build(problem);
+        var result = solve(built.Model, settings);
+        if (!result.HasSolution)
+        {
+            var fallback = Baselines.SelfConsumption(problem);
+            return fallback with
+            {
+                SolverStatus = result.Status,
+                Fallback = true,
+                SolveMs = result.SolveMs,
+                Detail = $"solver gave no solution ({result.Detail}); the self-consumption rule planned instead",
+            };
+        }
+
+        return built.Extract(result);
+    }
+
+    /// <summary>The terminal value the model uses when the problem does not set one: a kWh left in the battery
+    /// will replace an import later, after the discharge loss and the cycle cost, at the horizon's mean import price.</summary>
+    public static double DefaultTerminalValue(PlanningProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        if (problem.Slots.Count == 0)
+        {
+            return 0;
+        }
+
+        var mean = problem.ImportPrice.Average();
+        return Math.Max(0, (mean * problem.Battery.DischargeEfficiency) - problem.Battery.CycleCostPerKwh);
+    }
+
+    internal static BuiltModel Build(PlanningProblem problem)
+    {
+        problem.Validate();
+        var model = new LinearModel();
+        var battery = problem.Battery;
+        var grid = problem.Grid;
+        var water = problem.Water;
+        var count = problem.Slots.Count;
+        var initialKwh = battery.ToKwh(problem.InitialSocPercent);
+        var socUpper = Math.Max(battery.MaxKwh, initialKwh);
+        var hasWater = water.Enabled && water.KwhPerSlot > 0;
+        var v = new SlotVariables(count, hasWater);
+        var objective = new LinearExpression();
+
+        for (var t = 0; t < count; t++)
+        {
+            var load = Math.Max(0, problem.LoadKwh[t]);
+            var pv = Math.Max(0, problem.PvKwh[t]);
+            var pImport = problem.ImportPrice[t];
+            var pExport = problem.ExportPrice[t];
+            v.Import[t] = model.Continuous($"import[{t}]", 0, grid.MaxImportKwhPerSlot);
+            v.Export[t] = model.Continuous($"export[{t}]", 0, grid.MaxExportKwhPerSlot);
+            v.Charge[t] = model.Continuous($"charge[{t}]", 0, battery.MaxChargeKwhPerSlot);
+            v.Discharge[t] = model.Continuous($"discharge[{t}]", 0, battery.MaxDischargeKwhPerSlot);
+            v.Soc[t] = model.Continuous($"soc[{t}]", 0, socUpper);
+            v.SocBelowMin[t] = model.Continuous($"soc_below_min[{t}]", 0, battery.MinKwh);
+            v.Curtail[t] = model.Continuous($"curtail[{t}]", 0, pv);
+            v.Shed[t] = model.Continuous($"shed[{t}]", 0, load + (hasWater ? water.KwhPerSlot : 0));
+
+            // Balance: load + water + charge + export = pv − curtail + discharge + import + shed.
+            var balance = new LinearExpression()
+                .Add(v.Charge[t]).Add(v.Export[t])
+                .Add(v.Curtail[t]).Add(v.Discharge[t], -1).Add(v.Import[t], -1).Add(v.Shed[t], -1);
+            if (hasWater)
+            {
+                v.WaterOn[t] = model.Binary($"water_on[{t}]");
+                // water_start is integral whenever water_on is (it is forced to 1 exactly where a block begins
+                // and to 0 by its cost elsewhere), so it stays continuous: half the binaries, the same optimum.
+                v.WaterStart[t] = model.Continuous($"water_start[{t}]", 0, 1);
+                balance.Add(v.WaterOn[t], water.KwhPerSlot);
+            }
+
+            model.Equal($"balance[{t}]", balance, pv - load);
+
+            // Battery: soc[t] = soc[t−1] + η_c·charge − discharge/η_d.
+            var dynamics = new LinearExpression().Add(v.Soc[t])
+                .Add(v.Charge[t], -battery.ChargeEfficiency)
+                .Add(v.Discharge[t], 1 / battery.DischargeEfficiency);
+            if (t > 0)
+            {
+                dynamics.Add(v.Soc[t - 1], -1);
+            }
+
+            model.Equal($"soc_dynamics[{t}]", dynamics, t == 0 ? initialKwh : 0);
+            model.AtLeast($"soc_min[{t}]", new LinearExpression().Add(v.Soc[t]).Add(v.SocBelowMin[t]), battery.MinKwh);
+
+            // Never import and export at once for profit: only where export pays at least what import costs
+            // can the two together earn money, so only there does a direction binary forbid it.
+            if (pExport >= pImport - Epsilon && grid.MaxExportKwhPerSlot > 0)
+            {
+                var exporting = model.Binary($"grid_direction[{t}]");
+                model.AtMost($"import_direction[{t}]", new LinearExpression().Add(v.Import[t]).Add(exporting, grid.MaxImportKwhPerSlot), grid.MaxImportKwhPerSlot);
+                model.AtMost($"export_direction[{t}]", new LinearExpression().Add(v.Export[t]).Add(exporting, -grid.MaxExportKwhPerSlot), 0);
+            }
+
+            // Charging and discharging at once burns energy in the losses; that pays only when importing is paid
+            // for (a negative import price), so only there does a direction binary forbid it.
+            if (pImport < 0 && battery.MaxChargeKwhPerSlot > 0 && battery.MaxDischargeKwhPerSlot > 0)
+            {
+                var charging = model.Binary($"battery_direction[{t}]");
+                model.AtMost($"charge_direction[{t}]", new LinearExpression().Add(v.Charge[t]).Add(charging, -battery.MaxChargeKwhPerSlot), 0);
+                model.AtMost($"discharge_direction[{t}]", new LinearExpression().Add(v.Discharge[t]).Add(charging, battery.MaxDischargeKwhPerSlot), battery.MaxDischargeKwhPerSlot);
+            }
+
+            objective.Add(v.Import[t], pImport).Add(v.Export[t], -pExport)
+                .Add(v.Charge[t], battery.CycleCostPerKwh).Add(v.Discharge[t], battery.CycleCostPerKwh)
+                .Add(v.Shed[t], problem.Penalties.ShedPerKwh)
+                .Add(v.SocBelowMin[t], problem.Penalties.SocBelowMinimumPerKwh);
+        }
+
+        var waterShortfall = new List<Variable>();
+        if (hasWater)
+        {
+            AddWaterHeating(problem, model, v, objective, waterShortfall);
+        }
+
+        var terminal = problem.TerminalValuePerKwh ?? DefaultTerminalValue(problem);
+        if (count > 0 && battery.CapacityKwh > 0)
+        {
+            objective.Add(v.Soc[count - 1], -terminal);
+        }
+
+        model.Minimize(objective);
+        return new BuiltModel(problem, model, v, waterShortfall, terminal);
+    }
+
+    private static void AddWaterHeating(PlanningProblem problem, LinearModel model, SlotVariables v, LinearExpression objective, List<Variable> shortfalls)
+    {
+        var water = problem.Water;
+        var count = problem.Slots.Count;
+        for (var t = 0; t < count; t++)
+        {
+            // water_start[t] ≥ water_on[t] − water_on[t−1]; a start is a switch-on, never more.
+            var start = new LinearExpression().Add(v.WaterStart[t]).Add(v.WaterOn[t], -1);
+            var previouslyOn = 0.0;
+            if (t > 0)
+            {
+                start.Add(v.WaterOn[t - 1]);
+            }
+            else if (problem.WaterToday.OnInPreviousSlot)
+            {
+                previouslyOn = 1;
+            }
+
+            model.AtLeast($"water_start_def[{t}]", start, -previouslyOn);
+            model.AtMost($"water_start_on[{t}]", new LinearExpression().Add(v.WaterStart[t]).Add(v.WaterOn[t], -1), 0);
+            // A tiny cost keeps water_start at 0 where no block begins.
+            objective.Add(v.WaterStart[t], 1e-6);
+
+            // Minimum spacing between starts: at most one start in any window of that many slots.
+            if (water.MinSpacingSlots > 1 && t + 1 < count)
+            {
+                var window = new LinearExpression();
+                for (var k = t; k < Math.Min(count, t + water.MinSpacingSlots); k++)
+                {
+                    window.Add(v.WaterStart[k]);
+                }
+
+                model.AtMost($"water_spacing[{t}]", window, 1);
+            }
+        }
+
+        var firstDay = SlotGrid.LocalDateOf(problem.Slots.Start, problem.TimeZone);
+        var lastDay = SlotGrid.LocalDateOf(problem.Slots.End.AddTicks(-1), problem.TimeZone);
+        for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+        {
+            var range = SlotGrid.LocalDay(day, problem.TimeZone);
+            var from = (int)Math.Max(0, range.FirstIndex - problem.Slots.FirstIndex);
+            var to = (int)Math.Min(count, range.EndIndex - problem.Slots.FirstIndex);
+            if (to <= from)
+            {
+                continue;
+            }
+
+            var isToday = day == firstDay;
+            var starts = new LinearExpression();
+            for (var t = from; t < to; t++)
+            {
+                starts.Add(v.WaterStart[t]);
+            }
+
+            var startsLeft = Math.Max(0, water.MaxBlocksPerDay - (isToday ? problem.WaterToday.BlocksStarted : 0));
+            model.AtMost($"water_blocks[{day:yyyy-MM-dd}]", starts, startsLeft);
+
+            // The daily minimum binds on a day whose end the horizon reaches; a later day is planned when it does.
+            var dayEndsInHorizon = range.EndIndex <= problem.Slots.EndIndex;
+            var required = Math.Max(0, water.MinKwhPerDay - (isToday ? problem.WaterToday.HeatedKwh : 0));
+            if (dayEndsInHorizon && required > 0)
+            {
+                // Counted in whole slots (the minimum rounded up to the slots it takes): the same integer
+                // solutions, a much tighter relaxation for the branch and bound.
+                var slotsNeeded = Math.Ceiling((required / water.KwhPerSlot) - 1e-9);
+                var shortfall = model.Continuous($"water_shortfall_slots[{day:yyyy-MM-dd}]", 0, slotsNeeded);
+                shortfalls.Add(shortfall);
+                var onSlots = new LinearExpression();
+                for (var t = from; t < to; t++)
+                {
+                    onSlots.Add(v.WaterOn[t]);
+                }
+
+                model.AtLeast($"water_minimum[{day:yyyy-MM-dd}]", onSlots.Add(shortfall), slotsNeeded);
+                objective.Add(shortfall, problem.Penalties.WaterShortfallPerKwh * water.KwhPerSlot);
+            }
+        }
+    }
+
+    internal sealed class SlotVariables(int count, bool hasWater)
+    {
+        public Variable[] Import { get; } = new Variable[count];
+
+        public Variable[] Export { get; } = new Variable[count];
+
+        public Variable[] Charge { get; } = new Variable[count];
+
+        public Variable[] Discharge { get; } = new Variable[count];
+
+        public Variable[] Soc { get; } = new Variable[count];
+
+        public Variable[] SocBelowMin { get; } = new Variable[count];
+
+        public Variable[] Curtail { get; } = new Variable[count];
+
+        public Variable[] Shed { get; } = new Variable[count];
+
+        public Variable[] WaterOn { get; } = new Variable[hasWater ? count : 0];
+
+        public Variable[] WaterStart { get; } = new Variable[hasWater ? count : 0];
+    }
+
+    internal sealed record BuiltModel(PlanningProblem Problem, LinearModel Model, SlotVariables Variables, IReadOnlyList<Variable> WaterShortfall, double TerminalValuePerKwh)
+    {
+        public Schedule Extract(SolveResult result)
+        {
+            var problem = Problem;
+            var v = Variables;
+            var hasWater = v.WaterOn.Length > 0;
+            var slots = new List<ScheduledSlot>(problem.Slots.Count);
+            var penalty = 0.0;
+            for (var t = 0; t < problem.Slots.Count; t++)
+            {
+                var import = Clean(result[v.Import[t]]);
+                var export = Clean(result[v.Export[t]]);
+                // Within the solver's tolerance both can be a hair above 0: net them, which never costs more.
+                var both = Math.Min(import, export);
+                import -= both;
+                export -= both;
+                var charge = Clean(result[v.Charge[t]]);
+                var discharge = Clean(result[v.Discharge[t]]);
+                var shed = Clean(result[v.Shed[t]]);
+                var below = Clean(result[v.SocBelowMin[t]]);
+                var waterKwh = hasWater && result[v.WaterOn[t]] > 0.5 ? problem.Water.KwhPerSlot : 0;
+                penalty += (shed * problem.Penalties.ShedPerKwh) + (below * problem.Penalties.SocBelowMinimumPerKwh);
+                slots.Add(SlotAccounting.Slot(
+                    problem, t, import, export, charge, discharge, Clean(result[v.Curtail[t]]), waterKwh, shed, below,
+                    problem.Battery.ToPercent(Clean(result[v.Soc[t]]))));
+            }
+
+            var waterShortfall = WaterShortfall.Sum(s => Clean(result[s])) * problem.Water.KwhPerSlot;
+            penalty += waterShortfall * problem.Penalties.WaterShortfallPerKwh;
+            var terminal = slots.Count > 0 ? problem.Battery.ToKwh(slots[^1].SocEndPercent) * TerminalValuePerKwh : 0;
+            return new Schedule
+            {
+                Slots = slots,
+                SolverStatus = result.Status,
+                Fallback = false,
+                SolveMs = result.SolveMs,
+                Objective = result.Objective,
+                Costs = SlotAccounting.Costs(slots, problem.Battery, penalty, terminal),
+                WaterShortfallKwh = waterShortfall,
+                Detail = result.Detail,
+            };
+        }
+
+        private static double Clean(double value) => Math.Abs(value) < 1e-9 ? 0 : value;
+    }
+}
+
+/// <summary>Cost and action of a slot, the same for the model, the baselines and the closed loop.</summary>
+public static class SlotAccounting
+{
+    private const double Threshold = 1e-4;
+
+    public static ScheduledSlot Slot(
+        PlanningProblem problem, int t, double import, double export, double charge, double discharge, double curtail,
+        double water, double shed, double socBelowMinimum, double socEndPercent)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var pImport = problem.ImportPrice[t];
+        var pExport = problem.ExportPrice[t];
+        return new ScheduledSlot
+        {
+            Start = problem.Slots[t],
+            ImportKwh = import,
+            ExportKwh = export,
+            ChargeKwh = charge,
+            DischargeKwh = discharge,
+            CurtailKwh = curtail,
+            WaterKwh = water,
+            ShedKwh = shed,
+            SocBelowMinimumKwh = socBelowMinimum,
+            SocEndPercent = socEndPercent,
+            ImportPrice = pImport,
+            ExportPrice = pExport,
+            Cost = (import * pImport) - (export * pExport) + ((charge + discharge) * problem.Battery.CycleCostPerKwh),
+            Action = ActionOf(import, export, charge, discharge, socEndPercent, problem.Battery),
+        };
+    }
+
+    /// <summary>
+    /// charge: the battery charges; export: it discharges into the grid; discharge: it covers the load;
+    /// hold: it keeps its energy while the home imports (saving it for a dearer slot); idle: nothing to do.
+    /// </summary>
+    public static PlannedAction ActionOf(double import, double export, double charge, double discharge, double socEndPercent, BatterySpec battery)
+    {
+        ArgumentNullException.ThrowIfNull(battery);
+        if (charge > Threshold && charge >= discharge)
+        {
+            return PlannedAction.Charge;
+        }
+
+        if (discharge > Threshold)
+        {
+            return export > Threshold ? PlannedAction.Export : PlannedAction.Discharge;
+        }
+
+        return import > Threshold && battery.CapacityKwh > 0 && socEndPercent > battery.MinSocPercent + 0.5
+            ? PlannedAction.Hold
+            : PlannedAction.Idle;
+    }
+
+    public static CostBreakdown Costs(IReadOnlyList<ScheduledSlot> slots, BatterySpec battery, double penalty, double terminalValue)
+    {
+        ArgumentNullException.ThrowIfNull(slots);
+        ArgumentNullException.ThrowIfNull(battery);
+        return new CostBreakdown(
+            slots.Sum(s => s.ImportKwh * s.ImportPrice),
+            slots.Sum(s => s.ExportKwh * s.ExportPrice),
+            slots.Sum(s => (s.ChargeKwh + s.DischargeKwh) * battery.CycleCostPerKwh),
+            penalty,
+            terminalValue);
+    }
+}

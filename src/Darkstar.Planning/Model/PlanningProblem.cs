@@ -1,0 +1,148 @@
+using Darkstar.Core.Options;
+using Darkstar.Core.Time;
+
+namespace Darkstar.Planning.Model;
+
+/// <summary>The battery as the model sees it. Efficiencies split the round trip evenly: √η each way.</summary>
+public sealed record BatterySpec(
+    double CapacityKwh,
+    double MinSocPercent,
+    double MaxSocPercent,
+    double MaxChargeKw,
+    double MaxDischargeKw,
+    double RoundTripEfficiency,
+    double CycleCostPerKwh)
+{
+    public static BatterySpec None { get; } = new(0, 0, 100, 0, 0, 1, 0);
+
+    public double ChargeEfficiency => Math.Sqrt(RoundTripEfficiency);
+
+    public double DischargeEfficiency => Math.Sqrt(RoundTripEfficiency);
+
+    public double MinKwh => CapacityKwh * MinSocPercent / 100;
+
+    public double MaxKwh => CapacityKwh * MaxSocPercent / 100;
+
+    public double MaxChargeKwhPerSlot => CapacityKwh > 0 ? MaxChargeKw * SlotHours : 0;
+
+    public double MaxDischargeKwhPerSlot => CapacityKwh > 0 ? MaxDischargeKw * SlotHours : 0;
+
+    public static double SlotHours => SlotGrid.MinutesPerSlot / 60.0;
+
+    public double ToKwh(double percent) => CapacityKwh * percent / 100;
+
+    public double ToPercent(double kwh) => CapacityKwh > 0 ? kwh / CapacityKwh * 100 : 0;
+
+    public static BatterySpec FromOptions(BatteryOptions battery)
+    {
+        ArgumentNullException.ThrowIfNull(battery);
+        return new BatterySpec(
+            battery.CapacityKwh, battery.MinSocPercent, battery.MaxSocPercent, battery.MaxChargeKw, battery.MaxDischargeKw,
+            battery.RoundTripEfficiency, battery.CycleCostPerKwh);
+    }
+}
+
+/// <summary>The grid connection: power limits in kW, and whether export is allowed at all.</summary>
+public sealed record GridSpec(double MaxImportKw, double MaxExportKw, bool ExportAllowed)
+{
+    public double MaxImportKwhPerSlot => MaxImportKw * BatterySpec.SlotHours;
+
+    public double MaxExportKwhPerSlot => ExportAllowed ? MaxExportKw * BatterySpec.SlotHours : 0;
+
+    public static GridSpec FromOptions(GridOptions grid)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        return new GridSpec(grid.MaxImportKw, grid.MaxExportKw, grid.ExportAllowed);
+    }
+}
+
+/// <summary>The water heater: whole slots at rated power, a daily minimum, a limit on starts and their spacing.</summary>
+public sealed record WaterHeatingSpec(bool Enabled, double PowerKw, double MinKwhPerDay, int MaxBlocksPerDay, int MinSpacingSlots)
+{
+    public static WaterHeatingSpec Disabled { get; } = new(false, 0, 0, 0, 0);
+
+    public double KwhPerSlot => PowerKw * BatterySpec.SlotHours;
+
+    public static WaterHeatingSpec FromOptions(WaterHeatingOptions water)
+    {
+        ArgumentNullException.ThrowIfNull(water);
+        return new WaterHeatingSpec(
+            water.Enabled, water.PowerKw, water.MinKwhPerDay, water.MaxBlocksPerDay, water.MinSpacingMinutes / SlotGrid.MinutesPerSlot);
+    }
+}
+
+/// <summary>What the water heater already did on the local day the horizon starts in.</summary>
+public sealed record WaterHeatingToday(double HeatedKwh, int BlocksStarted, bool OnInPreviousSlot)
+{
+    public static WaterHeatingToday Nothing { get; } = new(0, 0, false);
+}
+
+/// <summary>
+/// Penalties (currency per kWh) on the slacks that keep the model feasible. They dwarf any price so a
+/// slack is used only when nothing else can satisfy the constraint.
+/// </summary>
+public sealed record SlackPenalties(double ShedPerKwh, double SocBelowMinimumPerKwh, double WaterShortfallPerKwh)
+{
+    public static SlackPenalties Default { get; } = new(100, 20, 10);
+}
+
+/// <summary>
+/// One planning problem: per slot of <see cref="Slots"/> the load and PV to plan for (kWh in the slot) and the
+/// import and export prices; the battery's state at the start; the home's equipment.
+/// </summary>
+public sealed record PlanningProblem
+{
+    public required SlotRange Slots { get; init; }
+
+    public required IReadOnlyList<double> LoadKwh { get; init; }
+
+    public required IReadOnlyList<double> PvKwh { get; init; }
+
+    public required IReadOnlyList<double> ImportPrice { get; init; }
+
+    public required IReadOnlyList<double> ExportPrice { get; init; }
+
+    public required double InitialSocPercent { get; init; }
+
+    public required BatterySpec Battery { get; init; }
+
+    public required GridSpec Grid { get; init; }
+
+    public WaterHeatingSpec Water { get; init; } = WaterHeatingSpec.Disabled;
+
+    public WaterHeatingToday WaterToday { get; init; } = WaterHeatingToday.Nothing;
+
+    /// <summary>The zone whose local days the water heater's daily minimum counts in.</summary>
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
+
+    /// <summary>The value per kWh of energy left in the battery at the end; null lets the model choose (see <see cref="KeplerModel"/>).</summary>
+    public double? TerminalValuePerKwh { get; init; }
+
+    public SlackPenalties Penalties { get; init; } = SlackPenalties.Default;
+
+    /// <summary>Checks that every series covers every slot; throws naming the one that does not.</summary>
+    public void Validate()
+    {
+        Check(LoadKwh, nameof(LoadKwh));
+        Check(PvKwh, nameof(PvKwh));
+        Check(ImportPrice, nameof(ImportPrice));
+        Check(ExportPrice, nameof(ExportPrice));
+        if (double.IsNaN(InitialSocPercent))
+        {
+            throw new ArgumentException("The initial state of charge is not a number.", nameof(InitialSocPercent));
+        }
+    }
+
+    private void Check(IReadOnlyList<double> series, string name)
+    {
+        if (series.Count != Slots.Count)
+        {
+            throw new ArgumentException($"{name} has {series.Count} values for {Slots.Count} slots.", name);
+        }
+
+        if (series.Any(v => double.IsNaN(v) || double.IsInfinity(v)))
+        {
+            throw new ArgumentException($"{name} has a value that is not a finite number.", name);
+        }
+    }
+}

@@ -1,0 +1,301 @@
+using Darkstar.Core.Domain;
+using Darkstar.Core.Options;
+using Darkstar.Core.Time;
+using Darkstar.Planning.Forecasts;
+using Darkstar.Planning.Model;
+using Darkstar.Planning.Solver;
+
+namespace Darkstar.Planning.Simulation;
+
+/// <summary>What actually happened, per slot of <see cref="Range"/>: load and PV in kWh (null where not observed) and prices.</summary>
+public sealed record ActualSeries(SlotRange Range, double?[] Load, double?[] Pv, double?[] ImportPrice, double?[] ExportPrice)
+{
+    public int PositionOf(long slotIndex) => (int)(slotIndex - Range.FirstIndex);
+
+    public (double Load, double Pv)? Observed(long slotIndex)
+    {
+        var i = PositionOf(slotIndex);
+        return i >= 0 && i < Range.Count && Load[i] is { } load && Pv[i] is { } pv ? (load, pv) : null;
+    }
+}
+
+/// <summary>The forecast the closed loop's planner sees.</summary>
+public enum ClosedLoopForecast
+{
+    /// <summary>The actual load and PV: measures the planner alone.</summary>
+    Perfect,
+
+    /// <summary>The 7-day same-slot mean of what was observed before each plan.</summary>
+    Baseline,
+}
+
+/// <summary>How a planned slot is carried out against what actually happens.</summary>
+public enum ClosedLoopExecution
+{
+    /// <summary>The battery charges or discharges the planned energy (within its limits); the grid takes the rest.</summary>
+    PlannedPower,
+
+    /// <summary>
+    /// The planned action picks the inverter's mode, as the executor's work modes do: charge and export run at the
+    /// planned energy (charge also takes any larger PV surplus), hold never discharges but stores PV surplus, and
+    /// discharge and idle run self-consumption (cover the actual net load, store the actual surplus).
+    /// </summary>
+    ActionModes,
+}
+
+/// <summary>When prices become known: the horizon a plan made at a given slot can see, as an end slot index.</summary>
+public static class PriceAvailability
+{
+    /// <summary>
+    /// Day-ahead markets publish tomorrow's prices around noon: from <paramref name="publishedAtLocalHour"/> local time
+    /// on, prices are known to the end of tomorrow; before it, to the end of today.
+    /// </summary>
+    public static Func<long, long> DayAhead(TimeZoneInfo zone, int publishedAtLocalHour = 13)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return slotIndex =>
+        {
+            var instant = SlotGrid.StartOf(slotIndex);
+            var local = TimeZoneInfo.ConvertTime(instant, zone);
+            var today = DateOnly.FromDateTime(local.DateTime);
+            var lastKnownDay = local.Hour >= publishedAtLocalHour ? today.AddDays(1) : today;
+            return SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(lastKnownDay.AddDays(1), zone));
+        };
+    }
+}
+
+public sealed record ClosedLoopSettings
+{
+    public required BatterySpec Battery { get; init; }
+
+    public required GridSpec Grid { get; init; }
+
+    public required TimeZoneInfo TimeZone { get; init; }
+
+    /// <summary>The slots the closed loop is costed over; the series must cover them (and, for forecasts, the days before).</summary>
+    public required SlotRange Period { get; init; }
+
+    public int ReplanSlots { get; init; } = 4;
+
+    public int HorizonSlots { get; init; } = 192;
+
+    public required double InitialSocPercent { get; init; }
+
+    /// <summary>What a kWh left in the battery at the end is worth, the same for every strategy.</summary>
+    public required double FinalCreditPerKwh { get; init; }
+
+    public ClosedLoopForecast Forecast { get; init; } = ClosedLoopForecast.Perfect;
+
+    public ClosedLoopExecution Execution { get; init; } = ClosedLoopExecution.PlannedPower;
+
+    /// <summary>The S-index margin the MPC plans with; null plans at p50.</summary>
+    public SIndexOptions? SIndex { get; init; }
+
+    /// <summary>Maps a plan's slot index to the end of the prices known then; null sees the whole series.</summary>
+    public Func<long, long>? PriceHorizon { get; init; }
+}
+
+/// <summary>A strategy's realised cost over the period: import cost − export revenue + cycle cost − credit for energy gained.</summary>
+public sealed record StrategyCost(double ImportCost, double ExportRevenue, double CycleCost, double StartKwh, double EndKwh, double CreditPerKwh, double ShedKwh)
+{
+    public double Cost => ImportCost - ExportRevenue + CycleCost - ((EndKwh - StartKwh) * CreditPerKwh);
+}
+
+public sealed record ClosedLoopResult(
+    StrategyCost NoBattery,
+    StrategyCost SelfConsumption,
+    StrategyCost Mpc,
+    StrategyCost Oracle,
+    IReadOnlyList<double> SolveMs,
+    int Plans,
+    int FallbackPlans,
+    string OracleStatus)
+{
+    /// <summary>(no battery − MPC) / (no battery − Oracle): the share of the possible saving the MPC captured.</summary>
+    public double CapturedSaving => NoBattery.Cost - Oracle.Cost is var possible && Math.Abs(possible) > 1e-9
+        ? (NoBattery.Cost - Mpc.Cost) / possible
+        : double.NaN;
+}
+
+/// <summary>
+/// Runs the receding-horizon planner against what actually happened: at each re-plan it plans from the simulated
+/// SoC with the chosen forecast, the next slots execute against actual load and PV (the battery follows the plan
+/// within its limits, the grid takes the rest), and costs accrue at the actual prices. The same period is costed
+/// with no battery, with the self-consumption rule and with the Oracle (the model on the actuals, all at once).
+/// </summary>
+public static class ClosedLoop
+{
+    public static ClosedLoopResult Run(ActualSeries actual, ClosedLoopSettings settings, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actual);
+        ArgumentNullException.ThrowIfNull(settings);
+        var period = settings.Period;
+        var first = actual.PositionOf(period.FirstIndex);
+        if (first < 0 || first + period.Count > actual.Range.Count)
+        {
+            throw new ArgumentException($"The actual series ({actual.Range}) does not cover the period ({period}).", nameof(actual));
+        }
+
+        var load = new double[period.Count];
+        var pv = new double[period.Count];
+        var import = new double[period.Count];
+        var export = new double[period.Count];
+        for (var i = 0; i < period.Count; i++)
+        {
+            load[i] = actual.Load[first + i] ?? throw new ArgumentException($"Load is not observed at {period[i]:u}.", nameof(actual));
+            pv[i] = actual.Pv[first + i] ?? 0;
+            import[i] = actual.ImportPrice[first + i] ?? throw new ArgumentException($"No import price at {period[i]:u}.", nameof(actual));
+            export[i] = actual.ExportPrice[first + i] ?? throw new ArgumentException($"No export price at {period[i]:u}.", nameof(actual));
+        }
+
+        var whole = new PlanningProblem
+        {
+            Slots = period,
+            LoadKwh = load,
+            PvKwh = pv,
+            ImportPrice = import,
+            ExportPrice = export,
+            InitialSocPercent = settings.InitialSocPercent,
+            Battery = settings.Battery,
+            Grid = settings.Grid,
+            TimeZone = settings.TimeZone,
+            TerminalValuePerKwh = settings.FinalCreditPerKwh,
+        };
+        var startKwh = settings.Battery.ToKwh(settings.InitialSocPercent);
+
+        var noBattery = Realised(Baselines.NoBattery(whole), BatterySpec.None, 0, settings.FinalCreditPerKwh);
+        var selfConsumption = Realised(Baselines.SelfConsumption(whole), settings.Battery, startKwh, settings.FinalCreditPerKwh);
+        var oracleSchedule = KeplerModel.Solve(whole, KeplerModel.DefaultSettings with { TimeLimitSeconds = 600 });
+        var oracle = Realised(oracleSchedule, settings.Battery, startKwh, settings.FinalCreditPerKwh);
+
+        var (mpc, solveMs, plans, fallbacks) = RunMpc(actual, whole, settings, progress, cancellationToken);
+        return new ClosedLoopResult(noBattery, selfConsumption, mpc, oracle, solveMs, plans, fallbacks, oracleSchedule.StatusText);
+    }
+
+    private static (StrategyCost Cost, List<double> SolveMs, int Plans, int Fallbacks) RunMpc(
+        ActualSeries actual, PlanningProblem whole, ClosedLoopSettings settings, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        var battery = settings.Battery;
+        var period = settings.Period;
+        var socKwh = battery.ToKwh(settings.InitialSocPercent);
+        var startKwh = socKwh;
+        double importCost = 0, exportRevenue = 0, cycleCost = 0, shed = 0;
+        var solveMs = new List<double>();
+        var fallbacks = 0;
+        for (var k = 0; k < period.Count; k += settings.ReplanSlots)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var planIndex = period.FirstIndex + k;
+            var end = Math.Min(planIndex + settings.HorizonSlots, actual.Range.EndIndex);
+            if (settings.PriceHorizon is { } known)
+            {
+                end = Math.Min(end, known(planIndex));
+            }
+
+            // Never plan shorter than the slots about to execute.
+            end = Math.Max(end, Math.Min(planIndex + settings.ReplanSlots, period.EndIndex));
+            var horizon = new SlotRange(planIndex, (int)(end - planIndex));
+            var problem = PlanAt(actual, settings, horizon, socKwh);
+            var schedule = KeplerModel.Solve(problem);
+            solveMs.Add(schedule.SolveMs);
+            if (schedule.Fallback)
+            {
+                fallbacks++;
+            }
+
+            for (var j = 0; j < settings.ReplanSlots && k + j < period.Count; j++)
+            {
+                var t = k + j;
+                var (charge, discharge) = Execute(schedule.Slots[j], settings.Execution, battery, socKwh, whole.LoadKwh[t] - whole.PvKwh[t]);
+
+                var step = Baselines.GridTakesTheRest(whole, t, whole.LoadKwh[t], whole.PvKwh[t], socKwh, charge, discharge);
+                socKwh = step.SocEndKwh;
+                importCost += step.Import * whole.ImportPrice[t];
+                exportRevenue += step.Export * whole.ExportPrice[t];
+                cycleCost += (step.Charge + step.Discharge) * battery.CycleCostPerKwh;
+                shed += step.Shed;
+            }
+
+            progress?.Report((double)Math.Min(k + settings.ReplanSlots, period.Count) / period.Count);
+        }
+
+        return (new StrategyCost(importCost, exportRevenue, cycleCost, startKwh, socKwh, settings.FinalCreditPerKwh, shed), solveMs, solveMs.Count, fallbacks);
+    }
+
+    /// <summary>The battery energy a planned slot turns into, given the actual net load (load − PV) of the slot.</summary>
+    internal static (double Charge, double Discharge) Execute(ScheduledSlot planned, ClosedLoopExecution execution, BatterySpec battery, double socKwh, double actualNetLoad)
+    {
+        var plannedNet = planned.ChargeKwh - planned.DischargeKwh;
+        var surplus = Math.Max(0, -actualNetLoad);
+        var deficit = Math.Max(0, actualNetLoad);
+        double wantCharge, wantDischarge;
+        if (execution == ClosedLoopExecution.PlannedPower)
+        {
+            (wantCharge, wantDischarge) = (Math.Max(0, plannedNet), Math.Max(0, -plannedNet));
+        }
+        else
+        {
+            (wantCharge, wantDischarge) = planned.Action switch
+            {
+                PlannedAction.Charge => (Math.Max(Math.Max(0, plannedNet), surplus), 0.0),
+                PlannedAction.Export => (0.0, Math.Max(0, -plannedNet)),
+                PlannedAction.Hold => (surplus, 0.0),
+                _ => (surplus, deficit),
+            };
+        }
+
+        var room = Math.Max(0, (battery.MaxKwh - socKwh) / battery.ChargeEfficiency);
+        var available = Math.Max(0, (socKwh - battery.MinKwh) * battery.DischargeEfficiency);
+        return wantCharge > 0
+            ? (Math.Min(Math.Min(wantCharge, battery.MaxChargeKwhPerSlot), room), 0)
+            : (0, Math.Min(Math.Min(wantDischarge, battery.MaxDischargeKwhPerSlot), available));
+    }
+
+    private static PlanningProblem PlanAt(ActualSeries actual, ClosedLoopSettings settings, SlotRange horizon, double socKwh)
+    {
+        var count = horizon.Count;
+        var import = new double[count];
+        var export = new double[count];
+        var offset = actual.PositionOf(horizon.FirstIndex);
+        for (var i = 0; i < count; i++)
+        {
+            import[i] = actual.ImportPrice[offset + i] ?? 0;
+            export[i] = actual.ExportPrice[offset + i] ?? 0;
+        }
+
+        double[] load;
+        double[] pv;
+        if (settings.Forecast == ClosedLoopForecast.Perfect)
+        {
+            load = [.. Enumerable.Range(0, count).Select(i => actual.Load[offset + i] ?? 0)];
+            pv = [.. Enumerable.Range(0, count).Select(i => actual.Pv[offset + i] ?? 0)];
+        }
+        else
+        {
+            var forecast = SameSlotMean.Forecast(horizon, horizon.Start, settings.TimeZone, actual.Observed);
+            (load, pv) = settings.SIndex is { } sIndex
+                ? SIndex.Apply(forecast, sIndex, SIndexConditions.Neutral)
+                : ([.. forecast.LoadP50], [.. forecast.PvP50]);
+        }
+
+        return new PlanningProblem
+        {
+            Slots = horizon,
+            LoadKwh = load,
+            PvKwh = pv,
+            ImportPrice = import,
+            ExportPrice = export,
+            InitialSocPercent = settings.Battery.ToPercent(socKwh),
+            Battery = settings.Battery,
+            Grid = settings.Grid,
+            TimeZone = settings.TimeZone,
+        };
+    }
+
+    private static StrategyCost Realised(Schedule schedule, BatterySpec battery, double startKwh, double credit)
+    {
+        var endKwh = schedule.Slots.Count > 0 ? battery.ToKwh(schedule.Slots[^1].SocEndPercent) : startKwh;
+        return new StrategyCost(
+            schedule.Costs.ImportCost, schedule.Costs.ExportRevenue, schedule.Costs.CycleCost, startKwh, endKwh, credit, schedule.ShedKwh);
+    }
+}

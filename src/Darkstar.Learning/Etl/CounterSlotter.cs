@@ -84,6 +84,12 @@ public sealed class CounterSlotter
 
             if (step.Value.Energy > _limits.MaxEnergyKwh(_role, current.At - last.Value.At))
             {
+                if (reading.RestatesLast)
+                {
+                    // The spike candidate restated at a slot boundary: still one reading, so still unconfirmed.
+                    continue;
+                }
+
                 if (spikeCandidate is { } candidate && Measure(candidate, current, reading) is { } fromCandidate &&
                     fromCandidate.Energy <= _limits.MaxEnergyKwh(_role, current.At - candidate.At))
                 {

@@ -140,14 +140,17 @@ public sealed class LiveRecorder : BackgroundService
         var nextBoundary = SlotGrid.Floor(now) + SlotGrid.SlotLength;
         Task<bool>? events = null;
         Task<bool>? connection = null;
-        Task? boundaryDue = null;
+        Task<bool>? wake = null;
+        // A periodic wake-up rather than one timer per boundary: a timer set "in N seconds" starts late when the clock
+        // moves while it is set up, and a late boundary would wait for the next one.
+        using var wakeTimer = new PeriodicTimer(_settings.SettleDelay > TimeSpan.FromSeconds(1) ? _settings.SettleDelay : TimeSpan.FromSeconds(1), _time);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             events ??= subscription.Reader.WaitToReadAsync(stopping.Token).AsTask();
             connection ??= _client.ConnectionChanges.WaitToReadAsync(stopping.Token).AsTask();
-            boundaryDue ??= Task.Delay(Max(nextBoundary + _settings.SettleDelay - _time.GetUtcNow(), TimeSpan.Zero), _time, stopping.Token);
-            await Task.WhenAny(events, connection, boundaryDue);
+            wake ??= wakeTimer.WaitForNextTickAsync(stopping.Token).AsTask();
+            await Task.WhenAny(events, connection, wake);
             if (events.IsCompleted)
             {
                 if (!await events)
@@ -172,10 +175,14 @@ public sealed class LiveRecorder : BackgroundService
                 DrainConnectionChanges();
             }
 
-            if (boundaryDue.IsCompleted)
+            if (wake.IsCompleted)
             {
-                await boundaryDue;
-                boundaryDue = null;
+                await wake;
+                wake = null;
+            }
+
+            if (_time.GetUtcNow() >= nextBoundary + _settings.SettleDelay)
+            {
                 nextBoundary = await CloseSlotsAsync(nextBoundary, subscription, stoppingToken);
             }
 
@@ -197,12 +204,11 @@ public sealed class LiveRecorder : BackgroundService
         {
             if (!_client.IsConnected)
             {
+                // The barrier below waits for the client to reconnect; what happened meanwhile comes from the statistics.
                 NoteOutage();
-                return closeUntil + SlotGrid.SlotLength;
             }
 
-            // A ping is a barrier: Home Assistant answers in order, so every change it sent before has arrived.
-            await _client.PingAsync(cancellationToken);
+            await BarrierAsync(subscription, cancellationToken);
             DrainConnectionChanges();
             DrainEvents(subscription);
             if (_outageSince is not null)
@@ -229,6 +235,28 @@ public sealed class LiveRecorder : BackgroundService
         }
 
         return closeUntil + SlotGrid.SlotLength;
+    }
+
+    /// <summary>
+    /// A ping is a barrier: Home Assistant answers in order, so every change it sent before the pong has arrived (and is
+    /// readable once the subscription has handed on what it received). A
+    /// connection lost on the way is tried again on the next one (the client waits for it), a few times.
+    /// </summary>
+    private async Task BarrierAsync(HomeAssistantSubscription<StateChangedEvent> subscription, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _client.PingAsync(cancellationToken);
+                await subscription.WaitUntilReceivedReadableAsync(cancellationToken);
+                return;
+            }
+            catch (HomeAssistantConnectionLostException) when (attempt < 3)
+            {
+                NoteOutage();
+            }
+        }
     }
 
     /// <summary>The readings up to <paramref name="boundary"/>, each counter restated at the boundary, through the ETL.</summary>
@@ -424,5 +452,4 @@ public sealed class LiveRecorder : BackgroundService
         changed.TrySetResult();
     }
 
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

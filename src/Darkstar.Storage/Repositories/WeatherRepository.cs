@@ -45,6 +45,11 @@ public sealed class WeatherRepository(DarkstarDatabase database) : RepositoryBas
         return [.. rows.Select(r => r.ToRecord())];
     }
 
+    /// <summary>When the newest stored forecast was issued, or null when none is stored.</summary>
+    public Task<DateTimeOffset?> ReadLatestForecastIssuedAtAsync(CancellationToken cancellationToken) =>
+        QuerySingleOrDefaultAsync<DateTimeOffset?>(
+            $"SELECT MAX(issued_at) FROM {Schema.Weather} WHERE kind = 'forecast';", null, cancellationToken);
+
     // The kind is text in the database; Dapper would write the enum as a number.
     private sealed class Row
     {

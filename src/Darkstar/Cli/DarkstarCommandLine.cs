@@ -19,6 +19,7 @@ public static class DarkstarCommandLine
         root.Subcommands.Add(SimulateCommand.Create(context, global));
         root.Subcommands.Add(ImportDatasetCommand.Create(context, global));
         root.Subcommands.Add(BackfillCommand.Create(context, global));
+        root.Subcommands.Add(BenchCommands.Create(context, global));
         return root;
     }
 

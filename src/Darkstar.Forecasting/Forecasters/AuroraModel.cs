@@ -33,6 +33,9 @@ public sealed record AuroraModelMetadata
 
     public required BoostingParameters Parameters { get; init; }
 
+    /// <summary>The p10 and p90 models' parameters, when they differ from <see cref="Parameters"/>.</summary>
+    public BoostingParameters? IntervalParameters { get; init; }
+
     public required QuantityCalibration Load { get; init; }
 
     public required QuantityCalibration Pv { get; init; }

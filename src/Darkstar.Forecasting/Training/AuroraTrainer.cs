@@ -41,7 +41,14 @@ public sealed record AuroraTrainingSettings
     /// </summary>
     public IReadOnlyList<int> IssueDaysBefore { get; init; } = [0, 1];
 
+    /// <summary>The median (p50) models': the forecast the planner uses, by absolute error.</summary>
     public BoostingParameters Parameters { get; init; } = new();
+
+    /// <summary>
+    /// The p10 and p90 models': shallower and with larger steps, since the pinball gradient moves a fixed step per
+    /// round and the interval is calibrated on the validation days afterwards anyway. Null: <see cref="Parameters"/>.
+    /// </summary>
+    public BoostingParameters? IntervalParameters { get; init; } = new() { MaxDepth = 4, LearningRate = 0.1, MaxRounds = 200, EarlyStoppingRounds = 20 };
 }
 
 /// <summary>The pairs a model was validated on, so a newer model and the current one can be compared on the same rows.</summary>
@@ -80,7 +87,7 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         {
             throw new InsufficientTrainingDataException(
                 $"Only {days.Count} days between {InstantText.Format(window.Start)} and {InstantText.Format(window.End)} have clean " +
-                $"measured load and PV (days judged 'exclude' and slots spread across gaps are left out); training needs at least " +
+                $"measured load and PV (slots spread across gaps are left out); training needs at least " +
                 $"{settings.MinimumDays}. Let Darkstar learn for longer, or backfill history with 'darkstar backfill --days N'.");
         }
 
@@ -103,8 +110,8 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
             "Training {Version}: {Days} days ({TrainRows} training rows, {ValidationRows} validation rows from {ValidationDays} latest days)",
             version, days.Count, trainPairs.Count, validationPairs.Count, validationDays);
 
-        var (trainMatrix, trainLoad, trainPv, trainPvRows) = Build(features, history, trainPairs);
-        var (validationMatrix, validationLoad, validationPv, validationPvRows) = Build(features, history, validationPairs);
+        var (trainMatrix, trainLoad, trainPv, trainPvRows, trainPvWeights) = Build(features, history, trainPairs);
+        var (validationMatrix, validationLoad, validationPv, validationPvRows, validationPvWeights) = Build(features, history, validationPairs);
         var loadScale = Scale(trainLoad);
         var pvTrainMatrix = Rows(trainMatrix, trainPvRows);
         var pvValidationMatrix = Rows(validationMatrix, validationPvRows);
@@ -118,13 +125,23 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         var pvScale = Scale(pvTrainLabels);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         var (loadModels, loadCalibration) = TrainQuantity(
-            "load", trainMatrix, Divide(trainLoad, loadScale), validationMatrix, Divide(validationLoad, loadScale), loadScale, metrics, cancellationToken);
+            "load",
+            new TrainingData(trainMatrix, Divide(trainLoad, loadScale), null),
+            new TrainingData(validationMatrix, Divide(validationLoad, loadScale), null),
+            loadScale,
+            metrics,
+            cancellationToken);
         IRegressionModel[] pvModels;
         QuantityCalibration pvCalibration;
         try
         {
             (pvModels, pvCalibration) = TrainQuantity(
-                "pv", pvTrainMatrix, Divide(pvTrainLabels, pvScale), pvValidationMatrix, Divide(pvValidationLabels, pvScale), pvScale, metrics, cancellationToken);
+                "pv",
+                new TrainingData(pvTrainMatrix, Divide(pvTrainLabels, pvScale), trainPvWeights),
+                new TrainingData(pvValidationMatrix, Divide(pvValidationLabels, pvScale), validationPvWeights),
+                pvScale,
+                metrics,
+                cancellationToken);
         }
         catch
         {
@@ -146,6 +163,7 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
             WindowStart = window.Start,
             WindowEnd = window.End,
             Parameters = settings.Parameters,
+            IntervalParameters = settings.IntervalParameters,
             Load = loadCalibration,
             Pv = pvCalibration,
             Metrics = metrics,
@@ -164,24 +182,28 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
 
     private (IRegressionModel[] Models, QuantityCalibration Calibration) TrainQuantity(
         string quantity,
-        FeatureMatrix train,
-        float[] trainLabels,
-        FeatureMatrix validation,
-        float[] validationLabels,
+        TrainingData train,
+        TrainingData validation,
         double scale,
         Dictionary<string, double> metrics,
         CancellationToken cancellationToken)
     {
+        var trainLabels = train.Labels;
+        var validationLabels = validation.Labels;
         var models = new List<IRegressionModel>(AuroraModel.Quantiles.Length);
         var predictions = new List<float[]>(AuroraModel.Quantiles.Length);
         try
         {
             foreach (var tau in AuroraModel.Quantiles)
             {
-                var outcome = XGBoostModel.Train(
-                    train, trainLabels, validation, validationLabels, BoostingObjective.Quantile(tau), settings.Parameters, cancellationToken);
+                // The median by absolute error, whose leaves are set to their residuals' median: it converges where
+                // the pinball gradient's fixed-size steps stop early. The outer quantiles by the pinball gradient.
+                var median = tau == 0.5;
+                var objective = median ? BoostingObjective.AbsoluteError : BoostingObjective.Quantile(tau);
+                var parameters = median ? settings.Parameters : settings.IntervalParameters ?? settings.Parameters;
+                var outcome = XGBoostModel.Train(train, validation, objective, parameters, cancellationToken);
                 models.Add(outcome.Model);
-                predictions.Add(outcome.Model.Predict(validation));
+                predictions.Add(outcome.Model.Predict(validation.Features));
                 var name = $"{quantity}_p{(int)Math.Round(tau * 100):00}";
                 metrics[$"{name}_rounds"] = outcome.BestRounds;
                 metrics[$"{name}_validation_pinball"] = Math.Round(outcome.ValidationLoss * scale, 6);
@@ -216,13 +238,19 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         return ([.. models], new QuantityCalibration { LabelScale = scale, IntervalShift = shift, MaxLabel = maxLabel });
     }
 
-    private static (FeatureMatrix Matrix, float[] Load, float[] Pv, int[] PvRows) Build(
+    /// <summary>
+    /// The feature rows and labels of <paramref name="pairs"/>. PV is learned as a share of clear-sky energy, so each
+    /// PV row is weighted by that energy (mean 1): the loss in share units, weighted, is the loss in kWh, the unit the
+    /// forecast is judged in, and a dawn slot does not count as much as noon.
+    /// </summary>
+    private static (FeatureMatrix Matrix, float[] Load, float[] Pv, int[] PvRows, float[] PvWeights) Build(
         AuroraFeatures features, SlotHistory history, List<(long Issue, long Target)> pairs)
     {
         var matrix = new FeatureMatrix(new float[pairs.Count * AuroraFeatures.Count], AuroraFeatures.Count);
         var load = new float[pairs.Count];
         var pv = new float[pairs.Count];
         var pvRows = new List<int>(pairs.Count);
+        var pvWeights = new List<float>(pairs.Count);
         for (var i = 0; i < pairs.Count; i++)
         {
             var (issue, target) = pairs[i];
@@ -231,12 +259,15 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
             load[i] = history.Load[position];
             if (features.SunElevation(target) > AuroraModel.SunDownElevation)
             {
-                pv[i] = (float)(history.Pv[position] / AuroraModel.PvDenominator(features.ClearSky(target)));
+                var denominator = AuroraModel.PvDenominator(features.ClearSky(target));
+                pv[i] = (float)(history.Pv[position] / denominator);
                 pvRows.Add(i);
+                pvWeights.Add((float)denominator);
             }
         }
 
-        return (matrix, load, pv, [.. pvRows]);
+        var mean = pvWeights.Count == 0 ? 1 : pvWeights.Average();
+        return (matrix, load, pv, [.. pvRows], [.. pvWeights.Select(w => w / mean)]);
     }
 
     private static FeatureMatrix Rows(FeatureMatrix matrix, int[] rows)

@@ -146,7 +146,7 @@ public sealed class AuroraDataTests
         }
 
         var features = new FeatureMatrix(values, 1);
-        var parameters = new BoostingParameters { MaxRounds = 50, LearningRate = 0.3, MaxDepth = 2, MinChildWeight = 1, Subsample = 1, ColumnSampleByTree = 1 };
+        var parameters = new BoostingParameters { MaxRounds = 50, LearningRate = 0.3, MaxDepth = 2, MinChildWeight = 1, Subsample = 0.8, ColumnSampleByTree = 1 };
         using var model = XGBoostModel.Train(features, labels, features, labels, BoostingObjective.AbsoluteError, parameters, CancellationToken.None).Model;
 
         Assert.All(model.Predict(features), p => Assert.InRange(p, 0.9, 1.1));
@@ -168,6 +168,24 @@ public sealed class AuroraDataTests
 
         Assert.InRange(median.Predict(features)[0], 9, 10.5);
         Assert.InRange(unweighted.Predict(features)[0], -0.5, 1);
+    }
+
+    [Fact]
+    public void PvRows_FeatureRow_HidesHouseholdFeaturesKeepsSunAndWeather()
+    {
+        var values = Enumerable.Range(1, AuroraFeatures.Count).Select(i => (float)i).ToArray();
+
+        var pv = Forecasters.AuroraModel.PvRows(new FeatureMatrix(values, AuroraFeatures.Count)).Values;
+
+        for (var c = 0; c < AuroraFeatures.Count; c++)
+        {
+            var name = AuroraFeatures.Names[c];
+            Assert.True(AuroraFeatures.LoadOnly.Contains(name) ? float.IsNaN(pv[c]) : pv[c] == values[c], name);
+        }
+
+        Assert.Contains("load_same_slot_7day_mean", AuroraFeatures.LoadOnly);
+        Assert.DoesNotContain("day_clearness", AuroraFeatures.LoadOnly);
+        Assert.Equal(1f, values[0]);
     }
 
     private static float[] Rows(AuroraFeatures features, long issue, long[] targets)

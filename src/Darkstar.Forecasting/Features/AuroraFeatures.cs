@@ -88,6 +88,50 @@ public sealed class AuroraFeatures
 
     public static int Count => Names.Count;
 
+    /// <summary>
+    /// Features the PV models never see: the household's consumption says nothing about the sun, and with a season of
+    /// data the trees would still find splits in it that do not hold the next week.
+    /// </summary>
+    public static readonly IReadOnlySet<string> LoadOnly = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "day_of_week", "is_weekend", "vacation", "load_same_slot_last", "load_same_slot_week_ago", "load_same_slot_7day_mean",
+        "load_last_24h_mean", "load_last_hour_mean", "load_same_slot_7day_median", "load_same_hour_last", "load_last_day_kwh",
+        "load_last_7days_mean", "temperature_change_c",
+    };
+
+    private static readonly int[] LoadOnlyColumns = [.. LoadOnly.Select(n => Names.ToList().IndexOf(n))];
+
+    /// <summary>Blanks (NaN) the <see cref="LoadOnly"/> features of a row, which is then a PV model's row.</summary>
+    public static void HideLoadOnly(Span<float> row)
+    {
+        foreach (var column in LoadOnlyColumns)
+        {
+            row[column] = float.NaN;
+        }
+    }
+
+    /// <summary>The feature load is learned relative to: the same slot's median over the last seven known days.</summary>
+    public const string LoadReferenceName = "load_same_slot_7day_median";
+
+    private static readonly int LoadReferenceColumn = Names.ToList().IndexOf(LoadReferenceName);
+    private static readonly int LoadRecentColumn = Names.ToList().IndexOf("load_last_7days_mean");
+
+    /// <summary>
+    /// The load a row's forecast is a correction of: the same slot's median over the last seven known days (robust
+    /// to one evening of car charging), else the mean of the last seven days, else 0. Known at issue time.
+    /// </summary>
+    public static float LoadReference(ReadOnlySpan<float> row)
+    {
+        var median = row[LoadReferenceColumn];
+        if (!float.IsNaN(median))
+        {
+            return median;
+        }
+
+        var recent = row[LoadRecentColumn];
+        return float.IsNaN(recent) ? 0 : recent;
+    }
+
     /// <summary>The local day the slot at <paramref name="slotIndex"/> falls on.</summary>
     public DateOnly DayOf(long slotIndex) => _days[_dayOfSlot[_history.PositionOf(slotIndex)]];
 

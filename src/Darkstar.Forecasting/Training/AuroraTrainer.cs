@@ -41,7 +41,20 @@ public sealed record AuroraTrainingSettings
     /// </summary>
     public IReadOnlyList<int> IssueDaysBefore { get; init; } = [0, 1];
 
-    /// <summary>The median (p50) models': the forecast the planner uses, by absolute error.</summary>
+    /// <summary>Load is learned as a correction of <see cref="AuroraFeatures.LoadReference"/> rather than in kWh.</summary>
+    public bool LoadRelativeToReference { get; init; }
+
+    /// <summary>
+    /// The load median as squared error on the logarithm of load (Newton steps, so it converges in tens of rounds):
+    /// exp of the mean log is the median of a load whose logarithm is symmetric, and one evening of car charging
+    /// pulls it far less than it pulls the mean.
+    /// </summary>
+    public bool LoadMedianByLogSquaredError { get; init; }
+
+    /// <summary>The median by XGBoost's absolute error rather than the pinball gradient at 0.5.</summary>
+    public bool MedianByAbsoluteError { get; init; }
+
+    /// <summary>The median (p50) models': the forecast the planner uses.</summary>
     public BoostingParameters Parameters { get; init; } = new();
 
     /// <summary>
@@ -113,8 +126,13 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         var (trainMatrix, trainLoad, trainPv, trainPvRows, trainPvWeights) = Build(features, history, trainPairs);
         var (validationMatrix, validationLoad, validationPv, validationPvRows, validationPvWeights) = Build(features, history, validationPairs);
         var loadScale = Scale(trainLoad);
-        var pvTrainMatrix = Rows(trainMatrix, trainPvRows);
-        var pvValidationMatrix = Rows(validationMatrix, validationPvRows);
+        var maxLoad = trainLoad.Concat(validationLoad).Max() * 1.25 / loadScale;
+        // Load is learned as a correction of a recent robust level known at issue time, so a home that changed its
+        // habits (holidays, a new heating season) is followed from the first day, not after the trees relearn it.
+        var trainLoadLabels = settings.LoadRelativeToReference ? Relative(trainMatrix, trainLoad) : trainLoad;
+        var validationLoadLabels = settings.LoadRelativeToReference ? Relative(validationMatrix, validationLoad) : validationLoad;
+        var pvTrainMatrix = AuroraModel.PvRows(Rows(trainMatrix, trainPvRows));
+        var pvValidationMatrix = AuroraModel.PvRows(Rows(validationMatrix, validationPvRows));
         var pvTrainLabels = trainPvRows.Select(r => trainPv[r]).ToArray();
         var pvValidationLabels = validationPvRows.Select(r => validationPv[r]).ToArray();
         if (pvTrainLabels.Length == 0 || pvValidationLabels.Length == 0)
@@ -126,17 +144,23 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         var (loadModels, loadCalibration) = TrainQuantity(
             "load",
-            new TrainingData(trainMatrix, Divide(trainLoad, loadScale), null),
-            new TrainingData(validationMatrix, Divide(validationLoad, loadScale), null),
+            settings.LoadMedianByLogSquaredError ? LogOffset : null,
+            new TrainingData(trainMatrix, Divide(trainLoadLabels, loadScale), null),
+            new TrainingData(validationMatrix, Divide(validationLoadLabels, loadScale), null),
             loadScale,
             metrics,
             cancellationToken);
+        loadCalibration = loadCalibration with
+        {
+            MaxLabel = maxLoad, Reference = settings.LoadRelativeToReference ? AuroraFeatures.LoadReferenceName : null,
+        };
         IRegressionModel[] pvModels;
         QuantityCalibration pvCalibration;
         try
         {
             (pvModels, pvCalibration) = TrainQuantity(
                 "pv",
+                null,
                 new TrainingData(pvTrainMatrix, Divide(pvTrainLabels, pvScale), trainPvWeights),
                 new TrainingData(pvValidationMatrix, Divide(pvValidationLabels, pvScale), validationPvWeights),
                 pvScale,
@@ -182,6 +206,7 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
 
     private (IRegressionModel[] Models, QuantityCalibration Calibration) TrainQuantity(
         string quantity,
+        double? logOffset,
         TrainingData train,
         TrainingData validation,
         double scale,
@@ -199,11 +224,27 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
                 // The median by absolute error, whose leaves are set to their residuals' median: it converges where
                 // the pinball gradient's fixed-size steps stop early. The outer quantiles by the pinball gradient.
                 var median = tau == 0.5;
-                var objective = median ? BoostingObjective.AbsoluteError : BoostingObjective.Quantile(tau);
                 var parameters = median ? settings.Parameters : settings.IntervalParameters ?? settings.Parameters;
-                var outcome = XGBoostModel.Train(train, validation, objective, parameters, cancellationToken);
-                models.Add(outcome.Model);
-                predictions.Add(outcome.Model.Predict(validation.Features));
+                TrainingOutcome outcome;
+                if (median && logOffset is { } offset)
+                {
+                    outcome = XGBoostModel.Train(
+                        train with { Labels = Log(train.Labels, offset) },
+                        validation with { Labels = Log(validation.Labels, offset) },
+                        BoostingObjective.SquaredError,
+                        parameters,
+                        cancellationToken);
+                    models.Add(outcome.Model);
+                    predictions.Add([.. outcome.Model.Predict(validation.Features).Select(p => (float)(Math.Exp(p) - offset))]);
+                }
+                else
+                {
+                    var objective = median && settings.MedianByAbsoluteError ? BoostingObjective.AbsoluteError : BoostingObjective.Quantile(tau);
+                    outcome = XGBoostModel.Train(train, validation, objective, parameters, cancellationToken);
+                    models.Add(outcome.Model);
+                    predictions.Add(outcome.Model.Predict(validation.Features));
+                }
+
                 var name = $"{quantity}_p{(int)Math.Round(tau * 100):00}";
                 metrics[$"{name}_rounds"] = outcome.BestRounds;
                 metrics[$"{name}_validation_pinball"] = Math.Round(outcome.ValidationLoss * scale, 6);
@@ -235,7 +276,7 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         var shift = scores.Length == 0 ? 0 : scores[Math.Max(rank, 0)];
         metrics[$"{quantity}_interval_shift"] = Math.Round(shift * scale, 6);
         var maxLabel = trainLabels.Concat(validationLabels).Max() * 1.25;
-        return ([.. models], new QuantityCalibration { LabelScale = scale, IntervalShift = shift, MaxLabel = maxLabel });
+        return ([.. models], new QuantityCalibration { LabelScale = scale, IntervalShift = shift, MaxLabel = maxLabel, MedianLogOffset = logOffset });
     }
 
     /// <summary>
@@ -268,6 +309,22 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
 
         var mean = pvWeights.Count == 0 ? 1 : pvWeights.Average();
         return (matrix, load, pv, [.. pvRows], [.. pvWeights.Select(w => w / mean)]);
+    }
+
+    /// <summary>Added to load (in label units, where the mean load is 1) before its logarithm is taken.</summary>
+    private const double LogOffset = 0.05;
+
+    private static float[] Log(float[] labels, double offset) => [.. labels.Select(l => (float)Math.Log(Math.Max(l, 0) + offset))];
+
+    private static float[] Relative(FeatureMatrix matrix, float[] load)
+    {
+        var labels = new float[load.Length];
+        for (var i = 0; i < labels.Length; i++)
+        {
+            labels[i] = load[i] - AuroraFeatures.LoadReference(matrix.Row(i));
+        }
+
+        return labels;
     }
 
     private static FeatureMatrix Rows(FeatureMatrix matrix, int[] rows)

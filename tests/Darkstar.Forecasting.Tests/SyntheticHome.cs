@@ -22,6 +22,7 @@ public sealed class SyntheticHome : IDisposable
     {
         MinimumDays = 5,
         Parameters = new BoostingParameters { MaxRounds = 25, LearningRate = 0.3, MaxDepth = 3, EarlyStoppingRounds = 10 },
+        IntervalParameters = null,
     };
 
     private readonly TempDirectory _folder = new();
@@ -35,7 +36,7 @@ public sealed class SyntheticHome : IDisposable
         Runs = new ModelRunRepository(Database);
         Weather = new WeatherRepository(Database);
         Quality = new DataQualityRepository(Database);
-        Loader = new HistoryLoader(Observations, Quality, Weather);
+        Loader = new HistoryLoader(Observations, Weather);
         Store = new AuroraModelStore(Runs, AuroraModelStore.FolderBeside(Database.Path));
     }
 

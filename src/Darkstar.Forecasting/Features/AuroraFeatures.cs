@@ -18,6 +18,8 @@ public sealed class AuroraFeatures
         "lead_hours", "lag_days", "load_same_slot_last", "load_same_slot_week_ago", "load_same_slot_7day_mean",
         "load_last_24h_mean", "load_last_hour_mean", "pv_same_slot_last", "pv_same_slot_7day_mean",
         "pv_same_slot_7day_max", "pv_yesterday_kwh", "vacation",
+        "sun_azimuth_deg", "load_same_slot_7day_median", "load_same_hour_last", "load_last_day_kwh", "load_last_7days_mean",
+        "temperature_change_c", "pv_clear_share_7day_max", "pv_clear_share_last_day",
     ];
 
     private const int SlotsPerDay = 96;
@@ -28,11 +30,14 @@ public sealed class AuroraFeatures
     private readonly DateOnly[] _days;
     private readonly long[] _dayEndIndex;
     private readonly float[] _elevation;
+    private readonly float[] _azimuth;
     private readonly float[] _clearSky;
     private readonly float[] _dayTemperature;
     private readonly float[] _dayRadiation;
     private readonly float[] _dayClearSky;
     private readonly float[] _dayPv;
+    private readonly float[] _dayLoad;
+    private readonly float[] _dayPvClearShare;
 
     public AuroraFeatures(SlotHistory history)
     {
@@ -42,6 +47,7 @@ public sealed class AuroraFeatures
         _slotOfDay = new int[count];
         _dayOfSlot = new int[count];
         _elevation = new float[count];
+        _azimuth = new float[count];
         _clearSky = new float[count];
         var site = history.Site;
         var days = new List<DateOnly>();
@@ -57,8 +63,10 @@ public sealed class AuroraFeatures
 
             _dayOfSlot[p] = days.Count - 1;
             _slotOfDay[p] = (local.Hour * 4) + (local.Minute / 15);
-            var elevation = SolarPosition.ElevationDegrees(start + (SlotGrid.SlotLength / 2), site.Latitude, site.Longitude);
+            var middle = start + (SlotGrid.SlotLength / 2);
+            var elevation = SolarPosition.ElevationDegrees(middle, site.Latitude, site.Longitude);
             _elevation[p] = (float)elevation;
+            _azimuth[p] = (float)SolarPosition.AzimuthDegrees(middle, site.Latitude, site.Longitude);
             _clearSky[p] = (float)SolarPosition.ClearSkyIrradiance(elevation);
         }
 
@@ -68,6 +76,8 @@ public sealed class AuroraFeatures
         _dayRadiation = new float[_days.Length];
         _dayClearSky = new float[_days.Length];
         _dayPv = new float[_days.Length];
+        _dayLoad = new float[_days.Length];
+        _dayPvClearShare = new float[_days.Length];
         for (var d = 0; d < _days.Length; d++)
         {
             _dayEndIndex[d] = SlotGrid.LocalDay(_days[d], site.TimeZone).EndIndex;
@@ -77,6 +87,50 @@ public sealed class AuroraFeatures
     }
 
     public static int Count => Names.Count;
+
+    /// <summary>
+    /// Features the PV models never see: the household's consumption says nothing about the sun, and with a season of
+    /// data the trees would still find splits in it that do not hold the next week.
+    /// </summary>
+    public static readonly IReadOnlySet<string> LoadOnly = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "day_of_week", "is_weekend", "vacation", "load_same_slot_last", "load_same_slot_week_ago", "load_same_slot_7day_mean",
+        "load_last_24h_mean", "load_last_hour_mean", "load_same_slot_7day_median", "load_same_hour_last", "load_last_day_kwh",
+        "load_last_7days_mean", "temperature_change_c",
+    };
+
+    private static readonly int[] LoadOnlyColumns = [.. LoadOnly.Select(n => Names.ToList().IndexOf(n))];
+
+    /// <summary>Blanks (NaN) the <see cref="LoadOnly"/> features of a row, which is then a PV model's row.</summary>
+    public static void HideLoadOnly(Span<float> row)
+    {
+        foreach (var column in LoadOnlyColumns)
+        {
+            row[column] = float.NaN;
+        }
+    }
+
+    /// <summary>The feature load is learned relative to: the same slot's median over the last seven known days.</summary>
+    public const string LoadReferenceName = "load_same_slot_7day_median";
+
+    private static readonly int LoadReferenceColumn = Names.ToList().IndexOf(LoadReferenceName);
+    private static readonly int LoadRecentColumn = Names.ToList().IndexOf("load_last_7days_mean");
+
+    /// <summary>
+    /// The load a row's forecast is a correction of: the same slot's median over the last seven known days (robust
+    /// to one evening of car charging), else the mean of the last seven days, else 0. Known at issue time.
+    /// </summary>
+    public static float LoadReference(ReadOnlySpan<float> row)
+    {
+        var median = row[LoadReferenceColumn];
+        if (!float.IsNaN(median))
+        {
+            return median;
+        }
+
+        var recent = row[LoadRecentColumn];
+        return float.IsNaN(recent) ? 0 : recent;
+    }
 
     /// <summary>The local day the slot at <paramref name="slotIndex"/> falls on.</summary>
     public DateOnly DayOf(long slotIndex) => _days[_dayOfSlot[_history.PositionOf(slotIndex)]];
@@ -136,6 +190,18 @@ public sealed class AuroraFeatures
         row[26] = pvMax;
         row[27] = LastCompleteDayPv(issue);
         row[28] = _history.VacationDays.Contains(date) ? 1 : 0;
+        row[29] = _azimuth[p];
+        row[30] = SameSlotMedian(_history.Load, target, lagDays, issue);
+        row[31] = SameHourMean(_history.Load, target - (lagDays * SlotsPerDay), issue);
+        var lastDay = LastCompleteDay(issue);
+        row[32] = lastDay < 0 ? float.NaN : _dayLoad[lastDay];
+        row[33] = RecentMean(_history.Load, issue, 7 * SlotsPerDay);
+        // The target day's temperature (forecast at issue time) against the latest day that had ended by then.
+        row[34] = lastDay < 0 ? float.NaN : _dayTemperature[day] - _dayTemperature[lastDay];
+        // How much of the clear-sky energy the panels turned into PV at this time of day lately, and yesterday.
+        var denominator = (float)Forecasters.AuroraModel.PvDenominator(_clearSky[p]);
+        row[35] = _elevation[p] > Forecasters.AuroraModel.SunDownElevation ? pvMax / denominator : float.NaN;
+        row[36] = lastDay < 0 ? float.NaN : _dayPvClearShare[lastDay];
     }
 
     private float Known(float[] series, long slot, long issue) =>
@@ -154,6 +220,47 @@ public sealed class AuroraFeatures
                 sum += value;
                 count++;
                 max = float.IsNaN(max) ? value : Math.Max(max, value);
+            }
+        }
+
+        return count == 0 ? float.NaN : (float)(sum / count);
+    }
+
+    private float SameSlotMedian(float[] series, long target, int lagDays, long issue)
+    {
+        Span<float> values = stackalloc float[7];
+        var count = 0;
+        for (var d = lagDays; d < lagDays + 7; d++)
+        {
+            var value = Known(series, target - (d * SlotsPerDay), issue);
+            if (!float.IsNaN(value))
+            {
+                values[count++] = value;
+            }
+        }
+
+        if (count == 0)
+        {
+            return float.NaN;
+        }
+
+        var known = values[..count];
+        known.Sort();
+        return count % 2 == 1 ? known[count / 2] : (known[(count / 2) - 1] + known[count / 2]) / 2;
+    }
+
+    /// <summary>The mean of the known slots within half an hour either side of <paramref name="centre"/>.</summary>
+    private float SameHourMean(float[] series, long centre, long issue)
+    {
+        var sum = 0.0;
+        var count = 0;
+        for (var s = centre - 2; s <= centre + 2; s++)
+        {
+            var value = Known(series, s, issue);
+            if (!float.IsNaN(value))
+            {
+                sum += value;
+                count++;
             }
         }
 
@@ -180,21 +287,28 @@ public sealed class AuroraFeatures
     /// <summary>PV of the latest local day that had ended by the issue time.</summary>
     private float LastCompleteDayPv(long issue)
     {
+        var day = LastCompleteDay(issue);
+        return day < 0 ? float.NaN : _dayPv[day];
+    }
+
+    /// <summary>The latest local day that had ended by the issue time, or −1.</summary>
+    private int LastCompleteDay(long issue)
+    {
         var from = _history.PositionOf(Math.Min(issue, _history.Range.EndIndex) - 1);
         if (from < 0)
         {
-            return float.NaN;
+            return -1;
         }
 
         for (var d = _dayOfSlot[from]; d >= 0; d--)
         {
             if (_dayEndIndex[d] <= issue)
             {
-                return _dayPv[d];
+                return d;
             }
         }
 
-        return float.NaN;
+        return -1;
     }
 
     private void Aggregate()
@@ -208,6 +322,10 @@ public sealed class AuroraFeatures
         var slots = new int[count];
         var pv = new double[count];
         var pvCount = new int[count];
+        var load = new double[count];
+        var loadCount = new int[count];
+        var pvClear = new double[count];
+        var pvClearSky = new double[count];
         for (var p = 0; p < _history.Range.Count; p++)
         {
             var d = _dayOfSlot[p];
@@ -229,6 +347,14 @@ public sealed class AuroraFeatures
             {
                 pv[d] += _history.Pv[p];
                 pvCount[d]++;
+                pvClear[d] += _history.Pv[p];
+                pvClearSky[d] += _clearSky[p] / 1000 * 0.25;
+            }
+
+            if (!float.IsNaN(_history.Load[p]))
+            {
+                load[d] += _history.Load[p];
+                loadCount[d]++;
             }
         }
 
@@ -239,6 +365,9 @@ public sealed class AuroraFeatures
             _dayClearSky[d] = slots[d] == 0 ? float.NaN : (float)(clearSky[d] / slots[d]);
             // A day with most of its PV measured is scaled up to the whole day; with less, it is unknown.
             _dayPv[d] = pvCount[d] >= slots[d] * 0.75 && slots[d] > 0 ? (float)(pv[d] * slots[d] / pvCount[d]) : float.NaN;
+            _dayLoad[d] = loadCount[d] >= slots[d] * 0.5 && slots[d] > 0 ? (float)(load[d] * slots[d] / loadCount[d]) : float.NaN;
+            // PV per unit of clear-sky energy over the day's measured slots: the panels' yield on that day.
+            _dayPvClearShare[d] = pvClearSky[d] > 0.5 ? (float)(pvClear[d] / pvClearSky[d]) : float.NaN;
         }
     }
 }

@@ -4,7 +4,14 @@ namespace Darkstar.Forecasting.Features;
 public static class SolarPosition
 {
     /// <summary>Solar elevation above the horizon in degrees.</summary>
-    public static double ElevationDegrees(DateTimeOffset instant, double latitude, double longitude)
+    public static double ElevationDegrees(DateTimeOffset instant, double latitude, double longitude) =>
+        Position(instant, latitude, longitude).Elevation;
+
+    /// <summary>Solar azimuth in degrees clockwise from north (90 east, 180 south, 270 west).</summary>
+    public static double AzimuthDegrees(DateTimeOffset instant, double latitude, double longitude) =>
+        Position(instant, latitude, longitude).Azimuth;
+
+    private static (double Elevation, double Azimuth) Position(DateTimeOffset instant, double latitude, double longitude)
     {
         var utc = instant.UtcDateTime;
         var hours = utc.TimeOfDay.TotalHours;
@@ -17,8 +24,14 @@ public static class SolarPosition
         var trueSolarMinutes = (hours * 60) + equationOfTime + (4 * longitude);
         var hourAngle = ((trueSolarMinutes / 4) - 180) * Math.PI / 180;
         var phi = latitude * Math.PI / 180;
-        var cosZenith = (Math.Sin(phi) * Math.Sin(declination)) + (Math.Cos(phi) * Math.Cos(declination) * Math.Cos(hourAngle));
-        return 90 - (Math.Acos(Math.Clamp(cosZenith, -1, 1)) * 180 / Math.PI);
+        var cosZenith = Math.Clamp((Math.Sin(phi) * Math.Sin(declination)) + (Math.Cos(phi) * Math.Cos(declination) * Math.Cos(hourAngle)), -1, 1);
+        var zenith = Math.Acos(cosZenith);
+        var elevation = 90 - (zenith * 180 / Math.PI);
+        // Azimuth from north through east: atan2 of the sun's east and north components.
+        var east = -Math.Cos(declination) * Math.Sin(hourAngle);
+        var north = (Math.Sin(declination) * Math.Cos(phi)) - (Math.Cos(declination) * Math.Sin(phi) * Math.Cos(hourAngle));
+        var azimuth = Math.Atan2(east, north) * 180 / Math.PI;
+        return (elevation, azimuth < 0 ? azimuth + 360 : azimuth);
     }
 
     /// <summary>Clear-sky global horizontal irradiance in W/m² for a solar elevation (Haurwitz's model).</summary>

@@ -18,6 +18,21 @@ public sealed record QuantityCalibration
 
     /// <summary>The largest label seen in training, with head room: nothing above it is physical for this home.</summary>
     public required double MaxLabel { get; init; }
+
+    /// <summary>
+    /// The feature (known at issue time) the model's output is added to, in kWh; null when the model predicts the
+    /// quantity itself. Load is learned as a correction of <see cref="AuroraFeatures.LoadReferenceName"/>.
+    /// </summary>
+    public string? Reference { get; init; }
+
+    /// <summary>
+    /// When set, the median model predicts ln(label + this) (squared error on the logarithm); its output is turned
+    /// back by exp(output) − this.
+    /// </summary>
+    public double? MedianLogOffset { get; init; }
+
+    /// <summary>The median model's output in label units.</summary>
+    public double Median(double output) => MedianLogOffset is { } offset ? Math.Exp(output) - offset : output;
 }
 
 /// <summary>What is saved beside the six model files and in <c>model_runs</c>.</summary>
@@ -32,6 +47,9 @@ public sealed record AuroraModelMetadata
     public required DateTimeOffset WindowEnd { get; init; }
 
     public required BoostingParameters Parameters { get; init; }
+
+    /// <summary>The p10 and p90 models' parameters, when they differ from <see cref="Parameters"/>.</summary>
+    public BoostingParameters? IntervalParameters { get; init; }
 
     public required QuantityCalibration Load { get; init; }
 
@@ -127,16 +145,18 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
         }
 
         var load = _load.Select(m => m.Predict(matrix)).ToArray();
-        var pv = _pv.Select(m => m.Predict(matrix)).ToArray();
+        var pvMatrix = PvRows(matrix);
+        var pv = _pv.Select(m => m.Predict(pvMatrix)).ToArray();
         var result = new (QuantileTriple, QuantileTriple)[pairs.Count];
         var l = Metadata.Load;
         var s = Metadata.Pv;
         for (var i = 0; i < pairs.Count; i++)
         {
+            var reference = l.Reference is null ? 0 : AuroraFeatures.LoadReference(matrix.Row(i));
             var loadTriple = QuantileTriple.Ordered(
-                (load[0][i] - l.IntervalShift) * l.LabelScale,
-                load[1][i] * l.LabelScale,
-                (load[2][i] + l.IntervalShift) * l.LabelScale,
+                reference + ((load[0][i] - l.IntervalShift) * l.LabelScale),
+                reference + (l.Median(load[1][i]) * l.LabelScale),
+                reference + ((load[2][i] + l.IntervalShift) * l.LabelScale),
                 l.MaxLabel * l.LabelScale);
             var target = pairs[i].Target;
             QuantileTriple pvTriple = default;
@@ -145,7 +165,7 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
                 var denominator = PvDenominator(features.ClearSky(target)) * s.LabelScale;
                 pvTriple = QuantileTriple.Ordered(
                     (pv[0][i] - s.IntervalShift) * denominator,
-                    pv[1][i] * denominator,
+                    s.Median(pv[1][i]) * denominator,
                     (pv[2][i] + s.IntervalShift) * denominator,
                     s.MaxLabel * denominator);
             }
@@ -154,6 +174,19 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>A copy of <paramref name="matrix"/> as the PV models see it (<see cref="AuroraFeatures.HideLoadOnly"/>).</summary>
+    public static FeatureMatrix PvRows(FeatureMatrix matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        var values = matrix.Values.ToArray();
+        for (var i = 0; i < matrix.Rows; i++)
+        {
+            AuroraFeatures.HideLoadOnly(values.AsSpan(i * matrix.Columns, matrix.Columns));
+        }
+
+        return new FeatureMatrix(values, matrix.Columns);
     }
 
     /// <summary>Writes the six models as XGBoost JSON and the metadata beside them into <paramref name="folder"/>.</summary>

@@ -17,19 +17,20 @@ public enum FutureWeather
     Observed,
 }
 
-/// <summary>Reads observations, day quality and weather from the database into a <see cref="SlotHistory"/>.</summary>
+/// <summary>
+/// Reads observations and weather from the database into a <see cref="SlotHistory"/>.
+/// </summary>
+/// <remarks>
+/// What may be learned is decided slot by slot: a slot is a target when its own load and PV were measured, never when
+/// they were spread across a gap (interpolated), were a rejected spike or straddle a counter reset. The day's quality
+/// (<c>data_quality_daily</c>) is not consulted: every reason a day is judged <c>exclude</c> (too few slots known, too
+/// many interpolated) is a shortfall of individual slots that this rule already leaves out, while the day's measured
+/// slots are real. That judgement is for consumers that need a whole day (replay, the Oracle, Antares episodes).
+/// </remarks>
 public sealed class HistoryLoader(
     SlotObservationRepository observations,
-    DataQualityRepository quality,
     WeatherRepository weather)
 {
-    /// <summary>
-    /// Learn from the measured slots of days judged <c>exclude</c> too. Off by default: such a day is left out. A day
-    /// excluded only for slots spread across gaps still has real measurements in its other slots, which a recorded
-    /// data set with daily gaps (konstanz-home: 202 of 327 days) cannot do without; the benchmark says when it is on.
-    /// </summary>
-    public bool LearnFromExcludedDays { get; init; }
-
     /// <summary>
     /// The history over <paramref name="range"/> as known at <paramref name="issuedAt"/>: measurements of slots that
     /// ended after it are left out, and the weather after it is <paramref name="futureWeather"/>.
@@ -40,11 +41,6 @@ public sealed class HistoryLoader(
         ArgumentNullException.ThrowIfNull(site);
         var history = new SlotHistory(site, range);
         var issueIndex = SlotGrid.IndexOf(issuedAt);
-        var firstDay = SlotGrid.LocalDateOf(range.Start, site.TimeZone);
-        var lastDay = SlotGrid.LocalDateOf(range.End, site.TimeZone);
-        var excluded = (await quality.ReadRangeAsync(firstDay, lastDay, cancellationToken))
-            .Where(d => d.Status == DayQualityStatus.Exclude).Select(d => d.Day).ToHashSet();
-
         foreach (var observation in await observations.ReadRangeAsync(range, cancellationToken))
         {
             var index = SlotGrid.IndexOf(observation.SlotStart);
@@ -53,7 +49,7 @@ public sealed class HistoryLoader(
                 continue;
             }
 
-            Apply(history, observation, !LearnFromExcludedDays && excluded.Contains(SlotGrid.LocalDateOf(observation.SlotStart, site.TimeZone)));
+            Apply(history, observation);
         }
 
         foreach (var row in await weather.ReadObservedAsync(range, cancellationToken))
@@ -76,8 +72,11 @@ public sealed class HistoryLoader(
         return history;
     }
 
-    /// <summary>Puts one observation into the history: measured values only, never what was spread across a gap.</summary>
-    public static void Apply(SlotHistory history, SlotObservation observation, bool dayExcluded)
+    /// <summary>
+    /// Puts one observation into the history: measured values only, never what was spread across a gap, a rejected
+    /// spike or a counter reset. The slot becomes a training target when both its load and its PV were measured.
+    /// </summary>
+    public static void Apply(SlotHistory history, SlotObservation observation)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(observation);
@@ -103,7 +102,7 @@ public sealed class HistoryLoader(
             history.Pv[position] = (float)pv;
         }
 
-        history.Target[position] = !dayExcluded && !float.IsNaN(history.Load[position]) && !float.IsNaN(history.Pv[position]);
+        history.Target[position] = !float.IsNaN(history.Load[position]) && !float.IsNaN(history.Pv[position]);
     }
 
     private static void ApplyWeather(SlotHistory history, SlotWeather row)

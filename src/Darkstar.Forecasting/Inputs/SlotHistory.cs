@@ -35,7 +35,7 @@ public sealed class SlotHistory
     /// <summary>Measured PV in kWh per slot; NaN where unknown or interpolated.</summary>
     public float[] Pv { get; }
 
-    /// <summary>The slot's measurements may be learned from: measured, not interpolated, its day not excluded.</summary>
+    /// <summary>The slot's measurements may be learned from and scored: load and PV measured, neither interpolated nor flagged.</summary>
     public bool[] Target { get; }
 
     public float[] Temperature { get; }

@@ -36,11 +36,19 @@ public abstract record BoostingObjective
     /// <summary>Squared error, XGBoost's own <c>reg:squarederror</c>.</summary>
     public static BoostingObjective SquaredError { get; } = new SquaredErrorObjective();
 
+    /// <summary>
+    /// Absolute error, XGBoost's own <c>reg:absoluteerror</c> (1.7 and later): the median, with each leaf set to the
+    /// median of its residuals, so it converges in as few rounds as squared error does. The error a forecast is scored by.
+    /// </summary>
+    public static BoostingObjective AbsoluteError { get; } = new AbsoluteErrorObjective();
+
     /// <summary>The pinball loss of quantile <paramref name="tau"/>, as a custom gradient (XGBoost 1.x has no quantile objective).</summary>
     public static BoostingObjective Quantile(double tau) => new QuantileObjective(tau);
 }
 
 public sealed record SquaredErrorObjective : BoostingObjective;
+
+public sealed record AbsoluteErrorObjective : BoostingObjective;
 
 public sealed record QuantileObjective : BoostingObjective
 {
@@ -100,6 +108,9 @@ public interface IRegressionModel : IDisposable
     void SaveJson(string path);
 }
 
+/// <summary>Rows to train or validate on: features, one label per row, and optionally one weight per row.</summary>
+public sealed record TrainingData(FeatureMatrix Features, float[] Labels, float[]? Weights);
+
 /// <summary>The outcome of training: the model cut at its best validation round and the loss there.</summary>
 public sealed record TrainingOutcome(IRegressionModel Model, int BestRounds, double ValidationLoss, double TrainingLoss);
 
@@ -152,8 +163,24 @@ public sealed class XGBoostModel : IRegressionModel
         float[] validationLabels,
         BoostingObjective objective,
         BoostingParameters parameters,
+        CancellationToken cancellationToken) =>
+        Train(new TrainingData(train, trainLabels, null), new TrainingData(validation, validationLabels, null), objective, parameters, cancellationToken);
+
+    /// <summary>
+    /// As the other overload, with a weight per row (null: all 1): training and the validation loss that stops it
+    /// minimise the weighted mean loss.
+    /// </summary>
+    public static TrainingOutcome Train(
+        TrainingData trainData,
+        TrainingData validationData,
+        BoostingObjective objective,
+        BoostingParameters parameters,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(trainData);
+        ArgumentNullException.ThrowIfNull(validationData);
+        var (train, trainLabels, trainWeights) = trainData;
+        var (validation, validationLabels, validationWeights) = validationData;
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(trainLabels);
         ArgumentNullException.ThrowIfNull(validation);
@@ -163,6 +190,11 @@ public sealed class XGBoostModel : IRegressionModel
         if (train.Rows != trainLabels.Length || validation.Rows != validationLabels.Length)
         {
             throw new ArgumentException("Every row needs exactly one label.");
+        }
+
+        if ((trainWeights is not null && trainWeights.Length != train.Rows) || (validationWeights is not null && validationWeights.Length != validation.Rows))
+        {
+            throw new ArgumentException("Every row needs exactly one weight.");
         }
 
         if (train.Rows == 0 || validation.Rows == 0)
@@ -175,8 +207,8 @@ public sealed class XGBoostModel : IRegressionModel
             throw new ArgumentException($"Training has {train.Columns} features, validation {validation.Columns}.");
         }
 
-        using var trainMatrix = CreateMatrix(train, trainLabels);
-        using var validationMatrix = CreateMatrix(validation, validationLabels);
+        using var trainMatrix = CreateMatrix(train, trainLabels, trainWeights);
+        using var validationMatrix = CreateMatrix(validation, validationLabels, validationWeights);
         using var model = Create([trainMatrix, validationMatrix]);
         model.SetParameters(objective, parameters, BaseScore(trainLabels, objective));
 
@@ -192,6 +224,15 @@ public sealed class XGBoostModel : IRegressionModel
             {
                 var predicted = model.PredictCached(trainMatrix, train.Rows);
                 PinballGradient(predicted, trainLabels, quantile.Tau, gradient, hessian);
+                if (trainWeights is not null)
+                {
+                    for (var i = 0; i < gradient.Length; i++)
+                    {
+                        gradient[i] *= trainWeights[i];
+                        hessian[i] *= trainWeights[i];
+                    }
+                }
+
                 model.BoostOneRound(trainMatrix, gradient, hessian);
             }
             else
@@ -200,7 +241,7 @@ public sealed class XGBoostModel : IRegressionModel
             }
 
             var validationPredicted = model.PredictCached(validationMatrix, validation.Rows);
-            var loss = Loss(validationPredicted, validationLabels, objective);
+            var loss = Loss(validationPredicted, validationLabels, validationWeights, objective);
             if (loss < best - 1e-9)
             {
                 best = loss;
@@ -212,7 +253,7 @@ public sealed class XGBoostModel : IRegressionModel
             }
         }
 
-        trainingLoss = Loss(model.PredictCached(trainMatrix, train.Rows, bestRounds), trainLabels, objective);
+        trainingLoss = Loss(model.PredictCached(trainMatrix, train.Rows, bestRounds), trainLabels, trainWeights, objective);
         var kept = model.Slice(bestRounds);
         return new TrainingOutcome(kept, bestRounds, best, trainingLoss);
     }
@@ -271,7 +312,7 @@ public sealed class XGBoostModel : IRegressionModel
             return [];
         }
 
-        using var matrix = CreateMatrix(features, labels: null);
+        using var matrix = CreateMatrix(features, labels: null, weights: null);
         return PredictCached(matrix, features.Rows);
     }
 
@@ -305,7 +346,7 @@ public sealed class XGBoostModel : IRegressionModel
 
     public void Dispose() => _handle.Dispose();
 
-    internal static unsafe XGBoostMatrix CreateMatrix(FeatureMatrix features, float[]? labels)
+    internal static unsafe XGBoostMatrix CreateMatrix(FeatureMatrix features, float[]? labels, float[]? weights)
     {
         XGBoostNative.EnsureResolver();
         IntPtr raw;
@@ -324,6 +365,16 @@ public sealed class XGBoostModel : IRegressionModel
                 XGBoostCall.Check(
                     XGBoostNative.XGDMatrixSetFloatInfo(matrix.Handle.DangerousGetHandle(), "label", label, (ulong)labels.Length),
                     "setting the labels");
+            }
+        }
+
+        if (weights is not null)
+        {
+            fixed (float* weight = weights)
+            {
+                XGBoostCall.Check(
+                    XGBoostNative.XGDMatrixSetFloatInfo(matrix.Handle.DangerousGetHandle(), "weight", weight, (ulong)weights.Length),
+                    "setting the weights");
             }
         }
 
@@ -361,7 +412,7 @@ public sealed class XGBoostModel : IRegressionModel
             ("base_score", Text(baseScore)),
             ("verbosity", "0"),
             // A custom gradient still needs an objective for the model file; squared error is the identity link.
-            ("objective", "reg:squarederror"),
+            ("objective", objective is AbsoluteErrorObjective ? "reg:absoluteerror" : "reg:squarederror"),
         };
         values.AddRange(parameters.Extra.Select(p => (p.Key, p.Value)));
         lock (_gate)
@@ -444,25 +495,39 @@ public sealed class XGBoostModel : IRegressionModel
         }
     }
 
-    internal static double Loss(ReadOnlySpan<float> predicted, ReadOnlySpan<float> labels, BoostingObjective objective)
+    internal static double Loss(ReadOnlySpan<float> predicted, ReadOnlySpan<float> labels, float[]? weights, BoostingObjective objective)
     {
         var sum = 0.0;
+        var total = 0.0;
         for (var i = 0; i < predicted.Length; i++)
         {
             var error = (double)labels[i] - predicted[i];
-            sum += objective is QuantileObjective q ? Metrics.Pinball(error, q.Tau) : error * error;
+            var weight = weights is null ? 1.0 : weights[i];
+            sum += weight * objective switch
+            {
+                QuantileObjective q => Metrics.Pinball(error, q.Tau),
+                AbsoluteErrorObjective => Math.Abs(error),
+                _ => error * error,
+            };
+            total += weight;
         }
 
-        return predicted.Length == 0 ? double.NaN : sum / predicted.Length;
+        return total > 0 ? sum / total : double.NaN;
     }
 
     private static double BaseScore(float[] labels, BoostingObjective objective)
     {
-        if (objective is QuantileObjective q)
+        var tau = objective switch
+        {
+            QuantileObjective q => q.Tau,
+            AbsoluteErrorObjective => 0.5,
+            _ => double.NaN,
+        };
+        if (!double.IsNaN(tau))
         {
             var sorted = labels.ToArray();
             Array.Sort(sorted);
-            return sorted[Math.Clamp((int)(q.Tau * (sorted.Length - 1)), 0, sorted.Length - 1)];
+            return sorted[Math.Clamp((int)(tau * (sorted.Length - 1)), 0, sorted.Length - 1)];
         }
 
         return labels.Average();

@@ -41,7 +41,27 @@ public sealed record AuroraTrainingSettings
     /// </summary>
     public IReadOnlyList<int> IssueDaysBefore { get; init; } = [0, 1];
 
+    /// <summary>Load is learned as a correction of <see cref="AuroraFeatures.LoadReference"/> rather than in kWh.</summary>
+    public bool LoadRelativeToReference { get; init; }
+
+    /// <summary>
+    /// The load median as squared error on the logarithm of load (Newton steps, so it converges in tens of rounds):
+    /// exp of the mean log is the median of a load whose logarithm is symmetric, and one evening of car charging
+    /// pulls it far less than it pulls the mean.
+    /// </summary>
+    public bool LoadMedianByLogSquaredError { get; init; }
+
+    /// <summary>The median by XGBoost's absolute error rather than the pinball gradient at 0.5.</summary>
+    public bool MedianByAbsoluteError { get; init; }
+
+    /// <summary>The median (p50) models': the forecast the planner uses.</summary>
     public BoostingParameters Parameters { get; init; } = new();
+
+    /// <summary>
+    /// The p10 and p90 models': shallower and with larger steps, since the pinball gradient moves a fixed step per
+    /// round and the interval is calibrated on the validation days afterwards anyway. Null: <see cref="Parameters"/>.
+    /// </summary>
+    public BoostingParameters? IntervalParameters { get; init; } = new() { MaxDepth = 4, LearningRate = 0.1, MaxRounds = 200, EarlyStoppingRounds = 20 };
 }
 
 /// <summary>The pairs a model was validated on, so a newer model and the current one can be compared on the same rows.</summary>
@@ -80,7 +100,7 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         {
             throw new InsufficientTrainingDataException(
                 $"Only {days.Count} days between {InstantText.Format(window.Start)} and {InstantText.Format(window.End)} have clean " +
-                $"measured load and PV (days judged 'exclude' and slots spread across gaps are left out); training needs at least " +
+                $"measured load and PV (slots spread across gaps are left out); training needs at least " +
                 $"{settings.MinimumDays}. Let Darkstar learn for longer, or backfill history with 'darkstar backfill --days N'.");
         }
 
@@ -103,11 +123,16 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
             "Training {Version}: {Days} days ({TrainRows} training rows, {ValidationRows} validation rows from {ValidationDays} latest days)",
             version, days.Count, trainPairs.Count, validationPairs.Count, validationDays);
 
-        var (trainMatrix, trainLoad, trainPv, trainPvRows) = Build(features, history, trainPairs);
-        var (validationMatrix, validationLoad, validationPv, validationPvRows) = Build(features, history, validationPairs);
+        var (trainMatrix, trainLoad, trainPv, trainPvRows, trainPvWeights) = Build(features, history, trainPairs);
+        var (validationMatrix, validationLoad, validationPv, validationPvRows, validationPvWeights) = Build(features, history, validationPairs);
         var loadScale = Scale(trainLoad);
-        var pvTrainMatrix = Rows(trainMatrix, trainPvRows);
-        var pvValidationMatrix = Rows(validationMatrix, validationPvRows);
+        var maxLoad = trainLoad.Concat(validationLoad).Max() * 1.25 / loadScale;
+        // Load is learned as a correction of a recent robust level known at issue time, so a home that changed its
+        // habits (holidays, a new heating season) is followed from the first day, not after the trees relearn it.
+        var trainLoadLabels = settings.LoadRelativeToReference ? Relative(trainMatrix, trainLoad) : trainLoad;
+        var validationLoadLabels = settings.LoadRelativeToReference ? Relative(validationMatrix, validationLoad) : validationLoad;
+        var pvTrainMatrix = AuroraModel.PvRows(Rows(trainMatrix, trainPvRows));
+        var pvValidationMatrix = AuroraModel.PvRows(Rows(validationMatrix, validationPvRows));
         var pvTrainLabels = trainPvRows.Select(r => trainPv[r]).ToArray();
         var pvValidationLabels = validationPvRows.Select(r => validationPv[r]).ToArray();
         if (pvTrainLabels.Length == 0 || pvValidationLabels.Length == 0)
@@ -118,13 +143,29 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         var pvScale = Scale(pvTrainLabels);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         var (loadModels, loadCalibration) = TrainQuantity(
-            "load", trainMatrix, Divide(trainLoad, loadScale), validationMatrix, Divide(validationLoad, loadScale), loadScale, metrics, cancellationToken);
+            "load",
+            settings.LoadMedianByLogSquaredError ? LogOffset : null,
+            new TrainingData(trainMatrix, Divide(trainLoadLabels, loadScale), null),
+            new TrainingData(validationMatrix, Divide(validationLoadLabels, loadScale), null),
+            loadScale,
+            metrics,
+            cancellationToken);
+        loadCalibration = loadCalibration with
+        {
+            MaxLabel = maxLoad, Reference = settings.LoadRelativeToReference ? AuroraFeatures.LoadReferenceName : null,
+        };
         IRegressionModel[] pvModels;
         QuantityCalibration pvCalibration;
         try
         {
             (pvModels, pvCalibration) = TrainQuantity(
-                "pv", pvTrainMatrix, Divide(pvTrainLabels, pvScale), pvValidationMatrix, Divide(pvValidationLabels, pvScale), pvScale, metrics, cancellationToken);
+                "pv",
+                null,
+                new TrainingData(pvTrainMatrix, Divide(pvTrainLabels, pvScale), trainPvWeights),
+                new TrainingData(pvValidationMatrix, Divide(pvValidationLabels, pvScale), validationPvWeights),
+                pvScale,
+                metrics,
+                cancellationToken);
         }
         catch
         {
@@ -146,6 +187,7 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
             WindowStart = window.Start,
             WindowEnd = window.End,
             Parameters = settings.Parameters,
+            IntervalParameters = settings.IntervalParameters,
             Load = loadCalibration,
             Pv = pvCalibration,
             Metrics = metrics,
@@ -164,24 +206,45 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
 
     private (IRegressionModel[] Models, QuantityCalibration Calibration) TrainQuantity(
         string quantity,
-        FeatureMatrix train,
-        float[] trainLabels,
-        FeatureMatrix validation,
-        float[] validationLabels,
+        double? logOffset,
+        TrainingData train,
+        TrainingData validation,
         double scale,
         Dictionary<string, double> metrics,
         CancellationToken cancellationToken)
     {
+        var trainLabels = train.Labels;
+        var validationLabels = validation.Labels;
         var models = new List<IRegressionModel>(AuroraModel.Quantiles.Length);
         var predictions = new List<float[]>(AuroraModel.Quantiles.Length);
         try
         {
             foreach (var tau in AuroraModel.Quantiles)
             {
-                var outcome = XGBoostModel.Train(
-                    train, trainLabels, validation, validationLabels, BoostingObjective.Quantile(tau), settings.Parameters, cancellationToken);
-                models.Add(outcome.Model);
-                predictions.Add(outcome.Model.Predict(validation));
+                // The median by absolute error, whose leaves are set to their residuals' median: it converges where
+                // the pinball gradient's fixed-size steps stop early. The outer quantiles by the pinball gradient.
+                var median = tau == 0.5;
+                var parameters = median ? settings.Parameters : settings.IntervalParameters ?? settings.Parameters;
+                TrainingOutcome outcome;
+                if (median && logOffset is { } offset)
+                {
+                    outcome = XGBoostModel.Train(
+                        train with { Labels = Log(train.Labels, offset) },
+                        validation with { Labels = Log(validation.Labels, offset) },
+                        BoostingObjective.SquaredError,
+                        parameters,
+                        cancellationToken);
+                    models.Add(outcome.Model);
+                    predictions.Add([.. outcome.Model.Predict(validation.Features).Select(p => (float)(Math.Exp(p) - offset))]);
+                }
+                else
+                {
+                    var objective = median && settings.MedianByAbsoluteError ? BoostingObjective.AbsoluteError : BoostingObjective.Quantile(tau);
+                    outcome = XGBoostModel.Train(train, validation, objective, parameters, cancellationToken);
+                    models.Add(outcome.Model);
+                    predictions.Add(outcome.Model.Predict(validation.Features));
+                }
+
                 var name = $"{quantity}_p{(int)Math.Round(tau * 100):00}";
                 metrics[$"{name}_rounds"] = outcome.BestRounds;
                 metrics[$"{name}_validation_pinball"] = Math.Round(outcome.ValidationLoss * scale, 6);
@@ -213,16 +276,22 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         var shift = scores.Length == 0 ? 0 : scores[Math.Max(rank, 0)];
         metrics[$"{quantity}_interval_shift"] = Math.Round(shift * scale, 6);
         var maxLabel = trainLabels.Concat(validationLabels).Max() * 1.25;
-        return ([.. models], new QuantityCalibration { LabelScale = scale, IntervalShift = shift, MaxLabel = maxLabel });
+        return ([.. models], new QuantityCalibration { LabelScale = scale, IntervalShift = shift, MaxLabel = maxLabel, MedianLogOffset = logOffset });
     }
 
-    private static (FeatureMatrix Matrix, float[] Load, float[] Pv, int[] PvRows) Build(
+    /// <summary>
+    /// The feature rows and labels of <paramref name="pairs"/>. PV is learned as a share of clear-sky energy, so each
+    /// PV row is weighted by that energy (mean 1): the loss in share units, weighted, is the loss in kWh, the unit the
+    /// forecast is judged in, and a dawn slot does not count as much as noon.
+    /// </summary>
+    private static (FeatureMatrix Matrix, float[] Load, float[] Pv, int[] PvRows, float[] PvWeights) Build(
         AuroraFeatures features, SlotHistory history, List<(long Issue, long Target)> pairs)
     {
         var matrix = new FeatureMatrix(new float[pairs.Count * AuroraFeatures.Count], AuroraFeatures.Count);
         var load = new float[pairs.Count];
         var pv = new float[pairs.Count];
         var pvRows = new List<int>(pairs.Count);
+        var pvWeights = new List<float>(pairs.Count);
         for (var i = 0; i < pairs.Count; i++)
         {
             var (issue, target) = pairs[i];
@@ -231,12 +300,31 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
             load[i] = history.Load[position];
             if (features.SunElevation(target) > AuroraModel.SunDownElevation)
             {
-                pv[i] = (float)(history.Pv[position] / AuroraModel.PvDenominator(features.ClearSky(target)));
+                var denominator = AuroraModel.PvDenominator(features.ClearSky(target));
+                pv[i] = (float)(history.Pv[position] / denominator);
                 pvRows.Add(i);
+                pvWeights.Add((float)denominator);
             }
         }
 
-        return (matrix, load, pv, [.. pvRows]);
+        var mean = pvWeights.Count == 0 ? 1 : pvWeights.Average();
+        return (matrix, load, pv, [.. pvRows], [.. pvWeights.Select(w => w / mean)]);
+    }
+
+    /// <summary>Added to load (in label units, where the mean load is 1) before its logarithm is taken.</summary>
+    private const double LogOffset = 0.05;
+
+    private static float[] Log(float[] labels, double offset) => [.. labels.Select(l => (float)Math.Log(Math.Max(l, 0) + offset))];
+
+    private static float[] Relative(FeatureMatrix matrix, float[] load)
+    {
+        var labels = new float[load.Length];
+        for (var i = 0; i < labels.Length; i++)
+        {
+            labels[i] = load[i] - AuroraFeatures.LoadReference(matrix.Row(i));
+        }
+
+        return labels;
     }
 
     private static FeatureMatrix Rows(FeatureMatrix matrix, int[] rows)

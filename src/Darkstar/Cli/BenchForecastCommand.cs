@@ -24,19 +24,14 @@ public static class BenchForecastCommand
         var testFrom = new Option<string>("--test-from") { Description = "The first local day forecast, yyyy-MM-dd.", Required = true };
         var days = new Option<int>("--days") { Description = "Test days.", DefaultValueFactory = _ => 30 };
         var trainingDays = new Option<int?>("--training-days") { Description = "Days of history each training uses (default: forecasting.training_days)." };
-        var excludedDays = new Option<bool>("--learn-excluded-days")
-        {
-            Description = "Also learn from the measured slots of days judged 'exclude' (slots spread across gaps stay out).",
-        };
-        var forecast = new Command("forecast", "Day-ahead forecast skill of Aurora and the baseline on a recorded home.") { home, testFrom, days, trainingDays, excludedDays };
+        var forecast = new Command("forecast", "Day-ahead forecast skill of Aurora and the baseline on a recorded home.") { home, testFrom, days, trainingDays };
         forecast.SetAction((parse, cancellationToken) => RunAsync(
-            parse, context, global, parse.GetValue(home)!, parse.GetValue(testFrom)!, parse.GetValue(days), parse.GetValue(trainingDays),
-            parse.GetValue(excludedDays), cancellationToken));
+            parse, context, global, parse.GetValue(home)!, parse.GetValue(testFrom)!, parse.GetValue(days), parse.GetValue(trainingDays), cancellationToken));
         return forecast;
     }
 
     private static async Task<int> RunAsync(
-        ParseResult parse, CliContext context, GlobalOptions global, DirectoryInfo home, string testFrom, int days, int? trainingDays, bool learnExcludedDays, CancellationToken cancellationToken)
+        ParseResult parse, CliContext context, GlobalOptions global, DirectoryInfo home, string testFrom, int days, int? trainingDays, CancellationToken cancellationToken)
     {
         var resolved = OptionsResolver.Resolve(parse, global, context);
         if (resolved is null)
@@ -84,7 +79,7 @@ public static class BenchForecastCommand
 
             var site = new HomeSite(latitude, longitude, dataset.TimeZone);
             var range = SlotRange.Between(SlotGrid.Floor(dataset.Meters[0].At), SlotGrid.Ceiling(dataset.Meters[^1].At));
-            var history = await new HistoryLoader(observations, quality, weather) { LearnFromExcludedDays = learnExcludedDays }.LoadAsync(site, range, range.End, FutureWeather.Observed, cancellationToken);
+            var history = await new HistoryLoader(observations, weather).LoadAsync(site, range, range.End, FutureWeather.Observed, cancellationToken);
             var benchmark = new ForecastBenchmark(new AuroraTrainingSettings(), logger);
             var report = benchmark.Run(
                 history,
@@ -101,9 +96,8 @@ public static class BenchForecastCommand
             await output.WriteLineAsync(Line("pv", report.Pv));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{report.Trainings} trainings, {report.TrainSeconds:0.0} s each on average."));
-            await output.WriteLineAsync(learnExcludedDays
-                ? "Training used the measured slots of days judged 'exclude' as well (--learn-excluded-days); slots spread across gaps were left out."
-                : "Training left out days judged 'exclude' and slots spread across gaps.");
+            await output.WriteLineAsync(
+                "Training and scoring use measured slots only: slots spread across gaps (and rejected spikes) are never learned or scored; the other slots of a day judged 'exclude' are.");
             await output.WriteLineAsync(
                 "Weather inputs are the data set's observed daily means used as the forecast: a perfect daily weather forecast, so Aurora's figures are an upper bound on its skill with real weather forecasts.");
             JsonReport.Write(output, new

@@ -144,7 +144,7 @@ public static class ForecastCommands
             : null;
 
     private static HistoryLoader Loader(DarkstarDatabase database) =>
-        new(new SlotObservationRepository(database), new DataQualityRepository(database), new WeatherRepository(database));
+        new(new SlotObservationRepository(database), new WeatherRepository(database));
 
     private static async Task<DarkstarDatabase> OpenAsync(string path, CliContext context, ILoggerFactory logging, CancellationToken cancellationToken)
     {

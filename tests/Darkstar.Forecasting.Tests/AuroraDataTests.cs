@@ -1,0 +1,201 @@
+using Darkstar.Core.Domain;
+using Darkstar.Core.Time;
+using Darkstar.Forecasting.Features;
+using Darkstar.Forecasting.Inputs;
+using Darkstar.Forecasting.Models;
+
+namespace Darkstar.Forecasting.Tests;
+
+/// <summary>What Aurora may learn from, the features built from daily weather, and weighted, robust boosting.</summary>
+public sealed class AuroraDataTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 20, 9, 7, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task LoadAsync_DayJudgedExcludeWithInterpolatedSlots_LearnsItsMeasuredSlotsOnly()
+    {
+        using var home = await SyntheticHome.CreateAsync(Now, 5);
+        var day = SlotGrid.LocalDateOf(Now, SyntheticHome.Site.TimeZone).AddDays(-2);
+        var slots = SlotGrid.LocalDay(day, SyntheticHome.Site.TimeZone);
+        var filled = slots.Take(40).ToList();
+        // Forty slots spread across a gap: the day is judged 'exclude' for it.
+        await home.Observations.UpsertAsync(
+            filled.Select(s => SyntheticHome.Observation(s) with { LoadKwh = 9, PvKwh = 9, QualityFlags = SlotQuality.Interpolated }),
+            CancellationToken.None);
+        await home.Quality.UpsertAsync(
+        [
+            new DayQuality
+            {
+                Day = day, Status = DayQualityStatus.Exclude, Reason = "40 slots spread across gaps in the readings",
+                ExpectedSlotCount = slots.Count, ObservedSlotCount = slots.Count, FlaggedSlotCount = 40, UpdatedAt = Now,
+            },
+        ], CancellationToken.None);
+        var range = SlotRange.Between(Now - TimeSpan.FromDays(4), Now);
+
+        var history = await home.Loader.LoadAsync(SyntheticHome.Site, range, Now, FutureWeather.Observed, CancellationToken.None);
+
+        foreach (var slot in filled)
+        {
+            var p = history.PositionOf(SlotGrid.IndexOf(slot));
+            Assert.False(history.Target[p]);
+            Assert.True(float.IsNaN(history.Load[p]));
+            Assert.True(float.IsNaN(history.Pv[p]));
+        }
+
+        var measured = slots.Skip(40).ToList();
+        Assert.All(measured, slot => Assert.True(history.Target[history.PositionOf(SlotGrid.IndexOf(slot))]));
+        var first = history.PositionOf(SlotGrid.IndexOf(measured[0]));
+        Assert.Equal((float)SyntheticHome.Observation(measured[0]).LoadKwh!.Value, history.Load[first]);
+    }
+
+    [Fact]
+    public async Task Compute_WeatherOfOtherDaysAfterIssueChanged_TargetDayFeaturesUnchanged()
+    {
+        using var home = await SyntheticHome.CreateAsync(Now, 20);
+        var zone = SyntheticHome.Site.TimeZone;
+        var today = SlotGrid.LocalDateOf(Now, zone);
+        var range = SlotRange.Between(Now - TimeSpan.FromDays(20), SlotGrid.StartOfLocalDay(today.AddDays(3), zone));
+        var history = await home.Loader.LoadAsync(SyntheticHome.Site, range, range.End, FutureWeather.Observed, CancellationToken.None);
+        var target = SlotGrid.LocalDay(today.AddDays(1), zone);
+        var issue = target.FirstIndex;
+        var targets = Enumerable.Range(0, target.Count).Select(i => target.FirstIndex + i).ToArray();
+        var before = Rows(new AuroraFeatures(history), issue, targets);
+
+        // The weather of every slot after the target day is what a perfect forecast would not have told at issue time.
+        for (var p = history.PositionOf(target.EndIndex); p < history.Range.Count; p++)
+        {
+            history.Temperature[p] = 40;
+            history.Radiation[p] = 900;
+        }
+
+        var after = Rows(new AuroraFeatures(history), issue, targets);
+
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task Compute_TargetDayForecastWarmer_TemperatureChangeIsAgainstLastEndedDay()
+    {
+        using var home = await SyntheticHome.CreateAsync(Now, 20);
+        var zone = SyntheticHome.Site.TimeZone;
+        var today = SlotGrid.LocalDateOf(Now, zone);
+        var range = SlotRange.Between(Now - TimeSpan.FromDays(20), SlotGrid.StartOfLocalDay(today.AddDays(3), zone));
+        var history = await home.Loader.LoadAsync(SyntheticHome.Site, range, range.End, FutureWeather.Observed, CancellationToken.None);
+        var target = SlotGrid.LocalDay(today.AddDays(1), zone);
+        foreach (var slot in target)
+        {
+            history.Temperature[history.PositionOf(SlotGrid.IndexOf(slot))] = 12;
+        }
+
+        var features = new AuroraFeatures(history);
+        var row = new float[AuroraFeatures.Count];
+        var column = AuroraFeatures.Names.ToList().IndexOf("temperature_change_c");
+
+        // Issued at the target day's midnight, the last ended day is today: observed 5 °C, forecast 12 °C for the target day.
+        features.Compute(target.FirstIndex, target.FirstIndex + 40, row);
+        Assert.Equal(7f, row[column], 3);
+        Assert.Equal(12f, row[AuroraFeatures.Names.ToList().IndexOf("day_temperature_c")], 3);
+    }
+
+    [Fact]
+    public void Compute_LoadOfSevenDays_MedianAndLastDayFromKnownSlotsOnly()
+    {
+        var range = new SlotRange(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(new DateOnly(2026, 3, 1), SyntheticHome.Site.TimeZone)), 12 * 96);
+        var history = new SlotHistory(SyntheticHome.Site, range);
+        for (var p = 0; p < range.Count; p++)
+        {
+            // Day d has load d in every slot, but day 8 holds a spike of 100 at every slot.
+            history.Load[p] = p / 96 == 8 ? 100 : p / 96;
+            history.Pv[p] = 0;
+        }
+
+        var features = new AuroraFeatures(history);
+        var row = new float[AuroraFeatures.Count];
+        var issue = range.FirstIndex + (10 * 96);
+        features.Compute(issue, issue + 30, row);
+        var names = AuroraFeatures.Names.ToList();
+
+        // Days 3..9 known at issue: 3, 4, 5, 6, 7, 100, 9 → median 6 while the mean is pulled up.
+        Assert.Equal(6f, row[names.IndexOf("load_same_slot_7day_median")]);
+        Assert.True(row[names.IndexOf("load_same_slot_7day_mean")] > 15);
+        Assert.Equal(9f * 96, row[names.IndexOf("load_last_day_kwh")], 2);
+        Assert.Equal(9f, row[names.IndexOf("load_same_hour_last")]);
+    }
+
+    [Fact]
+    public void AzimuthDegrees_NorthernSite_EastInMorningSouthAtNoonWestInEvening()
+    {
+        var (latitude, longitude) = (47.7, 9.2);
+        // Solar noon at 9.2° E is near 11:23 UTC (equation of time in June about −1 minute).
+        Assert.InRange(SolarPosition.AzimuthDegrees(new DateTimeOffset(2016, 6, 21, 6, 0, 0, TimeSpan.Zero), latitude, longitude), 60, 110);
+        Assert.InRange(SolarPosition.AzimuthDegrees(new DateTimeOffset(2016, 6, 21, 11, 23, 0, TimeSpan.Zero), latitude, longitude), 170, 190);
+        Assert.InRange(SolarPosition.AzimuthDegrees(new DateTimeOffset(2016, 6, 21, 17, 0, 0, TimeSpan.Zero), latitude, longitude), 250, 300);
+    }
+
+    [Fact]
+    public void Train_AbsoluteErrorOnSkewedLabels_PredictsTheMedianNotTheMean()
+    {
+        // One group of rows: nine labels of 1 and one of 50; the median is 1, the mean 5.9.
+        var rows = 200;
+        var values = new float[rows];
+        var labels = new float[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            values[i] = i % 2;
+            labels[i] = i % 10 == 0 ? 50 : 1;
+        }
+
+        var features = new FeatureMatrix(values, 1);
+        var parameters = new BoostingParameters { MaxRounds = 50, LearningRate = 0.3, MaxDepth = 2, MinChildWeight = 1, Subsample = 0.8, ColumnSampleByTree = 1 };
+        using var model = XGBoostModel.Train(features, labels, features, labels, BoostingObjective.AbsoluteError, parameters, CancellationToken.None).Model;
+
+        Assert.All(model.Predict(features), p => Assert.InRange(p, 0.9, 1.1));
+    }
+
+    [Fact]
+    public void Train_WeightedRows_LeanTowardsTheHeavierLabel()
+    {
+        // Identical features; label 0 with weight 1 and label 10 with weight 4: the weighted median is 10.
+        var rows = 100;
+        var features = new FeatureMatrix(new float[rows], 1);
+        var labels = Enumerable.Range(0, rows).Select(i => i % 2 == 0 ? 0f : 10f).ToArray();
+        var weights = Enumerable.Range(0, rows).Select(i => i % 2 == 0 ? 1f : 4f).ToArray();
+        var parameters = new BoostingParameters { MaxRounds = 200, LearningRate = 0.3, MaxDepth = 2, MinChildWeight = 1, Subsample = 1, ColumnSampleByTree = 1, EarlyStoppingRounds = 200 };
+
+        var data = new TrainingData(features, labels, weights);
+        using var median = XGBoostModel.Train(data, data, BoostingObjective.Quantile(0.5), parameters, CancellationToken.None).Model;
+        using var unweighted = XGBoostModel.Train(features, labels, features, labels, BoostingObjective.Quantile(0.3), parameters, CancellationToken.None).Model;
+
+        Assert.InRange(median.Predict(features)[0], 9, 10.5);
+        Assert.InRange(unweighted.Predict(features)[0], -0.5, 1);
+    }
+
+    [Fact]
+    public void PvRows_FeatureRow_HidesHouseholdFeaturesKeepsSunAndWeather()
+    {
+        var values = Enumerable.Range(1, AuroraFeatures.Count).Select(i => (float)i).ToArray();
+
+        var pv = Forecasters.AuroraModel.PvRows(new FeatureMatrix(values, AuroraFeatures.Count)).Values;
+
+        for (var c = 0; c < AuroraFeatures.Count; c++)
+        {
+            var name = AuroraFeatures.Names[c];
+            Assert.True(AuroraFeatures.LoadOnly.Contains(name) ? float.IsNaN(pv[c]) : pv[c] == values[c], name);
+        }
+
+        Assert.Contains("load_same_slot_7day_mean", AuroraFeatures.LoadOnly);
+        Assert.DoesNotContain("day_clearness", AuroraFeatures.LoadOnly);
+        Assert.Equal(1f, values[0]);
+    }
+
+    private static float[] Rows(AuroraFeatures features, long issue, long[] targets)
+    {
+        var values = new float[targets.Length * AuroraFeatures.Count];
+        for (var i = 0; i < targets.Length; i++)
+        {
+            features.Compute(issue, targets[i], values.AsSpan(i * AuroraFeatures.Count, AuroraFeatures.Count));
+        }
+
+        return values;
+    }
+}

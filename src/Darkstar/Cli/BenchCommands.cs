@@ -84,10 +84,11 @@ public static class BenchCommands
         forecasts.AcceptOnlyFromAmong("perfect", "baseline", "aurora");
         var execution = new Option<string>("--execution")
         {
-            Description = "power: the battery follows the planned energy; modes: the planned action picks the inverter mode (self-consumption when discharging or idle).",
-            DefaultValueFactory = _ => "power",
+            Description = "executor: as the executor runs each slot (grid charging and export as planned, otherwise self-consumption guarded by the plan's target SoC); "
+                + "power: the battery follows the planned energy; modes: the planned action picks the inverter mode.",
+            DefaultValueFactory = _ => "executor",
         };
-        execution.AcceptOnlyFromAmong("power", "modes");
+        execution.AcceptOnlyFromAmong("executor", "power", "modes");
         var command = new Command("plan", "Cost of no battery, the self-consumption rule, the MPC in closed loop and the Oracle on a data set.")
         {
             home, from, days, batteryKwh, batteryKw, efficiency, cycleCost, minSoc, replan, forecasts, execution,
@@ -191,7 +192,12 @@ public static class BenchCommands
                 // A kWh left at the end replaces an import later, after the discharge loss.
                 FinalCreditPerKwh = meanImport * battery.DischargeEfficiency,
                 Forecast = arguments.Forecasts == "baseline" ? ClosedLoopForecast.Baseline : ClosedLoopForecast.Perfect,
-                Execution = arguments.Execution == "modes" ? ClosedLoopExecution.ActionModes : ClosedLoopExecution.PlannedPower,
+                Execution = arguments.Execution switch
+                {
+                    "modes" => ClosedLoopExecution.ActionModes,
+                    "power" => ClosedLoopExecution.PlannedPower,
+                    _ => ClosedLoopExecution.Executor,
+                },
                 SIndex = null,
                 PriceHorizon = PriceAvailability.DayAhead(zone),
             };

@@ -89,29 +89,27 @@ public static class BenchCommands
             DefaultValueFactory = _ => "executor",
         };
         execution.AcceptOnlyFromAmong("executor", "power", "modes");
+        var excludedDays = new Option<bool>("--learn-excluded-days")
+        {
+            Description = "With --forecasts aurora: also learn from the measured slots of days judged 'exclude', as bench forecast does.",
+        };
         var command = new Command("plan", "Cost of no battery, the self-consumption rule, the MPC in closed loop and the Oracle on a data set.")
         {
-            home, from, days, batteryKwh, batteryKw, efficiency, cycleCost, minSoc, replan, forecasts, execution,
+            home, from, days, batteryKwh, batteryKw, efficiency, cycleCost, minSoc, replan, forecasts, execution, excludedDays,
         };
         command.SetAction((parse, cancellationToken) => RunPlanAsync(parse, context, global, new PlanBenchArguments(
             parse.GetValue(home)!, parse.GetValue(from)!, parse.GetValue(days), parse.GetValue(batteryKwh), parse.GetValue(batteryKw),
-            parse.GetValue(efficiency), parse.GetValue(cycleCost), parse.GetValue(minSoc), parse.GetValue(replan), parse.GetValue(forecasts)!, parse.GetValue(execution)!), cancellationToken));
+            parse.GetValue(efficiency), parse.GetValue(cycleCost), parse.GetValue(minSoc), parse.GetValue(replan), parse.GetValue(forecasts)!, parse.GetValue(execution)!,
+            parse.GetValue(excludedDays)), cancellationToken));
         return command;
     }
 
     private sealed record PlanBenchArguments(
         DirectoryInfo Home, string From, int Days, double BatteryKwh, double BatteryKw, double Efficiency, double CycleCost, double MinSocPercent,
-        int ReplanMinutes, string Forecasts, string Execution);
+        int ReplanMinutes, string Forecasts, string Execution, bool LearnExcludedDays);
 
     private static async Task<int> RunPlanAsync(ParseResult parse, CliContext context, GlobalOptions global, PlanBenchArguments arguments, CancellationToken cancellationToken)
     {
-        if (arguments.Forecasts == "aurora")
-        {
-            await context.Error.WriteLineAsync(
-                "--forecasts aurora: Aurora forecasts are not available yet (the forecasting engine has not landed); use perfect or baseline.");
-            return ExitCodes.InvalidInput;
-        }
-
         if (!DayText.TryParse(arguments.From, out var firstDay))
         {
             await context.Error.WriteLineAsync($"--from: '{arguments.From}' is not a date of the form yyyy-MM-dd.");
@@ -140,6 +138,12 @@ public static class BenchCommands
         catch (Exception e) when (e is DatasetFormatException or IOException or UnauthorizedAccessException)
         {
             await context.Error.WriteLineAsync($"bench plan: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+
+        if (arguments.Forecasts == "aurora" && (dataset.Latitude is null || dataset.Longitude is null))
+        {
+            await context.Error.WriteLineAsync($"bench plan: --forecasts aurora needs latitude and longitude in {Path.Combine(dataset.Folder, "home.yaml")} for solar geometry.");
             return ExitCodes.InvalidInput;
         }
 
@@ -180,6 +184,9 @@ public static class BenchCommands
                 arguments.BatteryKwh, arguments.MinSocPercent, 100, arguments.BatteryKw, arguments.BatteryKw, arguments.Efficiency, arguments.CycleCost);
             var periodStart = actual.PositionOf(period.FirstIndex);
             var meanImport = Enumerable.Range(periodStart, period.Count).Average(i => actual.ImportPrice[i]!.Value);
+            using var aurora = arguments.Forecasts == "aurora"
+                ? await AuroraSourceAsync(dataset, observations, database, options.Forecasting.TrainingDays, arguments.LearnExcludedDays, logging, cancellationToken)
+                : null;
             var settings = new ClosedLoopSettings
             {
                 Battery = battery,
@@ -191,7 +198,13 @@ public static class BenchCommands
                 InitialSocPercent = battery.MinSocPercent,
                 // A kWh left at the end replaces an import later, after the discharge loss.
                 FinalCreditPerKwh = meanImport * battery.DischargeEfficiency,
-                Forecast = arguments.Forecasts == "baseline" ? ClosedLoopForecast.Baseline : ClosedLoopForecast.Perfect,
+                Forecast = arguments.Forecasts switch
+                {
+                    "baseline" => ClosedLoopForecast.Baseline,
+                    "aurora" => ClosedLoopForecast.Supplied,
+                    _ => ClosedLoopForecast.Perfect,
+                },
+                ForecastSource = aurora,
                 Execution = arguments.Execution switch
                 {
                     "modes" => ClosedLoopExecution.ActionModes,
@@ -224,6 +237,11 @@ public static class BenchCommands
 
             return ExitCodes.Success;
         }
+        catch (Forecasting.Training.InsufficientTrainingDataException e)
+        {
+            await context.Error.WriteLineAsync($"bench plan: --forecasts aurora: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
         catch (Exception e) when (e is DatasetFormatException or Core.Units.UnitConversionException)
         {
             await context.Error.WriteLineAsync($"bench plan: {e.Message}");
@@ -246,6 +264,25 @@ public static class BenchCommands
                 // The temp cleaner takes it later; the result is already printed.
             }
         }
+    }
+
+    /// <summary>Aurora walking forward over the whole data set, as <c>bench forecast</c> trains and forecasts it.</summary>
+    private static async Task<AuroraWalkForwardForecast> AuroraSourceAsync(
+        HomeDataset dataset, SlotObservationRepository observations, DarkstarDatabase database, int trainingDays, bool learnExcludedDays,
+        ILoggerFactory logging, CancellationToken cancellationToken)
+    {
+        var site = new Forecasting.Inputs.HomeSite(dataset.Latitude!.Value, dataset.Longitude!.Value, dataset.TimeZone);
+        var range = SlotRange.Between(SlotGrid.Floor(dataset.Meters[0].At), SlotGrid.Ceiling(dataset.Meters[^1].At));
+        var loader = new Forecasting.Inputs.HistoryLoader(observations, new DataQualityRepository(database), new WeatherRepository(database))
+        {
+            LearnFromExcludedDays = learnExcludedDays,
+        };
+        // Every measurement is loaded; the walk-forward source reads only what had ended by each plan time.
+        var history = await loader.LoadAsync(site, range, range.End, Forecasting.Inputs.FutureWeather.Observed, cancellationToken);
+        return new AuroraWalkForwardForecast(history, new Forecasting.Training.AuroraTrainingSettings(), logging.CreateLogger("bench"))
+        {
+            TrainingDays = trainingDays,
+        };
     }
 
     internal static async Task<ActualSeries> ReadActualAsync(

@@ -49,13 +49,12 @@ public static class SlotExecution
 
     /// <summary>
     /// The SoC a self-consumption slot does not discharge below, percent: the plan's SoC at the end of the slot where the
-    /// plan imports while the battery still holds more than its minimum (it keeps that energy for a dearer slot later),
-    /// else the minimum SoC.
+    /// plan holds, or imports while the battery still holds more than its minimum (it keeps that energy for a dearer
+    /// slot later), else the minimum SoC.
     /// </summary>
     public static double FloorPercent(PlannedAction action, double importKwh, double socEndPercent, double minSocPercent, double maxSocPercent)
     {
-        var keepsEnergy = action is PlannedAction.Hold or PlannedAction.Discharge or PlannedAction.Idle
-            && importKwh > EpsilonKwh
+        var keepsEnergy = (action == PlannedAction.Hold || (action is PlannedAction.Discharge or PlannedAction.Idle && importKwh > EpsilonKwh))
             && socEndPercent > minSocPercent + SocTolerancePercent;
         return keepsEnergy ? Math.Clamp(socEndPercent, minSocPercent, maxSocPercent) : minSocPercent;
     }

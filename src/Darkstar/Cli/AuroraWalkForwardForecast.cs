@@ -31,6 +31,9 @@ public sealed class AuroraWalkForwardForecast(SlotHistory history, AuroraTrainin
 
     public DateTimeOffset? LastTrainingWindowEnd { get; private set; }
 
+    /// <summary>Trainings that lacked clean days and kept the model before.</summary>
+    public int SkippedTrainings { get; private set; }
+
     public PlanningForecast Forecast(DateTimeOffset planTime, SlotRange horizon)
     {
         var zone = history.Site.TimeZone;
@@ -39,12 +42,22 @@ public sealed class AuroraWalkForwardForecast(SlotHistory history, AuroraTrainin
         {
             var windowEnd = SlotGrid.StartOfLocalDay(day, zone);
             var window = SlotRange.Between(SlotGrid.StartOfLocalDay(day.AddDays(-TrainingDays), zone), windowEnd);
-            var (trained, _) = new AuroraTrainer(settings, logger).Train(history, window, $"aurora_bench_{DayText.Format(day)}", CancellationToken.None);
-            _model?.Dispose();
-            _model = trained;
-            _trainedOn = day;
-            Trainings++;
-            LastTrainingWindowEnd = windowEnd;
+            try
+            {
+                var (trained, _) = new AuroraTrainer(settings, logger).Train(history, window, $"aurora_bench_{DayText.Format(day)}", CancellationToken.None);
+                _model?.Dispose();
+                _model = trained;
+                _trainedOn = day;
+                Trainings++;
+                LastTrainingWindowEnd = windowEnd;
+            }
+            catch (InsufficientTrainingDataException e) when (_model is not null)
+            {
+                // As the add-on does: a training that cannot run keeps the current model; it is tried again tomorrow.
+                logger.LogWarning("{Message} Forecasting on with {Version}.", e.Message, _model.Version);
+                _trainedOn = day.AddDays(1 - RetrainEveryDays);
+                SkippedTrainings++;
+            }
         }
 
         var load = new double[horizon.Count];

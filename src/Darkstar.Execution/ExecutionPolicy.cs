@@ -214,14 +214,14 @@ public static class ExecutionPolicy
 
     /// <summary>
     /// The plan's slot as <see cref="SlotExecution"/> reads it (the rule the benchmark's closed loop simulates): grid
-    /// charging and export from the battery at the planned power to the slot's target SoC; PV that the plan exports
-    /// while the battery has room, with charging limited to the planned energy; everything else self-consumption, so
+    /// charging and export from the battery at the planned power to the slot's target SoC; PV that the plan sells
+    /// while the battery has room at a price that beats storing it, with charging limited to the planned energy; everything else self-consumption, so
     /// the battery absorbs the forecast error, holding where the plan keeps energy for later and the SoC is at the
     /// plan's target for the slot (the tick runs every minute, so it holds from the moment the SoC gets there).
     /// </summary>
     private static Intent PlanIntent(SlotPlan slot, double? socPercent, Limits limits)
     {
-        switch (SlotExecution.Of(slot.Action, slot.ChargeKwh, slot.DischargeKwh, slot.ImportKwh, slot.ExportKwh, slot.CurtailKwh, slot.SocEndPercent, limits.MaxSocPercent))
+        switch (SlotExecution.Of(slot.Action, slot.ChargeKwh, slot.DischargeKwh, slot.ImportKwh, slot.ExportKwh, slot.ImportPrice, slot.ExportPrice, slot.SocEndPercent, limits.MaxSocPercent))
         {
             case SlotMode.GridCharge:
                 return new Intent(CommandedAction.Charge, slot.ChargeKwh / SlotHours, null, slot.SocEndPercent, true);

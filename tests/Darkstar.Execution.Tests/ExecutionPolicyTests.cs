@@ -44,7 +44,8 @@ public sealed class ExecutionPolicyTests
     [Fact]
     public void Decide_ChargeFromPvOnly_GridChargingOff()
     {
-        var decision = Decide(Inputs(Slot(PlannedAction.Charge, chargeKwh: 0.5, importKwh: 0, exportKwh: 0.2, socEndPercent: 55)));
+        // Selling the rest of the PV pays more than an import costs: charging is limited to the plan.
+        var decision = Decide(Inputs(Slot(PlannedAction.Charge, chargeKwh: 0.5, importKwh: 0, exportKwh: 0.2, socEndPercent: 55) with { ExportPrice = 1.3 }));
 
         Assert.Equal(CommandedAction.Charge, decision.CommandedAction);
         Assert.False(Target<SwitchTarget>(decision, ActuatorRole.GridCharging).On);
@@ -67,10 +68,12 @@ public sealed class ExecutionPolicyTests
         Assert.Equal(ExecutorHealth.Ok, decision.Health);
     }
 
-    [Fact]
-    public void Decide_ChargeFromPvWithNothingExported_SelfConsumptionSoMoreSunIsStored()
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.2)]
+    public void Decide_ChargeFromPvSellingTheRestCheaply_SelfConsumptionSoMoreSunIsStored(double exportKwh)
     {
-        var decision = Decide(Inputs(Slot(PlannedAction.Charge, chargeKwh: 0.5, importKwh: 0, exportKwh: 0, socEndPercent: 55)));
+        var decision = Decide(Inputs(Slot(PlannedAction.Charge, chargeKwh: 0.5, importKwh: 0, exportKwh: exportKwh, socEndPercent: 55)));
 
         Assert.Equal(CommandedAction.SelfConsumption, decision.CommandedAction);
         Assert.Equal(5000, Target<NumberValueTarget>(decision, ActuatorRole.MaxChargePower).Value);

@@ -247,10 +247,19 @@ public sealed class ExecutorExecutionTests
     [Fact]
     public void PvExportSlot_ChargesAtMostThePlannedEnergy()
     {
-        // The plan sells PV now (a good export price) and stores later: the battery takes only the planned 0.1 kWh.
-        var planned = Planned(Core.Domain.PlannedAction.Charge, charge: 0.1, export: 0.5, socEnd: 51);
+        // The plan sells PV now (export pays more than an import costs) and stores later: the battery takes only the planned 0.1 kWh.
+        var planned = Planned(Core.Domain.PlannedAction.Charge, charge: 0.1, export: 0.5, socEnd: 51) with { ExportPrice = 0.35 };
 
         Assert.Equal((0.1, 0.0), Execute(planned, 5.0, actualNetLoad: -0.9));
+    }
+
+    [Fact]
+    public void PvSoldForLessThanAnImportCosts_TheBatteryStoresItAll()
+    {
+        // Selling at 0.05 while an import costs 0.3: keeping room for later sun is not worth the risk that it does not come.
+        var planned = Planned(Core.Domain.PlannedAction.Charge, charge: 0.1, export: 0.5, socEnd: 51);
+
+        Assert.Equal((0.9, 0.0), Execute(planned, 5.0, actualNetLoad: -0.9));
     }
 
     [Fact]

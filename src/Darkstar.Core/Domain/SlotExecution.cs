@@ -10,15 +10,16 @@ public enum SlotMode
     Export,
 
     /// <summary>
-    /// The plan lets PV go (exports or curtails it) while the battery has room (it sells at this slot's price, or keeps
-    /// the room for a slot that pays more to store): charge mode
+    /// The plan sells PV while the battery has room, at an export price at least the slot's import price (selling pays
+    /// more than storing the energy to save an import would): charge mode
     /// without grid charging, the charge power limited to the planned charge; the battery does not discharge.
     /// </summary>
     PvExport,
 
     /// <summary>
-    /// Everything else (PV charging, covering the load, holding, idle): self-consumption at full power, so the battery
-    /// absorbs the forecast error (stores what PV actually has to spare, covers what the home actually draws), never
+    /// Everything else (PV charging, covering the load, holding, idle, and PV the plan sells for less than an import
+    /// costs: storing it loses at most the difference of two export prices, while a forecast error would strand the
+    /// room the plan kept for later sun): self-consumption at full power, so the battery absorbs the forecast error (stores what PV actually has to spare, covers what the home actually draws), never
     /// below <see cref="SlotExecution.FloorPercent(PlannedAction, double, double, double, double)"/>: at the floor it holds.
     /// </summary>
     SelfConsumption,
@@ -38,12 +39,12 @@ public static class SlotExecution
     public const double SocTolerancePercent = 0.5;
 
     public static SlotMode Of(
-        PlannedAction action, double chargeKwh, double dischargeKwh, double importKwh, double exportKwh, double curtailKwh, double socEndPercent, double maxSocPercent) => action switch
+        PlannedAction action, double chargeKwh, double dischargeKwh, double importKwh, double exportKwh, double importPrice, double exportPrice, double socEndPercent, double maxSocPercent) => action switch
     {
         PlannedAction.Charge when Math.Min(chargeKwh, importKwh) > EpsilonKwh => SlotMode.GridCharge,
         PlannedAction.Export when dischargeKwh > EpsilonKwh => SlotMode.Export,
         PlannedAction.Charge or PlannedAction.Idle or PlannedAction.Hold
-            when exportKwh + curtailKwh > EpsilonKwh && socEndPercent < maxSocPercent - SocTolerancePercent => SlotMode.PvExport,
+            when exportKwh > EpsilonKwh && exportPrice >= importPrice && socEndPercent < maxSocPercent - SocTolerancePercent => SlotMode.PvExport,
         _ => SlotMode.SelfConsumption,
     };
 

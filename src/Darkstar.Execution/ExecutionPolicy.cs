@@ -155,7 +155,7 @@ public static class ExecutionPolicy
         else if (usableSlot is not null)
         {
             mode = ExecutionMode.FollowingPlan;
-            intent = PlanIntent(usableSlot);
+            intent = PlanIntent(usableSlot, inputs.MeasuredSocPercent, limits);
         }
         else
         {
@@ -212,16 +212,39 @@ public static class ExecutionPolicy
         public static Intent SelfConsumption { get; } = new(CommandedAction.SelfConsumption, null, null, null, false);
     }
 
-    private static Intent PlanIntent(SlotPlan slot) => slot.Action switch
+    /// <summary>
+    /// The plan's slot as <see cref="SlotExecution"/> reads it (the rule the benchmark's closed loop simulates): grid
+    /// charging and export from the battery at the planned power to the slot's target SoC; PV that the plan sells
+    /// while the battery has room at a price that beats storing it, with charging limited to the planned energy; everything else self-consumption, so
+    /// the battery absorbs the forecast error, holding where the plan keeps energy for later and the SoC is at the
+    /// plan's target for the slot (the tick runs every minute, so it holds from the moment the SoC gets there).
+    /// </summary>
+    private static Intent PlanIntent(SlotPlan slot, double? socPercent, Limits limits)
     {
-        // Grid charging only when the plan charges from the grid: it imports while it charges.
-        Core.Domain.PlannedAction.Charge => new Intent(
-            CommandedAction.Charge, slot.ChargeKwh / SlotHours, null, slot.SocEndPercent, Math.Min(slot.ChargeKwh, slot.ImportKwh) > EnergyEpsilonKwh),
-        Core.Domain.PlannedAction.Discharge => new Intent(CommandedAction.Discharge, null, slot.DischargeKwh / SlotHours, slot.SocEndPercent, false),
-        Core.Domain.PlannedAction.Export => new Intent(CommandedAction.Export, null, slot.DischargeKwh / SlotHours, slot.SocEndPercent, false),
-        Core.Domain.PlannedAction.Hold => new Intent(CommandedAction.Hold, null, null, null, false),
-        _ => Intent.SelfConsumption,
-    };
+        switch (SlotExecution.Of(slot.Action, slot.ChargeKwh, slot.DischargeKwh, slot.ImportKwh, slot.ExportKwh, slot.ImportPrice, slot.ExportPrice, slot.SocEndPercent, limits.MaxSocPercent))
+        {
+            case SlotMode.GridCharge:
+                return new Intent(CommandedAction.Charge, slot.ChargeKwh / SlotHours, null, slot.SocEndPercent, true);
+            case SlotMode.Export:
+                return new Intent(CommandedAction.Export, null, slot.DischargeKwh / SlotHours, slot.SocEndPercent, false);
+            case SlotMode.PvExport:
+                return new Intent(CommandedAction.Charge, slot.ChargeKwh / SlotHours, null, slot.SocEndPercent, false);
+        }
+
+        if (slot.Action == Core.Domain.PlannedAction.Discharge)
+        {
+            // The SoC rules (ApplySafety) hold a discharge at or below the minimum, or when the SoC is unknown.
+            if (socPercent is not { } soc || soc <= limits.MinSocPercent)
+            {
+                return new Intent(CommandedAction.Discharge, null, null, null, false);
+            }
+        }
+
+        var floor = SlotExecution.FloorPercent(slot.Action, slot.ImportKwh, slot.SocEndPercent, limits.MinSocPercent, limits.MaxSocPercent);
+        return floor > limits.MinSocPercent && socPercent is { } measured && measured <= floor
+            ? new Intent(CommandedAction.Hold, null, null, null, false)
+            : Intent.SelfConsumption;
+    }
 
     private static Intent OverrideIntent(ManualOverride manual, Limits limits) => manual switch
     {

@@ -44,7 +44,8 @@ public sealed class ExecutionPolicyTests
     [Fact]
     public void Decide_ChargeFromPvOnly_GridChargingOff()
     {
-        var decision = Decide(Inputs(Slot(PlannedAction.Charge, chargeKwh: 0.5, importKwh: 0, exportKwh: 0.2, socEndPercent: 55)));
+        // Selling the rest of the PV pays more than an import costs: charging is limited to the plan.
+        var decision = Decide(Inputs(Slot(PlannedAction.Charge, chargeKwh: 0.5, importKwh: 0, exportKwh: 0.2, socEndPercent: 55) with { ExportPrice = 1.3 }));
 
         Assert.Equal(CommandedAction.Charge, decision.CommandedAction);
         Assert.False(Target<SwitchTarget>(decision, ActuatorRole.GridCharging).On);
@@ -52,17 +53,44 @@ public sealed class ExecutionPolicyTests
     }
 
     [Fact]
-    public void Decide_DischargePlan_DischargeModeAtPlannedPowerDownToPlannedSoc()
+    public void Decide_DischargePlan_SelfConsumptionAtFullPowerSoTheBatteryCoversTheActualLoad()
     {
         var decision = Decide(Inputs(Slot(PlannedAction.Discharge, dischargeKwh: 0.4, socEndPercent: 46)));
 
-        Assert.Equal(CommandedAction.Discharge, decision.CommandedAction);
-        Assert.Equal("Force discharge", Target<SelectOptionTarget>(decision, ActuatorRole.WorkMode).Option);
+        Assert.Equal(CommandedAction.SelfConsumption, decision.CommandedAction);
+        Assert.Equal(PlannedAction.Discharge, decision.PlannedAction);
+        Assert.Equal("Self consumption", Target<SelectOptionTarget>(decision, ActuatorRole.WorkMode).Option);
         Assert.False(Target<SwitchTarget>(decision, ActuatorRole.GridCharging).On);
-        Assert.Equal(1600, Target<NumberValueTarget>(decision, ActuatorRole.MaxDischargePower).Value);
-        Assert.Equal(46, Target<NumberValueTarget>(decision, ActuatorRole.SocTarget).Value);
-        Assert.DoesNotContain(decision.Targets, t => t.Role == ActuatorRole.MaxChargePower);
+        Assert.Equal(5000, Target<NumberValueTarget>(decision, ActuatorRole.MaxDischargePower).Value);
+        Assert.Equal(5000, Target<NumberValueTarget>(decision, ActuatorRole.MaxChargePower).Value);
+        Assert.DoesNotContain(decision.Targets, t => t.Role == ActuatorRole.SocTarget);
         Assert.False(Target<SwitchTarget>(decision, ActuatorRole.WaterHeater).On);
+        Assert.Equal(ExecutorHealth.Ok, decision.Health);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.2)]
+    public void Decide_ChargeFromPvSellingTheRestCheaply_SelfConsumptionSoMoreSunIsStored(double exportKwh)
+    {
+        var decision = Decide(Inputs(Slot(PlannedAction.Charge, chargeKwh: 0.5, importKwh: 0, exportKwh: exportKwh, socEndPercent: 55)));
+
+        Assert.Equal(CommandedAction.SelfConsumption, decision.CommandedAction);
+        Assert.Equal(5000, Target<NumberValueTarget>(decision, ActuatorRole.MaxChargePower).Value);
+    }
+
+    [Theory]
+    [InlineData(PlannedAction.Hold, 0.5, 0.0, 60.0, 60.0, CommandedAction.Hold)]
+    [InlineData(PlannedAction.Hold, 0.5, 0.0, 60.0, 64.0, CommandedAction.SelfConsumption)]
+    [InlineData(PlannedAction.Discharge, 0.3, 0.2, 55.0, 55.0, CommandedAction.Hold)]
+    [InlineData(PlannedAction.Discharge, 0.3, 0.2, 55.0, 57.0, CommandedAction.SelfConsumption)]
+    public void Decide_PlanKeepsEnergyForLater_SelfConsumptionDownToThePlansSocThenHold(
+        PlannedAction planned, double importKwh, double dischargeKwh, double socEndPercent, double socPercent, CommandedAction commanded)
+    {
+        var decision = Decide(Inputs(Slot(planned, importKwh: importKwh, dischargeKwh: dischargeKwh, socEndPercent: socEndPercent), socPercent: socPercent));
+
+        Assert.Equal(commanded, decision.CommandedAction);
+        Assert.Equal(ExecutorHealth.Ok, decision.Health);
     }
 
     [Fact]
@@ -112,7 +140,7 @@ public sealed class ExecutionPolicyTests
     [InlineData(ManualOverride.ForceDischarge, PlannedAction.Charge, "Force discharge", CommandedAction.Discharge)]
     [InlineData(ManualOverride.ForceExport, PlannedAction.Charge, "Force export", CommandedAction.Export)]
     [InlineData(ManualOverride.Hold, PlannedAction.Export, "Hold", CommandedAction.Hold)]
-    [InlineData(ManualOverride.Auto, PlannedAction.Discharge, "Force discharge", CommandedAction.Discharge)]
+    [InlineData(ManualOverride.Auto, PlannedAction.Export, "Force export", CommandedAction.Export)]
     public void Decide_ManualOverride_WinsOverThePlan(ManualOverride manual, PlannedAction planned, string workMode, CommandedAction commanded)
     {
         var slot = Slot(planned, chargeKwh: 0.5, dischargeKwh: 0.5, importKwh: 0.5, socEndPercent: 50);
@@ -259,11 +287,11 @@ public sealed class ExecutionPolicyTests
     }
 
     [Fact]
-    public void Decide_DischargeJustAboveMinimum_DischargesToTheMinimumNotBelow()
+    public void Decide_ExportJustAboveMinimum_ExportsToTheMinimumNotBelow()
     {
-        var decision = Decide(Inputs(Slot(PlannedAction.Discharge, dischargeKwh: 1, socEndPercent: 8), socPercent: 10.5));
+        var decision = Decide(Inputs(Slot(PlannedAction.Export, dischargeKwh: 1, exportKwh: 0.5, socEndPercent: 8), socPercent: 10.5));
 
-        Assert.Equal(CommandedAction.Discharge, decision.CommandedAction);
+        Assert.Equal(CommandedAction.Export, decision.CommandedAction);
         var target = Target<NumberValueTarget>(decision, ActuatorRole.SocTarget);
         Assert.Equal(10, target.Value);
         Assert.Contains("clamped to 10 %", target.ClampNote, StringComparison.Ordinal);
@@ -280,7 +308,7 @@ public sealed class ExecutionPolicyTests
     [Fact]
     public void Decide_UserMinimumLooserThanOptions_KeepsTheOptionsMinimum()
     {
-        var decision = Decide(Inputs(Slot(PlannedAction.Discharge, dischargeKwh: 1, socEndPercent: 5), LiveSettings() with { MinSocPercent = 0 }, socPercent: 40));
+        var decision = Decide(Inputs(Slot(PlannedAction.Export, dischargeKwh: 1, exportKwh: 0.5, socEndPercent: 5), LiveSettings() with { MinSocPercent = 0 }, socPercent: 40));
 
         Assert.Equal(10, Target<NumberValueTarget>(decision, ActuatorRole.SocTarget).Value);
     }

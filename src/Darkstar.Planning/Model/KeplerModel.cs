@@ -54,7 +54,8 @@ public static class KeplerModel
     }
 
     /// <summary>The terminal value the model uses when the problem does not set one: a kWh left in the battery
-    /// will replace an import later, after the discharge loss and the cycle cost, at the horizon's mean import price.</summary>
+    /// will replace an import later, after the discharge loss and the cycle cost, valued at the horizon's cheapest
+    /// import price (as Predbat values what is left in the battery).</summary>
     public static double DefaultTerminalValue(PlanningProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
@@ -63,8 +64,11 @@ public static class KeplerModel
             return 0;
         }
 
-        var mean = problem.ImportPrice.Average();
-        return Math.Max(0, (mean * problem.Battery.DischargeEfficiency) - problem.Battery.CycleCostPerKwh);
+        // The cheapest import of the horizon: a kWh left at the end is worth no more than it costs to buy it back
+        // then, so the plan never buys energy only to hold it past the horizon (a price forecast error and a
+        // re-plan later would strand it), and it keeps no more than it needs for the slots it sees.
+        var cheapest = problem.ImportPrice.Min();
+        return Math.Max(0, (cheapest * problem.Battery.DischargeEfficiency) - problem.Battery.CycleCostPerKwh);
     }
 
     internal static BuiltModel Build(PlanningProblem problem)

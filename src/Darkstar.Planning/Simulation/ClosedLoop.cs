@@ -27,6 +27,16 @@ public enum ClosedLoopForecast
 
     /// <summary>The 7-day same-slot mean of what was observed before each plan.</summary>
     Baseline,
+
+    /// <summary>What <see cref="ClosedLoopSettings.ForecastSource"/> issues at each plan time (e.g. Aurora, walk-forward).</summary>
+    Supplied,
+}
+
+/// <summary>A forecast issued at a plan time, for the closed loop: it may read only what was known before <c>planTime</c>.</summary>
+public interface IPlanningForecastSource
+{
+    /// <summary>Load and PV for every slot of <paramref name="horizon"/>, issued at <paramref name="planTime"/> (the horizon's start).</summary>
+    PlanningForecast Forecast(DateTimeOffset planTime, SlotRange horizon);
 }
 
 /// <summary>How a planned slot is carried out against what actually happens.</summary>
@@ -41,6 +51,16 @@ public enum ClosedLoopExecution
     /// discharge and idle run self-consumption (cover the actual net load, store the actual surplus).
     /// </summary>
     ActionModes,
+
+    /// <summary>
+    /// What the executor commands (ExecutionPolicy, by <see cref="SlotExecution"/>), the battery absorbing the forecast
+    /// error: a slot that charges from the grid charges at the planned power up to the slot's target SoC; a slot that
+    /// exports from the battery discharges at the planned power down to its target SoC; a slot that exports PV while the
+    /// battery has room charges at most the planned energy from PV; every other slot runs self-consumption (store the
+    /// actual surplus, cover the actual net load at full power), never below the plan's target SoC where the plan
+    /// keeps energy back for later (it imports while the battery holds more than its minimum): there it holds.
+    /// </summary>
+    Executor,
 }
 
 /// <summary>When prices become known: the horizon a plan made at a given slot can see, as an end slot index.</summary>
@@ -86,7 +106,10 @@ public sealed record ClosedLoopSettings
 
     public ClosedLoopForecast Forecast { get; init; } = ClosedLoopForecast.Perfect;
 
-    public ClosedLoopExecution Execution { get; init; } = ClosedLoopExecution.PlannedPower;
+    public ClosedLoopExecution Execution { get; init; } = ClosedLoopExecution.Executor;
+
+    /// <summary>The forecast when <see cref="Forecast"/> is <see cref="ClosedLoopForecast.Supplied"/>.</summary>
+    public IPlanningForecastSource? ForecastSource { get; init; }
 
     /// <summary>The S-index margin the MPC plans with; null plans at p50.</summary>
     public SIndexOptions? SIndex { get; init; }
@@ -206,7 +229,8 @@ public static class ClosedLoop
             for (var j = 0; j < settings.ReplanSlots && k + j < period.Count; j++)
             {
                 var t = k + j;
-                var (charge, discharge) = Execute(schedule.Slots[j], settings.Execution, battery, socKwh, whole.LoadKwh[t] - whole.PvKwh[t]);
+                var actualNetLoad = Math.Max(0, whole.LoadKwh[t]) - Math.Max(0, whole.PvKwh[t]);
+                var (charge, discharge) = Execute(schedule.Slots[j], settings.Execution, battery, socKwh, actualNetLoad);
 
                 var step = Baselines.GridTakesTheRest(whole, t, whole.LoadKwh[t], whole.PvKwh[t], socKwh, charge, discharge);
                 socKwh = step.SocEndKwh;
@@ -225,6 +249,13 @@ public static class ClosedLoop
     /// <summary>The battery energy a planned slot turns into, given the actual net load (load − PV) of the slot.</summary>
     internal static (double Charge, double Discharge) Execute(ScheduledSlot planned, ClosedLoopExecution execution, BatterySpec battery, double socKwh, double actualNetLoad)
     {
+        var room = Math.Max(0, (battery.MaxKwh - socKwh) / battery.ChargeEfficiency);
+        var available = Math.Max(0, (socKwh - battery.MinKwh) * battery.DischargeEfficiency);
+        if (execution == ClosedLoopExecution.Executor)
+        {
+            return ExecuteAsExecutor(planned, battery, socKwh, actualNetLoad, room, available);
+        }
+
         var plannedNet = planned.ChargeKwh - planned.DischargeKwh;
         var surplus = Math.Max(0, -actualNetLoad);
         var deficit = Math.Max(0, actualNetLoad);
@@ -244,11 +275,39 @@ public static class ClosedLoop
             };
         }
 
-        var room = Math.Max(0, (battery.MaxKwh - socKwh) / battery.ChargeEfficiency);
-        var available = Math.Max(0, (socKwh - battery.MinKwh) * battery.DischargeEfficiency);
         return wantCharge > 0
             ? (Math.Min(Math.Min(wantCharge, battery.MaxChargeKwhPerSlot), room), 0)
             : (0, Math.Min(Math.Min(wantDischarge, battery.MaxDischargeKwhPerSlot), available));
+    }
+
+    private static (double Charge, double Discharge) ExecuteAsExecutor(
+        ScheduledSlot planned, BatterySpec battery, double socKwh, double actualNetLoad, double room, double available)
+    {
+        var targetKwh = battery.ToKwh(planned.SocEndPercent);
+        switch (PlannedSlotExecution.Of(planned, battery))
+        {
+            case SlotMode.GridCharge:
+                // Charge mode, grid charging on: at the planned power, up to the slot's target SoC.
+                var toTarget = Math.Max(0, (targetKwh - socKwh) / battery.ChargeEfficiency);
+                return (Math.Min(Math.Min(Math.Min(planned.ChargeKwh, battery.MaxChargeKwhPerSlot), room), toTarget), 0);
+            case SlotMode.Export:
+                // Export mode: at the planned power, down to the slot's target SoC.
+                var aboveTarget = Math.Max(0, (socKwh - Math.Max(targetKwh, battery.MinKwh)) * battery.DischargeEfficiency);
+                return (0, Math.Min(Math.Min(Math.Min(planned.DischargeKwh, battery.MaxDischargeKwhPerSlot), available), aboveTarget));
+            case SlotMode.PvExport:
+                // Charge mode without grid charging: PV charges at most the planned energy, the rest is exported.
+                return (Math.Min(Math.Min(Math.Min(Math.Max(0, -actualNetLoad), planned.ChargeKwh), battery.MaxChargeKwhPerSlot), room), 0);
+            default:
+                // Self-consumption: store the actual surplus, cover the actual net load, never below the floor.
+                if (actualNetLoad < 0)
+                {
+                    return (Math.Min(Math.Min(-actualNetLoad, battery.MaxChargeKwhPerSlot), room), 0);
+                }
+
+                var floorKwh = Math.Max(battery.MinKwh, battery.ToKwh(PlannedSlotExecution.FloorPercent(planned, battery)));
+                var aboveFloor = Math.Max(0, (socKwh - floorKwh) * battery.DischargeEfficiency);
+                return (0, Math.Min(Math.Min(Math.Min(actualNetLoad, battery.MaxDischargeKwhPerSlot), available), aboveFloor));
+        }
     }
 
     private static PlanningProblem PlanAt(ActualSeries actual, ClosedLoopSettings settings, SlotRange horizon, double socKwh)
@@ -272,7 +331,10 @@ public static class ClosedLoop
         }
         else
         {
-            var forecast = SameSlotMean.Forecast(horizon, horizon.Start, settings.TimeZone, actual.Observed);
+            var forecast = settings.Forecast == ClosedLoopForecast.Supplied
+                ? (settings.ForecastSource ?? throw new InvalidOperationException("A supplied forecast needs ClosedLoopSettings.ForecastSource."))
+                    .Forecast(horizon.Start, horizon)
+                : SameSlotMean.Forecast(horizon, horizon.Start, settings.TimeZone, actual.Observed);
             (load, pv) = settings.SIndex is { } sIndex
                 ? SIndex.Apply(forecast, sIndex, SIndexConditions.Neutral)
                 : ([.. forecast.LoadP50], [.. forecast.PvP50]);

@@ -85,10 +85,11 @@ public static class BenchCommands
         forecasts.AcceptOnlyFromAmong("perfect", "baseline", "aurora");
         var execution = new Option<string>("--execution")
         {
-            Description = "power: the battery follows the planned energy; modes: the planned action picks the inverter mode (self-consumption when discharging or idle).",
-            DefaultValueFactory = _ => "power",
+            Description = "executor: as the executor runs each slot (grid charging and export as planned, otherwise self-consumption guarded by the plan's target SoC); "
+                + "power: the battery follows the planned energy; modes: the planned action picks the inverter mode.",
+            DefaultValueFactory = _ => "executor",
         };
-        execution.AcceptOnlyFromAmong("power", "modes");
+        execution.AcceptOnlyFromAmong("executor", "power", "modes");
         var command = new Command("plan", "Cost of no battery, the self-consumption rule, the MPC in closed loop and the Oracle on a data set.")
         {
             home, from, days, batteryKwh, batteryKw, efficiency, cycleCost, minSoc, replan, forecasts, execution,
@@ -105,13 +106,6 @@ public static class BenchCommands
 
     private static async Task<int> RunPlanAsync(ParseResult parse, CliContext context, GlobalOptions global, PlanBenchArguments arguments, CancellationToken cancellationToken)
     {
-        if (arguments.Forecasts == "aurora")
-        {
-            await context.Error.WriteLineAsync(
-                "--forecasts aurora: Aurora forecasts are not available yet (the forecasting engine has not landed); use perfect or baseline.");
-            return ExitCodes.InvalidInput;
-        }
-
         if (!DayText.TryParse(arguments.From, out var firstDay))
         {
             await context.Error.WriteLineAsync($"--from: '{arguments.From}' is not a date of the form yyyy-MM-dd.");
@@ -140,6 +134,12 @@ public static class BenchCommands
         catch (Exception e) when (e is DatasetFormatException or IOException or UnauthorizedAccessException)
         {
             await context.Error.WriteLineAsync($"bench plan: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+
+        if (arguments.Forecasts == "aurora" && (dataset.Latitude is null || dataset.Longitude is null))
+        {
+            await context.Error.WriteLineAsync($"bench plan: --forecasts aurora needs latitude and longitude in {Path.Combine(dataset.Folder, "home.yaml")} for solar geometry.");
             return ExitCodes.InvalidInput;
         }
 
@@ -180,6 +180,9 @@ public static class BenchCommands
                 arguments.BatteryKwh, arguments.MinSocPercent, 100, arguments.BatteryKw, arguments.BatteryKw, arguments.Efficiency, arguments.CycleCost);
             var periodStart = actual.PositionOf(period.FirstIndex);
             var meanImport = Enumerable.Range(periodStart, period.Count).Average(i => actual.ImportPrice[i]!.Value);
+            using var aurora = arguments.Forecasts == "aurora"
+                ? await AuroraSourceAsync(dataset, observations, database, options.Forecasting.TrainingDays, logging, cancellationToken)
+                : null;
             var settings = new ClosedLoopSettings
             {
                 Battery = battery,
@@ -191,8 +194,19 @@ public static class BenchCommands
                 InitialSocPercent = battery.MinSocPercent,
                 // A kWh left at the end replaces an import later, after the discharge loss.
                 FinalCreditPerKwh = meanImport * battery.DischargeEfficiency,
-                Forecast = arguments.Forecasts == "baseline" ? ClosedLoopForecast.Baseline : ClosedLoopForecast.Perfect,
-                Execution = arguments.Execution == "modes" ? ClosedLoopExecution.ActionModes : ClosedLoopExecution.PlannedPower,
+                Forecast = arguments.Forecasts switch
+                {
+                    "baseline" => ClosedLoopForecast.Baseline,
+                    "aurora" => ClosedLoopForecast.Supplied,
+                    _ => ClosedLoopForecast.Perfect,
+                },
+                ForecastSource = aurora,
+                Execution = arguments.Execution switch
+                {
+                    "modes" => ClosedLoopExecution.ActionModes,
+                    "power" => ClosedLoopExecution.PlannedPower,
+                    _ => ClosedLoopExecution.Executor,
+                },
                 SIndex = null,
                 PriceHorizon = PriceAvailability.DayAhead(zone),
             };
@@ -219,6 +233,11 @@ public static class BenchCommands
 
             return ExitCodes.Success;
         }
+        catch (Forecasting.Training.InsufficientTrainingDataException e)
+        {
+            await context.Error.WriteLineAsync($"bench plan: --forecasts aurora: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
         catch (Exception e) when (e is DatasetFormatException or Core.Units.UnitConversionException)
         {
             await context.Error.WriteLineAsync($"bench plan: {e.Message}");
@@ -241,6 +260,23 @@ public static class BenchCommands
                 // The temp cleaner takes it later; the result is already printed.
             }
         }
+    }
+
+    /// <summary>Aurora walking forward over the whole data set, as <c>bench forecast</c> trains and forecasts it.</summary>
+    private static async Task<AuroraWalkForwardForecast> AuroraSourceAsync(
+        HomeDataset dataset, SlotObservationRepository observations, DarkstarDatabase database, int trainingDays,
+        ILoggerFactory logging, CancellationToken cancellationToken)
+    {
+        var site = new Forecasting.Inputs.HomeSite(dataset.Latitude!.Value, dataset.Longitude!.Value, dataset.TimeZone);
+        var range = SlotRange.Between(SlotGrid.Floor(dataset.Meters[0].At), SlotGrid.Ceiling(dataset.Meters[^1].At));
+        // Aurora learns every measured slot (never an interpolated one), whatever the day's judgement.
+        var loader = new Forecasting.Inputs.HistoryLoader(observations, new WeatherRepository(database));
+        // Every measurement is loaded; the walk-forward source reads only what had ended by each plan time.
+        var history = await loader.LoadAsync(site, range, range.End, Forecasting.Inputs.FutureWeather.Observed, cancellationToken);
+        return new AuroraWalkForwardForecast(history, new Forecasting.Training.AuroraTrainingSettings(), logging.CreateLogger("bench"))
+        {
+            TrainingDays = trainingDays,
+        };
     }
 
     internal static async Task<ActualSeries> ReadActualAsync(

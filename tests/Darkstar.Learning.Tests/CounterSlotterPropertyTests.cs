@@ -150,6 +150,27 @@ public sealed class CounterSlotterPropertyTests
     }
 
     [Fact]
+    public void Run_SpikeRestatedAtTheSlotBoundary_StaysRejected()
+    {
+        // The live recorder restates the last state at each boundary; that copy of a spike is no second reading.
+        var readings = new List<CounterReading>
+        {
+            new(Start, 100, "kWh"),
+            new(Start.AddMinutes(15), 100.5, "kWh"),
+            new(Start.AddMinutes(20), 90000, "kWh"),
+            new(Start.AddMinutes(30), 90000, "kWh") { RestatesLast = true },
+            new(Start.AddMinutes(40), 101.5, "kWh"),
+            new(Start.AddMinutes(45), 101.5, "kWh") { RestatesLast = true },
+        };
+
+        var result = Slotter().Run(null, readings);
+
+        Assert.Equal(1.5, result.Slots.Values.Sum(s => s.Kwh ?? 0), 9);
+        Assert.Equal(1, result.SpikeCount);
+        Assert.Equal(Start.AddMinutes(45), result.NextBaseline!.At);
+    }
+
+    [Fact]
     public void Run_CounterDropsToZero_StartsNewBaselineWithoutNegativeEnergy()
     {
         var readings = new List<CounterReading>

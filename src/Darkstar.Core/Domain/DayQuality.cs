@@ -16,6 +16,13 @@ public enum DayQualityStatus
 /// <summary>The data-quality verdict on one local day in Home Assistant's time zone.</summary>
 public sealed record DayQuality
 {
+    /// <summary>
+    /// The slot flags that make a slot's values doubtful. Load derived from the energy balance and values filled
+    /// from Home Assistant's recorder are measured, not doubtful: counting them would flag every slot of a home
+    /// without a load sensor.
+    /// </summary>
+    public const SlotQuality DoubtfulFlags = SlotQuality.Interpolated | SlotQuality.Missing | SlotQuality.Spike | SlotQuality.CounterReset;
+
     public required DateOnly Day { get; init; }
 
     public required DayQualityStatus Status { get; init; }
@@ -28,7 +35,7 @@ public sealed record DayQuality
 
     public required int ObservedSlotCount { get; init; }
 
-    /// <summary>Observed slots with any quality flag set.</summary>
+    /// <summary>Observed slots with a doubtful value: any of <see cref="DoubtfulFlags"/> (interpolated, missing, spike, counter reset).</summary>
     public required int FlaggedSlotCount { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }

@@ -205,6 +205,13 @@ public sealed record ForecastingOptions
 
     /// <summary>Local time of day (HH:mm) in the home's time zone.</summary>
     public TimeOnly RetrainTime { get; init; } = new(3, 0);
+
+    /// <summary>
+    /// Base URL of an Open-Meteo service with <c>/v1/forecast</c> and <c>/v1/archive</c> (self-hosted, or the simulated
+    /// home); unset, Open-Meteo's public service.
+    /// </summary>
+    [HttpUrl]
+    public string? WeatherUrl { get; init; }
 }
 
 /// <summary>The Kepler receding-horizon planner.</summary>

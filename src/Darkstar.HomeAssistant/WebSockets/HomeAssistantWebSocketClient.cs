@@ -189,7 +189,7 @@ public sealed class HomeAssistantWebSocketClient : IAsyncDisposable
             throw;
         }
 
-        return new HomeAssistantSubscription<T>(reader(subscription), () => UnsubscribeAsync(subscription));
+        return new HomeAssistantSubscription<T>(reader(subscription), () => UnsubscribeAsync(subscription), subscription.FlushAsync);
     }
 
     private static async Task SubscribeOnSessionAsync(HomeAssistantSession session, DurableSubscription subscription, CancellationToken cancellationToken)

@@ -34,6 +34,9 @@ internal abstract class DurableSubscription : IEventSink
 
     public abstract void Post(JsonElement eventElement);
 
+    /// <summary>Completes once everything posted before the call has been processed and emitted.</summary>
+    public abstract Task FlushAsync(CancellationToken cancellationToken);
+
     public abstract void Complete(Exception? error);
 }
 
@@ -62,6 +65,15 @@ internal abstract class DurableSubscription<T> : DurableSubscription
         _inbound.Writer.TryComplete();
     }
 
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var marker = new FlushMarker();
+        if (_inbound.Writer.TryWrite(marker))
+        {
+            await marker.Done.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     protected void Enqueue(object workItem) => _inbound.Writer.TryWrite(workItem);
 
     protected void Emit(T item) => _output.Writer.TryWrite(item);
@@ -72,6 +84,12 @@ internal abstract class DurableSubscription<T> : DurableSubscription
     {
         await foreach (var item in _inbound.Reader.ReadAllAsync())
         {
+            if (item is FlushMarker marker)
+            {
+                marker.Done.TrySetResult();
+                continue;
+            }
+
             try
             {
                 Process(item);
@@ -84,6 +102,11 @@ internal abstract class DurableSubscription<T> : DurableSubscription
         }
 
         _output.Writer.TryComplete(_completionError);
+    }
+
+    private sealed class FlushMarker
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
 

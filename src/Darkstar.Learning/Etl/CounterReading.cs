@@ -21,6 +21,12 @@ public readonly record struct CounterReading(DateTimeOffset At, double? Value, s
     /// <summary>The reading came from the recorder after the fact (backfill or a gap filled after an outage).</summary>
     public bool FromRecorder { get; init; }
 
+    /// <summary>
+    /// The reading only restates the last state at a slot boundary (a state holds until it changes): it closes the slot
+    /// but is no second, independent reading, so it never confirms a suspected spike.
+    /// </summary>
+    public bool RestatesLast { get; init; }
+
     public static CounterReading Gap(DateTimeOffset at) => new(at, null, null);
 }
 

@@ -31,6 +31,9 @@ public sealed class CounterSlotter
     private readonly string _entityId;
     private readonly EnergyLimits _limits;
     private readonly TimeSpan _regularInterval;
+    private string? _factorUnit;
+    private double _factor;
+    private bool _hasFactor;
 
     /// <param name="regularInterval">How far apart readings normally are; a longer interval is a gap.</param>
     public CounterSlotter(SensorRole role, string entityId, EnergyLimits limits, TimeSpan regularInterval)
@@ -84,6 +87,12 @@ public sealed class CounterSlotter
 
             if (step.Value.Energy > _limits.MaxEnergyKwh(_role, current.At - last.Value.At))
             {
+                if (reading.RestatesLast)
+                {
+                    // The spike candidate restated at a slot boundary: still one reading, so still unconfirmed.
+                    continue;
+                }
+
                 if (spikeCandidate is { } candidate && Measure(candidate, current, reading) is { } fromCandidate &&
                     fromCandidate.Energy <= _limits.MaxEnergyKwh(_role, current.At - candidate.At))
                 {
@@ -135,8 +144,15 @@ public sealed class CounterSlotter
 
     private Accepted Accept(DateTimeOffset at, double value, string? unit)
     {
-        var factor = UnitConverter.FactorToCoreUnit(SensorQuantity.Energy, unit, _entityId);
-        return new Accepted(at, value * factor, value, unit, factor);
+        // A sensor keeps its unit for months: look the factor up again only when the unit text changes.
+        if (!_hasFactor || !string.Equals(unit, _factorUnit, StringComparison.Ordinal))
+        {
+            _factor = UnitConverter.FactorToCoreUnit(SensorQuantity.Energy, unit, _entityId);
+            _factorUnit = unit;
+            _hasFactor = true;
+        }
+
+        return new Accepted(at, value * _factor, value, unit, _factor);
     }
 
     /// <summary>The energy from <paramref name="from"/> to <paramref name="to"/>, or null for a dip that is only noise.</summary>

@@ -11,6 +11,31 @@ internal static class SlotColumns
         SensorRole.WaterHeaterConsumption, SensorRole.TotalBatteryCharge, SensorRole.TotalBatteryDischarge,
     ];
 
+    /// <summary>The position of <paramref name="role"/> in <see cref="EnergyRoles"/>.</summary>
+    public static int IndexOf(SensorRole role) => role switch
+    {
+        SensorRole.TotalGridImport => 0,
+        SensorRole.TotalGridExport => 1,
+        SensorRole.TotalPvProduction => 2,
+        SensorRole.TotalLoadConsumption => 3,
+        SensorRole.WaterHeaterConsumption => 4,
+        SensorRole.TotalBatteryCharge => 5,
+        SensorRole.TotalBatteryDischarge => 6,
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Not an energy role."),
+    };
+
+    /// <summary>The observation with every energy column set from <paramref name="energy"/>, in the order of <see cref="EnergyRoles"/>.</summary>
+    public static SlotObservation WithEnergy(SlotObservation observation, ReadOnlySpan<double?> energy) => observation with
+    {
+        ImportKwh = energy[0],
+        ExportKwh = energy[1],
+        PvKwh = energy[2],
+        LoadKwh = energy[3],
+        WaterKwh = energy[4],
+        BatteryChargeKwh = energy[5],
+        BatteryDischargeKwh = energy[6],
+    };
+
     public static double? Get(SlotObservation observation, SensorRole role) => role switch
     {
         SensorRole.TotalGridImport => observation.ImportKwh,

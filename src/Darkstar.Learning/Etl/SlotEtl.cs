@@ -150,7 +150,30 @@ public sealed class SlotEtl : IDisposable
             perRole[sensor.Role] = slotter.Run(baselines.GetValueOrDefault(sensor.Role), readings);
         }
 
-        var indices = new SortedSet<long>(perRole.Values.SelectMany(r => r.Slots.Keys));
+        // The slots any role produced, in order: a year of them is too many for a sorted set of every role's keys.
+        var indices = new List<long>();
+        long first = long.MaxValue, last = long.MinValue;
+        foreach (var roleSlots in perRole.Values)
+        {
+            foreach (var index in roleSlots.Slots.Keys)
+            {
+                first = Math.Min(first, index);
+                last = Math.Max(last, index);
+            }
+        }
+
+        for (var index = first; index <= last; index++)
+        {
+            foreach (var slots in perRole.Values)
+            {
+                if (slots.Slots.ContainsKey(index))
+                {
+                    indices.Add(index);
+                    break;
+                }
+            }
+        }
+
         var socTimeline = await BuildSocTimelineAsync(batch, cancellationToken);
         var written = 0;
         var interpolated = 0;
@@ -158,7 +181,7 @@ public sealed class SlotEtl : IDisposable
         var range = default(SlotRange);
         if (indices.Count > 0)
         {
-            range = new SlotRange(indices.Min, checked((int)(indices.Max - indices.Min + 1)));
+            range = new SlotRange(indices[0], checked((int)(indices[^1] - indices[0] + 1)));
             var existing = (await _observations.ReadRangeAsync(range, cancellationToken)).ToDictionary(o => o.SlotStart);
             var prices = (await _prices.ReadRangeAsync(range, cancellationToken)).ToDictionary(p => p.SlotStart);
             var merged = new List<SlotObservation>(indices.Count);
@@ -177,7 +200,7 @@ public sealed class SlotEtl : IDisposable
                 written += await _observations.UpsertAsync(chunk, cancellationToken);
             }
 
-            days = await JudgeDaysAsync(range, now, cancellationToken);
+            days = await JudgeDaysAsync(range, merged, existing, now, cancellationToken);
         }
 
         await SaveTotalsAsync(perRole, socTimeline, now, cancellationToken);
@@ -202,53 +225,84 @@ public sealed class SlotEtl : IDisposable
         var start = SlotGrid.StartOf(index);
         var slot = existing.GetValueOrDefault(start) ?? new SlotObservation { SlotStart = start };
         var flags = slot.QualityFlags & ~(SlotQuality.Missing | SlotQuality.Estimated);
+        // One copy of the record per slot, not one per role: a year of slots is tens of thousands of them.
+        Span<double?> energy = stackalloc double?[SlotColumns.EnergyRoles.Length];
+        for (var r = 0; r < energy.Length; r++)
+        {
+            energy[r] = SlotColumns.Get(slot, SlotColumns.EnergyRoles[r]);
+        }
+
         foreach (var (role, result) in perRole)
         {
-            if (result.Slots.TryGetValue(index, out var energy))
+            if (result.Slots.TryGetValue(index, out var slotEnergy))
             {
-                flags |= energy.Flags;
-                if (energy.Kwh is { } kwh)
+                flags |= slotEnergy.Flags;
+                if (slotEnergy.Kwh is { } kwh)
                 {
-                    slot = SlotColumns.With(slot, role, kwh);
+                    energy[SlotColumns.IndexOf(role)] = kwh;
                 }
             }
         }
 
+        slot = SlotColumns.WithEnergy(slot, energy);
         if (!_mapped.Contains(SensorRole.TotalLoadConsumption))
         {
             slot = slot with { LoadKwh = SlotColumns.DeriveLoad(slot, _mapped) };
             flags |= SlotQuality.Estimated;
         }
 
+        var hasPrice = prices.TryGetValue(start, out var price);
         slot = slot with
         {
             SocStartPercent = slot.SocStartPercent ?? soc.At(start),
             SocEndPercent = slot.SocEndPercent ?? soc.At(start + SlotGrid.SlotLength),
+            ImportPrice = slot.ImportPrice ?? (hasPrice ? price!.ImportPrice : null),
+            ExportPrice = slot.ExportPrice ?? (hasPrice ? price!.ExportPrice : null),
         };
-        if (prices.TryGetValue(start, out var price))
+
+        var missing = slot.LoadKwh is null ||
+            (_mapped.Contains(SensorRole.BatterySoc) && (slot.SocStartPercent is null || slot.SocEndPercent is null));
+        for (var r = 0; r < energy.Length && !missing; r++)
         {
-            slot = slot with { ImportPrice = slot.ImportPrice ?? price.ImportPrice, ExportPrice = slot.ExportPrice ?? price.ExportPrice };
+            missing = energy[r] is null && _mapped.Contains(SlotColumns.EnergyRoles[r]);
         }
 
-        var missing = SlotColumns.EnergyRoles.Any(r => _mapped.Contains(r) && SlotColumns.Get(slot, r) is null) ||
-            slot.LoadKwh is null ||
-            (_mapped.Contains(SensorRole.BatterySoc) && (slot.SocStartPercent is null || slot.SocEndPercent is null));
         return slot with { QualityFlags = missing ? flags | SlotQuality.Missing : flags };
     }
 
-    private async Task<IReadOnlyList<DayQuality>> JudgeDaysAsync(SlotRange range, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Judges every local day <paramref name="range"/> touches. Inside the range the database now holds the merged
+    /// slots and, where nothing was merged, the ones read before; only the rest of the first and last day is read.
+    /// </summary>
+    private async Task<IReadOnlyList<DayQuality>> JudgeDaysAsync(
+        SlotRange range, List<SlotObservation> merged, Dictionary<DateTimeOffset, SlotObservation> existing, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var zone = _settings.TimeZone;
         var firstDay = SlotGrid.LocalDateOf(range.Start, zone);
         var lastDay = SlotGrid.LocalDateOf(range.End.AddTicks(-1), zone);
-        var whole = SlotRange.Between(SlotGrid.StartOfLocalDay(firstDay, zone), SlotGrid.StartOfLocalDay(lastDay.AddDays(1), zone));
-        var observations = await _observations.ReadRangeAsync(whole, cancellationToken);
+        var wholeStart = SlotGrid.StartOfLocalDay(firstDay, zone);
+        var wholeEnd = SlotGrid.StartOfLocalDay(lastDay.AddDays(1), zone);
+        var observations = new List<SlotObservation>(merged.Count + existing.Count + 200);
+        if (wholeStart < range.Start)
+        {
+            observations.AddRange(await _observations.ReadRangeAsync(SlotRange.Between(wholeStart, range.Start), cancellationToken));
+        }
+
+        var mergedStarts = new HashSet<DateTimeOffset>(merged.Select(m => m.SlotStart));
+        observations.AddRange(merged);
+        observations.AddRange(existing.Values.Where(e => !mergedStarts.Contains(e.SlotStart)));
+        if (range.End < wholeEnd)
+        {
+            observations.AddRange(await _observations.ReadRangeAsync(SlotRange.Between(range.End, wholeEnd), cancellationToken));
+        }
+
+        observations.Sort((a, b) => a.SlotStart.CompareTo(b.SlotStart));
         var days = new List<DayQuality>();
         var cursor = 0;
         for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
         {
             var slots = SlotGrid.LocalDay(day, zone);
-            var inDay = new List<SlotObservation>();
+            var inDay = new List<SlotObservation>(slots.Count);
             while (cursor < observations.Count && observations[cursor].SlotStart < slots.End)
             {
                 if (observations[cursor].SlotStart >= slots.Start)

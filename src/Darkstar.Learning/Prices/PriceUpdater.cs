@@ -124,6 +124,7 @@ public sealed class PriceUpdater
                 data["areas"] = area;
             }
 
+            var before = slots.Count;
             JsonElement? response;
             try
             {
@@ -151,7 +152,8 @@ public sealed class PriceUpdater
                 }
             }
 
-            tomorrow |= day != today && slots.Count > 0;
+            // Tomorrow is published when its own call brought prices, not merely when today's did.
+            tomorrow |= day != today && slots.Count > before;
         }
 
         return (slots, tomorrow);

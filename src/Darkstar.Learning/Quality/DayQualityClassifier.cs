@@ -18,8 +18,8 @@ public static class DayQualityClassifier
     /// <summary>Above this share of slots spread across gaps, a day's shape is made up rather than measured.</summary>
     public const double MaxInterpolatedShare = 0.25;
 
-    /// <summary>The flags that make a slot's values doubtful (derived and backfilled values are not).</summary>
-    public const SlotQuality DoubtfulFlags = SlotQuality.Interpolated | SlotQuality.Missing | SlotQuality.Spike | SlotQuality.CounterReset;
+    /// <summary>The flags that make a slot's values doubtful: one definition, in <see cref="DayQuality.DoubtfulFlags"/>.</summary>
+    public const SlotQuality DoubtfulFlags = DayQuality.DoubtfulFlags;
 
     private static readonly SensorRole[] BatteryRoles = [SensorRole.TotalBatteryCharge, SensorRole.TotalBatteryDischarge];
 

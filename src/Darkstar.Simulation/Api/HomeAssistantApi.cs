@@ -33,6 +33,13 @@ internal static class HomeAssistantApi
             }
 
             var path = context.Request.Path.Value ?? "";
+            if (faults.RefuseWebSockets && IsWebSocketPath(path))
+            {
+                // Home Assistant restarting: the HTTP server is up, its WebSocket API is not yet.
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+
             var needsToken = !path.StartsWith("/v1/", StringComparison.Ordinal) && !IsWebSocketPath(path);
             if (needsToken && !Authorized(context.Request, home, path.StartsWith("/api/", StringComparison.Ordinal) || path == "/api"))
             {

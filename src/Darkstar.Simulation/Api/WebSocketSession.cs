@@ -51,8 +51,15 @@ internal sealed class WebSocketSession
         using var dropped = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         void Drop()
         {
-            _socket.Abort();
-            dropped.Cancel();
+            try
+            {
+                _socket.Abort();
+                dropped.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The session ended while the drop was on its way (the event had already picked its handlers).
+            }
         }
 
         _home.Faults.WebSocketsDropped += Drop;

@@ -13,6 +13,7 @@ public sealed class FaultInjector
     private readonly TimeProvider _clock;
     private int _failuresLeft;
     private long _responseDelayTicks;
+    private bool _refuseWebSockets;
 
     internal FaultInjector(HomeSimulation home, TimeProvider clock)
     {
@@ -25,6 +26,16 @@ public sealed class FaultInjector
 
     /// <summary>When set, every token is refused: WebSocket auth answers <c>auth_invalid</c>, REST 401.</summary>
     public bool RefuseAuth { get; set; }
+
+    /// <summary>
+    /// When set, the WebSocket API answers 503 Service Unavailable: with <see cref="DropWebSockets"/>, a client stays
+    /// disconnected for as long as a test likes while the home goes on.
+    /// </summary>
+    public bool RefuseWebSockets
+    {
+        get => Volatile.Read(ref _refuseWebSockets);
+        set => Volatile.Write(ref _refuseWebSockets, value);
+    }
 
     /// <summary>Real time every HTTP response and every WebSocket reply waits before it is sent.</summary>
     public TimeSpan ResponseDelay

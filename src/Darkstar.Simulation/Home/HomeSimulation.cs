@@ -105,6 +105,20 @@ public sealed class HomeSimulation
         }
     }
 
+    /// <summary>
+    /// The energy <paramref name="counterEntityId"/> has counted since the home began, in kWh and unrounded, whatever
+    /// resets and unit switches its sensor has shown since: the ground truth a test compares learned slots with.
+    /// </summary>
+    public double MeasuredKwh(string counterEntityId)
+    {
+        lock (_gate)
+        {
+            return _counters.TryGetValue(counterEntityId, out var kwh)
+                ? kwh
+                : throw new ArgumentException($"{counterEntityId} is not one of the simulated home's energy counters.", nameof(counterEntityId));
+        }
+    }
+
     /// <summary>Runs the physics minute by minute up to <paramref name="instant"/>.</summary>
     public void RunUntil(DateTimeOffset instant)
     {

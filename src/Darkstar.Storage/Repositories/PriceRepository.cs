@@ -14,8 +14,11 @@ public sealed class PriceRepository(DarkstarDatabase database) : RepositoryBase(
 
     private static readonly string SelectSql = $"SELECT {SqlText.Columns([.. KeyColumns, .. ValueColumns])} FROM {Schema.Prices}";
 
+    private static readonly string[] AllColumns = [.. KeyColumns, .. ValueColumns];
+
+    /// <summary>Writes the prices in one transaction (a year of slots in a dataset import); returns how many were written.</summary>
     public Task<int> UpsertAsync(IEnumerable<SlotPrice> prices, CancellationToken cancellationToken) =>
-        ExecuteBatchAsync(UpsertSql, prices.Select(Validate), cancellationToken);
+        ExecutePreparedBatchAsync(UpsertSql, AllColumns, Bind, prices, cancellationToken);
 
     public Task<IReadOnlyList<SlotPrice>> ReadRangeAsync(SlotRange range, CancellationToken cancellationToken) =>
         QueryAsync<SlotPrice>(
@@ -27,10 +30,15 @@ public sealed class PriceRepository(DarkstarDatabase database) : RepositoryBase(
     public Task<DateTimeOffset?> ReadLatestSlotStartAsync(CancellationToken cancellationToken) =>
         QuerySingleOrDefaultAsync<DateTimeOffset?>($"SELECT MAX(slot_start) FROM {Schema.Prices};", null, cancellationToken);
 
-    private static SlotPrice Validate(SlotPrice price)
+    /// <summary>One price's values in the order of <see cref="AllColumns"/>, as the database stores them.</summary>
+    private static void Bind(SlotPrice price, object?[] values)
     {
         ArgumentNullException.ThrowIfNull(price);
-        RequireSlotStart(price.SlotStart, "A price");
-        return price;
+        values[0] = InstantText.Format(RequireSlotStart(price.SlotStart, "A price"));
+        values[1] = price.SpotPrice;
+        values[2] = price.ImportPrice;
+        values[3] = price.ExportPrice;
+        values[4] = price.Source;
+        values[5] = InstantText.Format(price.FetchedAt);
     }
 }

@@ -14,6 +14,8 @@ public sealed class SlotObservationRepository(DarkstarDatabase database) : Repos
         "soc_start_percent", "soc_end_percent", "import_price", "export_price", "quality_flags",
     ];
 
+    private static readonly string[] AllColumns = [.. KeyColumns, .. ValueColumns];
+
     private static readonly string UpsertSql = SqlText.Upsert(Schema.SlotObservations, KeyColumns, ValueColumns);
 
     private static readonly string SelectSql =
@@ -21,7 +23,7 @@ public sealed class SlotObservationRepository(DarkstarDatabase database) : Repos
 
     /// <summary>Writes the observations in one transaction; returns how many were written.</summary>
     public Task<int> UpsertAsync(IEnumerable<SlotObservation> observations, CancellationToken cancellationToken) =>
-        ExecuteBatchAsync(UpsertSql, observations.Select(Validate), cancellationToken);
+        ExecutePreparedBatchAsync(UpsertSql, AllColumns, Bind, observations, cancellationToken);
 
     /// <summary>The observations of the slots in <paramref name="range"/> that have one, in time order.</summary>
     public Task<IReadOnlyList<SlotObservation>> ReadRangeAsync(SlotRange range, CancellationToken cancellationToken) =>
@@ -35,10 +37,22 @@ public sealed class SlotObservationRepository(DarkstarDatabase database) : Repos
         QuerySingleOrDefaultAsync<DateTimeOffset?>(
             $"SELECT MAX(slot_start) FROM {Schema.SlotObservations};", null, cancellationToken);
 
-    private static SlotObservation Validate(SlotObservation observation)
+    /// <summary>One observation's values in the order of <see cref="AllColumns"/>, as the database stores them.</summary>
+    private static void Bind(SlotObservation observation, object?[] values)
     {
         ArgumentNullException.ThrowIfNull(observation);
-        RequireSlotStart(observation.SlotStart, "An observation");
-        return observation;
+        values[0] = InstantText.Format(RequireSlotStart(observation.SlotStart, "An observation"));
+        values[1] = observation.ImportKwh;
+        values[2] = observation.ExportKwh;
+        values[3] = observation.PvKwh;
+        values[4] = observation.LoadKwh;
+        values[5] = observation.WaterKwh;
+        values[6] = observation.BatteryChargeKwh;
+        values[7] = observation.BatteryDischargeKwh;
+        values[8] = observation.SocStartPercent;
+        values[9] = observation.SocEndPercent;
+        values[10] = observation.ImportPrice;
+        values[11] = observation.ExportPrice;
+        values[12] = (long)observation.QualityFlags;
     }
 }

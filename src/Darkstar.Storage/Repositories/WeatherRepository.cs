@@ -14,8 +14,24 @@ public sealed class WeatherRepository(DarkstarDatabase database) : RepositoryBas
 
     private static readonly string Columns = SqlText.Columns([.. KeyColumns, .. ValueColumns]);
 
+    private static readonly string[] AllColumns = [.. KeyColumns, .. ValueColumns];
+
+    /// <summary>Writes the weather in one transaction (days of forecast, or a dataset's year); returns how many rows were written.</summary>
     public Task<int> UpsertAsync(IEnumerable<SlotWeather> weather, CancellationToken cancellationToken) =>
-        ExecuteBatchAsync(UpsertSql, weather.Select(Row.From), cancellationToken);
+        ExecutePreparedBatchAsync(UpsertSql, AllColumns, Bind, weather, cancellationToken);
+
+    /// <summary>One slot's weather in the order of <see cref="AllColumns"/>, as the database stores it.</summary>
+    private static void Bind(SlotWeather weather, object?[] values)
+    {
+        var row = Row.From(weather);
+        values[0] = InstantText.Format(row.SlotStart);
+        values[1] = row.Kind;
+        values[2] = InstantText.Format(row.IssuedAt);
+        values[3] = row.TemperatureC;
+        values[4] = row.CloudCoverPercent;
+        values[5] = row.ShortwaveRadiationWM2;
+        values[6] = row.Source;
+    }
 
     /// <summary>The observed weather of the slots in <paramref name="range"/>, in time order.</summary>
     public async Task<IReadOnlyList<SlotWeather>> ReadObservedAsync(SlotRange range, CancellationToken cancellationToken)
@@ -44,6 +60,11 @@ public sealed class WeatherRepository(DarkstarDatabase database) : RepositoryBas
             cancellationToken);
         return [.. rows.Select(r => r.ToRecord())];
     }
+
+    /// <summary>When the newest stored forecast was issued, or null when none is stored.</summary>
+    public Task<DateTimeOffset?> ReadLatestForecastIssuedAtAsync(CancellationToken cancellationToken) =>
+        QuerySingleOrDefaultAsync<DateTimeOffset?>(
+            $"SELECT MAX(issued_at) FROM {Schema.Weather} WHERE kind = 'forecast';", null, cancellationToken);
 
     // The kind is text in the database; Dapper would write the enum as a number.
     private sealed class Row

@@ -1,0 +1,455 @@
+using Darkstar.Core.Domain;
+using Darkstar.Core.Time;
+using Darkstar.Core.Units;
+using Darkstar.HomeAssistant;
+using Darkstar.HomeAssistant.Model;
+using Darkstar.HomeAssistant.WebSockets;
+using Darkstar.Learning.Backfill;
+using Darkstar.Learning.Etl;
+using Darkstar.Learning.Prices;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Darkstar.Learning.Recording;
+
+/// <summary>How the live recorder paces itself.</summary>
+public sealed record LiveRecorderSettings
+{
+    /// <summary>
+    /// How long after a slot boundary the slot is closed: Home Assistant stamps a state when it takes it, and the
+    /// change reaches us a moment later.
+    /// </summary>
+    public TimeSpan SettleDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Prices are read again at least this often, and whenever the Nord Pool sensor changes.</summary>
+    public TimeSpan PriceRefreshInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The custom integration's sensor whose changes trigger a price update; null with the action source.</summary>
+    public string? NordpoolSensor { get; init; }
+}
+
+/// <summary>Where the live recorder stands: the last slot boundary written, gaps filled, prices, the last problem.</summary>
+public sealed record LiveRecorderStatus(
+    DateTimeOffset? RecordedUntil,
+    int GapsFilled,
+    DateTimeOffset? OutageSince,
+    PriceHorizon? Prices,
+    DateTimeOffset? PricesUpdatedAt,
+    string? LastProblem);
+
+/// <summary>
+/// Records every 15-minute slot live: it subscribes to the state changes of the mapped sensors and, a moment after
+/// each slot boundary, hands the readings up to the boundary to the one <see cref="SlotEtl"/> that backfill and
+/// dataset import use, so a slot is written once it is complete. A state holds until it changes, so a counter that
+/// did not move is restated at the boundary. After an outage (the client reported a disconnect, or was
+/// disconnected at a boundary) or at start-up behind the stored totals, the gap is filled from Home Assistant's
+/// recorder statistics through <see cref="StatisticsBackfill"/>. Prices are refreshed on a schedule and whenever the
+/// Nord Pool sensor changes. The recorder is the reader of the client's <see cref="HomeAssistantWebSocketClient.ConnectionChanges"/>.
+/// </summary>
+public sealed class LiveRecorder : BackgroundService
+{
+    private readonly HomeAssistantWebSocketClient _client;
+    private readonly SlotEtl _etl;
+    private readonly StatisticsBackfill _backfill;
+    private readonly PriceUpdater? _prices;
+    private readonly LiveRecorderSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LiveRecorder> _logger;
+    private readonly Dictionary<string, MappedSensor> _byEntity;
+    private readonly Dictionary<SensorRole, List<CounterReading>> _pending = [];
+    private readonly Dictionary<SensorRole, CounterReading> _lastClosed = [];
+    private readonly List<SocReading> _pendingSoc = [];
+    private readonly object _statusGate = new();
+    private LiveRecorderStatus _status = new(null, 0, null, null, null, null);
+    private TaskCompletionSource _statusChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private DateTimeOffset? _outageSince;
+    private bool _pricesDue = true;
+
+    public LiveRecorder(
+        HomeAssistantWebSocketClient client,
+        SlotEtl etl,
+        StatisticsBackfill backfill,
+        PriceUpdater? prices,
+        LiveRecorderSettings settings,
+        TimeProvider time,
+        ILogger<LiveRecorder> logger)
+    {
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _etl = etl ?? throw new ArgumentNullException(nameof(etl));
+        _backfill = backfill ?? throw new ArgumentNullException(nameof(backfill));
+        _prices = prices;
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _byEntity = etl.Settings.Sensors
+            .Where(s => s.Quantity is SensorQuantity.Energy || s.Role == SensorRole.BatterySoc)
+            .ToDictionary(s => s.EntityId, StringComparer.Ordinal);
+    }
+
+    public LiveRecorderStatus Status
+    {
+        get
+        {
+            lock (_statusGate)
+            {
+                return _status;
+            }
+        }
+    }
+
+    /// <summary>Waits until every slot before <paramref name="boundary"/> is recorded (or the wait is cancelled).</summary>
+    public async Task WaitUntilRecordedAsync(DateTimeOffset boundary, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_statusGate)
+            {
+                if (_status.RecordedUntil >= boundary)
+                {
+                    return;
+                }
+
+                changed = _statusChanged.Task;
+            }
+
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await _client.StartAsync(stoppingToken);
+        var entities = _byEntity.Keys.ToList();
+        if (_settings.NordpoolSensor is { } nordpool)
+        {
+            entities.Add(nordpool);
+        }
+
+        // Subscribe before reading the states, so that no change falls between the two.
+        await using var subscription = await _client.SubscribeStateChangesAsync(entities, stoppingToken);
+        var now = _time.GetUtcNow();
+        await FillGapAsync(null, stoppingToken);
+        foreach (var state in await _client.GetStatesAsync(stoppingToken))
+        {
+            // The state read now is what the sensor shows now, whenever it last changed.
+            Take(state with { LastUpdated = now });
+        }
+
+        await RefreshPricesIfDueAsync(stoppingToken);
+        var nextBoundary = SlotGrid.Floor(now) + SlotGrid.SlotLength;
+        Task<bool>? events = null;
+        Task<bool>? connection = null;
+        Task<bool>? wake = null;
+        // A periodic wake-up rather than one timer per boundary: a timer set "in N seconds" starts late when the clock
+        // moves while it is set up, and a late boundary would wait for the next one.
+        using var wakeTimer = new PeriodicTimer(_settings.SettleDelay > TimeSpan.FromSeconds(1) ? _settings.SettleDelay : TimeSpan.FromSeconds(1), _time);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            events ??= subscription.Reader.WaitToReadAsync(stopping.Token).AsTask();
+            connection ??= _client.ConnectionChanges.WaitToReadAsync(stopping.Token).AsTask();
+            wake ??= wakeTimer.WaitForNextTickAsync(stopping.Token).AsTask();
+            await Task.WhenAny(events, connection, wake);
+            if (events.IsCompleted)
+            {
+                if (!await events)
+                {
+                    _logger.LogWarning("The state subscription ended; the recorder stops");
+                    return;
+                }
+
+                events = null;
+                DrainEvents(subscription);
+            }
+
+            if (connection.IsCompleted)
+            {
+                if (!await connection)
+                {
+                    _logger.LogWarning("Home Assistant's client stopped; the recorder stops");
+                    return;
+                }
+
+                connection = null;
+                DrainConnectionChanges();
+            }
+
+            if (wake.IsCompleted)
+            {
+                await wake;
+                wake = null;
+            }
+
+            if (_time.GetUtcNow() >= nextBoundary + _settings.SettleDelay)
+            {
+                nextBoundary = await CloseSlotsAsync(nextBoundary, subscription, stoppingToken);
+            }
+
+            if (_pricesDue)
+            {
+                await RefreshPricesIfDueAsync(stoppingToken);
+            }
+        }
+
+        await stopping.CancelAsync();
+    }
+
+    /// <summary>Closes every slot up to the latest boundary that has settled; returns the next boundary to wait for.</summary>
+    private async Task<DateTimeOffset> CloseSlotsAsync(DateTimeOffset boundary, HomeAssistantSubscription<StateChangedEvent> subscription, CancellationToken cancellationToken)
+    {
+        var settled = SlotGrid.Floor(_time.GetUtcNow() - _settings.SettleDelay);
+        var closeUntil = settled > boundary ? settled : boundary;
+        try
+        {
+            if (!_client.IsConnected)
+            {
+                // The barrier below waits for the client to reconnect; what happened meanwhile comes from the statistics.
+                NoteOutage();
+            }
+
+            await BarrierAsync(subscription, cancellationToken);
+            DrainConnectionChanges();
+            DrainEvents(subscription);
+            if (_outageSince is not null)
+            {
+                await FillGapAsync(_outageSince, cancellationToken);
+            }
+
+            if (Status.RecordedUntil is not { } recorded || recorded < closeUntil)
+            {
+                await IngestUntilAsync(closeUntil, cancellationToken);
+            }
+
+            if (_time.GetUtcNow() - (Status.PricesUpdatedAt ?? DateTimeOffset.MinValue) >= _settings.PriceRefreshInterval)
+            {
+                _pricesDue = true;
+            }
+        }
+        catch (Exception e) when (e is HomeAssistantException or TimeoutException)
+        {
+            // The connection went while closing the slot: the next boundary finds the outage and fills it.
+            NoteOutage();
+            Report(s => s with { LastProblem = e.Message });
+            _logger.LogWarning(e, "Could not close the slots up to {Boundary}; they are filled when Home Assistant is back", InstantText.Format(closeUntil));
+        }
+
+        return closeUntil + SlotGrid.SlotLength;
+    }
+
+    /// <summary>
+    /// A ping is a barrier: Home Assistant answers in order, so every change it sent before the pong has arrived (and is
+    /// readable once the subscription has handed on what it received). A
+    /// connection lost on the way is tried again on the next one (the client waits for it), a few times.
+    /// </summary>
+    private async Task BarrierAsync(HomeAssistantSubscription<StateChangedEvent> subscription, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _client.PingAsync(cancellationToken);
+                await subscription.WaitUntilReceivedReadableAsync(cancellationToken);
+                return;
+            }
+            catch (HomeAssistantConnectionLostException) when (attempt < 3)
+            {
+                NoteOutage();
+            }
+        }
+    }
+
+    /// <summary>The readings up to <paramref name="boundary"/>, each counter restated at the boundary, through the ETL.</summary>
+    private async Task IngestUntilAsync(DateTimeOffset boundary, CancellationToken cancellationToken)
+    {
+        var batch = new EtlBatch { SocKnownUntil = boundary };
+        foreach (var (role, readings) in _pending)
+        {
+            var upTo = readings.Where(r => r.At <= boundary).ToList();
+            foreach (var reading in upTo)
+            {
+                batch.Add(role, reading);
+            }
+
+            var latest = upTo.Count > 0 ? upTo.MaxBy(r => r.At) : _lastClosed.TryGetValue(role, out var closed) ? closed : (CounterReading?)null;
+            if (latest is { } last)
+            {
+                if (last.At < boundary)
+                {
+                    batch.Add(role, last with { At = boundary, RestatesLast = true, ChangeKwh = null, ChangeSince = null, FromRecorder = false });
+                }
+
+                _lastClosed[role] = last;
+            }
+
+            readings.RemoveAll(r => r.At <= boundary);
+        }
+
+        batch.Soc.AddRange(_pendingSoc.Where(r => r.At <= boundary));
+        _pendingSoc.RemoveAll(r => r.At <= boundary);
+        try
+        {
+            await _etl.IngestAsync(batch, cancellationToken);
+        }
+        catch (UnitConversionException e)
+        {
+            // A sensor reports a unit that is not energy: those readings cannot be learned; the next ones may.
+            Report(s => s with { LastProblem = e.Message });
+            _logger.LogError(e, "Readings up to {Boundary} not recorded", InstantText.Format(boundary));
+        }
+
+        Report(s => s with { RecordedUntil = boundary });
+    }
+
+    /// <summary>
+    /// Fills from the recorder's statistics everything between the stored totals (where the last slot written ends)
+    /// and the last settled slot boundary; the readings the subscription holds up to there are then superseded.
+    /// </summary>
+    private async Task FillGapAsync(DateTimeOffset? outageSince, CancellationToken cancellationToken)
+    {
+        var baselines = await _etl.ReadBaselinesAsync(cancellationToken);
+        var until = SlotGrid.Floor(_time.GetUtcNow() - _settings.SettleDelay);
+        if (baselines.Count == 0 && outageSince is null)
+        {
+            // A first start: the history before now is the backfill command's work.
+            return;
+        }
+
+        var from = baselines.Count > 0 ? baselines.Values.Min(b => b.At) : SlotGrid.Floor(outageSince!.Value);
+        if (from < until)
+        {
+            var report = await _backfill.RunAsync(from, until, null, cancellationToken);
+            _logger.LogInformation(
+                "Filled the gap {From} to {Until} from Home Assistant's statistics: {Slots} slots",
+                InstantText.Format(from), InstantText.Format(until), report.SlotsWritten);
+        }
+
+        foreach (var (role, readings) in _pending)
+        {
+            var superseded = readings.Where(r => r.At <= until).ToList();
+            if (superseded.Count > 0)
+            {
+                _lastClosed[role] = superseded.MaxBy(r => r.At);
+            }
+
+            readings.RemoveAll(r => r.At <= until);
+        }
+
+        _pendingSoc.RemoveAll(r => r.At <= until);
+        _outageSince = null;
+        _pricesDue |= outageSince is not null;
+        Report(s => s with
+        {
+            RecordedUntil = s.RecordedUntil is { } recorded && recorded > until ? recorded : until,
+            GapsFilled = s.GapsFilled + (outageSince is null ? 0 : 1),
+            OutageSince = null,
+        });
+    }
+
+    private async Task RefreshPricesIfDueAsync(CancellationToken cancellationToken)
+    {
+        _pricesDue = false;
+        if (_prices is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var horizon = await _prices.UpdateAsync(cancellationToken);
+            Report(s => s with { Prices = horizon, PricesUpdatedAt = _time.GetUtcNow() });
+        }
+        catch (Exception e) when (e is HomeAssistantException or TimeoutException)
+        {
+            Report(s => s with { LastProblem = e.Message });
+            _logger.LogWarning(e, "Prices not updated; the ones stored stay");
+        }
+    }
+
+    private void DrainEvents(HomeAssistantSubscription<StateChangedEvent> subscription)
+    {
+        while (subscription.Reader.TryRead(out var change))
+        {
+            if (change.EntityId == _settings.NordpoolSensor)
+            {
+                _pricesDue = true;
+                continue;
+            }
+
+            if (change.NewState is { } state)
+            {
+                Take(state);
+            }
+            else if (_byEntity.TryGetValue(change.EntityId, out var removed) && removed.Quantity is SensorQuantity.Energy)
+            {
+                Pending(removed.Role).Add(CounterReading.Gap(_time.GetUtcNow()));
+            }
+        }
+    }
+
+    private void DrainConnectionChanges()
+    {
+        while (_client.ConnectionChanges.TryRead(out var change))
+        {
+            switch (change.Status)
+            {
+                case ConnectionStatus.Disconnected:
+                    NoteOutage();
+                    _logger.LogWarning("Home Assistant disconnected ({Reason}); the gap is filled from its statistics when it is back", change.Reason);
+                    break;
+                default:
+                    // Connected: the next slot boundary fills the gap, once the resynchronised states are in.
+                    break;
+            }
+        }
+    }
+
+    private void NoteOutage()
+    {
+        // The client's own timestamps may run on another clock; what counts is where the recorder stood.
+        _outageSince ??= Status.RecordedUntil ?? _time.GetUtcNow();
+        Report(s => s with { OutageSince = _outageSince });
+    }
+
+    private void Take(EntityState state)
+    {
+        if (!_byEntity.TryGetValue(state.EntityId, out var sensor))
+        {
+            return;
+        }
+
+        var value = state.TryGetNumber(out var number) ? number : (double?)null;
+        if (sensor.Role == SensorRole.BatterySoc)
+        {
+            _pendingSoc.Add(new SocReading(state.LastUpdated, value is { } v ? UnitConverter.ToPercent(v, state.UnitOfMeasurement ?? "%", sensor.EntityId) : null));
+            return;
+        }
+
+        Pending(sensor.Role).Add(new CounterReading(state.LastUpdated, value, state.UnitOfMeasurement));
+    }
+
+    private List<CounterReading> Pending(SensorRole role)
+    {
+        if (!_pending.TryGetValue(role, out var list))
+        {
+            list = [];
+            _pending[role] = list;
+        }
+
+        return list;
+    }
+
+    private void Report(Func<LiveRecorderStatus, LiveRecorderStatus> change)
+    {
+        TaskCompletionSource changed;
+        lock (_statusGate)
+        {
+            _status = change(_status);
+            changed = _statusChanged;
+            _statusChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.TrySetResult();
+    }
+
+}

@@ -1,0 +1,193 @@
+using System.Globalization;
+using Darkstar.Core.Domain;
+using Darkstar.Core.Options;
+using Darkstar.Core.Time;
+using Darkstar.HomeAssistant;
+using Darkstar.HomeAssistant.Rest;
+using Darkstar.HomeAssistant.WebSockets;
+using Darkstar.Learning.Backfill;
+using Darkstar.Learning.Etl;
+using Darkstar.Learning.Prices;
+using Darkstar.Learning.Recording;
+using Darkstar.Simulation;
+using Darkstar.Simulation.Clock;
+using Darkstar.Simulation.Home;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Darkstar.Learning.Tests;
+
+public sealed class LiveRecorderTests
+{
+    /// <summary>A bound on every real wait: generous for a loaded 2-core machine, so a bug fails instead of hanging.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeZoneInfo Stockholm = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
+
+    private static readonly DateOnly Day = new(2026, 5, 4);
+
+    private static readonly (SensorRole Role, string EntityId)[] Counters =
+    [
+        (SensorRole.TotalLoadConsumption, EntityIds.LoadEnergy),
+        (SensorRole.TotalPvProduction, EntityIds.PvEnergy),
+        (SensorRole.TotalGridImport, EntityIds.GridImportEnergy),
+        (SensorRole.TotalGridExport, EntityIds.GridExportEnergy),
+        (SensorRole.TotalBatteryCharge, EntityIds.BatteryChargeEnergy),
+        (SensorRole.TotalBatteryDischarge, EntityIds.BatteryDischargeEnergy),
+        (SensorRole.WaterHeaterConsumption, EntityIds.WaterHeaterEnergy),
+    ];
+
+    [Fact]
+    public async Task ExecuteAsync_ADayWithAnOutageAResetAndAUnitSwitch_SlotsMatchTheHomesCounters()
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var dayStart = SlotGrid.StartOfLocalDay(Day, Stockholm);
+        await using var home = new SimulatedHome(new SimulatedHomeOptions
+        {
+            Seed = 3,
+            Start = dayStart - TimeSpan.FromMinutes(50),
+            ClockMode = SimulationClockMode.Stepped,
+        });
+        await home.StartAsync(limit.Token);
+        var settings = HomeAssistantConnectionSettings.ForStandalone(home.BaseUri, home.Token) with
+        {
+            CommandTimeout = Patience,
+            AuthTimeout = Patience,
+            ReconnectMinDelay = TimeSpan.FromMilliseconds(20),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(100),
+            ReconnectJitter = false,
+        };
+        await using var client = new HomeAssistantWebSocketClient(settings, TimeProvider.System, NullLogger<HomeAssistantWebSocketClient>.Instance);
+        using var http = new HttpClient { Timeout = Patience };
+        var rest = new HomeAssistantRestClient(http, settings, NullLogger<HomeAssistantRestClient>.Instance);
+        using var harness = await EtlHarness.CreateAsync(home.Clock.GetUtcNow());
+        var options = OptionsLoader.LoadEmbeddedDefault(new OptionsContext(false)).Options!;
+        using var etl = harness.Etl(SensorRoles.Mapped(options.InputSensors), options: options);
+        var backfill = new StatisticsBackfill(client, rest, etl, home.Clock, NullLogger<StatisticsBackfill>.Instance);
+        var prices = new PriceUpdater(client, harness.Prices, options.Pricing, Stockholm, home.Clock, NullLogger<PriceUpdater>.Instance);
+        var log = new CollectingLogger<LiveRecorder>();
+        using var recorder = new LiveRecorder(
+            client, etl, backfill, prices, new LiveRecorderSettings { NordpoolSensor = options.Pricing.NordpoolSensor }, home.Clock, log);
+        await recorder.StartAsync(limit.Token);
+        await WaitForAsync(() => recorder.Status.PricesUpdatedAt is not null, "the recorder to start", limit.Token);
+
+        var truth = new Dictionary<DateTimeOffset, Dictionary<string, double>>();
+        var soc = new Dictionary<DateTimeOffset, double>();
+        var outage = (From: dayStart.AddHours(12), To: dayStart.AddHours(13));
+        void Snapshot()
+        {
+            var now = home.Clock.GetUtcNow();
+            truth[now] = Counters.ToDictionary(c => c.EntityId, c => home.Model.MeasuredKwh(c.EntityId), StringComparer.Ordinal);
+            soc[now] = home.Model.SocPercent;
+        }
+
+        var boundary = SlotGrid.Floor(home.Clock.GetUtcNow()) + SlotGrid.SlotLength;
+        await home.AdvanceAsync(boundary - home.Clock.GetUtcNow(), limit.Token);
+        Snapshot();
+        while (boundary < dayStart.AddDays(1))
+        {
+            var local = TimeZoneInfo.ConvertTime(boundary, Stockholm).TimeOfDay;
+            await home.AdvanceAsync(boundary.AddMinutes(7) - home.Clock.GetUtcNow(), limit.Token);
+            if (local == new TimeSpan(5, 0, 0))
+            {
+                home.Faults.ResetCounter(EntityIds.GridImportEnergy);
+            }
+            else if (local == new TimeSpan(8, 0, 0))
+            {
+                home.Faults.SetEnergyUnit(EntityIds.PvEnergy, "Wh");
+            }
+            else if (local == new TimeSpan(16, 0, 0))
+            {
+                // A Home Assistant restart: the client reconnects at once and catches up.
+                home.Faults.DropWebSockets();
+            }
+            else if (boundary == outage.From)
+            {
+                // Home Assistant is down for an hour: the client cannot connect while the home goes on.
+                home.Faults.RefuseWebSockets = true;
+                home.Faults.DropWebSockets();
+                await WaitForAsync(() => !client.IsConnected, "the client to notice the drop", limit.Token);
+            }
+
+            boundary += SlotGrid.SlotLength;
+            await home.AdvanceAsync(boundary - home.Clock.GetUtcNow(), limit.Token);
+            Snapshot();
+            if (boundary == outage.To)
+            {
+                home.Faults.RefuseWebSockets = false;
+                await WaitForAsync(() => client.IsConnected, "the client to reconnect", limit.Token);
+            }
+
+            // Past the recorder's settle delay: the slot that just ended is closed.
+            await home.AdvanceAsync(TimeSpan.FromMinutes(1), limit.Token);
+            if (boundary <= outage.From || boundary >= outage.To)
+            {
+                await WaitRecordedAsync(recorder, log, boundary, limit.Token);
+            }
+        }
+
+        await recorder.StopAsync(limit.Token);
+
+        Assert.True(recorder.Status.GapsFilled >= 2, $"{recorder.Status.GapsFilled} gaps filled");
+        var daySlots = SlotGrid.LocalDay(Day, Stockholm);
+        var slots = (await harness.Observations.ReadRangeAsync(daySlots, limit.Token)).ToDictionary(s => s.SlotStart);
+        Assert.Equal(daySlots.Count, slots.Count);
+        var problems = new List<string>();
+        foreach (var (role, entityId) in Counters)
+        {
+            double learned = 0, actual = 0;
+            for (var index = 0; index < daySlots.Count; index++)
+            {
+                var start = daySlots.Start + (index * SlotGrid.SlotLength);
+                var slot = slots[start];
+                var value = SlotColumns.Get(slot, role);
+                var expected = truth[start + SlotGrid.SlotLength][entityId] - truth[start][entityId];
+                learned += value ?? double.NaN;
+                actual += expected;
+                // Each counter is shown rounded to 1 Wh: a slot's energy is the difference of two rounded readings.
+                if (!slot.QualityFlags.HasFlag(SlotQuality.Interpolated) && Math.Abs((value ?? double.NaN) - expected) > (0.01 * expected) + 0.0025)
+                {
+                    problems.Add(string.Create(CultureInfo.InvariantCulture, $"{role} {InstantText.Format(start)}: {value} kWh, truly {expected:0.0000} ({slot.QualityFlags})"));
+                }
+            }
+
+            if (!(Math.Abs(learned - actual) <= (0.01 * actual) + 0.01))
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{role} day: {learned:0.000} kWh, truly {actual:0.000}"));
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems.Take(40)));
+        Assert.DoesNotContain(slots.Values, s => s.QualityFlags.HasFlag(SlotQuality.Interpolated) || s.QualityFlags.HasFlag(SlotQuality.Missing));
+        // The outage came from the statistics; its last slot may also close live, when the statistics of its last
+        // five minutes are compiled only after the connection is back.
+        Assert.All(
+            slots.Values.Where(s => s.SlotStart >= outage.From && s.SlotStart < outage.To - SlotGrid.SlotLength),
+            s => Assert.True(s.QualityFlags.HasFlag(SlotQuality.Backfilled), $"{InstantText.Format(s.SlotStart)}: {s.QualityFlags}"));
+        Assert.Contains(slots.Values, s => s.QualityFlags.HasFlag(SlotQuality.CounterReset));
+        Assert.All(slots.Values, s => Assert.InRange(s.SocStartPercent!.Value, soc[s.SlotStart] - 0.1, soc[s.SlotStart] + 0.1));
+        Assert.Equal(daySlots.Count, (await harness.Prices.ReadRangeAsync(daySlots, limit.Token)).Count);
+        Assert.All(slots.Values, s => Assert.NotNull(s.ImportPrice));
+    }
+
+    private static async Task WaitRecordedAsync(LiveRecorder recorder, CollectingLogger<LiveRecorder> log, DateTimeOffset boundary, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await recorder.WaitUntilRecordedAsync(boundary, cancellationToken).WaitAsync(Patience, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"Slots up to {InstantText.Format(boundary)} not recorded: {recorder.Status}; {recorder.ExecuteTask?.Exception}{Environment.NewLine}{string.Join(Environment.NewLine, log.Lines)}");
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string what, CancellationToken cancellationToken)
+    {
+        var deadline = TimeProvider.System.GetUtcNow() + Patience;
+        while (!condition())
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"Timed out waiting for {what}.");
+            await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken);
+        }
+    }
+}

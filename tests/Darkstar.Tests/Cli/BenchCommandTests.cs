@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Darkstar.Testing;
+
+namespace Darkstar.Tests.Cli;
+
+public sealed class BenchCommandTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task BenchEtl_ThreeSensorsTwoDays_ReportsEveryReadingAndSlot()
+    {
+        var result = await new CliRunner(_temp).RunAsync("bench", "etl", "--sensors", "3", "--days", "2", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.LastLine);
+        var root = json.RootElement;
+        Assert.Equal(3, root.GetProperty("sensors").GetInt32());
+        Assert.Equal(2, root.GetProperty("days").GetInt32());
+        // An hourly reading at every hour of the two days and the one that closes them, per sensor.
+        Assert.Equal(3 * 49, root.GetProperty("readings").GetInt32());
+        Assert.Equal(2 * 96, root.GetProperty("slots").GetInt32());
+        Assert.True(root.GetProperty("elapsed_ms").GetInt64() >= 0);
+    }
+
+    [Fact]
+    public async Task BenchEtl_NineSensors_ExitsTwoNamingTheOption()
+    {
+        var result = await new CliRunner(_temp).RunAsync("bench", "etl", "--sensors", "9");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--sensors must be 1 to 8", result.Error, StringComparison.Ordinal);
+    }
+}

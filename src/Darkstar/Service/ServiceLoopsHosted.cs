@@ -170,12 +170,9 @@ public sealed class RecorderWatch(
         var knownUntil = status.Prices?.KnownUntil;
         if (knownUntil is not null && knownUntil != _pricesKnownUntil)
         {
-            var first = _pricesKnownUntil is null;
+            // The first prices too: a plan tried before them found none for the current slot.
             _pricesKnownUntil = knownUntil;
-            if (!first)
-            {
-                triggers.Replan.Request($"new prices until {InstantText.Format(knownUntil.Value)}");
-            }
+            triggers.Replan.Request($"new prices until {InstantText.Format(knownUntil.Value)}");
         }
 
         await CheckSocAsync(now, cancellationToken);

@@ -12,7 +12,7 @@ using Darkstar.Storage.Repositories;
 
 namespace Darkstar.ServiceTests;
 
-[Collection(ServiceCollection.Name)]
+[Collection(ServiceTestGroup.Name)]
 public sealed class ServeTests
 {
     /// <summary>A simulated day at this speed takes about a minute and a half.</summary>

@@ -10,7 +10,7 @@ namespace Darkstar.ServiceTests;
 
 /// <summary>The service tests share two cores with nothing else of theirs: one at a time.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ServiceCollection
+public sealed class ServiceTestGroup
 {
     public const string Name = "service";
 }

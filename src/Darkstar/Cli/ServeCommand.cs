@@ -133,7 +133,9 @@ public static class ServeCommand
         await context.Error.WriteLineAsync($"Darkstar serves; health at {HealthUri(app)}");
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            // Ctrl+C reaches the command's token; SIGTERM (the Supervisor stopping the add-on) the host's lifetime.
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
+            await Task.Delay(Timeout.Infinite, stopping.Token);
         }
         catch (OperationCanceledException)
         {

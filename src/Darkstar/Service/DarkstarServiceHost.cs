@@ -169,7 +169,9 @@ public static class DarkstarServiceHost
             services.AddSingleton(listener);
         }
 
-        // The loops, started in this order: the recorder first, so the planner's first plan finds the latest slots.
+        // The loops, started in this order: Home Assistant's connection first (the executor's first tick needs it), then
+        // the recorder, so the planner's first plan finds the latest slots.
+        services.AddHostedService<HomeAssistantStarter>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveRecorder>());
         services.AddHostedService<RecorderWatch>();
         services.AddHostedService<ForecastLoop>();
@@ -199,6 +201,36 @@ public static class DarkstarServiceHost
             services.AddHostedService(sp => sp.GetRequiredService<MqttPublishLoop>());
             services.AddHostedService<StoredControlsApplier>();
         }
+    }
+
+    /// <summary>
+    /// Connects to Home Assistant before the loops start, waiting at most <see cref="FirstConnectionWait"/>: when it is
+    /// not there yet the loops start anyway (the executor in safe mode) and the client keeps trying.
+    /// </summary>
+    private sealed class HomeAssistantStarter(HomeAssistantWebSocketClient client, ILogger<HomeAssistantStarter> logger) : IHostedService
+    {
+        private static readonly TimeSpan FirstConnectionWait = TimeSpan.FromSeconds(15);
+
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(FirstConnectionWait);
+            try
+            {
+                await client.StartAsync(limit.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Home Assistant did not answer within {Seconds} s; starting anyway and trying again", FirstConnectionWait.TotalSeconds);
+            }
+            catch (HomeAssistantException e)
+            {
+                // A refused token stops the client; the status and the log say so on every executor tick.
+                logger.LogError("Home Assistant refused the connection: {Message}", e.Message);
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Once the MQTT service has loaded the values users set (<c>user_settings</c>), they replace the options' defaults.</summary>

@@ -22,7 +22,6 @@ public sealed class MqttPublishLoop : BackgroundService, IPlanListener
     private readonly TimeProvider _clock;
     private readonly ILogger<MqttPublishLoop> _logger;
     private readonly LoopTrigger _publishNow = new();
-    private readonly object _publishing = new();
 
     public MqttPublishLoop(
         DarkstarMqttService mqtt,
@@ -79,10 +78,8 @@ public sealed class MqttPublishLoop : BackgroundService, IPlanListener
 
     private void PublishStatus()
     {
+        // The publisher is thread-safe and sends only what changed: the executor's tick may call this any minute.
         var (status, reason) = _status.Current();
-        lock (_publishing)
-        {
-            _mqtt.Publisher.PublishStatus(status, reason);
-        }
+        _mqtt.Publisher.PublishStatus(status, reason);
     }
 }

@@ -1,5 +1,6 @@
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
+using Darkstar.Learning.Prices;
 using Darkstar.Planning.Kepler;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ public interface IPlanListener
 /// </summary>
 public sealed class PlannerLoop(
     KeplerPlanner planner,
+    PriceUpdater prices,
     DarkstarOptions options,
     PlannerControls controls,
     TimeZoneInfo zone,
@@ -64,7 +66,19 @@ public sealed class PlannerLoop(
     {
         try
         {
-            var outcome = await planner.PlanAsync(controls.Apply(options), zone, cancellationToken);
+            PlanOutcome outcome;
+            try
+            {
+                outcome = await planner.PlanAsync(controls.Apply(options), zone, cancellationToken);
+            }
+            catch (PlanningInputException) when (Plans == 0)
+            {
+                // At start the recorder may not have read the prices yet: read them now rather than wait a whole interval.
+                var horizon = await prices.UpdateAsync(cancellationToken);
+                logger.LogInformation("Read prices for the first plan: {Slots} slots", horizon.SlotsWritten);
+                outcome = await planner.PlanAsync(controls.Apply(options), zone, cancellationToken);
+            }
+
             Interlocked.Increment(ref _plans);
             if (outcome.Schedule.Fallback)
             {

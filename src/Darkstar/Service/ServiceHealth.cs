@@ -55,8 +55,8 @@ public sealed class ServiceHealth(TimeProvider clock)
 
     public IReadOnlyList<LoopState> Loops => [.. _loops.Values.OrderBy(l => l.Name, StringComparer.Ordinal)];
 
-    /// <summary>The first problem of a loop's latest run, or null when every loop's latest run succeeded.</summary>
-    public string? FirstProblem() => Loops.Where(l => l.Problem is not null).Select(l => $"{l.Name}: {l.Problem}").FirstOrDefault();
+    /// <summary>The loops whose latest run did not do its job, with what went wrong.</summary>
+    public IReadOnlyList<LoopState> Problems() => [.. Loops.Where(l => l.Problem is not null)];
 
     /// <summary>The <c>/health</c> document: overall status, its reason, and every loop.</summary>
     public object Document(DarkstarStatus status, string? reason) => new

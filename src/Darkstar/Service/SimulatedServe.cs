@@ -10,6 +10,7 @@ using Darkstar.HomeAssistant.Rest;
 using Darkstar.HomeAssistant.WebSockets;
 using Darkstar.Learning.Backfill;
 using Darkstar.Learning.Etl;
+using Darkstar.Learning.Recording;
 using Darkstar.Mqtt;
 using Darkstar.Mqtt.Discovery;
 using Darkstar.Planning.Kepler;
@@ -204,16 +205,32 @@ public sealed class SimulatedService : IAsyncDisposable
     public async Task<SimulatedRunSummary> StopAsync(CancellationToken cancellationToken)
     {
         var stopped = Home.Clock.GetUtcNow();
+        var lastBoundary = SlotGrid.Floor(stopped);
         if (!_stopped)
         {
+            // The slot that just ended is written a few simulated seconds after its end: let it land before stopping.
+            using (var settle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                settle.CancelAfter(TimeSpan.FromSeconds(10));
+                try
+                {
+                    await Get<LiveRecorder>().WaitUntilRecordedAsync(lastBoundary, settle.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Not recorded in time: the summary shows the slot as missing.
+                }
+            }
+
             _stopped = true;
             await App.StopAsync(cancellationToken);
         }
 
         var calls = CommandsReceived();
-        return await SummarizeAsync(
-            Get<DarkstarDatabase>(), Started, stopped, Get<PlannerLoop>().Plans, calls.Count,
+        var summary = await SummarizeAsync(
+            Get<DarkstarDatabase>(), Started, lastBoundary, Get<PlannerLoop>().Plans, calls.Count,
             Get<StatusBoard>().CommandsFailed + calls.Count(c => c.Failed), Errors.Count + Get<ServiceHealth>().Failures, cancellationToken);
+        return summary with { SimulatedHours = (stopped - Started).TotalHours };
     }
 
     public async ValueTask DisposeAsync()

@@ -88,9 +88,13 @@ public sealed class StatusBoard(
             reasons.Add("tomorrow's prices are not published yet");
         }
 
-        if (health.FirstProblem() is { } problem && !reasons.Any(problem.Contains))
+        foreach (var loop in health.Problems())
         {
-            reasons.Add(problem);
+            // The executor's problem is its reason above; a recorder outage is the Home Assistant line.
+            if (!reasons.Any(r => r.Contains(loop.Problem!, StringComparison.Ordinal) || loop.Problem!.Contains(r, StringComparison.Ordinal)))
+            {
+                reasons.Add($"{loop.Name}: {loop.Problem}");
+            }
         }
 
         return reasons.Count == 0 ? (DarkstarStatus.Ok, null) : (DarkstarStatus.Degraded, string.Join("; ", reasons.Distinct(StringComparer.Ordinal)));

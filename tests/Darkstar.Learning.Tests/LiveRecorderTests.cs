@@ -68,7 +68,7 @@ public sealed class LiveRecorderTests
         using var recorder = new LiveRecorder(
             client, etl, backfill, prices, new LiveRecorderSettings { NordpoolSensor = options.Pricing.NordpoolSensor }, home.Clock, log);
         await recorder.StartAsync(limit.Token);
-        await WaitForAsync(() => recorder.Status.PricesUpdatedAt is not null, "the recorder to start", limit.Token);
+        await WaitForAsync(() => recorder.Status.RecordingSince is not null && recorder.Status.PricesUpdatedAt is not null, "the recorder to start", limit.Token);
 
         var truth = new Dictionary<DateTimeOffset, Dictionary<string, double>>();
         var soc = new Dictionary<DateTimeOffset, double>();
@@ -167,6 +167,69 @@ public sealed class LiveRecorderTests
         Assert.All(slots.Values, s => Assert.InRange(s.SocStartPercent!.Value, soc[s.SlotStart] - 0.1, soc[s.SlotStart] + 0.1));
         Assert.Equal(daySlots.Count, (await harness.Prices.ReadRangeAsync(daySlots, limit.Token)).Count);
         Assert.All(slots.Values, s => Assert.NotNull(s.ImportPrice));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_StartedAgainAfterAnHourStopped_FillsTheHourFromStatisticsAndGoesOnLive()
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var start = SlotGrid.StartOfLocalDay(Day, Stockholm).AddHours(9).AddMinutes(10);
+        await using var home = new SimulatedHome(new SimulatedHomeOptions { Seed = 5, Start = start, ClockMode = SimulationClockMode.Stepped });
+        await home.StartAsync(limit.Token);
+        var settings = HomeAssistantConnectionSettings.ForStandalone(home.BaseUri, home.Token) with { CommandTimeout = Patience, AuthTimeout = Patience };
+        await using var client = new HomeAssistantWebSocketClient(settings, TimeProvider.System, NullLogger<HomeAssistantWebSocketClient>.Instance);
+        using var http = new HttpClient { Timeout = Patience };
+        var rest = new HomeAssistantRestClient(http, settings, NullLogger<HomeAssistantRestClient>.Instance);
+        using var harness = await EtlHarness.CreateAsync(start);
+        var options = OptionsLoader.LoadEmbeddedDefault(new OptionsContext(false)).Options!;
+        using var etl = harness.Etl(SensorRoles.Mapped(options.InputSensors), options: options);
+        var backfill = new StatisticsBackfill(client, rest, etl, home.Clock, NullLogger<StatisticsBackfill>.Instance);
+        var log = new CollectingLogger<LiveRecorder>();
+        LiveRecorder NewRecorder() => new(client, etl, backfill, null, new LiveRecorderSettings(), home.Clock, log);
+        var truth = new Dictionary<DateTimeOffset, double>();
+        var first = SlotGrid.Floor(start) + SlotGrid.SlotLength;
+
+        async Task RunSlotsAsync(int count, LiveRecorder? recorder)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var boundary = SlotGrid.Floor(home.Clock.GetUtcNow()) + SlotGrid.SlotLength;
+                await home.AdvanceAsync(boundary - home.Clock.GetUtcNow(), limit.Token);
+                truth[boundary] = home.Model.MeasuredKwh(EntityIds.LoadEnergy);
+                await home.AdvanceAsync(TimeSpan.FromMinutes(1), limit.Token);
+                if (recorder is not null)
+                {
+                    await WaitRecordedAsync(recorder, log, boundary, limit.Token);
+                }
+            }
+        }
+
+        using (var before = NewRecorder())
+        {
+            await before.StartAsync(limit.Token);
+            await WaitForAsync(() => before.Status.RecordingSince is not null, "the recorder to start", limit.Token);
+            await RunSlotsAsync(5, before);
+            await before.StopAsync(limit.Token);
+        }
+
+        var stopped = (From: first.AddHours(1), To: first.AddHours(2));
+        await RunSlotsAsync(4, null);
+        using var after = NewRecorder();
+        await after.StartAsync(limit.Token);
+        await WaitRecordedAsync(after, log, stopped.To, limit.Token);
+        await RunSlotsAsync(2, after);
+        await after.StopAsync(limit.Token);
+
+        var slots = await harness.Observations.ReadRangeAsync(SlotRange.Between(first, first.AddHours(2.5)), limit.Token);
+        Assert.Equal(10, slots.Count);
+        Assert.All(slots, s =>
+        {
+            var expected = truth[s.SlotStart + SlotGrid.SlotLength] - truth[s.SlotStart];
+            Assert.True(Math.Abs(s.LoadKwh!.Value - expected) <= (0.01 * expected) + 0.0025, $"{InstantText.Format(s.SlotStart)}: {s.LoadKwh} kWh, truly {expected:0.0000} ({s.QualityFlags})");
+            Assert.False(s.QualityFlags.HasFlag(SlotQuality.Interpolated), $"{InstantText.Format(s.SlotStart)}: {s.QualityFlags}");
+        });
+        Assert.All(slots.Where(s => s.SlotStart >= stopped.From && s.SlotStart < stopped.To), s => Assert.True(s.QualityFlags.HasFlag(SlotQuality.Backfilled)));
+        Assert.All(slots.Where(s => s.SlotStart < stopped.From || s.SlotStart >= stopped.To), s => Assert.False(s.QualityFlags.HasFlag(SlotQuality.Backfilled)));
     }
 
     private static async Task WaitRecordedAsync(LiveRecorder recorder, CollectingLogger<LiveRecorder> log, DateTimeOffset boundary, CancellationToken cancellationToken)

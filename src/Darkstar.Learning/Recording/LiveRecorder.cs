@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Time;
 using Darkstar.Core.Units;
@@ -28,8 +29,12 @@ public sealed record LiveRecorderSettings
     public string? NordpoolSensor { get; init; }
 }
 
-/// <summary>Where the live recorder stands: the last slot boundary written, gaps filled, prices, the last problem.</summary>
+/// <summary>
+/// Where the live recorder stands: since when it follows the sensors (null until subscribed), the last slot boundary
+/// written, gaps filled, an outage not yet filled, prices, the last problem.
+/// </summary>
 public sealed record LiveRecorderStatus(
+    DateTimeOffset? RecordingSince,
     DateTimeOffset? RecordedUntil,
     int GapsFilled,
     DateTimeOffset? OutageSince,
@@ -60,7 +65,7 @@ public sealed class LiveRecorder : BackgroundService
     private readonly Dictionary<SensorRole, CounterReading> _lastClosed = [];
     private readonly List<SocReading> _pendingSoc = [];
     private readonly object _statusGate = new();
-    private LiveRecorderStatus _status = new(null, 0, null, null, null, null);
+    private LiveRecorderStatus _status = new(null, null, 0, null, null, null, null);
     private TaskCompletionSource _statusChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset? _outageSince;
     private bool _pricesDue = true;
@@ -130,12 +135,16 @@ public sealed class LiveRecorder : BackgroundService
         await using var subscription = await _client.SubscribeStateChangesAsync(entities, stoppingToken);
         var now = _time.GetUtcNow();
         await FillGapAsync(null, stoppingToken);
-        foreach (var state in await _client.GetStatesAsync(stoppingToken))
+        var states = await _client.GetStatesAsync(stoppingToken);
+        // A state holds until it changes: what was read still held when the answer came, whenever it last changed.
+        // (Stamped earlier, a value read later would crowd the energy of the time between into too short a time.)
+        var readAt = _time.GetUtcNow();
+        foreach (var state in states)
         {
-            // The state read now is what the sensor shows now, whenever it last changed.
-            Take(state with { LastUpdated = now });
+            Take(state with { LastUpdated = readAt });
         }
 
+        Report(s => s with { RecordingSince = readAt });
         await RefreshPricesIfDueAsync(stoppingToken);
         var nextBoundary = SlotGrid.Floor(now) + SlotGrid.SlotLength;
         Task<bool>? events = null;
@@ -254,8 +263,29 @@ public sealed class LiveRecorder : BackgroundService
             }
             catch (HomeAssistantConnectionLostException) when (attempt < 3)
             {
+                // The client may not have noticed the drop yet: wait until it reports it (or a while), then try on
+                // the next connection, which the client waits for.
                 NoteOutage();
+                await NextConnectionChangeAsync(cancellationToken);
             }
+        }
+    }
+
+    private async Task NextConnectionChangeAsync(CancellationToken cancellationToken)
+    {
+        using var patience = new CancellationTokenSource(_settings.SettleDelay, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, patience.Token);
+        try
+        {
+            Handle(await _client.ConnectionChanges.ReadAsync(linked.Token));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // No change within the settle delay: the next ping finds out.
+        }
+        catch (ChannelClosedException)
+        {
+            // The client has stopped; the next ping says why.
         }
     }
 
@@ -324,12 +354,26 @@ public sealed class LiveRecorder : BackgroundService
                 InstantText.Format(from), InstantText.Format(until), report.SlotsWritten);
         }
 
-        foreach (var (role, readings) in _pending)
+        // What each counter showed at the end of the fill is what the next boundary restates when it has not changed
+        // since: the statistics' reading at that very boundary when they reach it, else the last state received.
+        var filled = await _etl.ReadBaselinesAsync(cancellationToken);
+        foreach (var role in filled.Keys.Union(_pending.Keys).ToList())
         {
-            var superseded = readings.Where(r => r.At <= until).ToList();
-            if (superseded.Count > 0)
+            var readings = Pending(role);
+            CounterReading? latest = _lastClosed.TryGetValue(role, out var closed) ? closed : null;
+            foreach (var reading in readings.Where(r => r.At <= until))
             {
-                _lastClosed[role] = superseded.MaxBy(r => r.At);
+                latest = latest is { } l && l.At > reading.At ? l : reading;
+            }
+
+            if (filled.TryGetValue(role, out var baseline) && baseline.At == until && (latest is null || latest.Value.At <= baseline.At))
+            {
+                latest = new CounterReading(baseline.At, baseline.Value, baseline.Unit);
+            }
+
+            if (latest is { } known)
+            {
+                _lastClosed[role] = known;
             }
 
             readings.RemoveAll(r => r.At <= until);
@@ -391,16 +435,17 @@ public sealed class LiveRecorder : BackgroundService
     {
         while (_client.ConnectionChanges.TryRead(out var change))
         {
-            switch (change.Status)
-            {
-                case ConnectionStatus.Disconnected:
-                    NoteOutage();
-                    _logger.LogWarning("Home Assistant disconnected ({Reason}); the gap is filled from its statistics when it is back", change.Reason);
-                    break;
-                default:
-                    // Connected: the next slot boundary fills the gap, once the resynchronised states are in.
-                    break;
-            }
+            Handle(change);
+        }
+    }
+
+    private void Handle(ConnectionChange change)
+    {
+        // Connected needs nothing here: the next slot boundary fills the gap, once the resynchronised states are in.
+        if (change.Status == ConnectionStatus.Disconnected)
+        {
+            NoteOutage();
+            _logger.LogWarning("Home Assistant disconnected ({Reason}); the gap is filled from its statistics when it is back", change.Reason);
         }
     }
 

@@ -182,6 +182,8 @@ public static class DarkstarServiceHost
             sp.GetRequiredService<AuroraTrainingService>(), options.Forecasting, settings.TimeZone, sp.GetRequiredService<ServiceTriggers>(),
             sp.GetRequiredService<ServiceHealth>(), clock, sp.GetRequiredService<ILogger<RetrainLoop>>()));
         services.AddHostedService(sp => sp.GetRequiredService<RetrainLoop>());
+        services.AddSingleton(sp => new OracleRunner(sp.GetRequiredService<DarkstarDatabase>(), clock));
+        services.AddHostedService<OracleLoop>();
 
         if (settings.Mqtt is { } broker)
         {

@@ -206,3 +206,66 @@ public sealed class RecorderWatch(
         }
     }
 }
+
+/// <summary>
+/// Once a day, half an hour after local midnight (when yesterday's last slot is recorded): the Oracle on yesterday, so
+/// the MQTT entities show yesterday's realised cost and the Oracle regret. Also at start, for a yesterday not yet run.
+/// </summary>
+public sealed class OracleLoop(
+    Planning.Kepler.OracleRunner oracle,
+    OracleResultRepository results,
+    DarkstarOptions options,
+    TimeZoneInfo zone,
+    ServiceHealth health,
+    TimeProvider clock,
+    ILogger<OracleLoop> logger) : BackgroundService
+{
+    public const string LoopName = "oracle";
+
+    private static readonly TimeSpan AfterMidnight = TimeSpan.FromMinutes(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        health.Register(LoopName);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var now = clock.GetUtcNow();
+                var yesterday = SlotGrid.LocalDateOf(now, zone).AddDays(-1);
+                if ((await results.ReadRangeAsync(yesterday, yesterday, stoppingToken)).Count == 0)
+                {
+                    await RunAsync(yesterday, stoppingToken);
+                }
+
+                var next = SlotGrid.StartOfLocalDay(SlotGrid.LocalDateOf(now, zone).AddDays(1), zone) + AfterMidnight;
+                await Task.Delay(next - now, clock, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task RunAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = await oracle.RunAsync(day, options, zone, cancellationToken);
+            logger.LogInformation("Oracle for {Day}: {Summary}", day, Planning.Kepler.OracleRunner.Describe(outcome));
+            health.Succeeded(LoopName);
+        }
+        catch (Planning.Kepler.PlanningInputException e)
+        {
+            // A day without whole data (the first day of a new install) has no Oracle; that is not a fault.
+            logger.LogInformation("No Oracle for {Day}: {Reason}", day, e.Message);
+            health.Succeeded(LoopName);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "The Oracle for {Day} failed", day);
+            health.Failed(LoopName, $"the Oracle failed: {e.Message}");
+        }
+    }
+}

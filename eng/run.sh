@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Darkstar's main job on its embedded default: the simulated home's options.
-# Until the add-on service (serve) lands: create and migrate the database, validate and print the
-# options, print today's slot grid, and check every mapped entity against the simulated home.
+# The foundation steps (create and migrate the database, validate and print the options, print today's
+# slot grid, check every mapped entity against the simulated home), then the add-on service itself against
+# the simulated home for one simulated day at 600x (about two and a half minutes), in a database of its own.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/eng/install-deps.sh"
@@ -16,3 +17,4 @@ darkstar config check
 darkstar slots
 darkstar ha check --simulate
 darkstar db stats --db "$db"
+darkstar serve --simulate --speed 600 --for 1d --json

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Time;
+using Darkstar.Learning.Benchmarks;
 using Darkstar.Learning.Datasets;
 using Darkstar.Learning.Prices;
 using Darkstar.Planning.Model;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Darkstar.Cli;
 
-/// <summary><c>darkstar bench ...</c>: forecast skill (<c>forecast</c>), the planner's speed (<c>solve</c>) and what it saves (<c>plan</c>).</summary>
+/// <summary><c>darkstar bench ...</c>: forecast skill (<c>forecast</c>), the planner's speed (<c>solve</c>), what it saves (<c>plan</c>) and the ETL's speed (<c>etl</c>).</summary>
 public static class BenchCommands
 {
     /// <summary>The benchmark's grid: a data set does not say its fuse, so the grid never limits (1 MW).</summary>

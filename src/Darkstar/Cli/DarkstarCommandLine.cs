@@ -24,6 +24,7 @@ public static class DarkstarCommandLine
         root.Subcommands.Add(ForecastCommands.CreateEvaluate(context, global));
         root.Subcommands.Add(PlanCommands.CreatePlan(context, global));
         root.Subcommands.Add(PlanCommands.CreateOracle(context, global));
+        root.Subcommands.Add(ServeCommand.Create(context, global));
         root.Subcommands.Add(BenchCommands.Create(context, global));
         return root;
     }

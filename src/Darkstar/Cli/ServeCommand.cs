@@ -1,0 +1,234 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using Darkstar.Core.Options;
+using Darkstar.Core.Time;
+using Darkstar.Forecasting.Inputs;
+using Darkstar.HomeAssistant;
+using Darkstar.Mqtt;
+using Darkstar.Service;
+using Darkstar.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Darkstar.Cli;
+
+/// <summary><c>darkstar serve [--simulate ...]</c>: the add-on service, against Home Assistant or the simulated home.</summary>
+public static class ServeCommand
+{
+    /// <summary>The add-on's ingress port, where <c>/health</c> answers.</summary>
+    public const int IngressPort = 8099;
+
+    public static Command Create(CliContext context, GlobalOptions global)
+    {
+        var simulate = new Option<bool>("--simulate") { Description = "Run against the built-in simulated home (accelerated clock), with a local MQTT broker if mosquitto is installed." };
+        var home = new Option<DirectoryInfo?>("--home") { Description = "With --simulate: a home data set folder to replay instead of the synthetic home." };
+        var speed = new Option<double>("--speed") { Description = "With --simulate: simulated seconds per real second.", DefaultValueFactory = _ => 600 };
+        var duration = new Option<string?>("--for") { Description = "With --simulate: stop after this much simulated time (e.g. 6h, 2d) and print a summary." };
+        var historyDays = new Option<int>("--history-days") { Description = "With --simulate: days of the home's past to backfill first.", DefaultValueFactory = _ => 8 };
+        var healthPort = new Option<int?>("--health-port") { Description = $"Port of /health (default {IngressPort}; with --simulate a free one)." };
+        var command = new Command("serve", "The add-on: learn, forecast, plan, execute and publish until stopped.")
+        {
+            simulate, home, speed, duration, historyDays, healthPort,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var arguments = new ServeArguments(
+                parse.GetValue(simulate), parse.GetValue(home), parse.GetValue(speed), parse.GetValue(duration), parse.GetValue(historyDays), parse.GetValue(healthPort));
+            return RunAsync(parse, context, global, arguments, cancellationToken);
+        });
+        return command;
+    }
+
+    internal sealed record ServeArguments(bool Simulate, DirectoryInfo? Home, double Speed, string? For, int HistoryDays, int? HealthPort);
+
+    /// <summary>Parses <c>90m</c>, <c>6h</c>, <c>2d</c>: a positive whole number and a unit.</summary>
+    public static bool TryParseDuration(string? text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        if (string.IsNullOrWhiteSpace(text) || text.Length < 2
+            || !int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count <= 0)
+        {
+            return false;
+        }
+
+        duration = text[^1] switch
+        {
+            'm' => TimeSpan.FromMinutes(count),
+            'h' => TimeSpan.FromHours(count),
+            'd' => TimeSpan.FromDays(count),
+            _ => TimeSpan.Zero,
+        };
+        return duration > TimeSpan.Zero;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CliContext context, GlobalOptions global, ServeArguments arguments, CancellationToken cancellationToken)
+    {
+        var resolved = OptionsResolver.Resolve(parse, global, context);
+        if (resolved is null)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        var options = resolved.Options;
+        var problems = Validate(options, arguments, out var runFor);
+        if (problems.Count > 0)
+        {
+            await context.Error.WriteLineAsync($"serve: invalid options ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}):");
+            foreach (var problem in problems)
+            {
+                await context.Error.WriteLineAsync($"  {problem}");
+            }
+
+            return ExitCodes.InvalidInput;
+        }
+
+        var zone = TimeZones.Find(options.Location.TimeZone!);
+        var site = new HomeSite(options.Location.Latitude!.Value, options.Location.Longitude!.Value, zone);
+        var logLevel = CliLogging.ToLogLevel(options.LogLevel);
+        if (arguments.Simulate)
+        {
+            var databasePath = parse.GetValue(global.Database)?.FullName;
+            return await SimulatedServe.RunAsync(context, options, databasePath, zone, site, arguments, runFor, logLevel, parse.GetValue(global.Json), cancellationToken);
+        }
+
+        var path = parse.GetValue(global.Database)?.FullName ?? Path.GetFullPath(options.DatabasePath);
+        using var logging = CliLogging.Create(options.LogLevel);
+        var supervisorToken = context.Environment(OptionsContext.SupervisorTokenVariable);
+        if (!await MigrateAsync(path, context, logging, cancellationToken))
+        {
+            return ExitCodes.Failure;
+        }
+
+        MqttConnectionSettings? mqtt = null;
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+            mqtt = await MqttBrokerSettingsResolver.ResolveAsync(options.Mqtt, supervisorToken, http, cancellationToken);
+        }
+        catch (Exception e) when (e is MqttConfigurationException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            await context.Error.WriteLineAsync($"MQTT is off: {e.Message}");
+        }
+
+        // In the add-on, Home Assistant reaches /health through ingress; standalone, only this machine may.
+        var address = string.IsNullOrEmpty(supervisorToken) ? IPAddress.Loopback : IPAddress.Any;
+        var settings = new ServeSettings
+        {
+            Options = options,
+            DatabasePath = path,
+            TimeZone = zone,
+            Site = site,
+            HomeAssistant = HomeAssistantConnectionSettings.FromOptions(options.HomeAssistant, supervisorToken),
+            Mqtt = mqtt,
+            Clock = context.Clock,
+            HealthEndpoint = new IPEndPoint(address, arguments.HealthPort ?? IngressPort),
+            LogLevel = logLevel,
+        };
+        await using var app = DarkstarServiceHost.Build(settings);
+        await app.StartAsync(cancellationToken);
+        await context.Error.WriteLineAsync($"Darkstar serves; health at {HealthUri(app)}");
+        try
+        {
+            // Ctrl+C reaches the command's token; SIGTERM (the Supervisor stopping the add-on) the host's lifetime.
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
+            await Task.Delay(Timeout.Infinite, stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C or SIGTERM: stop the loops in order.
+        }
+
+        await app.StopAsync(CancellationToken.None);
+        return ExitCodes.Success;
+    }
+
+    internal static List<string> Validate(DarkstarOptions options, ServeArguments arguments, out TimeSpan? runFor)
+    {
+        var problems = new List<string>();
+        runFor = null;
+        if (options.Location.Latitude is null || options.Location.Longitude is null)
+        {
+            problems.Add("location.latitude and location.longitude: the forecasts need your home's position.");
+        }
+
+        if (!TimeZones.TryFind(options.Location.TimeZone, out _))
+        {
+            problems.Add($"location.time_zone: '{options.Location.TimeZone}' is not a known IANA time zone (e.g. Europe/Stockholm).");
+        }
+
+        if (arguments.HealthPort is < 0 or > 65535)
+        {
+            problems.Add($"--health-port: {arguments.HealthPort} is not a TCP port (0 to 65535).");
+        }
+
+        if (!arguments.Simulate)
+        {
+            if (arguments.Home is not null || arguments.For is not null)
+            {
+                problems.Add("--home and --for go with --simulate.");
+            }
+
+            return problems;
+        }
+
+        if (!(arguments.Speed > 0) || double.IsInfinity(arguments.Speed))
+        {
+            problems.Add($"--speed: {arguments.Speed.ToString(CultureInfo.InvariantCulture)} is not a positive number.");
+        }
+
+        if (arguments.HistoryDays is < 1 or > 60)
+        {
+            problems.Add($"--history-days: {arguments.HistoryDays} is not between 1 and 60.");
+        }
+
+        if (arguments.Home is { } folder && !File.Exists(Path.Combine(folder.FullName, "home.yaml")))
+        {
+            problems.Add($"--home: {folder.FullName} has no home.yaml.");
+        }
+
+        if (arguments.For is not null)
+        {
+            if (TryParseDuration(arguments.For, out var parsed))
+            {
+                runFor = parsed;
+            }
+            else
+            {
+                problems.Add($"--for: '{arguments.For}' is not a duration such as 90m, 6h or 2d.");
+            }
+        }
+
+        return problems;
+    }
+
+    internal static async Task<bool> MigrateAsync(string path, CliContext context, ILoggerFactory logging, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var directory = Path.GetDirectoryName(path);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            var database = new DarkstarDatabase(path, logging.CreateLogger<DarkstarDatabase>());
+            await new SchemaMigrator(database, context.Clock, logging.CreateLogger<SchemaMigrator>()).MigrateAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is SqliteException or SchemaVersionTooNewException or IOException or UnauthorizedAccessException)
+        {
+            await context.Error.WriteLineAsync($"serve: database {path}: {e.Message}");
+            return false;
+        }
+    }
+
+    internal static Uri HealthUri(Microsoft.AspNetCore.Builder.WebApplication app)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), "/health");
+    }
+}

@@ -1,0 +1,102 @@
+using Darkstar.Core.Time;
+using Darkstar.Execution;
+using Darkstar.Learning.Recording;
+using Darkstar.Mqtt;
+using Microsoft.Extensions.Logging;
+
+namespace Darkstar.Service;
+
+/// <summary>
+/// The service's one status, for the MQTT status entity and <c>/health</c>: error when the executor cannot carry
+/// anything out; degraded when it runs on a fallback (safe mode, a clamp), Home Assistant is unreachable, tomorrow's
+/// prices are late or a loop's latest run failed; ok otherwise. The executor reports here after every tick.
+/// </summary>
+public sealed class StatusBoard(
+    ServiceHealth health,
+    LiveRecorder recorder,
+    TimeZoneInfo zone,
+    TimeProvider clock,
+    ILogger<StatusBoard> logger) : IExecutorStatusReporter
+{
+    /// <summary>Nord Pool publishes tomorrow's prices around 13:00 CET; from this local hour on, their absence is late.</summary>
+    public const int TomorrowPricesDueHour = 14;
+
+    private ExecutorStatus? _executor;
+    private int _commandsSent;
+    private int _commandsFailed;
+    private (DarkstarStatus Status, string? Reason) _lastLogged = (DarkstarStatus.Ok, null);
+
+    /// <summary>Raised after every executor report, for the MQTT status entity.</summary>
+    public event EventHandler? Changed;
+
+    public ExecutorStatus? Executor => Volatile.Read(ref _executor);
+
+    public int CommandsSent => Volatile.Read(ref _commandsSent);
+
+    public int CommandsFailed => Volatile.Read(ref _commandsFailed);
+
+    public Task ReportAsync(ExecutorStatus status, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        Volatile.Write(ref _executor, status);
+        Interlocked.Add(ref _commandsSent, status.CommandsSent);
+        Interlocked.Add(ref _commandsFailed, status.CommandsFailed);
+        if (status.Health == ExecutorHealth.Ok)
+        {
+            health.Succeeded(ServiceLoops.Executor);
+        }
+        else
+        {
+            health.Failed(ServiceLoops.Executor, status.Reason ?? status.Health.ToString(), counts: false);
+        }
+
+        var current = Current();
+        if (current != _lastLogged)
+        {
+            // A change of status is worth a line; the same status every minute is not.
+            logger.LogInformation("Status {Status}: {Reason}", ServiceHealth.StatusText(current.Status), current.Reason ?? "all well");
+            _lastLogged = current;
+        }
+
+        Changed?.Invoke(this, EventArgs.Empty);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The status now, and its reason (null when ok).</summary>
+    public (DarkstarStatus Status, string? Reason) Current()
+    {
+        var executor = Executor;
+        if (executor is { Health: ExecutorHealth.Error })
+        {
+            return (DarkstarStatus.Error, executor.Reason ?? "the executor cannot carry out the plan");
+        }
+
+        var reasons = new List<string>();
+        if (executor is { Health: ExecutorHealth.Degraded })
+        {
+            reasons.Add(executor.Reason ?? "the executor runs on a fallback");
+        }
+
+        if (recorder.Status.OutageSince is { } since)
+        {
+            reasons.Add($"Home Assistant unreachable since {InstantText.Format(since)}");
+        }
+
+        var now = clock.GetUtcNow();
+        if (recorder.Status.Prices is { TomorrowPublished: false } && TimeZoneInfo.ConvertTime(now, zone).Hour >= TomorrowPricesDueHour)
+        {
+            reasons.Add("tomorrow's prices are not published yet");
+        }
+
+        foreach (var loop in health.Problems())
+        {
+            // The executor's problem is its reason above; a recorder outage is the Home Assistant line.
+            if (!reasons.Any(r => r.Contains(loop.Problem!, StringComparison.Ordinal) || loop.Problem!.Contains(r, StringComparison.Ordinal)))
+            {
+                reasons.Add($"{loop.Name}: {loop.Problem}");
+            }
+        }
+
+        return reasons.Count == 0 ? (DarkstarStatus.Ok, null) : (DarkstarStatus.Degraded, string.Join("; ", reasons.Distinct(StringComparer.Ordinal)));
+    }
+}

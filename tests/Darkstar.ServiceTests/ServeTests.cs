@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Darkstar.Core.Domain;
+using Darkstar.Core.Time;
+using Darkstar.Execution;
+using Darkstar.Mqtt;
+using Darkstar.Service;
+using Darkstar.Simulation.Home;
+using Darkstar.Storage;
+using Darkstar.Storage.Repositories;
+
+namespace Darkstar.ServiceTests;
+
+[Collection(ServiceTestGroup.Name)]
+public sealed class ServeTests
+{
+    /// <summary>A simulated day at this speed takes about a minute and a half.</summary>
+    private const double Speed = 1000;
+
+    /// <summary>No test may hang CI: every run is cut off after this much real time.</summary>
+    private static readonly TimeSpan RealTimeLimit = TimeSpan.FromMinutes(6);
+
+    [Fact]
+    public async Task SimulatedDay_ObservesEverySlot_PlansEveryInterval_CommandsWithinLimits_CostsLessThanNoBattery()
+    {
+        using var limit = new CancellationTokenSource(RealTimeLimit);
+        await using var rig = await ServiceRig.StartAsync(Speed, null, limit.Token);
+        var service = rig.Service;
+
+        await rig.RunForAsync(TimeSpan.FromHours(2), limit.Token);
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+        {
+            var response = await http.GetAsync(service.HealthUri, limit.Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync(limit.Token));
+            Assert.Equal("ok", health.RootElement.GetProperty("status").GetString());
+            foreach (var loop in new[] { ServiceLoops.Recorder, ServiceLoops.Forecaster, ServiceLoops.Planner, ServiceLoops.Executor })
+            {
+                Assert.Equal(JsonValueKind.String, health.RootElement.GetProperty("loops").GetProperty(loop).GetProperty("last_success").ValueKind);
+            }
+        }
+
+        await rig.RunForAsync(TimeSpan.FromDays(1), limit.Token);
+        var summary = await service.StopAsync(limit.Token);
+
+        Assert.Equal(0, summary.Errors);
+        Assert.Equal(summary.SlotsExpected, summary.SlotsObserved);
+        // Re-planned every 15 minutes: a plan for (nearly) every slot, more when prices or the SoC called for one.
+        Assert.InRange(summary.Plans, 90, 400);
+        Assert.True(summary.Commands > 0, "no command reached the simulated inverter");
+        Assert.Equal(0, summary.FailedCommands);
+        Assert.True(summary.RealizedCost < summary.NoBatteryCost, $"realised {summary.RealizedCost:0.00} is not below no battery {summary.NoBatteryCost:0.00}");
+        AssertWithinLimits(service.CommandsReceived(), rig.Options);
+        await AssertBatteryFollowsPlanAsync(service, summary);
+    }
+
+    [Fact]
+    public async Task Faults_HomeAssistantDropBrokerRestartUnavailableSensorLatePrices_DegradedWithReasonRecoversLosesNothing()
+    {
+        using var limit = new CancellationTokenSource(RealTimeLimit);
+        await using var rig = await ServiceRig.StartAsync(Speed, null, limit.Token);
+        var service = rig.Service;
+        var board = service.Get<StatusBoard>();
+        var reasons = new List<string>();
+        void Note()
+        {
+            if (board.Current() is { Status: not DarkstarStatus.Ok, Reason: { } reason })
+            {
+                reasons.Add(reason);
+            }
+        }
+
+        async Task WatchUntilAsync(TimeSpan at)
+        {
+            while (service.Home.Clock.GetUtcNow() < service.Started + at)
+            {
+                Note();
+                await Task.Delay(TimeSpan.FromMilliseconds(50), limit.Token);
+            }
+        }
+
+        // Tomorrow's prices stay out until 17:00 local; from 14:00 their absence is late.
+        service.Home.Faults.WithholdTomorrowPrices(true);
+        await WatchUntilAsync(TimeSpan.FromHours(1));
+
+        // Home Assistant's socket drops and stays refused for half an hour.
+        service.Home.Faults.RefuseWebSockets = true;
+        service.Home.Faults.DropWebSockets();
+        await WatchUntilAsync(TimeSpan.FromHours(1.5));
+        service.Home.Faults.RefuseWebSockets = false;
+        await WatchUntilAsync(TimeSpan.FromHours(3));
+        Assert.Contains(reasons, r => r.Contains("Home Assistant", StringComparison.Ordinal));
+
+        // The broker goes away for a moment and comes back on the same port (where mosquitto is installed).
+        var connection = service.Broker is null ? null : service.Get<MqttConnection>();
+        var connects = connection?.ConnectCount ?? 0;
+        await service.RestartBrokerAsync(TimeSpan.FromSeconds(1), limit.Token);
+        await WatchUntilAsync(TimeSpan.FromHours(4));
+
+        // A counter is unavailable for an hour.
+        service.Home.Faults.MakeUnavailable(EntityIds.LoadEnergy);
+        await WatchUntilAsync(TimeSpan.FromHours(5));
+        service.Home.Faults.MakeAvailable(EntityIds.LoadEnergy);
+        await WatchUntilAsync(TimeSpan.FromHours(9));
+        Assert.Contains(reasons, r => r.Contains("tomorrow's prices", StringComparison.Ordinal));
+
+        service.Home.Faults.WithholdTomorrowPrices(false);
+        await WatchUntilAsync(TimeSpan.FromHours(11));
+        if (connection is not null)
+        {
+            Assert.True(connection.IsConnected, "the service did not reconnect to the restarted broker");
+            Assert.True(connection.ConnectCount > connects);
+        }
+
+        var (status, reason) = board.Current();
+        Assert.True(status == DarkstarStatus.Ok, $"still {status}: {reason}");
+
+        var summary = await service.StopAsync(limit.Token);
+        Assert.Equal(0, summary.Errors);
+        Assert.Equal(summary.SlotsExpected, summary.SlotsObserved);
+        AssertWithinLimits(service.CommandsReceived(), rig.Options);
+    }
+
+    [Fact]
+    public async Task ShadowMode_PlansButSendsNoCommand()
+    {
+        using var limit = new CancellationTokenSource(RealTimeLimit);
+        await using var rig = await ServiceRig.StartAsync(Speed, o => o with { Executor = o.Executor with { ShadowMode = true } }, limit.Token);
+        await rig.RunForAsync(TimeSpan.FromHours(3), limit.Token);
+        var summary = await rig.Service.StopAsync(limit.Token);
+
+        Assert.True(summary.Plans > 0);
+        Assert.Empty(rig.Service.CommandsReceived());
+        Assert.Equal(0, summary.Errors);
+        Assert.True(rig.Service.Get<StatusBoard>().Executor?.Shadow);
+    }
+
+    [Fact]
+    public async Task ReplanButton_PlansAtOnce_AndSwitchesReachTheExecutor()
+    {
+        using var limit = new CancellationTokenSource(RealTimeLimit);
+        await using var rig = await ServiceRig.StartAsync(Speed, null, limit.Token);
+        var service = rig.Service;
+        await rig.RunForAsync(TimeSpan.FromMinutes(20), limit.Token);
+        var planner = service.Get<PlannerLoop>();
+        var handler = service.Get<ServiceCommandHandler>();
+        var before = planner.Plans;
+
+        await handler.PressAsync(Mqtt.Controls.DarkstarButton.Replan, limit.Token);
+        while (planner.Plans == before)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), limit.Token);
+        }
+
+        // Well before the next 15-minute re-plan.
+        Assert.True(service.Home.Clock.GetUtcNow() < PlannerLoop.NextReplan(service.Started + TimeSpan.FromMinutes(20), rig.Options.Planner.ReplanMinutes) + TimeSpan.FromMinutes(5));
+
+        await handler.SetSwitchAsync(Mqtt.Controls.DarkstarSwitch.ShadowMode, true, limit.Token);
+        await handler.SelectAsync(Mqtt.Controls.DarkstarSelect.ManualOverride, "hold", limit.Token);
+        var settings = service.Get<IExecutorSettingsSource>().Current;
+        Assert.True(settings.ShadowMode);
+        Assert.Equal(ManualOverride.Hold, settings.Override);
+        var summary = await service.StopAsync(limit.Token);
+        Assert.Equal(0, summary.Errors);
+    }
+
+    [Fact]
+    public void NextReplan_IsOnTheIntervalGrid()
+    {
+        var at = new DateTimeOffset(2026, 6, 10, 6, 7, 0, TimeSpan.Zero);
+        Assert.Equal(new DateTimeOffset(2026, 6, 10, 6, 15, 0, TimeSpan.Zero), PlannerLoop.NextReplan(at, 15));
+        Assert.Equal(new DateTimeOffset(2026, 6, 10, 7, 0, 0, TimeSpan.Zero), PlannerLoop.NextReplan(at, 60));
+        Assert.Equal(new DateTimeOffset(2026, 6, 10, 7, 0, 0, TimeSpan.Zero), PlannerLoop.NextReplan(new DateTimeOffset(2026, 6, 10, 6, 0, 0, TimeSpan.Zero), 60));
+    }
+
+    /// <summary>Every SoC target within the SoC limits; every power limit within the battery's.</summary>
+    private static void AssertWithinLimits(IReadOnlyList<ReceivedServiceCall> calls, Core.Options.DarkstarOptions options)
+    {
+        foreach (var call in calls.Where(c => c.Service == "set_value"))
+        {
+            using var data = JsonDocument.Parse(call.ServiceData);
+            var value = data.RootElement.GetProperty("value");
+            var number = value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.Parse(value.GetString()!, CultureInfo.InvariantCulture);
+            if (call.EntityIds.Contains(options.Executor.SocTargetEntity))
+            {
+                Assert.InRange(number, options.Battery.MinSocPercent, options.Battery.MaxSocPercent);
+            }
+            else if (call.EntityIds.Contains(options.Executor.MaxChargePowerEntity))
+            {
+                Assert.InRange(number, 0, options.Battery.MaxChargeKw * 1000);
+            }
+            else if (call.EntityIds.Contains(options.Executor.MaxDischargePowerEntity))
+            {
+                Assert.InRange(number, 0, options.Battery.MaxDischargeKw * 1000);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The measured SoC at each slot's end against the SoC the plan in force at the slot's start wanted: within 15
+    /// points in nine slots of ten (forecasts miss, so the battery cannot match the plan to the tenth of a percent).
+    /// </summary>
+    private static async Task AssertBatteryFollowsPlanAsync(SimulatedService service, SimulatedRunSummary summary)
+    {
+        var database = service.Get<DarkstarDatabase>();
+        var plans = new PlanRepository(database);
+        var latest = await plans.ReadLatestAsync(CancellationToken.None);
+        Assert.NotNull(latest);
+        var inForce = new List<(DateTimeOffset CreatedAt, IReadOnlyList<SlotPlan> Slots)>();
+        for (var id = 1L; id <= latest.Id; id++)
+        {
+            if (await plans.ReadAsync(id, CancellationToken.None) is { } plan)
+            {
+                inForce.Add((plan.CreatedAt, await plans.ReadSlotsAsync(id, CancellationToken.None)));
+            }
+        }
+
+        var range = SlotRange.Between(SlotGrid.Ceiling(service.Started), SlotGrid.Ceiling(service.Started) + TimeSpan.FromHours(summary.SimulatedHours - 0.5));
+        var observed = await new SlotObservationRepository(database).ReadRangeAsync(range, CancellationToken.None);
+        var compared = 0;
+        var close = 0;
+        foreach (var slot in observed.Where(o => o.SocEndPercent is not null))
+        {
+            var plan = inForce.LastOrDefault(p => p.CreatedAt <= slot.SlotStart);
+            var planned = plan.Slots?.FirstOrDefault(s => s.SlotStart == slot.SlotStart);
+            if (planned is null)
+            {
+                continue;
+            }
+
+            compared++;
+            close += Math.Abs(planned.SocEndPercent - slot.SocEndPercent!.Value) <= 15 ? 1 : 0;
+        }
+
+        Assert.True(compared > 80, $"only {compared} slots had a plan to compare with");
+        Assert.True(close >= compared * 0.9, $"the SoC was within 15 points of the plan in only {close} of {compared} slots");
+    }
+}

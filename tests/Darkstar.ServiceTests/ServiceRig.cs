@@ -1,0 +1,88 @@
+using Darkstar.Core.Options;
+using Darkstar.Core.Time;
+using Darkstar.Forecasting.Inputs;
+using Darkstar.Service;
+using Darkstar.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Darkstar.ServiceTests;
+
+/// <summary>The service tests share two cores with nothing else of theirs: one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ServiceTestGroup
+{
+    public const string Name = "service";
+}
+
+/// <summary>The real service against the simulated home (accelerated clock) and a real mosquitto, in a folder of its own.</summary>
+internal sealed class ServiceRig : IAsyncDisposable
+{
+    /// <summary>A summer Wednesday, 08:00 in Stockholm: a fixed day, so that the afternoon's price publication falls inside a short run.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 6, 10, 6, 0, 0, TimeSpan.Zero);
+
+    private readonly TempDirectory _folder;
+    private readonly ILoggerFactory _logging;
+
+    private ServiceRig(TempDirectory folder, ILoggerFactory logging, SimulatedService service)
+    {
+        _folder = folder;
+        _logging = logging;
+        Service = service;
+    }
+
+    public SimulatedService Service { get; }
+
+    public DarkstarOptions Options { get; private init; } = null!;
+
+    public static DarkstarOptions DefaultOptions()
+    {
+        var loaded = OptionsLoader.LoadEmbeddedDefault(new OptionsContext(false));
+        Assert.True(loaded.IsValid, string.Join("; ", loaded.Errors));
+        return loaded.Options!;
+    }
+
+    public static async Task<ServiceRig> StartAsync(double speed, Func<DarkstarOptions, DarkstarOptions>? change, CancellationToken cancellationToken)
+    {
+        var options = (change ?? (o => o))(DefaultOptions());
+        var folder = new TempDirectory();
+        var logging = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Warning));
+        var zone = TimeZones.Find(options.Location.TimeZone!);
+        try
+        {
+            var service = await SimulatedService.StartAsync(
+                new SimulatedServiceOptions
+                {
+                    Options = options,
+                    DatabasePath = folder.File("darkstar.db"),
+                    TimeZone = zone,
+                    Site = new HomeSite(options.Location.Latitude!.Value, options.Location.Longitude!.Value, zone),
+                    Speed = speed,
+                    Start = Start,
+                    HistoryDays = 8,
+                    LogLevel = LogLevel.Warning,
+                },
+                logging,
+                TextWriter.Null,
+                cancellationToken);
+            return new ServiceRig(folder, logging, service) { Options = options };
+        }
+        catch
+        {
+            logging.Dispose();
+            folder.Dispose();
+            throw;
+        }
+    }
+
+    public Task RunForAsync(TimeSpan simulated, CancellationToken cancellationToken) =>
+        Service.RunUntilAsync(Service.Started + simulated, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        _logging.Dispose();
+        _folder.Dispose();
+    }
+}

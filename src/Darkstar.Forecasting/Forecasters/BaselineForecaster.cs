@@ -50,7 +50,8 @@ public sealed class BaselineForecaster : ISlotForecaster
                 }
             }
 
-            if (loads.Count == 0 && pvs.Count == 0)
+            // A slot with no history of either quantity gets no baseline: a missing value is never a zero.
+            if (loads.Count == 0 || pvs.Count == 0)
             {
                 continue;
             }
@@ -76,11 +77,6 @@ public sealed class BaselineForecaster : ISlotForecaster
 
     private static QuantileTriple Summarise(List<double> values)
     {
-        if (values.Count == 0)
-        {
-            return default;
-        }
-
         values.Sort();
         return QuantileTriple.Ordered(Percentile(values, 0.1), values.Average(), Percentile(values, 0.9), double.MaxValue);
     }

@@ -8,6 +8,19 @@ namespace Darkstar.HomeAssistant.Tests;
 /// <summary>The WebSocket client over real loopback sockets against <see cref="ScriptedHomeAssistant"/>.</summary>
 public class WebSocketClientTests
 {
+    /// <summary>The live state_changed event both reconnect tests send: sensor.energy from 1 to 2 kWh at 00:01.</summary>
+    private static JsonObject EnergyRoseFromOneToTwo() => new()
+    {
+        ["event_type"] = "state_changed",
+        ["time_fired"] = "2026-01-01T00:01:00+00:00",
+        ["data"] = new JsonObject
+        {
+            ["entity_id"] = "sensor.energy",
+            ["old_state"] = StateJson("sensor.energy", "1", "2026-01-01T00:00:00+00:00"),
+            ["new_state"] = StateJson("sensor.energy", "2", "2026-01-01T00:01:00+00:00"),
+        },
+    };
+
     private static JsonObject StateJson(string entityId, string state, string updated) => new()
     {
         ["entity_id"] = entityId,
@@ -161,17 +174,7 @@ public class WebSocketClientTests
                         return true;
                     case "get_states" when number == 1:
                         await connection.ResultAsync(id, new JsonArray(StateJson("sensor.energy", "1", "2026-01-01T00:00:00+00:00")));
-                        await connection.SendAsync(PeerConnection.Event(subscription, new JsonObject
-                        {
-                            ["event_type"] = "state_changed",
-                            ["time_fired"] = "2026-01-01T00:01:00+00:00",
-                            ["data"] = new JsonObject
-                            {
-                                ["entity_id"] = "sensor.energy",
-                                ["old_state"] = StateJson("sensor.energy", "1", "2026-01-01T00:00:00+00:00"),
-                                ["new_state"] = StateJson("sensor.energy", "2", "2026-01-01T00:01:00+00:00"),
-                            },
-                        }));
+                        await connection.SendAsync(PeerConnection.Event(subscription, EnergyRoseFromOneToTwo()));
                         // The network fails, with no close frame, once the client has the event (an abort drops unsent data).
                         await drop.Task;
                         connection.Abort();
@@ -261,17 +264,7 @@ public class WebSocketClientTests
                 {
                     case "subscribe_events" when number == 1:
                         // A live event for the new subscription, then the connection dies before its result.
-                        await connection.SendAsync(PeerConnection.Event(id, new JsonObject
-                        {
-                            ["event_type"] = "state_changed",
-                            ["time_fired"] = "2026-01-01T00:01:00+00:00",
-                            ["data"] = new JsonObject
-                            {
-                                ["entity_id"] = "sensor.energy",
-                                ["old_state"] = StateJson("sensor.energy", "1", "2026-01-01T00:00:00+00:00"),
-                                ["new_state"] = StateJson("sensor.energy", "2", "2026-01-01T00:01:00+00:00"),
-                            },
-                        }));
+                        await connection.SendAsync(PeerConnection.Event(id, EnergyRoseFromOneToTwo()));
                         await connection.CloseAsync();
                         return false;
                     case "get_states":

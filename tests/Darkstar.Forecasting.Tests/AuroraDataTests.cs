@@ -1,4 +1,5 @@
 using Darkstar.Core.Domain;
+using Darkstar.Core.Solar;
 using Darkstar.Core.Time;
 using Darkstar.Forecasting.Features;
 using Darkstar.Forecasting.Inputs;
@@ -20,7 +21,7 @@ public sealed class AuroraDataTests
         var filled = slots.Take(40).ToList();
         // Forty slots spread across a gap: the day is judged 'exclude' for it.
         await home.Observations.UpsertAsync(
-            filled.Select(s => SyntheticHome.Observation(s) with { LoadKwh = 9, PvKwh = 9, QualityFlags = SlotQuality.Interpolated }),
+            filled.Select(s => SyntheticHome.Observation(s) with { LoadKwh = 9, PvKwh = 9, QualityFlags = SlotQuality.Interpolated | SlotQuality.PvDoubtful }),
             CancellationToken.None);
         await home.Quality.UpsertAsync(
         [
@@ -46,6 +47,29 @@ public sealed class AuroraDataTests
         Assert.All(measured, slot => Assert.True(history.Target[history.PositionOf(SlotGrid.IndexOf(slot))]));
         var first = history.PositionOf(SlotGrid.IndexOf(measured[0]));
         Assert.Equal((float)SyntheticHome.Observation(measured[0]).LoadKwh!.Value, history.Load[first]);
+    }
+
+    [Fact]
+    public async Task LoadAsync_GridMeterGapWithPvMeasured_LearnsPvButNotLoad()
+    {
+        using var home = await SyntheticHome.CreateAsync(Now, 5);
+        var day = SlotGrid.LocalDateOf(Now, SyntheticHome.Site.TimeZone).AddDays(-2);
+        var gap = SlotGrid.LocalDay(day, SyntheticHome.Site.TimeZone).Skip(40).Take(20).ToList();
+        // The grid meter's gap makes load unknown; the PV meter read on through it.
+        await home.Observations.UpsertAsync(
+            gap.Select(s => SyntheticHome.Observation(s) with { LoadKwh = 9, PvKwh = 0.5, QualityFlags = SlotQuality.Interpolated }),
+            CancellationToken.None);
+        var range = SlotRange.Between(Now - TimeSpan.FromDays(4), Now);
+
+        var history = await home.Loader.LoadAsync(SyntheticHome.Site, range, Now, FutureWeather.Observed, CancellationToken.None);
+
+        Assert.All(gap, slot =>
+        {
+            var p = history.PositionOf(SlotGrid.IndexOf(slot));
+            Assert.True(history.Target[p]);
+            Assert.True(float.IsNaN(history.Load[p]));
+            Assert.Equal(0.5f, history.Pv[p]);
+        });
     }
 
     [Fact]

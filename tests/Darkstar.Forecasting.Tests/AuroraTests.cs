@@ -1,5 +1,6 @@
 using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
+using Darkstar.Core.Solar;
 using Darkstar.Core.Time;
 using Darkstar.Forecasting.Evaluation;
 using Darkstar.Forecasting.Features;

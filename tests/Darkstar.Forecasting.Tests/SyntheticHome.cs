@@ -1,4 +1,5 @@
 using Darkstar.Core.Domain;
+using Darkstar.Core.Solar;
 using Darkstar.Core.Time;
 using Darkstar.Forecasting.Features;
 using Darkstar.Forecasting.Inputs;

@@ -37,6 +37,17 @@ public sealed class DatasetImportTests
         Assert.Equal(gap.Count, slots.Count);
         Assert.All(slots, s => Assert.True(s.QualityFlags.HasFlag(SlotQuality.Interpolated), $"{s.SlotStart} is not flagged"));
         Assert.True(report.InterpolatedSlots > 0);
+        // The PV meter has no gaps in this data set: a grid gap leaves PV measured.
+        Assert.All(slots, s => Assert.True(SlotMeasurement.PvMeasured(s.QualityFlags), $"{s.SlotStart}: {s.QualityFlags}"));
+
+        // 2016-06-22 had 14.4 hours of sunshine and a radiation cell of 39 W/m² (a dropped digit): the sunshine
+        // estimate stands in for it, and cloud cover follows from the sunshine hours.
+        Assert.True(report.RadiationReplacedDays > 0);
+        var sunnyDay = SlotGrid.LocalDay(new DateOnly(2016, 6, 22), dataset.TimeZone);
+        var weather = await harness.Weather.ReadObservedAsync(sunnyDay, CancellationToken.None);
+        Assert.NotEmpty(weather);
+        Assert.All(weather, w => Assert.InRange(w.ShortwaveRadiationWM2!.Value, 250, 400));
+        Assert.All(weather, w => Assert.InRange(w.CloudCoverPercent!.Value, 0, 20));
         Assert.Equal(report.Days.Values.Sum(), report.Days[DayQualityStatus.Clean] + report.Days[DayQualityStatus.Exclude]);
 
         var again = await importer.ImportAsync(dataset, new DarkstarOptions(), dataset.Tariff!, CancellationToken.None);

@@ -81,6 +81,45 @@ public sealed class SlotEtlTests
     }
 
     [Fact]
+    public async Task Ingest_GridGapWhilePvReads_FlagsTheSlotsButNotTheirPv()
+    {
+        var day = new DateOnly(2026, 5, 4);
+        using var harness = await EtlHarness.CreateAsync(SlotGrid.StartOfLocalDay(day.AddDays(2), Stockholm));
+        using var etl = harness.Etl([Import, Export, Pv]);
+        await etl.IngestAsync(Day(day, i => i is < 40 or > 48), CancellationToken.None);
+
+        var stored = await harness.Observations.ReadRangeAsync(SlotGrid.LocalDay(day, Stockholm), CancellationToken.None);
+        var gap = stored.Where(o => o.QualityFlags.HasFlag(SlotQuality.Interpolated)).ToList();
+        Assert.Equal(10, gap.Count);
+        Assert.All(gap, o => Assert.False(SlotMeasurement.LoadMeasured(o.QualityFlags)));
+        Assert.All(stored, o => Assert.True(SlotMeasurement.PvMeasured(o.QualityFlags), $"{o.SlotStart}: {o.QualityFlags}"));
+    }
+
+    [Fact]
+    public async Task Ingest_PvGap_MarksPvDoubtful()
+    {
+        var day = new DateOnly(2026, 5, 4);
+        using var harness = await EtlHarness.CreateAsync(SlotGrid.StartOfLocalDay(day.AddDays(2), Stockholm));
+        using var etl = harness.Etl([Import, Export, Pv]);
+        var batch = new EtlBatch();
+        var slots = SlotGrid.LocalDay(day, Stockholm);
+        for (var i = 0; i <= slots.Count; i++)
+        {
+            var at = slots.Start + (SlotGrid.SlotLength * i);
+            batch.Add(SensorRole.TotalGridImport, new CounterReading(at, 100 + (0.3 * i), "kWh"));
+            batch.Add(SensorRole.TotalGridExport, new CounterReading(at, 50 + (0.1 * i), "kWh"));
+            batch.Add(SensorRole.TotalPvProduction, i is > 20 and < 30 ? CounterReading.Gap(at) : new CounterReading(at, 20 + (0.2 * i), "kWh"));
+        }
+
+        await etl.IngestAsync(batch, CancellationToken.None);
+
+        var stored = await harness.Observations.ReadRangeAsync(slots, CancellationToken.None);
+        var doubtful = stored.Where(o => !SlotMeasurement.PvMeasured(o.QualityFlags)).ToList();
+        Assert.Equal(10, doubtful.Count);
+        Assert.All(doubtful, o => Assert.False(SlotMeasurement.LoadMeasured(o.QualityFlags)));
+    }
+
+    [Fact]
     public async Task Ingest_ImportUnavailableAtTheEnd_LeavesItsSlotsMissingThenFillsThemWhenItReturns()
     {
         var day = new DateOnly(2026, 5, 4);

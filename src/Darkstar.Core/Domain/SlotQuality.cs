@@ -26,4 +26,23 @@ public enum SlotQuality
 
     /// <summary>The slot was filled later from Home Assistant's recorder after a gap.</summary>
     Backfilled = 1 << 5,
+
+    /// <summary>
+    /// The PV meter's own value for the slot was interpolated, a spike or across a reset. Without it, PV was measured
+    /// even where a grid meter's gap made the slot <see cref="Interpolated"/> (load is then unknown, PV is not).
+    /// </summary>
+    PvDoubtful = 1 << 6,
+}
+
+/// <summary>Which of a slot's quantities were measured, from its quality flags: what may be learned and scored.</summary>
+public static class SlotMeasurement
+{
+    /// <summary>Flags of a value that was made up from neighbouring readings, not measured.</summary>
+    public const SlotQuality Made = SlotQuality.Interpolated | SlotQuality.Spike | SlotQuality.CounterReset;
+
+    /// <summary>Load is derived from every meter, so any made-up value makes it unknown.</summary>
+    public static bool LoadMeasured(SlotQuality flags) => (flags & Made) == SlotQuality.None;
+
+    /// <summary>PV is its own meter's: only that meter's gaps make it unknown.</summary>
+    public static bool PvMeasured(SlotQuality flags) => (flags & SlotQuality.PvDoubtful) == SlotQuality.None;
 }

@@ -62,7 +62,7 @@ public sealed class ForecastEvaluator(SlotForecastRepository forecasts, SlotObse
         var actual = new Dictionary<long, SlotObservation>();
         foreach (var observation in await observations.ReadRangeAsync(range, cancellationToken))
         {
-            if ((observation.QualityFlags & (SlotQuality.Interpolated | SlotQuality.Spike | SlotQuality.CounterReset)) == SlotQuality.None)
+            if (SlotMeasurement.LoadMeasured(observation.QualityFlags))
             {
                 actual[SlotGrid.IndexOf(observation.SlotStart)] = observation;
             }

@@ -1,3 +1,4 @@
+using Darkstar.Core.Solar;
 using Darkstar.Core.Time;
 using Darkstar.Forecasting.Inputs;
 
@@ -19,10 +20,25 @@ public sealed class AuroraFeatures
         "load_last_24h_mean", "load_last_hour_mean", "pv_same_slot_last", "pv_same_slot_7day_mean",
         "pv_same_slot_7day_max", "pv_yesterday_kwh", "vacation",
         "sun_azimuth_deg", "load_same_slot_7day_median", "load_same_hour_last", "load_last_day_kwh", "load_last_7days_mean",
-        "temperature_change_c", "pv_clear_share_7day_max", "pv_clear_share_last_day",
+        "temperature_change_c", "pv_clear_share_7day_max", "pv_clear_share_last_day", "pv_envelope_kwh",
+        "pv_weather_estimate_kwh", "pv_weather_estimate_share", "pv_last_day_vs_weather",
     ];
 
     private const int SlotsPerDay = 96;
+
+    /// <summary>The days behind the issue time whose best PV at each time of day makes the PV envelope.</summary>
+    public const int EnvelopeDays = 21;
+
+    /// <summary>The envelope is floored at this share of its peak, so dawn and dusk do not blow PV shares up.</summary>
+    public const float EnvelopeFloorShare = 0.05f;
+
+    /// <summary>The days behind the issue time whose PV per unit of daily radiation makes the weather estimate's yield.</summary>
+    public const int YieldDays = 30;
+
+    /// <summary>The days behind the issue time whose mean daily PV profile half-makes the weather estimate's shape.</summary>
+    public const int ShapeDays = 14;
+
+    private readonly Dictionary<long, PvProfile> _profiles = [];
 
     private readonly SlotHistory _history;
     private readonly int[] _slotOfDay;
@@ -34,6 +50,7 @@ public sealed class AuroraFeatures
     private readonly float[] _clearSky;
     private readonly float[] _dayTemperature;
     private readonly float[] _dayRadiation;
+    private readonly float[] _daySunshine;
     private readonly float[] _dayClearSky;
     private readonly float[] _dayPv;
     private readonly float[] _dayLoad;
@@ -74,6 +91,7 @@ public sealed class AuroraFeatures
         _dayEndIndex = new long[_days.Length];
         _dayTemperature = new float[_days.Length];
         _dayRadiation = new float[_days.Length];
+        _daySunshine = new float[_days.Length];
         _dayClearSky = new float[_days.Length];
         _dayPv = new float[_days.Length];
         _dayLoad = new float[_days.Length];
@@ -130,6 +148,23 @@ public sealed class AuroraFeatures
 
         var recent = row[LoadRecentColumn];
         return float.IsNaN(recent) ? 0 : recent;
+    }
+
+    /// <summary>The feature a PV share is learned relative to: what the day's radiation implies, as a share of the envelope.</summary>
+    public const string PvReferenceName = "pv_weather_estimate_share";
+
+    private static readonly int PvReferenceColumn = Names.ToList().IndexOf(PvReferenceName);
+
+    /// <summary>The value of reference feature <paramref name="name"/> in <paramref name="row"/> (0 where unknown).</summary>
+    public static float Reference(string name, ReadOnlySpan<float> row)
+    {
+        if (name == LoadReferenceName)
+        {
+            return LoadReference(row);
+        }
+
+        var value = name == PvReferenceName ? row[PvReferenceColumn] : throw new ArgumentException($"{name} is not a reference feature.", nameof(name));
+        return float.IsNaN(value) || float.IsInfinity(value) ? 0 : value;
     }
 
     /// <summary>The local day the slot at <paramref name="slotIndex"/> falls on.</summary>
@@ -199,9 +234,214 @@ public sealed class AuroraFeatures
         // The target day's temperature (forecast at issue time) against the latest day that had ended by then.
         row[34] = lastDay < 0 ? float.NaN : _dayTemperature[day] - _dayTemperature[lastDay];
         // How much of the clear-sky energy the panels turned into PV at this time of day lately, and yesterday.
-        var denominator = (float)Forecasters.AuroraModel.PvDenominator(_clearSky[p]);
-        row[35] = _elevation[p] > Forecasters.AuroraModel.SunDownElevation ? pvMax / denominator : float.NaN;
+        var envelope = PvEnvelope(issue, target);
+        row[35] = _elevation[p] > Forecasters.AuroraModel.SunDownElevation ? pvMax / envelope : float.NaN;
         row[36] = lastDay < 0 ? float.NaN : _dayPvClearShare[lastDay];
+        row[37] = envelope;
+        // Without a radiation forecast the best guess at the day's PV is the recent days' own.
+        var estimate = PvWeatherEstimate(issue, target, day);
+        estimate = float.IsNaN(estimate) ? row[25] : estimate;
+        row[38] = estimate;
+        row[39] = estimate / envelope;
+        // What the panels gave on the latest complete day against what its weather implied: low after snow or dirt.
+        row[40] = lastDay < 0 ? float.NaN : LastDayAgainstWeather(issue, lastDay);
+    }
+
+    private float LastDayAgainstWeather(long issue, int lastDay)
+    {
+        var yield = Profile(issue).Yield;
+        var expected = (yield.PerRadiation * _dayRadiation[lastDay])
+            + (yield.PerSunshineHour > 0 && !float.IsNaN(_daySunshine[lastDay]) ? yield.PerSunshineHour * _daySunshine[lastDay] : 0);
+        return float.IsNaN(expected) || expected <= 0.1f || float.IsNaN(_dayPv[lastDay]) ? float.NaN : _dayPv[lastDay] / expected;
+    }
+
+    /// <summary>
+    /// PV the target day's radiation implies, known at issue time: the home's median yield (daily PV per W/m² of daily
+    /// mean radiation) over the <see cref="YieldDays"/> days before the issue, times the day's radiation, spread over
+    /// the day by the mean of the envelope's shape and the last <see cref="ShapeDays"/> days' mean profile (clear days
+    /// follow the envelope, cloudy days are flatter).
+    /// </summary>
+    private float PvWeatherEstimate(long issue, long target, int day)
+    {
+        var profile = Profile(issue);
+        var radiation = _dayRadiation[day];
+        if (float.IsNaN(profile.Yield.PerRadiation) || float.IsNaN(radiation))
+        {
+            return float.NaN;
+        }
+
+        var sunshine = profile.Yield.PerSunshineHour > 0 && !float.IsNaN(_daySunshine[day]) ? _daySunshine[day] : 0;
+        var dailyPv = (profile.Yield.PerRadiation * radiation) + (profile.Yield.PerSunshineHour * sunshine);
+        return dailyPv * profile.Shape[SlotOfUtcDay(target)];
+    }
+
+    private static int SlotOfUtcDay(long slot) => (int)(((slot % SlotsPerDay) + SlotsPerDay) % SlotsPerDay);
+
+    /// <summary>
+    /// The home's clear-day PV at the target's time of day, as known at issue time: the best PV of that UTC quarter
+    /// hour (and its neighbours) over the <see cref="EnvelopeDays"/> days before the issue, floored at
+    /// <see cref="EnvelopeFloorShare"/> of the day's peak. PV is learned as a share of it: it carries the panels'
+    /// orientation, shading and size, and any offset of the meter's clock, which solar geometry alone cannot know.
+    /// </summary>
+    public float PvEnvelope(long issue, long target) => Profile(issue).Envelope[SlotOfUtcDay(target)];
+
+    private sealed record PvProfile(float[] Envelope, float[] Shape, PvYield Yield);
+
+    private PvProfile Profile(long issue)
+    {
+        lock (_profiles)
+        {
+            if (_profiles.TryGetValue(issue, out var cached))
+            {
+                return cached;
+            }
+        }
+
+        var profile = new PvProfile(Envelope(issue), Shape(issue), Yield(issue));
+        lock (_profiles)
+        {
+            if (_profiles.Count > 4096)
+            {
+                _profiles.Clear();
+            }
+
+            _profiles[issue] = profile;
+        }
+
+        return profile;
+    }
+
+    private float[] Envelope(long issue)
+    {
+        var best = new float[SlotsPerDay];
+        Array.Fill(best, float.NaN);
+        for (var slot = issue - (EnvelopeDays * SlotsPerDay) - 1; slot < issue; slot++)
+        {
+            var value = Known(_history.Pv, slot, issue);
+            if (float.IsNaN(value))
+            {
+                continue;
+            }
+
+            for (var neighbour = -1; neighbour <= 1; neighbour++)
+            {
+                var of = SlotOfUtcDay(slot + neighbour);
+                best[of] = float.IsNaN(best[of]) ? value : Math.Max(best[of], value);
+            }
+        }
+
+        var peak = 0f;
+        foreach (var value in best)
+        {
+            peak = float.IsNaN(value) ? peak : Math.Max(peak, value);
+        }
+
+        var floor = Math.Max(peak * EnvelopeFloorShare, 1e-3f);
+        var envelope = new float[SlotsPerDay];
+        for (var i = 0; i < SlotsPerDay; i++)
+        {
+            envelope[i] = float.IsNaN(best[i]) ? Math.Max(peak, floor) : Math.Max(best[i], floor);
+        }
+
+        return envelope;
+    }
+
+    /// <summary>Each UTC quarter hour's share of a day's PV: half the envelope's shape, half the recent days' mean.</summary>
+    private float[] Shape(long issue)
+    {
+        var envelope = new double[SlotsPerDay];
+        var best = Envelope(issue);
+        var envelopeSum = best.Sum(v => (double)v);
+        var mean = new double[SlotsPerDay];
+        var days = 0;
+        for (var k = 1; k <= ShapeDays; k++)
+        {
+            var first = issue - (k * SlotsPerDay);
+            var total = 0.0;
+            var known = 0;
+            for (var slot = first; slot < first + SlotsPerDay; slot++)
+            {
+                var value = Known(_history.Pv, slot, issue);
+                if (!float.IsNaN(value))
+                {
+                    total += value;
+                    known++;
+                }
+            }
+
+            if (known < SlotsPerDay * 3 / 4 || total <= 0)
+            {
+                continue;
+            }
+
+            days++;
+            for (var slot = first; slot < first + SlotsPerDay; slot++)
+            {
+                var value = Known(_history.Pv, slot, issue);
+                mean[SlotOfUtcDay(slot)] += float.IsNaN(value) ? 0 : value / total;
+            }
+        }
+
+        var shape = new float[SlotsPerDay];
+        for (var i = 0; i < SlotsPerDay; i++)
+        {
+            envelope[i] = envelopeSum > 0 ? best[i] / envelopeSum : 0;
+            shape[i] = (float)(days == 0 ? envelope[i] : (envelope[i] + (mean[i] / days)) / 2);
+        }
+
+        return shape;
+    }
+
+    /// <summary>
+    /// Daily PV from the day's weather, fitted by least squares over recent complete days: PV = a·radiation +
+    /// b·sunshine hours where both are known (sunshine separates a clear day from a bright hazy one), else the median
+    /// PV per W/m² of radiation.
+    /// </summary>
+    private sealed record PvYield(float PerRadiation, float PerSunshineHour);
+
+    private PvYield Yield(long issue)
+    {
+        var last = LastCompleteDay(issue);
+        var ratios = new List<float>(YieldDays);
+        double s11 = 0, s12 = 0, s22 = 0, t1 = 0, t2 = 0;
+        var both = 0;
+        for (var d = last; d >= 0 && d > last - YieldDays; d--)
+        {
+            if (float.IsNaN(_dayPv[d]) || !(_dayRadiation[d] > 1))
+            {
+                continue;
+            }
+
+            ratios.Add(_dayPv[d] / _dayRadiation[d]);
+            if (!float.IsNaN(_daySunshine[d]))
+            {
+                s11 += _dayRadiation[d] * _dayRadiation[d];
+                s12 += _dayRadiation[d] * _daySunshine[d];
+                s22 += _daySunshine[d] * _daySunshine[d];
+                t1 += _dayRadiation[d] * _dayPv[d];
+                t2 += _daySunshine[d] * _dayPv[d];
+                both++;
+            }
+        }
+
+        var determinant = (s11 * s22) - (s12 * s12);
+        if (both >= YieldDays / 3 && determinant > 1e-6 * s11 * s22)
+        {
+            var a = ((t1 * s22) - (t2 * s12)) / determinant;
+            var b = ((s11 * t2) - (s12 * t1)) / determinant;
+            if (a >= 0 && b >= 0)
+            {
+                return new PvYield((float)a, (float)b);
+            }
+        }
+
+        if (ratios.Count == 0)
+        {
+            return new PvYield(float.NaN, 0);
+        }
+
+        ratios.Sort();
+        return new PvYield(ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[(ratios.Count / 2) - 1] + ratios[ratios.Count / 2]) / 2, 0);
     }
 
     private float Known(float[] series, long slot, long issue) =>
@@ -317,6 +557,8 @@ public sealed class AuroraFeatures
         var temperature = new double[count];
         var temperatureCount = new int[count];
         var radiation = new double[count];
+        var cloud = new double[count];
+        var cloudCount = new int[count];
         var radiationCount = new int[count];
         var clearSky = new double[count];
         var slots = new int[count];
@@ -335,6 +577,12 @@ public sealed class AuroraFeatures
             {
                 temperature[d] += _history.Temperature[p];
                 temperatureCount[d]++;
+            }
+
+            if (!float.IsNaN(_history.CloudCover[p]))
+            {
+                cloud[d] += _history.CloudCover[p];
+                cloudCount[d]++;
             }
 
             if (!float.IsNaN(_history.Radiation[p]))
@@ -362,6 +610,9 @@ public sealed class AuroraFeatures
         {
             _dayTemperature[d] = temperatureCount[d] == 0 ? float.NaN : (float)(temperature[d] / temperatureCount[d]);
             _dayRadiation[d] = radiationCount[d] == 0 ? float.NaN : (float)(radiation[d] / radiationCount[d]);
+            // Hours of sunshine the day's mean cloud cover implies: the share of the day length the sun was out.
+            var dayLength = SolarPosition.Extraterrestrial(_days[d], _history.Site.Latitude).DayLengthHours;
+            _daySunshine[d] = cloudCount[d] == 0 ? float.NaN : (float)((1 - (cloud[d] / cloudCount[d] / 100)) * dayLength);
             _dayClearSky[d] = slots[d] == 0 ? float.NaN : (float)(clearSky[d] / slots[d]);
             // A day with most of its PV measured is scaled up to the whole day; with less, it is unknown.
             _dayPv[d] = pvCount[d] >= slots[d] * 0.75 && slots[d] > 0 ? (float)(pv[d] * slots[d] / pvCount[d]) : float.NaN;

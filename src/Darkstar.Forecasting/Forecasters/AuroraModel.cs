@@ -20,8 +20,9 @@ public sealed record QuantityCalibration
     public required double MaxLabel { get; init; }
 
     /// <summary>
-    /// The feature (known at issue time) the model's output is added to, in kWh; null when the model predicts the
-    /// quantity itself. Load is learned as a correction of <see cref="AuroraFeatures.LoadReferenceName"/>.
+    /// The feature (known at issue time) the model's output is added to, in the quantity's label unit (kWh for load,
+    /// a share of the envelope for PV); null when the model predicts the quantity itself. Load may be learned as a
+    /// correction of <see cref="AuroraFeatures.LoadReferenceName"/>, PV as one of <see cref="AuroraFeatures.PvReferenceName"/>.
     /// </summary>
     public string? Reference { get; init; }
 
@@ -60,8 +61,8 @@ public sealed record AuroraModelMetadata
 
 /// <summary>
 /// Aurora: load and PV at p10, p50 and p90 from six gradient-boosted models. Load is learned in kWh; PV as a share of
-/// the slot's clear-sky irradiance, which carries the model into sunnier months than it has seen, and is zero when
-/// the sun is down.
+/// the home's recent clear-day PV at that time of day (<see cref="AuroraFeatures.PvEnvelope"/>), and is zero when the
+/// sun is down.
 /// </summary>
 public sealed class AuroraModel : ISlotForecaster, IDisposable
 {
@@ -71,9 +72,6 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
 
     /// <summary>Below this elevation the sun is down and PV is zero (a little below 0° for refraction and slot width).</summary>
     public const double SunDownElevation = -2;
-
-    /// <summary>Clear-sky irradiance is floored here before it divides PV, so dawn and dusk do not blow the ratio up.</summary>
-    public const double IrradianceFloorWm2 = 50;
 
     internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -98,9 +96,6 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
     public AuroraModelMetadata Metadata { get; }
 
     public string Version => Metadata.Version;
-
-    /// <summary>Slot energy of clear-sky irradiance per m² (kWh), floored, that PV labels are divided by.</summary>
-    public static double PvDenominator(double clearSkyWm2) => Math.Max(clearSkyWm2, IrradianceFloorWm2) / 1000 * 0.25;
 
     public IReadOnlyList<SlotForecast> Forecast(AuroraFeatures features, SlotHistory history, DateTimeOffset issuedAt, SlotRange horizon)
     {
@@ -152,7 +147,7 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
         var s = Metadata.Pv;
         for (var i = 0; i < pairs.Count; i++)
         {
-            var reference = l.Reference is null ? 0 : AuroraFeatures.LoadReference(matrix.Row(i));
+            var reference = l.Reference is null ? 0 : AuroraFeatures.Reference(l.Reference, matrix.Row(i));
             var loadTriple = QuantileTriple.Ordered(
                 reference + ((load[0][i] - l.IntervalShift) * l.LabelScale),
                 reference + (l.Median(load[1][i]) * l.LabelScale),
@@ -162,11 +157,14 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
             QuantileTriple pvTriple = default;
             if (features.SunElevation(target) > SunDownElevation)
             {
-                var denominator = PvDenominator(features.ClearSky(target)) * s.LabelScale;
+                var envelope = features.PvEnvelope(pairs[i].Issue, target);
+                var denominator = envelope * s.LabelScale;
+                // The reference share in label units: the models learned PV share minus it.
+                var share = s.Reference is null ? 0 : AuroraFeatures.Reference(s.Reference, pvMatrix.Row(i)) / s.LabelScale;
                 pvTriple = QuantileTriple.Ordered(
-                    (pv[0][i] - s.IntervalShift) * denominator,
-                    s.Median(pv[1][i]) * denominator,
-                    (pv[2][i] + s.IntervalShift) * denominator,
+                    (share + pv[0][i] - s.IntervalShift) * denominator,
+                    (share + s.Median(pv[1][i])) * denominator,
+                    (share + pv[2][i] + s.IntervalShift) * denominator,
                     s.MaxLabel * denominator);
             }
 

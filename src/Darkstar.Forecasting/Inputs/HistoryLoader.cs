@@ -86,23 +86,17 @@ public sealed class HistoryLoader(
             return;
         }
 
-        var made = observation.QualityFlags & (SlotQuality.Interpolated | SlotQuality.Spike | SlotQuality.CounterReset);
-        if (made != SlotQuality.None)
-        {
-            return;
-        }
-
-        if (observation.LoadKwh is { } load && load >= 0)
+        if (SlotMeasurement.LoadMeasured(observation.QualityFlags) && observation.LoadKwh is { } load && load >= 0)
         {
             history.Load[position] = (float)load;
         }
 
-        if (observation.PvKwh is { } pv && pv >= 0)
+        if (SlotMeasurement.PvMeasured(observation.QualityFlags) && observation.PvKwh is { } pv && pv >= 0)
         {
             history.Pv[position] = (float)pv;
         }
 
-        history.Target[position] = !float.IsNaN(history.Load[position]) && !float.IsNaN(history.Pv[position]);
+        history.Target[position] = !float.IsNaN(history.Load[position]) || !float.IsNaN(history.Pv[position]);
     }
 
     private static void ApplyWeather(SlotHistory history, SlotWeather row)

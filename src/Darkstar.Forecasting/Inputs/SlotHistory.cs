@@ -35,7 +35,7 @@ public sealed class SlotHistory
     /// <summary>Measured PV in kWh per slot; NaN where unknown or interpolated.</summary>
     public float[] Pv { get; }
 
-    /// <summary>The slot's measurements may be learned from and scored: load and PV measured, neither interpolated nor flagged.</summary>
+    /// <summary>The slot may be learned from and scored: load or PV (or both) measured, not made up across a gap.</summary>
     public bool[] Target { get; }
 
     public float[] Temperature { get; }

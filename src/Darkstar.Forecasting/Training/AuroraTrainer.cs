@@ -45,6 +45,12 @@ public sealed record AuroraTrainingSettings
     public bool LoadRelativeToReference { get; init; }
 
     /// <summary>
+    /// PV share is learned as a correction of <see cref="AuroraFeatures.PvReferenceName"/> (what the day's radiation
+    /// implies), so the trees start from the physics and a season they have not seen does not throw them.
+    /// </summary>
+    public bool PvRelativeToWeatherEstimate { get; init; } = true;
+
+    /// <summary>
     /// The load median as squared error on the logarithm of load (Newton steps, so it converges in tens of rounds):
     /// exp of the mean log is the median of a load whose logarithm is symmetric, and one evening of car charging
     /// pulls it far less than it pulls the mean.
@@ -123,18 +129,31 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
             "Training {Version}: {Days} days ({TrainRows} training rows, {ValidationRows} validation rows from {ValidationDays} latest days)",
             version, days.Count, trainPairs.Count, validationPairs.Count, validationDays);
 
-        var (trainMatrix, trainLoad, trainPv, trainPvRows, trainPvWeights) = Build(features, history, trainPairs);
-        var (validationMatrix, validationLoad, validationPv, validationPvRows, validationPvWeights) = Build(features, history, validationPairs);
+        var (trainAll, trainLoadAll, trainPv, trainLoadRows, trainPvRows, trainPvWeights) = Build(features, history, trainPairs);
+        var (validationAll, validationLoadAll, validationPv, validationLoadRows, validationPvRows, validationPvWeights) = Build(features, history, validationPairs);
+        if (trainLoadRows.Length == 0 || validationLoadRows.Length == 0)
+        {
+            throw new InsufficientTrainingDataException("No slots with measured load in the training window.");
+        }
+
+        var trainMatrix = Rows(trainAll, trainLoadRows);
+        var validationMatrix = Rows(validationAll, validationLoadRows);
+        var trainLoad = trainLoadRows.Select(r => trainLoadAll[r]).ToArray();
+        var validationLoad = validationLoadRows.Select(r => validationLoadAll[r]).ToArray();
         var loadScale = Scale(trainLoad);
         var maxLoad = trainLoad.Concat(validationLoad).Max() * 1.25 / loadScale;
         // Load is learned as a correction of a recent robust level known at issue time, so a home that changed its
         // habits (holidays, a new heating season) is followed from the first day, not after the trees relearn it.
-        var trainLoadLabels = settings.LoadRelativeToReference ? Relative(trainMatrix, trainLoad) : trainLoad;
-        var validationLoadLabels = settings.LoadRelativeToReference ? Relative(validationMatrix, validationLoad) : validationLoad;
-        var pvTrainMatrix = AuroraModel.PvRows(Rows(trainMatrix, trainPvRows));
-        var pvValidationMatrix = AuroraModel.PvRows(Rows(validationMatrix, validationPvRows));
-        var pvTrainLabels = trainPvRows.Select(r => trainPv[r]).ToArray();
-        var pvValidationLabels = validationPvRows.Select(r => validationPv[r]).ToArray();
+        var loadReference = settings.LoadRelativeToReference ? AuroraFeatures.LoadReferenceName : null;
+        var trainLoadLabels = Relative(trainMatrix, trainLoad, loadReference);
+        var validationLoadLabels = Relative(validationMatrix, validationLoad, loadReference);
+        var pvTrainMatrix = AuroraModel.PvRows(Rows(trainAll, trainPvRows));
+        var pvValidationMatrix = AuroraModel.PvRows(Rows(validationAll, validationPvRows));
+        var pvReference = settings.PvRelativeToWeatherEstimate ? AuroraFeatures.PvReferenceName : null;
+        var pvTrainShares = trainPvRows.Select(r => trainPv[r]).ToArray();
+        var pvValidationShares = validationPvRows.Select(r => validationPv[r]).ToArray();
+        var pvTrainLabels = Relative(pvTrainMatrix, pvTrainShares, pvReference);
+        var pvValidationLabels = Relative(pvValidationMatrix, pvValidationShares, pvReference);
         if (pvTrainLabels.Length == 0 || pvValidationLabels.Length == 0)
         {
             throw new InsufficientTrainingDataException("No daylight slots with measured PV in the training window.");
@@ -152,7 +171,7 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
             cancellationToken);
         loadCalibration = loadCalibration with
         {
-            MaxLabel = maxLoad, Reference = settings.LoadRelativeToReference ? AuroraFeatures.LoadReferenceName : null,
+            MaxLabel = maxLoad, Reference = loadReference,
         };
         IRegressionModel[] pvModels;
         QuantityCalibration pvCalibration;
@@ -177,6 +196,10 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
             throw;
         }
 
+        pvCalibration = pvCalibration with
+        {
+            MaxLabel = pvTrainShares.Concat(pvValidationShares).Max() * 1.25 / pvScale, Reference = pvReference,
+        };
         metrics["train_seconds"] = Math.Round(stopwatch.Elapsed.TotalSeconds, 2);
         metrics["training_days"] = days.Count;
         metrics["training_rows"] = trainPairs.Count;
@@ -196,8 +219,8 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
 
         // Scores on the validation days in kWh, after calibration and clamps: what the forecast will be.
         var scored = aurora.Predict(features, validationPairs);
-        metrics["validation_load_mae"] = Math.Round(validationPairs.Select((p, i) => Math.Abs(scored[i].Load.P50 - history.Load[history.PositionOf(p.Target)])).Average(), 5);
-        metrics["validation_pv_mae"] = Math.Round(validationPairs.Select((p, i) => Math.Abs(scored[i].Pv.P50 - history.Pv[history.PositionOf(p.Target)])).Average(), 5);
+        metrics["validation_load_mae"] = Math.Round(MeanAbsoluteError(validationPairs, p => scored[p].Load.P50, history.Load, history), 5);
+        metrics["validation_pv_mae"] = Math.Round(MeanAbsoluteError(validationPairs, p => scored[p].Pv.P50, history.Pv, history), 5);
         logger.LogInformation(
             "Trained {Version} in {Seconds:0.0} s: validation MAE load {Load:0.000} kWh, PV {Pv:0.000} kWh per slot",
             version, stopwatch.Elapsed.TotalSeconds, metrics["validation_load_mae"], metrics["validation_pv_mae"]);
@@ -279,17 +302,36 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         return ([.. models], new QuantityCalibration { LabelScale = scale, IntervalShift = shift, MaxLabel = maxLabel, MedianLogOffset = logOffset });
     }
 
+    /// <summary>The mean absolute error of the pairs whose target was measured in <paramref name="actual"/>.</summary>
+    private static double MeanAbsoluteError(List<(long Issue, long Target)> pairs, Func<int, double> predicted, float[] actual, SlotHistory history)
+    {
+        var sum = 0.0;
+        var count = 0;
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var value = actual[history.PositionOf(pairs[i].Target)];
+            if (!float.IsNaN(value))
+            {
+                sum += Math.Abs(predicted(i) - value);
+                count++;
+            }
+        }
+
+        return count == 0 ? double.NaN : sum / count;
+    }
+
     /// <summary>
-    /// The feature rows and labels of <paramref name="pairs"/>. PV is learned as a share of clear-sky energy, so each
-    /// PV row is weighted by that energy (mean 1): the loss in share units, weighted, is the loss in kWh, the unit the
-    /// forecast is judged in, and a dawn slot does not count as much as noon.
+    /// The feature rows and labels of <paramref name="pairs"/>, with the rows whose load, and whose daylight PV, was
+    /// measured. PV is learned as a share of the PV envelope, so each PV row is weighted by it (mean 1): the loss in
+    /// share units, weighted, is the loss in kWh, the unit the forecast is judged in, and dawn counts less than noon.
     /// </summary>
-    private static (FeatureMatrix Matrix, float[] Load, float[] Pv, int[] PvRows, float[] PvWeights) Build(
+    private static (FeatureMatrix Matrix, float[] Load, float[] Pv, int[] LoadRows, int[] PvRows, float[] PvWeights) Build(
         AuroraFeatures features, SlotHistory history, List<(long Issue, long Target)> pairs)
     {
         var matrix = new FeatureMatrix(new float[pairs.Count * AuroraFeatures.Count], AuroraFeatures.Count);
         var load = new float[pairs.Count];
         var pv = new float[pairs.Count];
+        var loadRows = new List<int>(pairs.Count);
         var pvRows = new List<int>(pairs.Count);
         var pvWeights = new List<float>(pairs.Count);
         for (var i = 0; i < pairs.Count; i++)
@@ -298,9 +340,14 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
             features.Compute(issue, target, matrix.Values.AsSpan(i * AuroraFeatures.Count, AuroraFeatures.Count));
             var position = history.PositionOf(target);
             load[i] = history.Load[position];
-            if (features.SunElevation(target) > AuroraModel.SunDownElevation)
+            if (!float.IsNaN(load[i]))
             {
-                var denominator = AuroraModel.PvDenominator(features.ClearSky(target));
+                loadRows.Add(i);
+            }
+
+            if (features.SunElevation(target) > AuroraModel.SunDownElevation && !float.IsNaN(history.Pv[position]))
+            {
+                var denominator = features.PvEnvelope(issue, target);
                 pv[i] = (float)(history.Pv[position] / denominator);
                 pvRows.Add(i);
                 pvWeights.Add((float)denominator);
@@ -308,7 +355,7 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         }
 
         var mean = pvWeights.Count == 0 ? 1 : pvWeights.Average();
-        return (matrix, load, pv, [.. pvRows], [.. pvWeights.Select(w => w / mean)]);
+        return (matrix, load, pv, [.. loadRows], [.. pvRows], [.. pvWeights.Select(w => w / mean)]);
     }
 
     /// <summary>Added to load (in label units, where the mean load is 1) before its logarithm is taken.</summary>
@@ -316,15 +363,21 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
 
     private static float[] Log(float[] labels, double offset) => [.. labels.Select(l => (float)Math.Log(Math.Max(l, 0) + offset))];
 
-    private static float[] Relative(FeatureMatrix matrix, float[] load)
+    /// <summary>The labels less their reference feature's value in each row; the labels themselves without one.</summary>
+    private static float[] Relative(FeatureMatrix matrix, float[] labels, string? reference)
     {
-        var labels = new float[load.Length];
-        for (var i = 0; i < labels.Length; i++)
+        if (reference is null)
         {
-            labels[i] = load[i] - AuroraFeatures.LoadReference(matrix.Row(i));
+            return labels;
         }
 
-        return labels;
+        var relative = new float[labels.Length];
+        for (var i = 0; i < relative.Length; i++)
+        {
+            relative[i] = labels[i] - AuroraFeatures.Reference(reference, matrix.Row(i));
+        }
+
+        return relative;
     }
 
     private static FeatureMatrix Rows(FeatureMatrix matrix, int[] rows)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
+using Darkstar.Core.Solar;
 using Darkstar.Core.Time;
 using Darkstar.Core.Units;
 using Darkstar.Learning.Etl;
@@ -21,7 +22,8 @@ public sealed record DatasetImportReport(
     IReadOnlyDictionary<DayQualityStatus, int> Days,
     int PriceSlots,
     int WeatherSlots,
-    long ElapsedMs);
+    long ElapsedMs,
+    int RadiationReplacedDays = 0);
 
 /// <summary>
 /// Loads a home folder through the same ETL as the live add-on: each meter column becomes the counter readings of
@@ -86,7 +88,7 @@ public sealed class DatasetImporter
         var stopwatch = Stopwatch.StartNew();
         var now = _time.GetUtcNow();
         var priceSlots = await ImportPricesAsync(dataset, tariff, now, cancellationToken);
-        var weatherSlots = await ImportWeatherAsync(dataset, cancellationToken);
+        var (weatherSlots, radiationReplaced) = await ImportWeatherAsync(dataset, cancellationToken);
 
         var sensors = SensorsOf(dataset);
         if (sensors.Count == 0)
@@ -122,7 +124,7 @@ public sealed class DatasetImporter
 
         await etl.IngestAsync(batch, cancellationToken);
         var report = await SummariseAsync(dataset, priceSlots, weatherSlots, cancellationToken);
-        return report with { ElapsedMs = stopwatch.ElapsedMilliseconds };
+        return report with { ElapsedMs = stopwatch.ElapsedMilliseconds, RadiationReplacedDays = radiationReplaced };
     }
 
     /// <summary>The most common spacing of the readings: hourly for the shared data sets.</summary>
@@ -152,12 +154,31 @@ public sealed class DatasetImporter
         return await _prices.UpsertAsync(slots, cancellationToken);
     }
 
-    private async Task<int> ImportWeatherAsync(HomeDataset dataset, CancellationToken cancellationToken)
+    /// <summary>
+    /// Daily weather on every slot of its day. Radiation is checked against the day's sunshine hours first
+    /// (<see cref="DailyRadiation"/>), and cloud cover comes from the sunshine hours, where the file has them.
+    /// </summary>
+    private async Task<(int Slots, int RadiationReplacedDays)> ImportWeatherAsync(HomeDataset dataset, CancellationToken cancellationToken)
     {
         var source = $"{dataset.Name} weather_daily.csv (daily mean)";
         var rows = new List<SlotWeather>(dataset.Weather.Count * 96);
+        var replaced = new List<DateOnly>();
         foreach (var day in dataset.Weather.Where(d => d.TemperatureC is not null || d.GlobalRadiationWm2 is not null))
         {
+            var radiation = day.GlobalRadiationWm2;
+            double? cloudCover = null;
+            if (dataset.Latitude is { } latitude)
+            {
+                var checkedRadiation = DailyRadiation.Check(day.Day, latitude, day.GlobalRadiationWm2, day.SunshineHours);
+                if (checkedRadiation.Replaced && day.GlobalRadiationWm2 is not null)
+                {
+                    replaced.Add(day.Day);
+                }
+
+                radiation = checkedRadiation.MeanWm2;
+                cloudCover = DailyRadiation.CloudCoverFromSunshine(day.Day, latitude, day.SunshineHours);
+            }
+
             foreach (var slot in SlotGrid.LocalDay(day.Day, dataset.TimeZone))
             {
                 rows.Add(new SlotWeather
@@ -166,13 +187,22 @@ public sealed class DatasetImporter
                     Kind = WeatherKind.Observed,
                     IssuedAt = slot,
                     TemperatureC = day.TemperatureC,
-                    ShortwaveRadiationWM2 = day.GlobalRadiationWm2,
+                    CloudCoverPercent = cloudCover,
+                    ShortwaveRadiationWM2 = radiation,
                     Source = source,
                 });
             }
         }
 
-        return await _weather.UpsertAsync(rows, cancellationToken);
+        if (replaced.Count > 0)
+        {
+            _logging.CreateLogger<DatasetImporter>().LogWarning(
+                "weather_daily.csv: radiation on {Days} days is far from what their sunshine hours imply (first {First}); the sunshine estimate is used instead",
+                replaced.Count,
+                DayText.Format(replaced[0]));
+        }
+
+        return (await _weather.UpsertAsync(rows, cancellationToken), replaced.Count);
     }
 
     private async Task<DatasetImportReport> SummariseAsync(HomeDataset dataset, int priceSlots, int weatherSlots, CancellationToken cancellationToken)

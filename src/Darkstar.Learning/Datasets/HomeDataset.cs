@@ -28,7 +28,7 @@ public sealed class DatasetFormatException : Exception
 public sealed record MeterRow(DateTimeOffset At, IReadOnlyList<double?> Values);
 
 /// <summary>One row of <c>weather_daily.csv</c>: observed daily means of a local day.</summary>
-public sealed record WeatherDay(DateOnly Day, double? TemperatureC, double? GlobalRadiationWm2);
+public sealed record WeatherDay(DateOnly Day, double? TemperatureC, double? GlobalRadiationWm2, double? SunshineHours = null);
 
 /// <summary>
 /// A home folder in the format of the shared data sets: <c>home.yaml</c>, <c>meters.csv</c> (cumulative kWh, UTC,
@@ -177,7 +177,8 @@ public sealed partial class HomeDataset
                 throw new DatasetFormatException($"{path}:{i + 1}: expected date,temp_mean_c,global_radiation_w_per_m2,...");
             }
 
-            days.Add(new WeatherDay(day, ParseOptional(cells[1], path, i + 1), ParseOptional(cells[2], path, i + 1)));
+            var sunshine = cells.Length > 3 ? ParseOptional(cells[3], path, i + 1) : null;
+            days.Add(new WeatherDay(day, ParseOptional(cells[1], path, i + 1), ParseOptional(cells[2], path, i + 1), sunshine));
         }
 
         return days;

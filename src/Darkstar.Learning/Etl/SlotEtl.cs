@@ -237,6 +237,10 @@ public sealed class SlotEtl : IDisposable
             if (result.Slots.TryGetValue(index, out var slotEnergy))
             {
                 flags |= slotEnergy.Flags;
+                if (role == SensorRole.TotalPvProduction && (slotEnergy.Flags & SlotMeasurement.Made) != SlotQuality.None)
+                {
+                    flags |= SlotQuality.PvDoubtful;
+                }
                 if (slotEnergy.Kwh is { } kwh)
                 {
                     energy[SlotColumns.IndexOf(role)] = kwh;

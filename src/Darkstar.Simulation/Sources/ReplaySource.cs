@@ -1,4 +1,5 @@
 using System.Globalization;
+using Darkstar.Core.Solar;
 using Darkstar.Core.Time;
 using YamlDotNet.RepresentationModel;
 
@@ -120,7 +121,10 @@ public sealed class ReplaySource : IHomeSource
         {
             foreach (var row in ReadCsv(weatherPath).Rows)
             {
-                weather[DayText.ParseExact(row[0])] = new DailyWeather(OptionalNumber(row, 1), OptionalNumber(row, 2), OptionalNumber(row, 3));
+                var day = DayText.ParseExact(row[0]);
+                var sunshine = OptionalNumber(row, 3);
+                var radiation = DailyRadiation.Check(day, site.Latitude, OptionalNumber(row, 2), sunshine).MeanWm2;
+                weather[day] = new DailyWeather(OptionalNumber(row, 1), radiation, sunshine);
             }
         }
 
@@ -189,7 +193,7 @@ public sealed class ReplaySource : IHomeSource
         var day = SlotGrid.LocalDateOf(instant, Site.TimeZone);
         var daily = _weather.GetValueOrDefault(day);
         var clearness = Clearness(day, daily);
-        var clearSky = SolarGeometry.ClearSkyIrradiance(instant, Site.Latitude, Site.Longitude);
+        var clearSky = SolarPosition.ClearSkyIrradiance(instant, Site.Latitude, Site.Longitude);
         var hour = TimeZoneInfo.ConvertTime(instant, Site.TimeZone).TimeOfDay.TotalHours;
         var temperature = (daily.TemperatureMeanC ?? 10) + (4 * Math.Cos(2 * Math.PI * (hour - 15) / 24));
         // Invert Kasten and Czeplak's law: a day's clearness is 1 − 0.75·cloud^3.4.
@@ -226,7 +230,7 @@ public sealed class ReplaySource : IHomeSource
             var samples = 0;
             for (var t = start; t < end; t = t.AddMinutes(15))
             {
-                clearSkySum += SolarGeometry.ClearSkyIrradiance(t.AddMinutes(7.5), Site.Latitude, Site.Longitude);
+                clearSkySum += SolarPosition.ClearSkyIrradiance(t.AddMinutes(7.5), Site.Latitude, Site.Longitude);
                 samples++;
             }
 

@@ -1,3 +1,4 @@
+using Darkstar.Core.Solar;
 namespace Darkstar.Simulation.Sources;
 
 /// <summary>
@@ -54,8 +55,8 @@ public sealed class SyntheticSource : IHomeSource
         var hours = HoursSinceEpoch(instant);
         var cloud = Math.Clamp(0.5 + (0.55 * DeterministicNoise.Smooth(_seed, CloudStream, hours / 30))
             + (0.2 * DeterministicNoise.Smooth(_seed, CloudDetailStream, hours / 3)), 0, 1);
-        var clearSky = SolarGeometry.ClearSkyIrradiance(instant, Site.Latitude, Site.Longitude);
-        var irradiance = SolarGeometry.CloudyIrradiance(clearSky, cloud);
+        var clearSky = SolarPosition.ClearSkyIrradiance(instant, Site.Latitude, Site.Longitude);
+        var irradiance = SolarPosition.CloudyIrradiance(clearSky, cloud);
         var local = TimeZoneInfo.ConvertTime(instant, Site.TimeZone);
         var dayOfYear = local.DayOfYear;
         var seasonal = 6.5 - (10 * Math.Cos(2 * Math.PI * (dayOfYear - 20) / 365.25));

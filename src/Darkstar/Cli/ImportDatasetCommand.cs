@@ -66,7 +66,7 @@ public static class ImportDatasetCommand
                 $"Imported {dataset.Name} into {path}: {report.Slots} slots, load {report.LoadKwh:0.0} kWh, PV {report.PvKwh:0.0} kWh, " +
                 $"import {report.ImportKwh:0.0} kWh, export {report.ExportKwh:0.0} kWh, {report.InterpolatedSlots} slots interpolated across gaps; " +
                 $"days clean {report.Days[DayQualityStatus.Clean]}, mask_battery {report.Days[DayQualityStatus.MaskBattery]}, exclude {report.Days[DayQualityStatus.Exclude]}; " +
-                $"{report.PriceSlots} price slots, {report.WeatherSlots} weather slots; {report.ElapsedMs} ms."));
+                $"{report.PriceSlots} price slots, {report.WeatherSlots} weather slots ({report.RadiationReplacedDays} days of radiation replaced by their sunshine estimate); {report.ElapsedMs} ms."));
             if (parse.GetValue(global.Json))
             {
                 JsonReport.Write(context.Output, new
@@ -83,6 +83,7 @@ public static class ImportDatasetCommand
                         ["mask_battery"] = report.Days[DayQualityStatus.MaskBattery],
                         ["exclude"] = report.Days[DayQualityStatus.Exclude],
                     },
+                    radiation_replaced_days = report.RadiationReplacedDays,
                     elapsed_ms = report.ElapsedMs,
                 });
             }

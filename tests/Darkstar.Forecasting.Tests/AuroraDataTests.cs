@@ -147,6 +147,68 @@ public sealed class AuroraDataTests
     }
 
     [Fact]
+    public void PvEnvelope_RisingPvAtNoon_IsTheBestOfRecentDaysAtThatTimeAndFlooredElsewhere()
+    {
+        var range = new SlotRange(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(new DateOnly(2026, 5, 1), SyntheticHome.Site.TimeZone)), 30 * 96);
+        var history = new SlotHistory(SyntheticHome.Site, range);
+        for (var p = 0; p < range.Count; p++)
+        {
+            // PV only in UTC quarter hour 48 of each day, equal to the day's number.
+            history.Load[p] = 1;
+            history.Pv[p] = (range.FirstIndex + p) % 96 == 48 ? p / 96 : 0;
+        }
+
+        var features = new AuroraFeatures(history);
+        var issue = range.FirstIndex + (25 * 96);
+        var noon = issue + 48 - (issue % 96);
+
+        // The best of the days known at issue (day 24), also for the neighbouring quarter hours.
+        Assert.Equal(24f, features.PvEnvelope(issue, noon + 96));
+        Assert.Equal(24f, features.PvEnvelope(issue, noon + 96 - 1));
+        Assert.Equal(24f * AuroraFeatures.EnvelopeFloorShare, features.PvEnvelope(issue, noon + 96 + 20), 4);
+    }
+
+    [Theory]
+    [InlineData(-3f, true)]
+    [InlineData(5f, false)]
+    public void Compute_PanelsCoveredYesterday_WeatherEstimateFollowsThemOnlyWhileFreezing(float targetDayTemperature, bool covered)
+    {
+        var zone = SyntheticHome.Site.TimeZone;
+        var first = SlotGrid.StartOfLocalDay(new DateOnly(2026, 1, 1), zone);
+        var range = SlotRange.Between(first, SlotGrid.StartOfLocalDay(new DateOnly(2026, 1, 23), zone));
+        var history = new SlotHistory(SyntheticHome.Site, range);
+        var issue = SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(new DateOnly(2026, 1, 22), zone));
+        var yesterday = SlotGrid.LocalDay(new DateOnly(2026, 1, 21), zone);
+        for (var p = 0; p < range.Count; p++)
+        {
+            var slot = range.FirstIndex + p;
+            var ofDay = slot % 96;
+            history.Load[p] = 1;
+            history.Radiation[p] = 60;
+            history.Temperature[p] = slot >= issue ? targetDayTemperature : -1;
+            // Snow on the panels all of yesterday: nothing despite the same sky as every other day.
+            history.Pv[p] = yesterday.Contains(SlotGrid.StartOf(slot)) ? 0 : ofDay is >= 36 and < 60 ? 0.5f : 0;
+        }
+
+        var features = new AuroraFeatures(history);
+        var row = new float[AuroraFeatures.Count];
+        var noon = issue + ((48 - (issue % 96) + 96) % 96);
+        features.Compute(issue, noon, row);
+        var names = AuroraFeatures.Names.ToList();
+
+        Assert.Equal(0f, row[names.IndexOf("pv_last_day_vs_weather")], 3);
+        var estimate = row[names.IndexOf("pv_weather_estimate_kwh")];
+        if (covered)
+        {
+            Assert.Equal(0f, estimate, 3);
+        }
+        else
+        {
+            Assert.InRange(estimate, 0.2f, 0.8f);
+        }
+    }
+
+    [Fact]
     public void AzimuthDegrees_NorthernSite_EastInMorningSouthAtNoonWestInEvening()
     {
         var (latitude, longitude) = (47.7, 9.2);

@@ -32,6 +32,12 @@ public sealed class AuroraFeatures
     /// <summary>The envelope is floored at this share of its peak, so dawn and dusk do not blow PV shares up.</summary>
     public const float EnvelopeFloorShare = 0.05f;
 
+    /// <summary>A day that gave less than this share of what its weather implied had its panels covered (snow, frost).</summary>
+    public const float CoveredYieldRatio = 0.3f;
+
+    /// <summary>A day whose mean temperature is at most this does not clear snow from the panels.</summary>
+    public const float FreezingDayMeanC = 0.5f;
+
     /// <summary>The days behind the issue time whose PV per unit of daily radiation makes the weather estimate's yield.</summary>
     public const int YieldDays = 30;
 
@@ -241,10 +247,18 @@ public sealed class AuroraFeatures
         // Without a radiation forecast the best guess at the day's PV is the recent days' own.
         var estimate = PvWeatherEstimate(issue, target, day);
         estimate = float.IsNaN(estimate) ? row[25] : estimate;
+        // Snow on the panels: a day that gave far less than its weather implied, followed by a freezing one, keeps
+        // the panels covered; the estimate follows the covered day's yield rather than the sky.
+        var lastRatio = lastDay < 0 ? float.NaN : LastDayAgainstWeather(issue, lastDay);
+        if (lastRatio < CoveredYieldRatio && _dayTemperature[day] <= FreezingDayMeanC)
+        {
+            estimate *= lastRatio;
+        }
+
         row[38] = estimate;
         row[39] = estimate / envelope;
         // What the panels gave on the latest complete day against what its weather implied: low after snow or dirt.
-        row[40] = lastDay < 0 ? float.NaN : LastDayAgainstWeather(issue, lastDay);
+        row[40] = lastRatio;
     }
 
     private float LastDayAgainstWeather(long issue, int lastDay)
@@ -466,16 +480,24 @@ public sealed class AuroraFeatures
         return count == 0 ? float.NaN : (float)(sum / count);
     }
 
+    /// <summary>
+    /// The median of the same time of day, within <see cref="MedianHalfWidth"/> slots either side, over the seven
+    /// latest known days: a robust level that one evening of car charging or one shifted heat-pump cycle does not move.
+    /// </summary>
     private float SameSlotMedian(float[] series, long target, int lagDays, long issue)
     {
-        Span<float> values = stackalloc float[7];
+        var width = MedianHalfWidth;
+        Span<float> values = stackalloc float[7 * ((2 * width) + 1)];
         var count = 0;
         for (var d = lagDays; d < lagDays + 7; d++)
         {
-            var value = Known(series, target - (d * SlotsPerDay), issue);
-            if (!float.IsNaN(value))
+            for (var w = -width; w <= width; w++)
             {
-                values[count++] = value;
+                var value = Known(series, target - (d * SlotsPerDay) + w, issue);
+                if (!float.IsNaN(value))
+                {
+                    values[count++] = value;
+                }
             }
         }
 
@@ -488,6 +510,9 @@ public sealed class AuroraFeatures
         known.Sort();
         return count % 2 == 1 ? known[count / 2] : (known[(count / 2) - 1] + known[count / 2]) / 2;
     }
+
+    /// <summary>Slots either side of the target's time of day that the load median also reads: an hour each way.</summary>
+    public const int MedianHalfWidth = 4;
 
     /// <summary>The mean of the known slots within half an hour either side of <paramref name="centre"/>.</summary>
     private float SameHourMean(float[] series, long centre, long issue)

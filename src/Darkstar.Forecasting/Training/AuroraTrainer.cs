@@ -42,7 +42,7 @@ public sealed record AuroraTrainingSettings
     public IReadOnlyList<int> IssueDaysBefore { get; init; } = [0, 1];
 
     /// <summary>Load is learned as a correction of <see cref="AuroraFeatures.LoadReference"/> rather than in kWh.</summary>
-    public bool LoadRelativeToReference { get; init; }
+    public bool LoadRelativeToReference { get; init; } = true;
 
     /// <summary>
     /// PV share is learned as a correction of <see cref="AuroraFeatures.PvReferenceName"/> (what the day's radiation
@@ -60,8 +60,11 @@ public sealed record AuroraTrainingSettings
     /// <summary>The median by XGBoost's absolute error rather than the pinball gradient at 0.5.</summary>
     public bool MedianByAbsoluteError { get; init; }
 
-    /// <summary>The median (p50) models': the forecast the planner uses.</summary>
-    public BoostingParameters Parameters { get; init; } = new();
+    /// <summary>
+    /// The median (p50) models': the forecast the planner uses. Shallow trees: they correct a physical or robust
+    /// reference rather than learn the quantity, and deeper ones found splits that did not hold the next season.
+    /// </summary>
+    public BoostingParameters Parameters { get; init; } = new() { MaxDepth = 3 };
 
     /// <summary>
     /// The p10 and p90 models': shallower and with larger steps, since the pinball gradient moves a fixed step per

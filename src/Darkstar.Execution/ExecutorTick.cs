@@ -343,7 +343,7 @@ public sealed class ExecutorTick
 
         if (lostMidway)
         {
-            health = ExecutorHealth.Error;
+            health = health == ExecutorHealth.Error ? health : ExecutorHealth.Degraded;
             reasons.Add("Home Assistant connection lost while commanding");
         }
 

@@ -13,6 +13,7 @@ public static class ServiceLoops
     public const string Executor = "executor";
     public const string Retrain = "retrain";
     public const string Publisher = "mqtt";
+    public const string Weather = "weather";
 }
 
 /// <summary>One loop's record: when it last succeeded, and what went wrong on its latest run if it did.</summary>

@@ -114,10 +114,11 @@ public static class ExecutionPolicy
 
         if (!inputs.HomeAssistantConnected)
         {
-            // Nothing can reach the inverter; it runs on whatever it was last told, and we say so.
+            // Nothing can reach the inverter; it runs on whatever it was last told, and we say so. The client keeps
+            // reconnecting by itself, so this is a fallback (degraded), not a failure of the executor.
             return new ExecutorDecision
             {
-                Health = ExecutorHealth.Error,
+                Health = ExecutorHealth.Degraded,
                 Reason = "Home Assistant connection lost: safe mode, nothing can be commanded until it is back",
                 Mode = ExecutionMode.SafeMode,
                 PlannedAction = usableSlot?.Action,

@@ -8,10 +8,13 @@ public enum ExecutorHealth
     /// <summary>Following the plan or a manual override, or deliberately idle (switched off).</summary>
     Ok,
 
-    /// <summary>Running on a fallback: safe mode for want of a usable plan, or a limit changed what was asked. The reason says which.</summary>
+    /// <summary>
+    /// Running on a fallback: safe mode for want of a usable plan (none, too old, a failed solve) or of Home Assistant's
+    /// connection, or a limit changed what was asked. The reason says which.
+    /// </summary>
     Degraded,
 
-    /// <summary>Not able to carry anything out: Home Assistant is unreachable or refused the commands.</summary>
+    /// <summary>Not able to carry out what it must: Home Assistant refused the commands, or the executor itself failed.</summary>
     Error,
 }
 

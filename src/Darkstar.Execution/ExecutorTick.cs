@@ -147,15 +147,16 @@ public sealed class ExecutorTick
             var outcome = await CommandAsync(target, cancellationToken);
             sent += outcome.CallsSent;
             await InsertAsync(context.Row(target, outcome.Success, outcome.DurationMs, shadow: false, outcome.Error ?? target.ClampNote), cancellationToken);
+            if (outcome.ConnectionLost)
+            {
+                // The connection, not the command, failed: safe mode until it is back (degraded, not an error).
+                lostMidway = true;
+                break;
+            }
+
             if (!outcome.Success)
             {
                 failures.Add($"{target.EntityId}: {outcome.Error}");
-            }
-
-            if (outcome.ConnectionLost)
-            {
-                lostMidway = true;
-                break;
             }
         }
 
@@ -343,7 +344,7 @@ public sealed class ExecutorTick
 
         if (lostMidway)
         {
-            health = ExecutorHealth.Error;
+            health = health == ExecutorHealth.Error ? health : ExecutorHealth.Degraded;
             reasons.Add("Home Assistant connection lost while commanding");
         }
 

@@ -1,4 +1,8 @@
 using Darkstar.Cli;
+using Darkstar.Service;
+
+// Before any thread allocates: the long-running service's resident memory depends on it (see MallocArenas).
+MallocArenas.Limit(2);
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -201,12 +201,12 @@ public sealed class ExecutionPolicyTests
     }
 
     [Fact]
-    public void Decide_HomeAssistantDisconnected_SafeModeErrorNothingToCommand()
+    public void Decide_HomeAssistantDisconnected_SafeModeDegradedNothingToCommand()
     {
         var decision = Decide(Inputs(GridCharge(), LiveSettings() with { Override = ManualOverride.ForceCharge }, connected: false));
 
         Assert.Equal(ExecutionMode.SafeMode, decision.Mode);
-        Assert.Equal(ExecutorHealth.Error, decision.Health);
+        Assert.Equal(ExecutorHealth.Degraded, decision.Health);
         Assert.Contains("Home Assistant connection lost", decision.Reason, StringComparison.Ordinal);
         Assert.Empty(decision.Targets);
     }

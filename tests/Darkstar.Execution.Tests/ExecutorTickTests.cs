@@ -119,7 +119,7 @@ public sealed class ExecutorTickTests
     }
 
     [Fact]
-    public async Task RunAsync_ConnectionDropsMidCommand_StopsAndReportsSafeModeError()
+    public async Task RunAsync_ConnectionDropsMidCommand_StopsAndReportsSafeModeDegraded()
     {
         var home = FakeHomeAssistant.WithSimulatedInverter();
         using var harness = await ExecutorHarness.CreateAsync(home);
@@ -128,7 +128,7 @@ public sealed class ExecutorTickTests
 
         var status = await harness.RunAsync();
 
-        Assert.Equal(ExecutorHealth.Error, status.Health);
+        Assert.Equal(ExecutorHealth.Degraded, status.Health);
         Assert.Equal(ExecutionMode.SafeMode, status.Mode);
         Assert.Contains("connection lost while commanding", status.Reason, StringComparison.Ordinal);
         Assert.Single(home.Calls);
@@ -147,8 +147,8 @@ public sealed class ExecutorTickTests
         harness.Clock.Advance(TimeSpan.FromMinutes(1));
         var second = await harness.RunAsync();
 
-        Assert.Equal((ExecutorHealth.Error, ExecutionMode.SafeMode), (first.Health, first.Mode));
-        Assert.Equal((ExecutorHealth.Error, ExecutionMode.SafeMode), (second.Health, second.Mode));
+        Assert.Equal((ExecutorHealth.Degraded, ExecutionMode.SafeMode), (first.Health, first.Mode));
+        Assert.Equal((ExecutorHealth.Degraded, ExecutionMode.SafeMode), (second.Health, second.Mode));
         Assert.Empty(home.Calls);
         var row = Assert.Single(await harness.ReadLogAsync());
         Assert.False(row.Success);

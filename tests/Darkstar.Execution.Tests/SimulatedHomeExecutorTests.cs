@@ -210,7 +210,7 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
 
         var away = await _harness.RunAsync();
 
-        Assert.Equal((ExecutorHealth.Error, ExecutionMode.SafeMode), (away.Health, away.Mode));
+        Assert.Equal((ExecutorHealth.Degraded, ExecutionMode.SafeMode), (away.Health, away.Mode));
         Assert.Contains("Home Assistant connection lost", away.Reason, StringComparison.Ordinal);
         Assert.Empty(_home.Model.ReceivedServiceCalls);
         var lossRow = Assert.Single(await _harness.ReadLogAsync());

@@ -46,6 +46,41 @@ public sealed class PriceUpdaterTests
     }
 
     [Fact]
+    public async Task UpdateAsync_TomorrowLateOverManyUpdates_WarnsOncePerDayNotPerUpdate()
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var home = new SimulatedHome(new SimulatedHomeOptions { Start = Afternoon });
+        await home.StartAsync(limit.Token);
+        home.Faults.WithholdTomorrowPrices(true);
+        await using var client = new HomeAssistantWebSocketClient(
+            HomeAssistantConnectionSettings.ForStandalone(home.BaseUri, home.Token), TimeProvider.System, NullLogger<HomeAssistantWebSocketClient>.Instance);
+        await client.StartAsync(limit.Token);
+        using var harness = await EtlHarness.CreateAsync(Afternoon);
+        var pricing = OptionsLoader.LoadEmbeddedDefault(new OptionsContext(false)).Options!.Pricing;
+        var logger = new CollectingLogger<PriceUpdater>();
+        var updater = new PriceUpdater(client, harness.Prices, pricing, Stockholm, home.Clock, logger);
+
+        // The sensor changes every quarter hour through the afternoon: five updates, still no tomorrow.
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.False((await updater.UpdateAsync(limit.Token)).TomorrowPublished);
+            await home.AdvanceAsync(TimeSpan.FromMinutes(15), limit.Token);
+        }
+
+        Assert.Single(logger.Lines, l => l.Contains("not published", StringComparison.Ordinal));
+
+        // Published, then late again the next afternoon: one more warning, for the new day.
+        home.Faults.WithholdTomorrowPrices(false);
+        Assert.True((await updater.UpdateAsync(limit.Token)).TomorrowPublished);
+        home.Faults.WithholdTomorrowPrices(true);
+        await home.AdvanceAsync(TimeSpan.FromDays(1), limit.Token);
+        await updater.UpdateAsync(limit.Token);
+        await updater.UpdateAsync(limit.Token);
+
+        Assert.Equal(2, logger.Lines.Count(l => l.Contains("not published", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task UpdateAsync_OfficialNordpoolAction_ReadsTodayThenTomorrowOnceOutAndAgreesWithTheSensor()
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -1,6 +1,7 @@
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.Forecasting.Inputs;
+using Darkstar.Planning.Solver;
 using Darkstar.Service;
 using Darkstar.Testing;
 using Microsoft.Data.Sqlite;
@@ -42,7 +43,15 @@ internal sealed class ServiceRig : IAsyncDisposable
         return loaded.Options!;
     }
 
-    public static async Task<ServiceRig> StartAsync(double speed, Func<DarkstarOptions, DarkstarOptions>? change, CancellationToken cancellationToken)
+    public static Task<ServiceRig> StartAsync(double speed, Func<DarkstarOptions, DarkstarOptions>? change, CancellationToken cancellationToken) =>
+        StartAsync(speed, change, solver: null, cancellationToken);
+
+    /// <summary>As above, with Kepler's solver given (a test's that fails on demand).</summary>
+    public static async Task<ServiceRig> StartAsync(
+        double speed,
+        Func<DarkstarOptions, DarkstarOptions>? change,
+        Func<LinearModel, SolverSettings, SolveResult>? solver,
+        CancellationToken cancellationToken)
     {
         var options = (change ?? (o => o))(DefaultOptions());
         var folder = new TempDirectory();
@@ -61,6 +70,7 @@ internal sealed class ServiceRig : IAsyncDisposable
                     Start = Start,
                     HistoryDays = 8,
                     LogLevel = LogLevel.Warning,
+                    Solver = solver,
                 },
                 logging,
                 TextWriter.Null,
@@ -77,6 +87,17 @@ internal sealed class ServiceRig : IAsyncDisposable
 
     public Task RunForAsync(TimeSpan simulated, CancellationToken cancellationToken) =>
         Service.RunUntilAsync(Service.Started + simulated, cancellationToken);
+
+    /// <summary>Polls (on the real clock) until <paramref name="condition"/> holds; fails the test after <paramref name="within"/>.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (!condition())
+        {
+            Assert.True(TimeProvider.System.GetElapsedTime(started) < within, $"not within {within.TotalSeconds:0} s: {what}");
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -32,6 +32,9 @@ public sealed class PriceUpdater
     private readonly TimeProvider _time;
     private readonly ILogger<PriceUpdater> _logger;
 
+    // The horizon whose missing tomorrow was last logged; null once tomorrow is published.
+    private DateTimeOffset? _lateLoggedUntil;
+
     public PriceUpdater(HomeAssistantWebSocketClient client, PriceRepository prices, PricingOptions pricing, TimeZoneInfo zone, TimeProvider time, ILogger<PriceUpdater> logger)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
@@ -64,8 +67,14 @@ public sealed class PriceUpdater
 
         var written = await _prices.UpsertAsync(slots, cancellationToken);
         var knownUntil = slots.Count == 0 ? (DateTimeOffset?)null : slots.Max(s => s.SlotStart) + SlotGrid.SlotLength;
-        if (!tomorrow)
+        if (tomorrow)
         {
+            _lateLoggedUntil = null;
+        }
+        else if ((knownUntil ?? DateTimeOffset.MinValue) != _lateLoggedUntil)
+        {
+            // Once per horizon (so once a day), not on every update: the sensor changes every few minutes.
+            _lateLoggedUntil = knownUntil ?? DateTimeOffset.MinValue;
             _logger.LogWarning("Tomorrow's prices are not published yet: prices are known until {KnownUntil}", knownUntil is { } k ? InstantText.Format(k) : "never");
         }
 

@@ -3,6 +3,7 @@ using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.Planning.Forecasts;
 using Darkstar.Planning.Model;
+using Darkstar.Planning.Solver;
 using Darkstar.Storage;
 using Darkstar.Storage.Repositories;
 using Microsoft.Extensions.Logging;
@@ -36,7 +37,9 @@ public sealed record PlanOutcome(Plan Plan, Schedule Schedule, PlanningProblem P
 /// there are none), the S-index margin, the measured SoC and today's water heating; the plan and its slots
 /// are written to <c>plans</c> and <c>slot_plans</c>.
 /// </summary>
-public sealed class KeplerPlanner(DarkstarDatabase database, TimeProvider clock, ILogger<KeplerPlanner> logger)
+/// <param name="solver">The MILP solver; null is CBC (the service's tests hand in one that fails).</param>
+public sealed class KeplerPlanner(
+    DarkstarDatabase database, TimeProvider clock, ILogger<KeplerPlanner> logger, Func<LinearModel, SolverSettings, SolveResult>? solver = null)
 {
     /// <summary>How long a measured SoC stays the one to plan from.</summary>
     public static readonly TimeSpan SocMaxAge = TimeSpan.FromHours(2);
@@ -122,7 +125,7 @@ public sealed class KeplerPlanner(DarkstarDatabase database, TimeProvider clock,
             TimeZone = zone,
         };
 
-        var schedule = await Task.Run(() => KeplerModel.Solve(problem), cancellationToken);
+        var schedule = await Task.Run(() => KeplerModel.Solve(problem, KeplerModel.DefaultSettings, solver ?? CbcSolver.Solve), cancellationToken);
         if (schedule.Fallback)
         {
             logger.LogWarning("Kepler fell back to the self-consumption rule: {Detail}", schedule.Detail);

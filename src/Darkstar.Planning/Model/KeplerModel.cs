@@ -32,12 +32,25 @@ public static class KeplerModel
     public static Schedule Solve(PlanningProblem problem, SolverSettings? settings = null) =>
         Solve(problem, settings ?? DefaultSettings, CbcSolver.Solve);
 
-    /// <summary>As <see cref="Solve(PlanningProblem, SolverSettings?)"/>, with the solver given (tests hand in one that fails).</summary>
-    internal static Schedule Solve(PlanningProblem problem, SolverSettings settings, Func<LinearModel, SolverSettings, SolveResult> solve)
+    /// <summary>
+    /// As <see cref="Solve(PlanningProblem, SolverSettings?)"/>, with the solver given (tests hand in one that fails).
+    /// A solver that throws (CBC's native library missing or crashed) is a failed solve too: the fallback, not an exception.
+    /// </summary>
+    public static Schedule Solve(PlanningProblem problem, SolverSettings settings, Func<LinearModel, SolverSettings, SolveResult> solve)
     {
         ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(solve);
         var built = Build(problem);
-        var result = solve(built.Model, settings);
+        SolveResult result;
+        try
+        {
+            result = solve(built.Model, settings);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            result = new SolveResult { Status = SolveStatus.Error, Objective = double.NaN, Values = [], SolveMs = 0, Detail = $"the solver failed: {e.Message}" };
+        }
+
         if (!result.HasSolution)
         {
             var fallback = Baselines.SelfConsumption(problem);

@@ -14,6 +14,7 @@ using Darkstar.Learning.Backfill;
 using Darkstar.Learning.Etl;
 using Darkstar.Learning.Prices;
 using Darkstar.Learning.Recording;
+using Darkstar.Learning.Weather;
 using Darkstar.Mqtt;
 using Darkstar.Mqtt.Controls;
 using Darkstar.Mqtt.Discovery;
@@ -57,11 +58,14 @@ public sealed record ServeSettings
 
     /// <summary>Extra listeners told about every plan (the console table of <c>serve --simulate</c>).</summary>
     public IReadOnlyList<IPlanListener> PlanListeners { get; init; } = [];
+
+    /// <summary>Kepler's MILP solver; null is CBC. The tests hand in one that fails, to see the service's safe mode.</summary>
+    public Func<Planning.Solver.LinearModel, Planning.Solver.SolverSettings, Planning.Solver.SolveResult>? Solver { get; init; }
 }
 
 /// <summary>
 /// Builds the add-on service: a Generic Host with one background service per loop (recorder, forecaster, planner,
-/// executor, weekly retraining, MQTT), all on the one injected clock, and <c>/health</c> on Kestrel.
+/// executor, weekly retraining, weather, MQTT), all on the one injected clock, and <c>/health</c> on Kestrel.
 /// </summary>
 public static class DarkstarServiceHost
 {
@@ -151,7 +155,7 @@ public static class DarkstarServiceHost
         services.AddSingleton(sp => new AuroraTrainingService(
             sp.GetRequiredService<HistoryLoader>(), sp.GetRequiredService<AuroraModelStore>(), settings.Site, new AuroraTrainingSettings(), clock,
             sp.GetRequiredService<ILogger<AuroraTrainingService>>()));
-        services.AddSingleton(sp => new KeplerPlanner(sp.GetRequiredService<DarkstarDatabase>(), clock, sp.GetRequiredService<ILogger<KeplerPlanner>>()));
+        services.AddSingleton(sp => new KeplerPlanner(sp.GetRequiredService<DarkstarDatabase>(), clock, sp.GetRequiredService<ILogger<KeplerPlanner>>(), settings.Solver));
 
         // The controls: options first, then what users set (applied once the MQTT service has loaded it).
         var defaults = DarkstarControlValues.FromOptions(options);
@@ -174,6 +178,13 @@ public static class DarkstarServiceHost
         services.AddHostedService<HomeAssistantStarter>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveRecorder>());
         services.AddHostedService<RecorderWatch>();
+        services.AddSingleton(sp => new WeatherUpdater(
+            new OpenMeteoClient(sp.GetRequiredService<HttpClient>(), OpenMeteoEndpoints.FromOption(options.Forecasting.WeatherUrl)),
+            sp.GetRequiredService<WeatherRepository>(),
+            new WeatherSettings { Latitude = settings.Site.Latitude, Longitude = settings.Site.Longitude },
+            clock,
+            sp.GetRequiredService<ILogger<WeatherUpdater>>()));
+        services.AddHostedService<WeatherLoop>();
         services.AddHostedService<ForecastLoop>();
         services.AddSingleton<PlannerLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<PlannerLoop>());

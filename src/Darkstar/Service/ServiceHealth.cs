@@ -13,6 +13,7 @@ public static class ServiceLoops
     public const string Executor = "executor";
     public const string Retrain = "retrain";
     public const string Publisher = "mqtt";
+    public const string Weather = "weather";
 }
 
 /// <summary>One loop's record: when it last succeeded, and what went wrong on its latest run if it did.</summary>
@@ -58,12 +59,13 @@ public sealed class ServiceHealth(TimeProvider clock)
     /// <summary>The loops whose latest run did not do its job, with what went wrong.</summary>
     public IReadOnlyList<LoopState> Problems() => [.. Loops.Where(l => l.Problem is not null)];
 
-    /// <summary>The <c>/health</c> document: overall status, its reason, and every loop.</summary>
+    /// <summary>The <c>/health</c> document: overall status, its reason, the process's memory, and every loop.</summary>
     public object Document(DarkstarStatus status, string? reason) => new
     {
         status = StatusText(status),
         reason,
         now = InstantText.Format(clock.GetUtcNow()),
+        memory = Memory(),
         loops = Loops.ToDictionary(
             l => l.Name,
             l => new
@@ -74,6 +76,18 @@ public sealed class ServiceHealth(TimeProvider clock)
                 failures = l.Failures,
             }),
     };
+
+    /// <summary>Resident memory and the managed heap, in MB: the budget is on the first, leaks show in the second.</summary>
+    private static object Memory()
+    {
+        var gc = GC.GetGCMemoryInfo();
+        return new
+        {
+            rss_mb = Math.Round(Environment.WorkingSet / 1048576.0, 1),
+            managed_heap_mb = Math.Round(gc.HeapSizeBytes / 1048576.0, 1),
+            gc_committed_mb = Math.Round(gc.TotalCommittedBytes / 1048576.0, 1),
+        };
+    }
 
     public static string StatusText(DarkstarStatus status) => status switch
     {

@@ -269,3 +269,84 @@ public sealed class OracleLoop(
         }
     }
 }
+
+/// <summary>
+/// Keeps the weather forecast fresh for Aurora: Open-Meteo's forecast (<c>forecasting.weather_url</c>) at start and
+/// every hour, and once a day the archive's observed weather of the last two days. A failed fetch keeps the last
+/// forecast in use; the loop reports a problem only once that forecast is stale.
+/// </summary>
+public sealed class WeatherLoop(
+    Learning.Weather.WeatherUpdater updater,
+    ServiceHealth health,
+    TimeProvider clock,
+    ILogger<WeatherLoop> logger) : BackgroundService
+{
+    /// <summary>How often the forecast is fetched (on the service's clock).</summary>
+    public static readonly TimeSpan Period = TimeSpan.FromHours(1);
+
+    private DateOnly? _observedFetchedOn;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        health.Register(ServiceLoops.Weather);
+        using var timer = new PeriodicTimer(Period, clock);
+        try
+        {
+            do
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    internal async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var forecast = await updater.UpdateForecastAsync(cancellationToken);
+            if (forecast.Problem is null)
+            {
+                logger.LogDebug("Weather forecast updated: {Slots} slots", forecast.SlotsWritten);
+                health.Succeeded(ServiceLoops.Weather);
+            }
+            else if (forecast.IsStale)
+            {
+                // Not an error of the service (Open-Meteo is away); the status shows it until a fetch succeeds.
+                health.Failed(ServiceLoops.Weather, $"weather forecast stale ({forecast.Problem})", counts: false);
+            }
+
+            await UpdateObservedAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Updating the weather failed");
+            health.Failed(ServiceLoops.Weather, $"updating the weather failed: {e.Message}");
+        }
+    }
+
+    private async Task UpdateObservedAsync(CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (_observedFetchedOn == today)
+        {
+            return;
+        }
+
+        try
+        {
+            var written = await updater.UpdateObservedAsync(today.AddDays(-2), today.AddDays(-1), cancellationToken);
+            _observedFetchedOn = today;
+            logger.LogDebug("Observed weather updated: {Slots} slots", written);
+        }
+        catch (Exception e) when (e is HttpRequestException or Learning.Weather.OpenMeteoException)
+        {
+            // The archive lags a few days behind on Open-Meteo's side; the next hour tries again.
+            logger.LogWarning("Observed weather not updated: {Message}", e.Message);
+        }
+    }
+}

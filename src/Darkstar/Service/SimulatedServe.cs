@@ -69,6 +69,9 @@ public sealed record SimulatedServiceOptions
     public bool UseBroker { get; init; } = true;
 
     public IReadOnlyList<IPlanListener> PlanListeners { get; init; } = [];
+
+    /// <inheritdoc cref="ServeSettings.Solver"/>
+    public Func<Planning.Solver.LinearModel, Planning.Solver.SolverSettings, Planning.Solver.SolveResult>? Solver { get; init; }
 }
 
 /// <summary>
@@ -148,8 +151,34 @@ public sealed class SimulatedService : IAsyncDisposable
         var database = new DarkstarDatabase(_options.DatabasePath, _logging.CreateLogger<DarkstarDatabase>());
         await new SchemaMigrator(database, Home.Clock, _logging.CreateLogger<SchemaMigrator>()).MigrateAsync(cancellationToken);
         await BackfillAsync(homeAssistant, database, log, cancellationToken);
-        var options = _options.Options;
-        App = DarkstarServiceHost.Build(new ServeSettings
+        App = BuildApp(homeAssistant);
+        _commandsBefore = Home.Model.ReceivedServiceCalls.Count;
+        Started = Home.Clock.GetUtcNow();
+        await App.StartAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Stops the service and starts a new one against the same home, database and broker, as a restart of the add-on
+    /// does: what it knows must come back from the database alone.
+    /// </summary>
+    public async Task RestartServiceAsync(CancellationToken cancellationToken)
+    {
+        if (!_stopped)
+        {
+            await App.StopAsync(cancellationToken);
+        }
+
+        await App.DisposeAsync();
+        _stopped = false;
+        App = BuildApp(HomeAssistantConnectionSettings.ForStandalone(Home.BaseUri, Home.Token));
+        await App.StartAsync(cancellationToken);
+    }
+
+    private WebApplication BuildApp(HomeAssistantConnectionSettings homeAssistant)
+    {
+        // The simulated home answers as Open-Meteo for its own weather: the forecast Aurora reads comes from it.
+        var options = _options.Options with { Forecasting = _options.Options.Forecasting with { WeatherUrl = Home.BaseUri.ToString() } };
+        return DarkstarServiceHost.Build(new ServeSettings
         {
             Options = options,
             DatabasePath = _options.DatabasePath,
@@ -168,10 +197,8 @@ public sealed class SimulatedService : IAsyncDisposable
             LogLevel = _options.LogLevel,
             LoggerProviders = [Errors],
             PlanListeners = _options.PlanListeners,
+            Solver = _options.Solver,
         });
-        _commandsBefore = Home.Model.ReceivedServiceCalls.Count;
-        Started = Home.Clock.GetUtcNow();
-        await App.StartAsync(cancellationToken);
     }
 
     /// <summary>Waits (polling the real clock) until the simulated clock reaches <paramref name="until"/>.</summary>

@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Darkstar.Service;
 
 /// <summary>
-/// The service's one status, for the MQTT status entity and <c>/health</c>: error when the executor cannot carry
-/// anything out; degraded when it runs on a fallback (safe mode, a clamp), Home Assistant is unreachable, tomorrow's
-/// prices are late or a loop's latest run failed; ok otherwise. The executor reports here after every tick.
+/// The service's one status, for the MQTT status entity and <c>/health</c>: error when commands fail; degraded when the
+/// executor runs on a fallback (safe mode for a lost Home Assistant connection, a failed solve or an old plan; a clamp),
+/// tomorrow's prices are late or a loop's latest run failed; ok otherwise. The executor reports here after every tick.
 /// </summary>
 public sealed class StatusBoard(
     ServiceHealth health,

@@ -1,0 +1,282 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Darkstar.Core.Time;
+using Darkstar.Execution;
+using Darkstar.Mqtt;
+using Darkstar.Mqtt.Discovery;
+using Darkstar.Planning.Solver;
+using Darkstar.Service;
+using Darkstar.Simulation.Home;
+using Darkstar.Storage;
+using Darkstar.Storage.Repositories;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Darkstar.ServiceTests;
+
+/// <summary>The service's safe mode and what it keeps: Home Assistant lost, a failed solve, a restart, live weather.</summary>
+[Collection(ServiceTestGroup.Name)]
+public sealed class ResilienceTests
+{
+    private const double Speed = 1000;
+
+    private static readonly TimeSpan RealTimeLimit = TimeSpan.FromMinutes(4);
+
+    /// <summary>Real time a condition may take to show: many executor ticks at this speed.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task HomeAssistantLost_StatusDegradedWithReasonExecutorSafeMode_RecoversToOk()
+    {
+        using var limit = new CancellationTokenSource(RealTimeLimit);
+        await using var rig = await ServiceRig.StartAsync(Speed, null, limit.Token);
+        var service = rig.Service;
+        var board = service.Get<StatusBoard>();
+        await rig.RunForAsync(TimeSpan.FromHours(1), limit.Token);
+        await ServiceRig.WaitUntilAsync(() => board.Current().Status == DarkstarStatus.Ok, "ok before the fault", Patience, limit.Token);
+
+        service.Home.Faults.RefuseWebSockets = true;
+        service.Home.Faults.DropWebSockets();
+        await ServiceRig.WaitUntilAsync(
+            () => board.Executor is { Mode: ExecutionMode.SafeMode } && board.Current().Status == DarkstarStatus.Degraded,
+            "degraded and safe mode after the connection was lost", Patience, limit.Token);
+
+        var (status, reason) = board.Current();
+        Assert.Equal(DarkstarStatus.Degraded, status);
+        Assert.Contains("Home Assistant", reason, StringComparison.Ordinal);
+        Assert.Equal(ExecutorHealth.Degraded, board.Executor!.Health);
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+        {
+            var response = await http.GetAsync(service.HealthUri, limit.Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync(limit.Token));
+            Assert.Equal("degraded", health.RootElement.GetProperty("status").GetString());
+            Assert.Contains("Home Assistant", health.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        }
+
+        // Half an hour (simulated) away: never an error, only degraded.
+        var until = service.Home.Clock.GetUtcNow() + TimeSpan.FromMinutes(30);
+        while (service.Home.Clock.GetUtcNow() < until)
+        {
+            Assert.NotEqual(DarkstarStatus.Error, board.Current().Status);
+            await Task.Delay(TimeSpan.FromMilliseconds(20), limit.Token);
+        }
+
+        service.Home.Faults.RefuseWebSockets = false;
+        await ServiceRig.WaitUntilAsync(
+            () => board.Current().Status == DarkstarStatus.Ok && board.Executor is { Mode: ExecutionMode.FollowingPlan },
+            "ok and following the plan after Home Assistant came back", Patience, limit.Token);
+
+        var summary = await service.StopAsync(limit.Token);
+        Assert.Equal(0, summary.Errors);
+        Assert.Equal(summary.SlotsExpected, summary.SlotsObserved);
+    }
+
+    [Fact]
+    public async Task SolverFails_StatusDegradedWithReasonExecutorSafeModeSelfConsumption_RecoversToOk()
+    {
+        using var limit = new CancellationTokenSource(RealTimeLimit);
+        var solver = new BreakableSolver();
+        await using var rig = await ServiceRig.StartAsync(Speed, null, solver.Solve, limit.Token);
+        var service = rig.Service;
+        var board = service.Get<StatusBoard>();
+        var planner = service.Get<PlannerLoop>();
+        var handler = service.Get<ServiceCommandHandler>();
+        await rig.RunForAsync(TimeSpan.FromHours(1), limit.Token);
+        await ServiceRig.WaitUntilAsync(
+            () => board.Current().Status == DarkstarStatus.Ok && board.Executor is { Mode: ExecutionMode.FollowingPlan },
+            "ok and following the plan before the fault", Patience, limit.Token);
+
+        // CBC breaks (its native library throws): the next plan is the self-consumption fallback.
+        solver.Broken = true;
+        var before = planner.Plans;
+        await handler.PressAsync(Mqtt.Controls.DarkstarButton.Replan, limit.Token);
+        await ServiceRig.WaitUntilAsync(() => planner.Plans > before, "a plan with the broken solver", Patience, limit.Token);
+        await ServiceRig.WaitUntilAsync(
+            () => board.Executor is { Mode: ExecutionMode.SafeMode } && board.Current().Status == DarkstarStatus.Degraded,
+            "degraded and safe mode after the failed solve", Patience, limit.Token);
+
+        var (status, reason) = board.Current();
+        Assert.Equal(DarkstarStatus.Degraded, status);
+        Assert.Contains("solve failed", reason, StringComparison.Ordinal);
+        Assert.Contains("planner: the solver failed", reason, StringComparison.Ordinal);
+        Assert.Equal(CommandedAction.SelfConsumption, board.Executor!.CommandedAction);
+        var latest = await new PlanRepository(service.Get<DarkstarDatabase>()).ReadLatestAsync(limit.Token);
+        Assert.Equal("fallback", latest!.SolverStatus);
+        await ServiceRig.WaitUntilAsync(
+            () => service.Home.States.Get(EntityIds.WorkMode)?.State == rig.Options.Executor.WorkModeSelfConsumption
+                && service.Home.States.Get(EntityIds.GridCharging)?.State == "off",
+            "the simulated inverter in its own self-consumption", Patience, limit.Token);
+
+        solver.Broken = false;
+        await handler.PressAsync(Mqtt.Controls.DarkstarButton.Replan, limit.Token);
+        await ServiceRig.WaitUntilAsync(
+            () => board.Current().Status == DarkstarStatus.Ok && board.Executor is { Mode: ExecutionMode.FollowingPlan },
+            "ok and following the plan once the solver works again", Patience, limit.Token);
+
+        var summary = await service.StopAsync(limit.Token);
+        Assert.Equal(0, summary.Errors);
+        Assert.True(solver.Failures > 0);
+    }
+
+    [Fact]
+    public async Task UserSettings_ServiceRestartedOnSameDatabaseAndBroker_StillInEffectAndPublishedAgain()
+    {
+        using var limit = new CancellationTokenSource(RealTimeLimit);
+        await using var rig = await ServiceRig.StartAsync(Speed, null, limit.Token);
+        var service = rig.Service;
+        Assert.NotNull(service.Broker);
+        var topics = new DarkstarTopics(rig.Options.Mqtt.DiscoveryPrefix, rig.Options.Mqtt.TopicBase);
+        await using var homeAssistant = await MqttPeer.ConnectAsync(service.Broker.Port, topics.State("+"), limit.Token);
+        await rig.RunForAsync(TimeSpan.FromMinutes(20), limit.Token);
+
+        // As Home Assistant sends them when the user flips a switch, picks an option, sets a number.
+        await homeAssistant.PublishAsync(topics.Command(DarkstarEntityIds.AllowExport), "OFF", limit.Token);
+        await homeAssistant.PublishAsync(topics.Command(DarkstarEntityIds.ManualOverride), "hold", limit.Token);
+        await homeAssistant.PublishAsync(topics.Command(DarkstarEntityIds.RiskAppetite), "5", limit.Token);
+        await homeAssistant.PublishAsync(topics.Command(DarkstarEntityIds.MinSoc), "25", limit.Token);
+        await ServiceRig.WaitUntilAsync(() => InEffect(service), "the four settings in effect", Patience, limit.Token);
+        var commandsBefore = service.CommandsReceived().Count;
+        var stored = await new UserSettingRepository(service.Get<DarkstarDatabase>()).ReadAllAsync(limit.Token);
+        Assert.True(stored.Count >= 4, $"only {stored.Count} settings stored");
+
+        var sinceRestart = homeAssistant.Received.Count;
+        await service.RestartServiceAsync(limit.Token);
+        await ServiceRig.WaitUntilAsync(() => InEffect(service), "the four settings in effect after the restart", Patience, limit.Token);
+        await ServiceRig.WaitUntilAsync(
+            () => service.Get<StatusBoard>().Executor is { Mode: ExecutionMode.ManualOverride, Override: ManualOverride.Hold },
+            "the executor holding (the stored override) after the restart", Patience, limit.Token);
+
+        // The new service publishes them again (not merely the broker's retained copies from before).
+        foreach (var (id, value) in new[] { (DarkstarEntityIds.AllowExport, "OFF"), (DarkstarEntityIds.ManualOverride, "hold"), (DarkstarEntityIds.RiskAppetite, "5"), (DarkstarEntityIds.MinSoc, "25") })
+        {
+            await ServiceRig.WaitUntilAsync(
+                () => homeAssistant.Received.Skip(sinceRestart).Any(m => m.Topic == topics.State(id) && m.PayloadText == value && !m.Retained),
+                $"'{value}' published again on {topics.State(id)}", Patience, limit.Token);
+        }
+
+        var summary = await service.StopAsync(limit.Token);
+        Assert.Equal(0, summary.Errors);
+        // Holding, export off, before and after the restart: the inverter was never told to export.
+        AssertNoExportCommanded([.. service.CommandsReceived().Skip(commandsBefore)], rig);
+
+        static bool InEffect(SimulatedService service)
+        {
+            var executor = service.Get<IExecutorSettingsSource>().Current;
+            var planner = service.Get<PlannerControls>().Values;
+            return !executor.AllowExport && executor.Override == ManualOverride.Hold && executor.MinSocPercent == 25
+                && planner.RiskAppetite == 5 && planner.MinSocPercent == 25 && !planner.AllowExport;
+        }
+    }
+
+    [Fact]
+    public async Task Weather_AfterSimulatedHours_ForecastRowsForTheComingHours()
+    {
+        using var limit = new CancellationTokenSource(RealTimeLimit);
+        await using var rig = await ServiceRig.StartAsync(Speed, null, limit.Token);
+        var service = rig.Service;
+        await rig.RunForAsync(TimeSpan.FromHours(3), limit.Token);
+
+        var now = service.Home.Clock.GetUtcNow();
+        var coming = SlotGrid.Horizon(now, TimeSpan.FromHours(24));
+        var forecast = await new WeatherRepository(service.Get<DarkstarDatabase>()).ReadLatestForecastAsync(coming, now, limit.Token);
+        Assert.Equal(coming.Count, forecast.Count);
+        Assert.All(forecast, w => Assert.NotNull(w.ShortwaveRadiationWM2));
+        // Issued by the loop during the run (hourly), not once at start only.
+        Assert.True(forecast.Max(w => w.IssuedAt) > service.Started + TimeSpan.FromHours(1));
+        var health = service.Get<ServiceHealth>().Loops.Single(l => l.Name == ServiceLoops.Weather);
+        Assert.NotNull(health.LastSuccess);
+        Assert.Null(health.Problem);
+
+        var summary = await service.StopAsync(limit.Token);
+        Assert.Equal(0, summary.Errors);
+    }
+
+    private static void AssertNoExportCommanded(IReadOnlyList<ReceivedServiceCall> calls, ServiceRig rig) =>
+        Assert.DoesNotContain(calls, c => c.EntityIds.Contains(rig.Options.Executor.WorkModeEntity!) && c.ServiceData.Contains(rig.Options.Executor.WorkModeExport!, StringComparison.Ordinal));
+
+    /// <summary>CBC, or while <see cref="Broken"/> a solver that throws as a crashed native library would.</summary>
+    private sealed class BreakableSolver
+    {
+        private int _failures;
+
+        public volatile bool Broken;
+
+        public int Failures => Volatile.Read(ref _failures);
+
+        public SolveResult Solve(LinearModel model, SolverSettings settings)
+        {
+            if (Broken)
+            {
+                Interlocked.Increment(ref _failures);
+                throw new InvalidOperationException("CBC crashed");
+            }
+
+            return CbcSolver.Solve(model, settings);
+        }
+    }
+
+    /// <summary>Home Assistant's side of the broker: publishes commands, keeps every state message it receives.</summary>
+    private sealed class MqttPeer : IAsyncDisposable
+    {
+        private readonly MqttConnection _connection;
+        private readonly ConcurrentQueue<MqttIncomingMessage> _received = new();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _reader;
+
+        private MqttPeer(MqttConnection connection)
+        {
+            _connection = connection;
+            _reader = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var message in connection.Messages.ReadAllAsync(_stop.Token))
+                    {
+                        _received.Enqueue(message);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // Disposed.
+                }
+            });
+        }
+
+        public IReadOnlyList<MqttIncomingMessage> Received => [.. _received];
+
+        public static async Task<MqttPeer> ConnectAsync(int port, string topicFilter, CancellationToken cancellationToken)
+        {
+            var connection = new MqttConnection(
+                new MqttConnectionSettings
+                {
+                    Host = "127.0.0.1",
+                    Port = port,
+                    ClientId = "home-assistant-test",
+                    AvailabilityTopic = "test/home-assistant/status",
+                    ReconnectMaxDelay = TimeSpan.FromSeconds(1),
+                },
+                TimeProvider.System,
+                NullLogger<MqttConnection>.Instance);
+            connection.Subscribe(topicFilter);
+            var peer = new MqttPeer(connection);
+            await connection.StartAsync(cancellationToken);
+            await connection.WaitUntilConnectedAsync(cancellationToken);
+            return peer;
+        }
+
+        public async Task PublishAsync(string topic, string payload, CancellationToken cancellationToken)
+        {
+            _connection.Enqueue(topic, payload, retain: false);
+            await _connection.FlushAsync(cancellationToken);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _connection.DisposeAsync();
+            await _reader;
+            _stop.Dispose();
+        }
+    }
+}

@@ -132,6 +132,20 @@ public sealed class KeplerPlanner(
             notes.Add("the solver gave no solution in time: this plan is the self-consumption rule (fallback)");
         }
 
+        var caution = SIndex.SpreadShare(options.SIndex.RiskAppetite);
+        if (!schedule.Fallback && caution > 0)
+        {
+            var (cautiousLoad, cautiousPv) = CautiousExport.Inputs(load, pv, forecast, caution);
+            var cautious = await Task.Run(
+                () => KeplerModel.Solve(problem with { LoadKwh = cautiousLoad, PvKwh = cautiousPv }, KeplerModel.DefaultSettings, solver ?? CbcSolver.Solve),
+                cancellationToken);
+            schedule = CautiousExport.Confirm(schedule, cautious, battery, out var heldBack);
+            if (heldBack > 0)
+            {
+                notes.Add($"battery export held back in {heldBack} slots: on a cautious forecast ({caution:P0} of the way to p90 load and p10 PV) the battery would not be refilled");
+            }
+        }
+
         if (schedule.UsedSlack)
         {
             notes.Add($"constraints could not all be met: shed {schedule.ShedKwh:0.###} kWh, SoC below minimum {schedule.SocBelowMinimumKwh:0.###} kWh·slots, water heating short {schedule.WaterShortfallKwh:0.###} kWh");

@@ -114,6 +114,12 @@ public sealed record ClosedLoopSettings
     /// <summary>The S-index margin the MPC plans with; null plans at p50.</summary>
     public SIndexOptions? SIndex { get; init; }
 
+    /// <summary>
+    /// The share of the p50→p90 load and p50→p10 PV spread the cautious plan that confirms battery export is made on
+    /// (<see cref="CautiousExport"/>); 0 exports as the p50 plan says.
+    /// </summary>
+    public double ExportCaution { get; init; }
+
     /// <summary>Maps a plan's slot index to the end of the prices known then; null sees the whole series.</summary>
     public Func<long, long>? PriceHorizon { get; init; }
 }
@@ -218,9 +224,16 @@ public static class ClosedLoop
             // Never plan shorter than the slots about to execute.
             end = Math.Max(end, Math.Min(planIndex + settings.ReplanSlots, period.EndIndex));
             var horizon = new SlotRange(planIndex, (int)(end - planIndex));
-            var problem = PlanAt(actual, settings, horizon, socKwh);
+            var (problem, forecast) = PlanAt(actual, settings, horizon, socKwh);
             var schedule = KeplerModel.Solve(problem);
             solveMs.Add(schedule.SolveMs);
+            if (forecast is not null && settings.ExportCaution > 0 && !schedule.Fallback)
+            {
+                var (load, pv) = CautiousExport.Inputs(problem.LoadKwh, problem.PvKwh, forecast, settings.ExportCaution);
+                var cautious = KeplerModel.Solve(problem with { LoadKwh = load, PvKwh = pv });
+                schedule = CautiousExport.Confirm(schedule, cautious, battery, out _);
+            }
+
             if (schedule.Fallback)
             {
                 fallbacks++;
@@ -310,7 +323,8 @@ public static class ClosedLoop
         }
     }
 
-    private static PlanningProblem PlanAt(ActualSeries actual, ClosedLoopSettings settings, SlotRange horizon, double socKwh)
+    /// <summary>The problem a plan at the horizon's start solves, and the forecast it was made from (null: the actuals).</summary>
+    private static (PlanningProblem Problem, PlanningForecast? Forecast) PlanAt(ActualSeries actual, ClosedLoopSettings settings, SlotRange horizon, double socKwh)
     {
         var count = horizon.Count;
         var import = new double[count];
@@ -324,6 +338,7 @@ public static class ClosedLoop
 
         double[] load;
         double[] pv;
+        PlanningForecast? forecast = null;
         if (settings.Forecast == ClosedLoopForecast.Perfect)
         {
             load = [.. Enumerable.Range(0, count).Select(i => actual.Load[offset + i] ?? 0)];
@@ -331,7 +346,7 @@ public static class ClosedLoop
         }
         else
         {
-            var forecast = settings.Forecast == ClosedLoopForecast.Supplied
+            forecast = settings.Forecast == ClosedLoopForecast.Supplied
                 ? (settings.ForecastSource ?? throw new InvalidOperationException("A supplied forecast needs ClosedLoopSettings.ForecastSource."))
                     .Forecast(horizon.Start, horizon)
                 : SameSlotMean.Forecast(horizon, horizon.Start, settings.TimeZone, actual.Observed);
@@ -340,7 +355,7 @@ public static class ClosedLoop
                 : ([.. forecast.LoadP50], [.. forecast.PvP50]);
         }
 
-        return new PlanningProblem
+        return (new PlanningProblem
         {
             Slots = horizon,
             LoadKwh = load,
@@ -351,7 +366,7 @@ public static class ClosedLoop
             Battery = settings.Battery,
             Grid = settings.Grid,
             TimeZone = settings.TimeZone,
-        };
+        }, forecast);
     }
 
     private static StrategyCost Realised(Schedule schedule, BatterySpec battery, double startKwh, double credit)

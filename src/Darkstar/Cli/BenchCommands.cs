@@ -5,6 +5,7 @@ using Darkstar.Core.Time;
 using Darkstar.Learning.Benchmarks;
 using Darkstar.Learning.Datasets;
 using Darkstar.Learning.Prices;
+using Darkstar.Planning.Forecasts;
 using Darkstar.Planning.Model;
 using Darkstar.Planning.Simulation;
 using Darkstar.Storage;
@@ -209,6 +210,8 @@ public static class BenchCommands
                     _ => ClosedLoopExecution.Executor,
                 },
                 SIndex = null,
+                // As the service does: battery export only where a plan on the risk appetite's cautious forecast agrees.
+                ExportCaution = SIndex.SpreadShare(options.SIndex.RiskAppetite),
                 PriceHorizon = PriceAvailability.DayAhead(zone),
             };
             await context.Error.WriteLineAsync($"Running {arguments.Days} days ({period.Count} slots), a plan every {arguments.ReplanMinutes} minutes ...");
@@ -310,7 +313,8 @@ public static class BenchCommands
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{home}: {arguments.Days} days from {arguments.From}, battery {arguments.BatteryKwh} kWh / {arguments.BatteryKw} kW / {arguments.Efficiency} round trip, " +
             $"a plan every {arguments.ReplanMinutes} min with {arguments.Forecasts} forecasts, executed by {arguments.Execution}; prices known day-ahead from 13:00 local; " +
-            $"energy gained in the battery credited at {settings.FinalCreditPerKwh:0.0000}/kWh."));
+            $"energy gained in the battery credited at {settings.FinalCreditPerKwh:0.0000}/kWh; battery export confirmed on a forecast " +
+            $"{settings.ExportCaution:P0} of the way to p90 load and p10 PV."));
         output.WriteLine($"{"strategy",-18} {"import",10} {"export",10} {"cycle",8} {"credit",8} {"cost",10}");
         foreach (var (name, cost) in new[] { ("no battery", result.NoBattery), ("self-consumption", result.SelfConsumption), ("MPC", result.Mpc), ("Oracle", result.Oracle) })
         {

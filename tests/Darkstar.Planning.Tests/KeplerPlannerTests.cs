@@ -155,5 +155,53 @@ public sealed class KeplerPlannerTests : IDisposable
         Assert.Equal(3.75, water.HeatedKwh, 9);
         Assert.Equal(2, water.BlocksStarted);
         Assert.False(water.OnInPreviousSlot);
+        Assert.Equal(SlotGrid.StartOf(today.FirstIndex + 20), water.LastStart);
+    }
+
+    [Fact]
+    public void WaterToday_BlockRunningAcrossMidnight_StartedYesterdayNotCountedToday()
+    {
+        // 23:30 to 00:30 local: the block started yesterday; its spacing still counts from 23:30.
+        var today = SlotGrid.LocalDay(SlotGrid.LocalDateOf(Now, Zone), Zone);
+        var observed = new[] { -2, -1, 0, 1 }.ToDictionary(
+            offset => today.FirstIndex + offset,
+            offset => new SlotObservation { SlotStart = SlotGrid.StartOf(today.FirstIndex + offset), WaterKwh = 0.75 });
+
+        var water = KeplerPlanner.WaterToday(observed, Now, Zone);
+
+        Assert.Equal(1.5, water.HeatedKwh, 9);
+        Assert.Equal(0, water.BlocksStarted);
+        Assert.Equal(SlotGrid.StartOf(today.FirstIndex - 2), water.LastStart);
+    }
+
+    [Fact]
+    public void WaterToday_BlockRunningNow_OnWithItsStart()
+    {
+        var nowIndex = SlotGrid.IndexOf(Now);
+        var observed = new[] { -2, -1 }.ToDictionary(
+            back => nowIndex + back,
+            back => new SlotObservation { SlotStart = SlotGrid.StartOf(nowIndex + back), WaterKwh = 0.75 });
+
+        var water = KeplerPlanner.WaterToday(observed, Now, Zone);
+
+        Assert.True(water.OnInPreviousSlot);
+        Assert.Equal(1, water.BlocksStarted);
+        Assert.Equal(SlotGrid.StartOf(nowIndex - 2), water.LastStart);
+    }
+
+    [Fact]
+    public async Task PlanAsync_BlockStartedAnHourAgo_CarriesItsStartIntoTheProblem()
+    {
+        // SeedAsync heats 09:00–09:30 UTC: one block, started an hour before the horizon (10:00), over.
+        var cancellationToken = CancellationToken.None;
+        await SeedAsync(priceHours: 48, historyDays: 2, socPercent: 50, cancellationToken);
+        var planner = new KeplerPlanner(_database, _clock, NullLogger<KeplerPlanner>.Instance);
+
+        var outcome = await planner.PlanAsync(Options(), Zone, cancellationToken);
+
+        Assert.Equal(1, outcome.Problem.WaterToday.BlocksStarted);
+        Assert.Equal(SlotGrid.StartOf(SlotGrid.IndexOf(Now) - 4), outcome.Problem.WaterToday.LastStart);
+        // 120 minutes of spacing, 60 of them passed (the horizon starts at the slot of now, 10:00): slots 0–3 may not start.
+        Assert.DoesNotContain(outcome.Schedule.Slots.Take(4), s => s.WaterOn);
     }
 }

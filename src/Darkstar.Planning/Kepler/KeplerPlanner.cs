@@ -264,7 +264,11 @@ public sealed class KeplerPlanner(
         return latest?.SocEndPercent ?? latest?.SocStartPercent;
     }
 
-    /// <summary>What the water heater did since local midnight: kWh, blocks (runs of heated slots), and whether it is on.</summary>
+    /// <summary>
+    /// What the water heater did since local midnight: kWh, blocks started (runs of heated slots that began today;
+    /// one running on from yesterday began yesterday), whether it is on in the last slot, and when the last block
+    /// started, looked for back to a day before midnight so that the spacing between starts holds across it.
+    /// </summary>
     public static WaterHeatingToday WaterToday(IReadOnlyDictionary<long, SlotObservation> observed, DateTimeOffset now, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(observed);
@@ -273,20 +277,23 @@ public sealed class KeplerPlanner(
         double heated = 0;
         var blocks = 0;
         var previousOn = false;
-        for (var index = today.FirstIndex; index < nowIndex; index++)
+        long? lastStart = null;
+        for (var index = today.FirstIndex - (24 * SlotGrid.SlotsPerHour); index < nowIndex; index++)
         {
             var water = observed.TryGetValue(index, out var o) ? o.WaterKwh ?? 0 : 0;
             var on = water > 0.01;
-            heated += water;
+            var isToday = index >= today.FirstIndex;
             if (on && !previousOn)
             {
-                blocks++;
+                lastStart = index;
+                blocks += isToday ? 1 : 0;
             }
 
+            heated += isToday ? water : 0;
             previousOn = on;
         }
 
-        return new WaterHeatingToday(heated, blocks, previousOn);
+        return new WaterHeatingToday(heated, blocks, previousOn, lastStart is { } start ? SlotGrid.StartOf(start) : null);
     }
 
     private static string OptionsText(SIndexMode mode) => mode switch

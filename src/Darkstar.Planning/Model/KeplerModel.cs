@@ -96,6 +96,9 @@ public static class KeplerModel
         var socUpper = Math.Max(battery.MaxKwh, initialKwh);
         var hasWater = water.Enabled && water.KwhPerSlot > 0;
         var v = new SlotVariables(count, hasWater);
+        // A block started shortly before the horizon (today's observations) keeps its spacing: no start in the
+        // horizon's first slots. A block still running may go on, as that is no new start.
+        var startsBlocked = hasWater ? problem.WaterToday.SlotsBlockedBySpacing(problem.Slots, water.MinSpacingSlots) : 0;
         var objective = new LinearExpression();
 
         for (var t = 0; t < count; t++)
@@ -122,7 +125,7 @@ public static class KeplerModel
                 v.WaterOn[t] = model.Binary($"water_on[{t}]");
                 // water_start is integral whenever water_on is (it is forced to 1 exactly where a block begins
                 // and to 0 by its cost elsewhere), so it stays continuous: half the binaries, the same optimum.
-                v.WaterStart[t] = model.Continuous($"water_start[{t}]", 0, 1);
+                v.WaterStart[t] = model.Continuous($"water_start[{t}]", 0, t < startsBlocked ? 0 : 1);
                 balance.Add(v.WaterOn[t], water.KwhPerSlot);
             }
 

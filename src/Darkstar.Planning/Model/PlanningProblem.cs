@@ -71,10 +71,29 @@ public sealed record WaterHeatingSpec(bool Enabled, double PowerKw, double MinKw
     }
 }
 
-/// <summary>What the water heater already did on the local day the horizon starts in.</summary>
-public sealed record WaterHeatingToday(double HeatedKwh, int BlocksStarted, bool OnInPreviousSlot)
+/// <summary>
+/// What the water heater already did before the horizon: kWh heated and blocks started on the local day the
+/// horizon starts in, whether it is on in the slot just before, and when its last block started (today or late
+/// yesterday), so that the minimum spacing between starts holds across the horizon's start.
+/// </summary>
+public sealed record WaterHeatingToday(double HeatedKwh, int BlocksStarted, bool OnInPreviousSlot, DateTimeOffset? LastStart = null)
 {
     public static WaterHeatingToday Nothing { get; } = new(0, 0, false);
+
+    /// <summary>
+    /// How many of the horizon's first slots may not start a block: those less than <paramref name="minSpacingSlots"/>
+    /// slots after <see cref="LastStart"/>. Counted on the UTC slot grid, so a DST change never shortens the spacing.
+    /// </summary>
+    public int SlotsBlockedBySpacing(SlotRange horizon, int minSpacingSlots)
+    {
+        if (LastStart is not { } last || minSpacingSlots <= 1)
+        {
+            return 0;
+        }
+
+        var slotsSinceStart = horizon.FirstIndex - SlotGrid.IndexOf(last);
+        return (int)Math.Clamp(minSpacingSlots - slotsSinceStart, 0, horizon.Count);
+    }
 }
 
 /// <summary>

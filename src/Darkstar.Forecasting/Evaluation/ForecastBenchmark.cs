@@ -11,7 +11,8 @@ namespace Darkstar.Forecasting.Evaluation;
 /// <summary>One quantity's day-ahead skill in a benchmark, in kWh per scoring period.</summary>
 public sealed record BenchmarkScore(double AuroraMae, double BaselineMae, double Ratio, double CoverageP10P90, int Periods);
 
-public sealed record BenchmarkReport(int Days, BenchmarkScore Load, BenchmarkScore Pv, double TrainSeconds, int Trainings);
+/// <param name="ForecastMsMedian">The median time Aurora took to forecast a test day (features and six models), ms.</param>
+public sealed record BenchmarkReport(int Days, BenchmarkScore Load, BenchmarkScore Pv, double TrainSeconds, int Trainings, double ForecastMsMedian = double.NaN);
 
 /// <summary>
 /// Walk-forward day-ahead skill: each test day is forecast at its local midnight from data strictly before it, by
@@ -40,6 +41,7 @@ public sealed class ForecastBenchmark(AuroraTrainingSettings settings, ILogger l
         var pv = new Accumulator();
         var trainWatch = new Stopwatch();
         var trainings = 0;
+        var forecastMs = new List<double>(days);
         AuroraModel? model = null;
         DateOnly trainedOn = default;
         try
@@ -62,7 +64,10 @@ public sealed class ForecastBenchmark(AuroraTrainingSettings settings, ILogger l
                 }
 
                 var horizon = SlotGrid.LocalDay(day, zone);
-                var aurora = model.Forecast(features, history, issuedAt, horizon).ToDictionary(f => SlotGrid.IndexOf(f.SlotStart));
+                var forecastWatch = Stopwatch.StartNew();
+                var issued = model.Forecast(features, history, issuedAt, horizon);
+                forecastMs.Add(forecastWatch.Elapsed.TotalMilliseconds);
+                var aurora = issued.ToDictionary(f => SlotGrid.IndexOf(f.SlotStart));
                 var reference = baseline.Forecast(features, history, issuedAt, horizon).ToDictionary(f => SlotGrid.IndexOf(f.SlotStart));
                 Score(features, history, horizon, aurora, reference, load, pv);
                 progress?.Invoke(d + 1, days);
@@ -73,8 +78,10 @@ public sealed class ForecastBenchmark(AuroraTrainingSettings settings, ILogger l
             model?.Dispose();
         }
 
+        forecastMs.Sort();
         return new BenchmarkReport(
-            days, load.Result(), pv.Result(), trainings == 0 ? 0 : trainWatch.Elapsed.TotalSeconds / trainings, trainings);
+            days, load.Result(), pv.Result(), trainings == 0 ? 0 : trainWatch.Elapsed.TotalSeconds / trainings, trainings,
+            forecastMs.Count == 0 ? double.NaN : forecastMs[forecastMs.Count / 2]);
     }
 
     private void Score(

@@ -95,7 +95,7 @@ public static class BenchForecastCommand
             await output.WriteLineAsync(Line("load", report.Load));
             await output.WriteLineAsync(Line("pv", report.Pv));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{report.Trainings} trainings, {report.TrainSeconds:0.0} s each on average."));
+                $"{report.Trainings} trainings, {report.TrainSeconds:0.0} s each on average; a day's forecast took {report.ForecastMsMedian:0.0} ms (median)."));
             await output.WriteLineAsync(
                 "Training and scoring use measured slots only: slots spread across gaps (and rejected spikes) are never learned or scored; the other slots of a day judged 'exclude' are.");
             await output.WriteLineAsync(

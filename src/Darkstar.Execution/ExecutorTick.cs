@@ -40,6 +40,7 @@ public sealed class ExecutorTick
     // What shadow mode last logged per entity, so that an unchanged would-be command is logged once, not every minute.
     private readonly Dictionary<string, string> _shadowLogged = new(StringComparer.Ordinal);
     private bool _connectionLossLogged;
+    private (long PlanId, IReadOnlyList<SlotPlan> Slots)? _slotsOfPlan;
 
     public ExecutorTick(
         DarkstarOptions options,
@@ -185,7 +186,9 @@ public sealed class ExecutorTick
                 return (null, null, null);
             }
 
-            var slots = await _plans.ReadSlotsAsync(plan.Id, cancellationToken);
+            // A stored plan never changes: its slots are read once, not on every tick (once a simulated minute).
+            var slots = _slotsOfPlan is { } cached && cached.PlanId == plan.Id ? cached.Slots : await _plans.ReadSlotsAsync(plan.Id, cancellationToken);
+            _slotsOfPlan = (plan.Id, slots);
             return (plan, ExecutionPolicy.SlotContaining(slots, now), null);
         }
         catch (DbException ex)

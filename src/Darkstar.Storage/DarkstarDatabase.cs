@@ -59,6 +59,8 @@ public sealed class DarkstarDatabase
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
+            // After the pragmas: a busy handler replaces the one busy_timeout set.
+            Native.SqliteBusyHandler.Install(connection, BusyTimeoutMs);
             return connection;
         }
         catch

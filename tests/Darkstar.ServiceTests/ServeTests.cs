@@ -55,29 +55,44 @@ public sealed class ServeTests
         await AssertBatteryFollowsPlanAsync(service, summary);
     }
 
-    /// <summary>
-    /// The longest stretch that fits three minutes on two cores at a speed the service keeps up with: at 4000× (a week
-    /// in 2.5 minutes) the planner missed 182 of 672 re-plan intervals, so the week is not run at that speed yet.
-    /// </summary>
+    /// <summary>Two simulated days at a moderate speed: a plan in every single interval.</summary>
     private const double LongRunSpeed = 1000;
 
+    /// <summary>A simulated week in about two and a half minutes (7 × 86,400 s / 4000 = 151 s, plus the start).</summary>
+    private const double WeekSpeed = 4000;
+
     [Fact]
-    public async Task SimulatedTwoDays_NoErrorsEverySlotAPlanEveryIntervalCommandsWithinLimits_CostsLessThanNoBattery()
+    public Task SimulatedWeek_HighSpeed_NoErrorsEverySlotAPlanEveryIntervalBatteryFollowsPlan_CostsLessThanNoBattery() =>
+        // At 4000× a re-plan interval is 225 ms of real time: a plan is missed only when the process gets no CPU for about
+        // that long, which a shared two-core CI runner can do now and then (at real speed the same hiccup is nothing).
+        // Before the fixes, 182 of 672 intervals had no plan; 1% (6 intervals) is the allowance for such hiccups.
+        RunLongAsync(WeekSpeed, days: 7, allowedMissingShare: 0.01);
+
+    [Fact]
+    public Task SimulatedTwoDays_NoErrorsEverySlotAPlanEveryIntervalCommandsWithinLimits_CostsLessThanNoBattery() =>
+        RunLongAsync(LongRunSpeed, days: 2, allowedMissingShare: 0);
+
+    /// <summary>
+    /// <paramref name="days"/> simulated days within three and a half minutes of real time: no errors, every slot observed,
+    /// a plan in every re-plan interval (but for <paramref name="allowedMissingShare"/>), commands carried out within the
+    /// limits, the battery following the plan, and a realised cost below the home's without the battery.
+    /// </summary>
+    private static async Task RunLongAsync(double speed, int days, double allowedMissingShare)
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(8));
         var realStart = TimeProvider.System.GetTimestamp();
-        await using var rig = await ServiceRig.StartAsync(LongRunSpeed, null, limit.Token);
+        await using var rig = await ServiceRig.StartAsync(speed, null, limit.Token);
         var service = rig.Service;
 
-        await rig.RunForAsync(TimeSpan.FromDays(2), limit.Token);
+        await rig.RunForAsync(TimeSpan.FromDays(days), limit.Token);
         var summary = await service.StopAsync(limit.Token);
         var real = TimeProvider.System.GetElapsedTime(realStart);
 
-        Assert.True(real < TimeSpan.FromMinutes(3.5), $"the week took {real.TotalSeconds:0} s");
+        Assert.True(real < TimeSpan.FromMinutes(3.5), $"{days} simulated days took {real.TotalSeconds:0} s");
         Assert.Equal(0, summary.Errors);
-        Assert.InRange(summary.SlotsExpected, (2 * 96) - 1, 2 * 96);
+        Assert.InRange(summary.SlotsExpected, (days * 96) - 1, days * 96);
         Assert.Equal(summary.SlotsExpected, summary.SlotsObserved);
-        await AssertPlanEveryIntervalAsync(service, rig.Options.Planner.ReplanMinutes);
+        await AssertPlanEveryIntervalAsync(service, rig.Options.Planner.ReplanMinutes, allowedMissingShare);
         Assert.True(summary.Commands > 0, "no command reached the simulated inverter");
         Assert.Equal(0, summary.FailedCommands);
         Assert.True(summary.RealizedCost < summary.NoBatteryCost, $"realised {summary.RealizedCost:0.00} is not below no battery {summary.NoBatteryCost:0.00}");
@@ -204,8 +219,11 @@ public sealed class ServeTests
         Assert.Equal(new DateTimeOffset(2026, 6, 10, 7, 0, 0, TimeSpan.Zero), PlannerLoop.NextReplan(new DateTimeOffset(2026, 6, 10, 6, 0, 0, TimeSpan.Zero), 60));
     }
 
-    /// <summary>A plan made in every re-plan interval of the run (after the first): the planner never fell behind.</summary>
-    private static async Task AssertPlanEveryIntervalAsync(SimulatedService service, int replanMinutes)
+    /// <summary>
+    /// A plan made in every re-plan interval of the run (after the first), but for <paramref name="allowedMissingShare"/>
+    /// of them: the planner never fell behind.
+    /// </summary>
+    private static async Task AssertPlanEveryIntervalAsync(SimulatedService service, int replanMinutes, double allowedMissingShare)
     {
         var plans = new PlanRepository(service.Get<DarkstarDatabase>());
         var latest = await plans.ReadLatestAsync(CancellationToken.None);
@@ -221,15 +239,19 @@ public sealed class ServeTests
         }
 
         var missing = new List<DateTimeOffset>();
+        var intervals = 0;
         for (var at = PlannerLoop.NextReplan(service.Started, replanMinutes); at + interval <= latest.CreatedAt; at += interval)
         {
+            intervals++;
             if (!made.Contains(at))
             {
                 missing.Add(at);
             }
         }
 
-        Assert.True(missing.Count == 0, $"no plan in {missing.Count} intervals, the first at {(missing.Count > 0 ? InstantText.Format(missing[0]) : "")}");
+        Assert.True(
+            missing.Count <= intervals * allowedMissingShare,
+            $"no plan in {missing.Count} of {intervals} intervals: {string.Join(", ", missing.Take(10).Select(InstantText.Format))}");
     }
 
     /// <summary>Every SoC target within the SoC limits; every power limit within the battery's.</summary>

@@ -20,16 +20,52 @@ public sealed class DarkstarDatabaseTests
     }
 
     [Fact]
-    public async Task OpenAsync_AnyConnection_HasWalForeignKeysBusyTimeoutAndNormalSync()
+    public async Task OpenAsync_AnyConnection_HasWalForeignKeysAndNormalSync()
     {
         using var test = TestDatabase.CreateEmpty();
         await using var connection = await test.Database.OpenAsync(CancellationToken.None);
 
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode;"));
         Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("PRAGMA foreign_keys;"));
-        Assert.Equal(5000L, await connection.ExecuteScalarAsync<long>("PRAGMA busy_timeout;"));
         // synchronous: 0 OFF, 1 NORMAL, 2 FULL.
         Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("PRAGMA synchronous;"));
+    }
+
+    [Fact]
+    public async Task OpenAsync_AnotherConnectionWritingBriefly_WriterWaitsMillisecondsNotASecond()
+    {
+        using var test = TestDatabase.CreateEmpty();
+        await using var holder = await test.Database.OpenAsync(CancellationToken.None);
+        await using var writer = await test.Database.OpenAsync(CancellationToken.None);
+        await writer.ExecuteAsync("CREATE TABLE t (x INTEGER);");
+        await holder.ExecuteAsync("BEGIN IMMEDIATE; INSERT INTO t VALUES (1);");
+        // The holder commits from a thread of its own: the writer below blocks its thread, and a busy thread pool must not
+        // delay the commit the writer waits for.
+        using var pause = new ManualResetEventSlim();
+        var release = new Thread(() =>
+        {
+            pause.Wait(TimeSpan.FromMilliseconds(30));
+            holder.Execute("COMMIT;");
+        });
+        var started = TimeProvider.System.GetTimestamp();
+        release.Start();
+        await writer.ExecuteAsync("INSERT INTO t VALUES (2);");
+        var waited = TimeProvider.System.GetElapsedTime(started);
+        release.Join();
+
+        // SQLite's own handler in this build sleeps a whole second per attempt; ours retries within milliseconds.
+        Assert.True(waited < TimeSpan.FromMilliseconds(500), $"the writer waited {waited.TotalMilliseconds:0} ms");
+        Assert.Equal(2L, await writer.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM t;"));
+    }
+
+    [Fact]
+    public void BusyHandlerDelayBefore_AttemptsSoFar_MillisecondsGrowingTo100ThenGivesUpAtTheBusyTimeout()
+    {
+        Assert.Equal(1, Native.SqliteBusyHandler.DelayBefore(count: 0, DarkstarDatabase.BusyTimeoutMs));
+        Assert.Equal(5, Native.SqliteBusyHandler.DelayBefore(count: 2, DarkstarDatabase.BusyTimeoutMs));
+        Assert.Equal(100, Native.SqliteBusyHandler.DelayBefore(count: 20, DarkstarDatabase.BusyTimeoutMs));
+        // 328 ms over the first twelve attempts, then 100 ms each: 5 s are used up by the 60th.
+        Assert.Equal(-1, Native.SqliteBusyHandler.DelayBefore(count: 60, DarkstarDatabase.BusyTimeoutMs));
     }
 
     [Fact]

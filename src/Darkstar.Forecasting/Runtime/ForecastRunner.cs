@@ -58,7 +58,8 @@ public sealed class ForecastRunner(
 
         logger.LogInformation(
             "Forecast issued {IssuedAt} for {Horizon}: {Written}",
-            InstantText.Format(issuedAt), horizon, string.Join(", ", written.Select(w => $"{w.Key} {w.Value} slots")));
+            // The range as text: a logger lists an enumerable argument item by item (193 instants).
+            InstantText.Format(issuedAt), horizon.ToString(), string.Join(", ", written.Select(w => $"{w.Key} {w.Value} slots")));
         return new ForecastRound(issuedAt, written);
     }
 }

@@ -54,6 +54,7 @@ public sealed class MqttPublishLoop : BackgroundService, IPlanListener
             await _mqtt.WaitUntilStartedAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
+                var due = Core.Time.SlotGrid.StartOf(Core.Time.SlotGrid.IndexOf(_clock.GetUtcNow()) + 1);
                 try
                 {
                     await _reader.PublishAsync(_mqtt.Publisher, _controls.Values.ForecastVersion, _zone, stoppingToken);
@@ -66,8 +67,7 @@ public sealed class MqttPublishLoop : BackgroundService, IPlanListener
                     _health.Failed(ServiceLoops.Publisher, $"publishing failed: {e.Message}");
                 }
 
-                var now = _clock.GetUtcNow();
-                await _publishNow.WaitAsync(Core.Time.SlotGrid.StartOf(Core.Time.SlotGrid.IndexOf(now) + 1) - now, _clock, stoppingToken);
+                await _publishNow.WaitUntilAsync(due, _clock, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

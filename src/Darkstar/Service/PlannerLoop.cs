@@ -51,9 +51,13 @@ public sealed class PlannerLoop(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                var started = clock.GetUtcNow();
                 await PlanOnceAsync(reason, stoppingToken);
-                var now = clock.GetUtcNow();
-                reason = await triggers.Replan.WaitAsync(NextReplan(now, options.Planner.ReplanMinutes) - now, clock, stoppingToken) ?? "schedule";
+                // Due at the first interval boundary after this plan's start, not after its end: a plan that ran past the
+                // boundary (a slow solve, a busy machine, an accelerated clock) is followed by one plan at once, so that no
+                // interval goes without a plan and the executor never runs on a plan two intervals old.
+                var due = NextReplan(started, options.Planner.ReplanMinutes);
+                reason = await triggers.Replan.WaitUntilAsync(due, clock, stoppingToken) ?? "schedule";
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -21,6 +21,29 @@ public sealed class LoopTrigger
 
     public void Request(string reason) => _requests.Writer.TryWrite(reason);
 
+    /// <summary>
+    /// The reason of the next request, or null once <paramref name="clock"/> reads <paramref name="due"/> without one: at once
+    /// when it is past already (a loop that ran late runs again at once, rather than skip to the instant after), and never before
+    /// it, however early the clock's timer fires.
+    /// </summary>
+    public async Task<string?> WaitUntilAsync(DateTimeOffset due, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        while (true)
+        {
+            var left = due - clock.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                return _requests.Reader.TryRead(out var pending) ? pending : null;
+            }
+
+            if (await WaitAsync(left, clock, cancellationToken) is { } reason)
+            {
+                return reason;
+            }
+        }
+    }
+
     /// <summary>The reason of the next request, or null once <paramref name="timeout"/> (on <paramref name="clock"/>) has passed without one.</summary>
     public async Task<string?> WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -41,6 +64,24 @@ public sealed class LoopTrigger
         await limit.CancelAsync();
         cancellationToken.ThrowIfCancellationRequested();
         return first == request && _requests.Reader.TryRead(out var reason) ? reason : null;
+    }
+}
+
+/// <summary>Waits on an injected clock until an instant, however early the clock's timer fires.</summary>
+public static class ClockWait
+{
+    /// <summary>
+    /// Returns once <paramref name="clock"/> reads <paramref name="due"/> or later (at once when it already does). A timer may fire
+    /// a moment before its time (by up to a millisecond of real time, seconds of an accelerated clock): the rest is waited out,
+    /// so that a loop woken early does not run its round for the interval that is about to end.
+    /// </summary>
+    public static async Task UntilAsync(DateTimeOffset due, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        for (var left = due - clock.GetUtcNow(); left > TimeSpan.Zero; left = due - clock.GetUtcNow())
+        {
+            await Task.Delay(left, clock, cancellationToken);
+        }
     }
 }
 

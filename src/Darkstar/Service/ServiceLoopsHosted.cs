@@ -22,6 +22,8 @@ public sealed class ForecastLoop(ForecastRunner runner, ServiceHealth health, Ti
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                // The next round is due at the quarter hour after this one's start: a round that ran past it runs again at once.
+                var due = SlotGrid.StartOf(SlotGrid.IndexOf(clock.GetUtcNow()) + 1);
                 try
                 {
                     var round = await runner.RunOnceAsync(stoppingToken);
@@ -35,8 +37,7 @@ public sealed class ForecastLoop(ForecastRunner runner, ServiceHealth health, Ti
                     health.Failed(ServiceLoops.Forecaster, $"forecasting failed: {e.Message}");
                 }
 
-                var now = clock.GetUtcNow();
-                await Task.Delay(SlotGrid.StartOf(SlotGrid.IndexOf(now) + 1) - now, clock, stoppingToken);
+                await ClockWait.UntilAsync(due, clock, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -68,7 +69,7 @@ public sealed class RetrainLoop(
             {
                 var now = clock.GetUtcNow();
                 var next = RetrainBackgroundService.NextRetrain(now, options, zone);
-                var reason = await triggers.Retrain.WaitAsync(next - now, clock, stoppingToken) ?? "weekly schedule";
+                var reason = await triggers.Retrain.WaitUntilAsync(next, clock, stoppingToken) ?? "weekly schedule";
                 await RetrainAsync(reason, stoppingToken);
             }
         }
@@ -239,7 +240,7 @@ public sealed class OracleLoop(
                 }
 
                 var next = SlotGrid.StartOfLocalDay(SlotGrid.LocalDateOf(now, zone).AddDays(1), zone) + AfterMidnight;
-                await Task.Delay(next - now, clock, stoppingToken);
+                await ClockWait.UntilAsync(next, clock, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -90,6 +90,27 @@ public sealed class AuroraTests
     }
 
     [Fact]
+    public async Task Train_WinterWithLowSunAndDefaultSettings_PvP90StaysWithinWhatThePanelsGave()
+    {
+        // A northern December: the envelope is small and dawn slots have shares far above it; the p90 interval must
+        // not be stretched by them (it once forecast 20 kWh in a slot of a home that never gave 0.4).
+        var winter = new DateTimeOffset(2026, 12, 10, 0, 0, 0, TimeSpan.Zero);
+        using var home = await SyntheticHome.CreateAsync(winter, 30);
+        var range = SlotRange.Between(winter - TimeSpan.FromDays(30), winter + TimeSpan.FromDays(2));
+        var history = await home.Loader.LoadAsync(SyntheticHome.Site, range, winter, FutureWeather.Observed, CancellationToken.None);
+        var (model, _) = new AuroraTrainer(new AuroraTrainingSettings(), NullLogger.Instance)
+            .Train(history, SlotRange.Between(range.Start, winter), "aurora_winter", CancellationToken.None);
+        using var aurora = model;
+
+        var forecasts = aurora.Forecast(new AuroraFeatures(history), history, winter, SlotGrid.Horizon(winter, TimeSpan.FromHours(48)));
+
+        var observedMax = history.Pv.Where(v => !float.IsNaN(v)).Max();
+        Assert.True(observedMax > 0);
+        Assert.All(forecasts, f => Assert.InRange(f.PvP90Kwh, 0, 2 * observedMax));
+        Assert.Contains(forecasts, f => f.PvP50Kwh > 0);
+    }
+
+    [Fact]
     public async Task RunOnceAsync_AuroraTrained_WritesBaselineAndAuroraWithIssueTime()
     {
         using var home = await SyntheticHome.CreateAsync(Now, 21);

@@ -127,6 +127,36 @@ public sealed class KeplerPlannerTests : IDisposable
         Assert.All(outcome.Problem.PvKwh, p => Assert.Equal(0.1, p, 6));
     }
 
+    [Theory]
+    [InlineData("aurora_v3", "aurora_v3", 0.55)]
+    [InlineData("baseline_7_day_avg", "baseline_7_day_avg", 0.22)]
+    public async Task PlanAsync_ActiveVersionAurora_ReadsTheVersionTheForecastingEngineNames(string current, string expectedVersion, double expectedLoad)
+    {
+        var cancellationToken = CancellationToken.None;
+        await SeedAsync(priceHours: 24, historyDays: 1, socPercent: 40, cancellationToken);
+        var horizon = new SlotRange(SlotGrid.IndexOf(Now), 96);
+        // Aurora's forecasts are stored under their model version, never under "aurora".
+        foreach (var (version, load) in new[] { ("aurora_v3", 0.5), ("baseline_7_day_avg", 0.2) })
+        {
+            await new SlotForecastRepository(_database).UpsertAsync(horizon.Select(s => new SlotForecast
+            {
+                SlotStart = s, ForecastVersion = version, IssuedAt = Now.AddMinutes(-30),
+                LoadP10Kwh = load / 2, LoadP50Kwh = load, LoadP90Kwh = load * 2, PvP10Kwh = 0, PvP50Kwh = 0.1, PvP90Kwh = 0.2,
+            }), cancellationToken);
+        }
+
+        var planner = new KeplerPlanner(
+            _database, _clock, NullLogger<KeplerPlanner>.Instance,
+            resolveForecastVersion: (version, _) => Task.FromResult(version == ForecastVersion.Aurora ? current : "baseline_7_day_avg"));
+        var options = Options(water: false) with { Forecasting = new ForecastingOptions { ActiveForecastVersion = ForecastVersion.Aurora } };
+
+        var outcome = await planner.PlanAsync(options, Zone, cancellationToken);
+
+        Assert.Equal(expectedVersion, outcome.Plan.ForecastVersion);
+        Assert.All(outcome.Problem.LoadKwh, l => Assert.Equal(expectedLoad, l, 6));
+        Assert.Equal(current == "baseline_7_day_avg", outcome.Notes.Any(n => n.Contains("no Aurora model is trained yet", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task PlanAsync_NoPriceForNow_FailsNamingThePrices()
     {

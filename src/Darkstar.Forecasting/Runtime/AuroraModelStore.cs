@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Darkstar.Core.Domain;
+using Darkstar.Core.Options;
 using Darkstar.Forecasting.Forecasters;
 using Darkstar.Storage.Repositories;
 
@@ -29,6 +30,21 @@ public sealed class AuroraModelStore(ModelRunRepository runs, string artifactsFo
     /// <summary>The latest promoted run, or null before the first training.</summary>
     public async Task<ModelRun?> ReadCurrentRunAsync(CancellationToken cancellationToken) =>
         (await Runs.ReadAllAsync(cancellationToken)).LastOrDefault(r => r.Status == RunStatus.Succeeded && IsPromoted(r));
+
+    /// <summary>
+    /// The forecast version an option value means, as stored in <c>slot_forecasts</c>: <c>baseline_7_day_avg</c>, or
+    /// for Aurora its current promoted <c>aurora_vN</c> (the baseline while none is trained).
+    /// </summary>
+    public async Task<string> ResolveForecastVersionAsync(ForecastVersion version, CancellationToken cancellationToken)
+    {
+        if (version == ForecastVersion.Baseline7DayAverage)
+        {
+            return BaselineForecaster.VersionName;
+        }
+
+        var run = await ReadCurrentRunAsync(cancellationToken);
+        return run?.Version ?? BaselineForecaster.VersionName;
+    }
 
     /// <summary>The next free version name, aurora_v1, aurora_v2, ...</summary>
     public async Task<string> NextVersionAsync(CancellationToken cancellationToken)

@@ -20,16 +20,8 @@ public sealed class ForecastApi(
     ILogger<ForecastApi> logger)
 {
     /// <summary>The forecast version the option selects, as stored: <c>baseline_7_day_avg</c> or the current <c>aurora_vN</c>.</summary>
-    public async Task<string> ResolveVersionAsync(ForecastVersion version, CancellationToken cancellationToken)
-    {
-        if (version == ForecastVersion.Baseline7DayAverage)
-        {
-            return BaselineForecaster.VersionName;
-        }
-
-        var run = await models.ReadCurrentRunAsync(cancellationToken);
-        return run?.Version ?? BaselineForecaster.VersionName;
-    }
+    public Task<string> ResolveVersionAsync(ForecastVersion version, CancellationToken cancellationToken) =>
+        models.ResolveForecastVersionAsync(version, cancellationToken);
 
     /// <summary>The slots starting in [<paramref name="start"/>, <paramref name="end"/>) of the active version.</summary>
     public Task<IReadOnlyList<SlotForecast>> GetForecastSlotsAsync(DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken) =>

@@ -297,9 +297,7 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
             scores[i] = Math.Max(low - validationLabels[i], validationLabels[i] - high);
         }
 
-        Array.Sort(scores);
-        var rank = Math.Min(scores.Length - 1, (int)Math.Ceiling(IntervalCoverage * (scores.Length + 1)) - 1);
-        var shift = scores.Length == 0 ? 0 : scores[Math.Max(rank, 0)];
+        var shift = ConformalShift(scores, validation.Weights);
         metrics[$"{quantity}_interval_shift"] = Math.Round(shift * scale, 6);
         var maxLabel = trainLabels.Concat(validationLabels).Max() * 1.25;
         return ([.. models], new QuantityCalibration { LabelScale = scale, IntervalShift = shift, MaxLabel = maxLabel, MedianLogOffset = logOffset });
@@ -321,6 +319,40 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         }
 
         return count == 0 ? double.NaN : sum / count;
+    }
+
+    /// <summary>
+    /// The nonconformity score at <see cref="IntervalCoverage"/>: the plain conformal rank without weights; with them
+    /// (PV rows weighted by their envelope), the weighted quantile, so dawn rows whose shares are large but whose
+    /// energy is small do not widen the noon interval.
+    /// </summary>
+    private static double ConformalShift(double[] scores, float[]? weights)
+    {
+        if (scores.Length == 0)
+        {
+            return 0;
+        }
+
+        if (weights is null || weights.Length != scores.Length)
+        {
+            var sorted = scores.Order().ToArray();
+            var rank = Math.Min(sorted.Length - 1, (int)Math.Ceiling(IntervalCoverage * (sorted.Length + 1)) - 1);
+            return sorted[Math.Max(rank, 0)];
+        }
+
+        var order = Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ToArray();
+        var total = weights.Sum(w => (double)w);
+        var cumulative = 0.0;
+        foreach (var i in order)
+        {
+            cumulative += weights[i];
+            if (cumulative >= IntervalCoverage * total)
+            {
+                return scores[i];
+            }
+        }
+
+        return scores[order[^1]];
     }
 
     /// <summary>
@@ -351,7 +383,9 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
             if (features.SunElevation(target) > AuroraModel.SunDownElevation && !float.IsNaN(history.Pv[position]))
             {
                 var denominator = features.PvEnvelope(issue, target);
-                pv[i] = (float)(history.Pv[position] / denominator);
+                // A share far above the envelope is a dawn slot against a floored envelope, not more sun than the
+                // best recent day: capped, so a handful of them cannot stretch every PV model.
+                pv[i] = (float)Math.Min(history.Pv[position] / denominator, MaxPvShare);
                 pvRows.Add(i);
                 pvWeights.Add((float)denominator);
             }
@@ -360,6 +394,9 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         var mean = pvWeights.Count == 0 ? 1 : pvWeights.Average();
         return (matrix, load, pv, [.. loadRows], [.. pvRows], [.. pvWeights.Select(w => w / mean)]);
     }
+
+    /// <summary>The largest PV share of the envelope learned from (three times the best recent day at that time).</summary>
+    private const double MaxPvShare = 3;
 
     /// <summary>Added to load (in label units, where the mean load is 1) before its logarithm is taken.</summary>
     private const double LogOffset = 0.05;

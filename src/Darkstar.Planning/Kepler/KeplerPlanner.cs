@@ -39,7 +39,11 @@ public sealed record PlanOutcome(Plan Plan, Schedule Schedule, PlanningProblem P
 /// </summary>
 /// <param name="solver">The MILP solver; null is CBC (the service's tests hand in one that fails).</param>
 public sealed class KeplerPlanner(
-    DarkstarDatabase database, TimeProvider clock, ILogger<KeplerPlanner> logger, Func<LinearModel, SolverSettings, SolveResult>? solver = null)
+    DarkstarDatabase database,
+    TimeProvider clock,
+    ILogger<KeplerPlanner> logger,
+    Func<LinearModel, SolverSettings, SolveResult>? solver = null,
+    Func<ForecastVersion, CancellationToken, Task<string>>? resolveForecastVersion = null)
 {
     /// <summary>How long a measured SoC stays the one to plan from.</summary>
     public static readonly TimeSpan SocMaxAge = TimeSpan.FromHours(2);
@@ -195,7 +199,16 @@ public sealed class KeplerPlanner(
         DarkstarOptions options, SlotRange horizon, DateTimeOffset now, TimeZoneInfo zone,
         Dictionary<long, SlotObservation> observed, List<string> notes, CancellationToken cancellationToken)
     {
-        var version = ForecastVersionText(options.Forecasting.ActiveForecastVersion);
+        // Aurora's forecasts are stored under its current version (aurora_vN): the forecasting engine says which.
+        var active = options.Forecasting.ActiveForecastVersion;
+        var version = resolveForecastVersion is null
+            ? ForecastVersionText(active)
+            : await resolveForecastVersion(active, cancellationToken);
+        if (active == ForecastVersion.Aurora && version == ForecastVersionText(ForecastVersion.Baseline7DayAverage))
+        {
+            notes.Add("forecasting.active_forecast_version is aurora but no Aurora model is trained yet: planning on the baseline");
+        }
+
         var stored = (await _forecasts.ReadLatestAsync(version, horizon, now, cancellationToken))
             .ToDictionary(f => SlotGrid.IndexOf(f.SlotStart));
         var fallback = SameSlotMean.Forecast(horizon, now, zone, index =>

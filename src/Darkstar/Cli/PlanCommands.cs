@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
+using Darkstar.Forecasting.Runtime;
 using Darkstar.Planning.Kepler;
 using Darkstar.Planning.Model;
 using Darkstar.Storage;
+using Darkstar.Storage.Repositories;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -48,7 +50,9 @@ public static class PlanCommands
         {
             var database = new DarkstarDatabase(path, logging.CreateLogger<DarkstarDatabase>());
             await new SchemaMigrator(database, context.Clock, logging.CreateLogger<SchemaMigrator>()).MigrateAsync(cancellationToken);
-            var planner = new KeplerPlanner(database, context.Clock, logging.CreateLogger<KeplerPlanner>());
+            using var models = new AuroraModelStore(new ModelRunRepository(database), AuroraModelStore.FolderBeside(database.Path));
+            var planner = new KeplerPlanner(
+                database, context.Clock, logging.CreateLogger<KeplerPlanner>(), resolveForecastVersion: models.ResolveForecastVersionAsync);
             var outcome = await planner.PlanAsync(options, zone, cancellationToken);
             WritePlan(context.Output, outcome, zone, options.Pricing.Currency);
             if (parse.GetValue(global.Json))

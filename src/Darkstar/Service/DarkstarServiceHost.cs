@@ -155,7 +155,9 @@ public static class DarkstarServiceHost
         services.AddSingleton(sp => new AuroraTrainingService(
             sp.GetRequiredService<HistoryLoader>(), sp.GetRequiredService<AuroraModelStore>(), settings.Site, new AuroraTrainingSettings(), clock,
             sp.GetRequiredService<ILogger<AuroraTrainingService>>()));
-        services.AddSingleton(sp => new KeplerPlanner(sp.GetRequiredService<DarkstarDatabase>(), clock, sp.GetRequiredService<ILogger<KeplerPlanner>>(), settings.Solver));
+        services.AddSingleton(sp => new KeplerPlanner(
+            sp.GetRequiredService<DarkstarDatabase>(), clock, sp.GetRequiredService<ILogger<KeplerPlanner>>(), settings.Solver,
+            sp.GetRequiredService<AuroraModelStore>().ResolveForecastVersionAsync));
 
         // The controls: options first, then what users set (applied once the MQTT service has loaded it).
         var defaults = DarkstarControlValues.FromOptions(options);

@@ -13,7 +13,7 @@ public sealed class SlotEtlTests
     private static readonly TimeZoneInfo Stockholm = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
 
     /// <summary>Readings every 15 minutes over a local day: import 0.3 kWh, export 0.1 kWh and PV 0.2 kWh per slot.</summary>
-    private static EtlBatch Day(DateOnly day, Func<int, bool>? importAvailable = null)
+    private static EtlBatch Day(DateOnly day, Func<int, bool>? importAvailable = null, Func<int, bool>? pvAvailable = null)
     {
         var batch = new EtlBatch();
         var slots = SlotGrid.LocalDay(day, Stockholm);
@@ -22,7 +22,7 @@ public sealed class SlotEtlTests
             var at = slots.Start + (SlotGrid.SlotLength * i);
             batch.Add(SensorRole.TotalGridImport, importAvailable is null || importAvailable(i) ? new CounterReading(at, 100 + (0.3 * i), "kWh") : CounterReading.Gap(at));
             batch.Add(SensorRole.TotalGridExport, new CounterReading(at, 50 + (0.1 * i), "kWh"));
-            batch.Add(SensorRole.TotalPvProduction, new CounterReading(at, 20_000 + (200 * i), "Wh"));
+            batch.Add(SensorRole.TotalPvProduction, pvAvailable is null || pvAvailable(i) ? new CounterReading(at, 20_000 + (200 * i), "Wh") : CounterReading.Gap(at));
             batch.Soc.Add(new SocReading(at, 40 + (i % 20)));
         }
 
@@ -101,16 +101,8 @@ public sealed class SlotEtlTests
         var day = new DateOnly(2026, 5, 4);
         using var harness = await EtlHarness.CreateAsync(SlotGrid.StartOfLocalDay(day.AddDays(2), Stockholm));
         using var etl = harness.Etl([Import, Export, Pv]);
-        var batch = new EtlBatch();
         var slots = SlotGrid.LocalDay(day, Stockholm);
-        for (var i = 0; i <= slots.Count; i++)
-        {
-            var at = slots.Start + (SlotGrid.SlotLength * i);
-            batch.Add(SensorRole.TotalGridImport, new CounterReading(at, 100 + (0.3 * i), "kWh"));
-            batch.Add(SensorRole.TotalGridExport, new CounterReading(at, 50 + (0.1 * i), "kWh"));
-            batch.Add(SensorRole.TotalPvProduction, i is > 20 and < 30 ? CounterReading.Gap(at) : new CounterReading(at, 20 + (0.2 * i), "kWh"));
-        }
-
+        var batch = Day(day, pvAvailable: i => i is <= 20 or >= 30);
         await etl.IngestAsync(batch, CancellationToken.None);
 
         var stored = await harness.Observations.ReadRangeAsync(slots, CancellationToken.None);

@@ -30,26 +30,9 @@ public static class PlanCommands
         return command;
     }
 
-    private static async Task<int> RunPlanAsync(ParseResult parse, CliContext context, GlobalOptions global, CancellationToken cancellationToken)
-    {
-        var resolved = OptionsResolver.Resolve(parse, global, context);
-        if (resolved is null)
+    private static Task<int> RunPlanAsync(ParseResult parse, CliContext context, GlobalOptions global, CancellationToken cancellationToken) =>
+        WithDatabaseAsync(parse, context, global, "plan", async (options, zone, database, logging) =>
         {
-            return ExitCodes.InvalidInput;
-        }
-
-        var options = resolved.Options;
-        if (!TryZone(options, context, out var zone))
-        {
-            return ExitCodes.InvalidInput;
-        }
-
-        var path = parse.GetValue(global.Database)?.FullName ?? Path.GetFullPath(options.DatabasePath);
-        using var logging = CliLogging.Create(options.LogLevel);
-        try
-        {
-            var database = new DarkstarDatabase(path, logging.CreateLogger<DarkstarDatabase>());
-            await new SchemaMigrator(database, context.Clock, logging.CreateLogger<SchemaMigrator>()).MigrateAsync(cancellationToken);
             using var models = new AuroraModelStore(new ModelRunRepository(database), AuroraModelStore.FolderBeside(database.Path));
             var planner = new KeplerPlanner(
                 database, context.Clock, logging.CreateLogger<KeplerPlanner>(), resolveForecastVersion: models.ResolveForecastVersionAsync);
@@ -84,21 +67,11 @@ public static class PlanCommands
             }
 
             return ExitCodeOf(outcome);
-        }
-        catch (PlanningInputException e)
-        {
-            await context.Error.WriteLineAsync($"plan: {e.Message}");
-            return ExitCodes.Failure;
-        }
-        catch (Exception e) when (e is SqliteException or SchemaVersionTooNewException or IOException)
-        {
-            await context.Error.WriteLineAsync($"Database {path}: {e.Message}");
-            return ExitCodes.Failure;
-        }
+        },
+        cancellationToken);
 
-        // A fallback plan is stored and printed, but the command says the solve failed.
-        static int ExitCodeOf(PlanOutcome outcome) => outcome.Schedule.Fallback ? ExitCodes.Failure : ExitCodes.Success;
-    }
+    // A fallback plan is stored and printed, but the command says the solve failed.
+    private static int ExitCodeOf(PlanOutcome outcome) => outcome.Schedule.Fallback ? ExitCodes.Failure : ExitCodes.Success;
 
     private static async Task<int> RunOracleAsync(ParseResult parse, CliContext context, GlobalOptions global, string dayText, CancellationToken cancellationToken)
     {
@@ -108,24 +81,8 @@ public static class PlanCommands
             return ExitCodes.InvalidInput;
         }
 
-        var resolved = OptionsResolver.Resolve(parse, global, context);
-        if (resolved is null)
+        return await WithDatabaseAsync(parse, context, global, "oracle", async (options, zone, database, _) =>
         {
-            return ExitCodes.InvalidInput;
-        }
-
-        var options = resolved.Options;
-        if (!TryZone(options, context, out var zone))
-        {
-            return ExitCodes.InvalidInput;
-        }
-
-        var path = parse.GetValue(global.Database)?.FullName ?? Path.GetFullPath(options.DatabasePath);
-        using var logging = CliLogging.Create(options.LogLevel);
-        try
-        {
-            var database = new DarkstarDatabase(path, logging.CreateLogger<DarkstarDatabase>());
-            await new SchemaMigrator(database, context.Clock, logging.CreateLogger<SchemaMigrator>()).MigrateAsync(cancellationToken);
             var outcome = await new OracleRunner(database, context.Clock).RunAsync(day, options, zone, cancellationToken);
             WriteSchedule(context.Output, outcome.Oracle, zone);
             await context.Output.WriteLineAsync(OracleRunner.Describe(outcome));
@@ -150,10 +107,45 @@ public static class PlanCommands
             }
 
             return outcome.Oracle.Fallback ? ExitCodes.Failure : ExitCodes.Success;
+        },
+        cancellationToken);
+    }
+
+    /// <summary>
+    /// What plan and oracle share: the options and the time zone resolved, the database opened and migrated, and
+    /// planning-input and database errors turned into a message and an exit code.
+    /// </summary>
+    private static async Task<int> WithDatabaseAsync(
+        ParseResult parse,
+        CliContext context,
+        GlobalOptions global,
+        string commandName,
+        Func<DarkstarOptions, TimeZoneInfo, DarkstarDatabase, ILoggerFactory, Task<int>> run,
+        CancellationToken cancellationToken)
+    {
+        var resolved = OptionsResolver.Resolve(parse, global, context);
+        if (resolved is null)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        var options = resolved.Options;
+        if (!TryZone(options, context, out var zone))
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        var path = parse.GetValue(global.Database)?.FullName ?? Path.GetFullPath(options.DatabasePath);
+        using var logging = CliLogging.Create(options.LogLevel);
+        try
+        {
+            var database = new DarkstarDatabase(path, logging.CreateLogger<DarkstarDatabase>());
+            await new SchemaMigrator(database, context.Clock, logging.CreateLogger<SchemaMigrator>()).MigrateAsync(cancellationToken);
+            return await run(options, zone, database, logging);
         }
         catch (PlanningInputException e)
         {
-            await context.Error.WriteLineAsync($"oracle: {e.Message}");
+            await context.Error.WriteLineAsync($"{commandName}: {e.Message}");
             return ExitCodes.Failure;
         }
         catch (Exception e) when (e is SqliteException or SchemaVersionTooNewException or IOException)

@@ -311,7 +311,8 @@ public sealed class AuroraFeatures
             }
         }
 
-        var profile = new PvProfile(Envelope(issue), Shape(issue), Yield(issue));
+        var envelope = Envelope(issue);
+        var profile = new PvProfile(envelope, Shape(issue, envelope), Yield(issue));
         lock (_profiles)
         {
             if (_profiles.Count > 4096)
@@ -361,10 +362,9 @@ public sealed class AuroraFeatures
     }
 
     /// <summary>Each UTC quarter hour's share of a day's PV: half the envelope's shape, half the recent days' mean.</summary>
-    private float[] Shape(long issue)
+    private float[] Shape(long issue, float[] best)
     {
         var envelope = new double[SlotsPerDay];
-        var best = Envelope(issue);
         var envelopeSum = best.Sum(v => (double)v);
         var mean = new double[SlotsPerDay];
         var days = 0;

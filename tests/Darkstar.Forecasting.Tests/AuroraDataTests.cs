@@ -4,6 +4,7 @@ using Darkstar.Core.Time;
 using Darkstar.Forecasting.Features;
 using Darkstar.Forecasting.Inputs;
 using Darkstar.Forecasting.Models;
+using Darkstar.Forecasting.Runtime;
 
 namespace Darkstar.Forecasting.Tests;
 
@@ -144,6 +145,77 @@ public sealed class AuroraDataTests
         Assert.True(row[names.IndexOf("load_same_slot_7day_mean")] > 15);
         Assert.Equal(9f * 96, row[names.IndexOf("load_last_day_kwh")], 2);
         Assert.Equal(9f, row[names.IndexOf("load_same_hour_last")]);
+    }
+
+    [Fact]
+    public void Compute_LoadOfFortyDays_LongMedianReadsTwentyEightDaysWithTheLatestWeekWeighted()
+    {
+        var range = new SlotRange(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(new DateOnly(2026, 3, 1), SyntheticHome.Site.TimeZone)), 40 * 96);
+        var history = new SlotHistory(SyntheticHome.Site, range);
+        for (var p = 0; p < range.Count; p++)
+        {
+            // Day d has load d in every slot.
+            history.Load[p] = p / 96;
+            history.Pv[p] = 0;
+        }
+
+        var features = new AuroraFeatures(history);
+        var row = new float[AuroraFeatures.Count];
+        var issue = range.FirstIndex + (35 * 96);
+        features.Compute(issue, issue + 40, row);
+        var names = AuroraFeatures.Names.ToList();
+
+        // Days 7..34 are read; 28..34 count three times: 21 single days below 21 weighted ones, so the median lies
+        // between day 27 and day 28, where the plain 28-day median would be 20.5.
+        Assert.Equal(27.5f, row[names.IndexOf(AuroraFeatures.LongLoadReferenceName)]);
+        Assert.Equal(31f, row[names.IndexOf(AuroraFeatures.LoadReferenceName)]);
+    }
+
+    [Fact]
+    public void Compute_HistoryCutAtTheForecastLookback_SameFeaturesAsALongerHistory()
+    {
+        // The live forecast loads only ForecastRunner.Lookback of history; it must see what training saw.
+        var issueStart = SlotGrid.StartOfLocalDay(new DateOnly(2026, 4, 20), SyntheticHome.Site.TimeZone) + TimeSpan.FromHours(9.25);
+        var issue = SlotGrid.IndexOf(issueStart);
+        var longer = Noisy(SlotRange.Between(issueStart - TimeSpan.FromDays(60), issueStart + ForecastRunner.Horizon));
+        var cut = new SlotHistory(SyntheticHome.Site, SlotRange.Between(issueStart - ForecastRunner.Lookback, longer.Range.End));
+        var offset = longer.PositionOf(cut.Range.FirstIndex);
+        Array.Copy(longer.Load, offset, cut.Load, 0, cut.Range.Count);
+        Array.Copy(longer.Pv, offset, cut.Pv, 0, cut.Range.Count);
+        Array.Copy(longer.Temperature, offset, cut.Temperature, 0, cut.Range.Count);
+        Array.Copy(longer.CloudCover, offset, cut.CloudCover, 0, cut.Range.Count);
+        Array.Copy(longer.Radiation, offset, cut.Radiation, 0, cut.Range.Count);
+        var targets = Enumerable.Range(0, 192).Select(i => issue + i).ToArray();
+
+        var expected = targets.SelectMany(t => Row(new AuroraFeatures(longer), issue, t)).ToArray();
+        var actual = targets.SelectMany(t => Row(new AuroraFeatures(cut), issue, t)).ToArray();
+
+        Assert.Equal(expected, actual);
+
+        static float[] Row(AuroraFeatures features, long issue, long target)
+        {
+            var row = new float[AuroraFeatures.Count];
+            features.Compute(issue, target, row);
+            return row;
+        }
+    }
+
+    private static SlotHistory Noisy(SlotRange range)
+    {
+        var history = new SlotHistory(SyntheticHome.Site, range);
+        var random = new Random(42);
+        for (var p = 0; p < range.Count; p++)
+        {
+            var day = p / 96;
+            var elevation = SolarPosition.ElevationDegrees(SlotGrid.StartOf(range.FirstIndex + p), SyntheticHome.Site.Latitude, SyntheticHome.Site.Longitude);
+            history.Load[p] = 0.1f + (0.5f * random.NextSingle());
+            history.Pv[p] = elevation > 0 ? (float)(Math.Sin(elevation * Math.PI / 180) * (0.3 + (0.7 * ((day * 37) % 11) / 10.0))) : 0;
+            history.Temperature[p] = 5 + (day % 9);
+            history.CloudCover[p] = (day * 53) % 100;
+            history.Radiation[p] = 50 + ((day * 71) % 200);
+        }
+
+        return history;
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Darkstar.Forecasting.Forecasters;
 using Darkstar.Forecasting.Inputs;
 using Darkstar.Forecasting.Runtime;
 using Darkstar.Forecasting.Training;
+using Darkstar.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -108,6 +109,46 @@ public sealed class AuroraTests
         Assert.True(observedMax > 0);
         Assert.All(forecasts, f => Assert.InRange(f.PvP90Kwh, 0, 2 * observedMax));
         Assert.Contains(forecasts, f => f.PvP50Kwh > 0);
+    }
+
+    [Fact]
+    public async Task Save_ThenLoad_BothLoadSetsForecastTheSame()
+    {
+        using var home = await SyntheticHome.CreateAsync(Now, 21);
+        var range = SlotRange.Between(Now - TimeSpan.FromDays(21), Now + TimeSpan.FromDays(2));
+        var history = await home.Loader.LoadAsync(SyntheticHome.Site, range, Now, FutureWeather.Observed, CancellationToken.None);
+        var (model, _) = new AuroraTrainer(SyntheticHome.FastTraining, NullLogger.Instance)
+            .Train(history, SlotRange.Between(range.Start, SlotGrid.Floor(Now)), "aurora_saved", CancellationToken.None);
+        using var trained = model;
+        using var folder = new TempDirectory();
+        var features = new AuroraFeatures(history);
+        var horizon = SlotGrid.Horizon(Now, TimeSpan.FromHours(48));
+
+        trained.Save(folder.Path);
+        using var loaded = AuroraModel.Load(folder.Path);
+
+        Assert.Equal(
+            [AuroraFeatures.LoadReferenceName, AuroraFeatures.LongLoadReferenceName],
+            loaded.Metadata.Load.Select(l => l.Reference));
+        Assert.True(File.Exists(Path.Combine(folder.Path, "load2_p50.json")));
+        Assert.Equal(trained.Forecast(features, history, Now, horizon), loaded.Forecast(features, history, Now, horizon));
+    }
+
+    [Fact]
+    public async Task TrainAsync_CurrentModelFromAnOlderAurora_NewModelReplacesIt()
+    {
+        using var home = await SyntheticHome.CreateAsync(Now, 21);
+        var first = await home.TrainingService().TrainAsync(20, CancellationToken.None);
+        // An older Aurora computed one feature fewer: its model cannot be read by this one.
+        var metadataPath = Path.Combine(home.Store.Resolve(first.Run.Version), AuroraModel.MetadataFile);
+        var metadata = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(metadataPath))!;
+        metadata["Features"]!.AsArray().RemoveAt(AuroraFeatures.Count - 1);
+        File.WriteAllText(metadataPath, metadata.ToJsonString());
+
+        var second = await home.TrainingService().TrainAsync(20, CancellationToken.None);
+
+        Assert.True(second.Promoted);
+        Assert.Equal("aurora_v2", (await home.Store.LoadCurrentAsync(CancellationToken.None))?.Version);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class AuroraFeatures
         "pv_same_slot_7day_max", "pv_yesterday_kwh", "vacation",
         "sun_azimuth_deg", "load_same_slot_7day_median", "load_same_hour_last", "load_last_day_kwh", "load_last_7days_mean",
         "temperature_change_c", "pv_clear_share_7day_max", "pv_clear_share_last_day", "pv_envelope_kwh",
-        "pv_weather_estimate_kwh", "pv_weather_estimate_share", "pv_last_day_vs_weather",
+        "pv_weather_estimate_kwh", "pv_weather_estimate_share", "pv_last_day_vs_weather", "load_same_slot_28day_median",
     ];
 
     private const int SlotsPerDay = 96;
@@ -43,6 +43,18 @@ public sealed class AuroraFeatures
 
     /// <summary>The days behind the issue time whose mean daily PV profile half-makes the weather estimate's shape.</summary>
     public const int ShapeDays = 14;
+
+    /// <summary>The days the long load median reads; the latest seven of them count <see cref="LongMedianRecentWeight"/> times.</summary>
+    public const int LongMedianDays = 28;
+
+    /// <summary>How many times each of the latest seven days counts in the long load median, so it still leans to the present.</summary>
+    public const int LongMedianRecentWeight = 3;
+
+    /// <summary>
+    /// Days of history before the issue time that the features read (the longest window, <see cref="YieldDays"/>, plus
+    /// the second day of a 48-hour horizon): a forecast loaded with less would see other features than training did.
+    /// </summary>
+    public const int HistoryDays = (YieldDays > LongMedianDays ? YieldDays : LongMedianDays) + 2;
 
     private readonly Dictionary<long, PvProfile> _profiles = [];
 
@@ -120,7 +132,7 @@ public sealed class AuroraFeatures
     {
         "day_of_week", "is_weekend", "vacation", "load_same_slot_last", "load_same_slot_week_ago", "load_same_slot_7day_mean",
         "load_last_24h_mean", "load_last_hour_mean", "load_same_slot_7day_median", "load_same_hour_last", "load_last_day_kwh",
-        "load_last_7days_mean", "temperature_change_c",
+        "load_last_7days_mean", "temperature_change_c", "load_same_slot_28day_median",
     };
 
     private static readonly int[] LoadOnlyColumns = [.. LoadOnly.Select(n => Names.ToList().IndexOf(n))];
@@ -137,7 +149,14 @@ public sealed class AuroraFeatures
     /// <summary>The feature load is learned relative to: the same slot's median over the last seven known days.</summary>
     public const string LoadReferenceName = "load_same_slot_7day_median";
 
+    /// <summary>
+    /// The steadier level load is also learned relative to: the same slot's median over the last
+    /// <see cref="LongMedianDays"/> days, the latest seven weighted up.
+    /// </summary>
+    public const string LongLoadReferenceName = "load_same_slot_28day_median";
+
     private static readonly int LoadReferenceColumn = Names.ToList().IndexOf(LoadReferenceName);
+    private static readonly int LongLoadReferenceColumn = Names.ToList().IndexOf(LongLoadReferenceName);
     private static readonly int LoadRecentColumn = Names.ToList().IndexOf("load_last_7days_mean");
 
     /// <summary>
@@ -156,6 +175,13 @@ public sealed class AuroraFeatures
         return float.IsNaN(recent) ? 0 : recent;
     }
 
+    /// <summary>The long median (<see cref="LongLoadReferenceName"/>), else <see cref="LoadReference"/>.</summary>
+    public static float LongLoadReference(ReadOnlySpan<float> row)
+    {
+        var median = row[LongLoadReferenceColumn];
+        return float.IsNaN(median) ? LoadReference(row) : median;
+    }
+
     /// <summary>The feature a PV share is learned relative to: what the day's radiation implies, as a share of the envelope.</summary>
     public const string PvReferenceName = "pv_weather_estimate_share";
 
@@ -167,6 +193,11 @@ public sealed class AuroraFeatures
         if (name == LoadReferenceName)
         {
             return LoadReference(row);
+        }
+
+        if (name == LongLoadReferenceName)
+        {
+            return LongLoadReference(row);
         }
 
         var value = name == PvReferenceName ? row[PvReferenceColumn] : throw new ArgumentException($"{name} is not a reference feature.", nameof(name));
@@ -259,6 +290,7 @@ public sealed class AuroraFeatures
         row[39] = estimate / envelope;
         // What the panels gave on the latest complete day against what its weather implied: low after snow or dirt.
         row[40] = lastRatio;
+        row[41] = SameSlotMedian(_history.Load, target, lagDays, issue, LongMedianDays, LongMedianRecentWeight);
     }
 
     private float LastDayAgainstWeather(long issue, int lastDay)
@@ -481,20 +513,22 @@ public sealed class AuroraFeatures
     }
 
     /// <summary>
-    /// The median of the same time of day, within <see cref="MedianHalfWidth"/> slots either side, over the seven
-    /// latest known days: a robust level that one evening of car charging or one shifted heat-pump cycle does not move.
+    /// The median of the same time of day, within <see cref="MedianHalfWidth"/> slots either side, over the
+    /// <paramref name="days"/> latest known days, each of the latest seven counted <paramref name="recentWeight"/>
+    /// times: a robust level that one evening of car charging or one shifted heat-pump cycle does not move.
     /// </summary>
-    private float SameSlotMedian(float[] series, long target, int lagDays, long issue)
+    private float SameSlotMedian(float[] series, long target, int lagDays, long issue, int days = 7, int recentWeight = 1)
     {
         var width = MedianHalfWidth;
-        Span<float> values = stackalloc float[7 * ((2 * width) + 1)];
+        Span<float> values = stackalloc float[(days + (Math.Min(days, 7) * (recentWeight - 1))) * ((2 * width) + 1)];
         var count = 0;
-        for (var d = lagDays; d < lagDays + 7; d++)
+        for (var d = lagDays; d < lagDays + days; d++)
         {
+            var weight = d < lagDays + 7 ? recentWeight : 1;
             for (var w = -width; w <= width; w++)
             {
                 var value = Known(series, target - (d * SlotsPerDay) + w, issue);
-                if (!float.IsNaN(value))
+                for (var r = 0; r < weight && !float.IsNaN(value); r++)
                 {
                     values[count++] = value;
                 }

@@ -22,7 +22,8 @@ public sealed record QuantityCalibration
     /// <summary>
     /// The feature (known at issue time) the model's output is added to, in the quantity's label unit (kWh for load,
     /// a share of the envelope for PV); null when the model predicts the quantity itself. Load may be learned as a
-    /// correction of <see cref="AuroraFeatures.LoadReferenceName"/>, PV as one of <see cref="AuroraFeatures.PvReferenceName"/>.
+    /// correction of <see cref="AuroraFeatures.LoadReferenceName"/> or <see cref="AuroraFeatures.LongLoadReferenceName"/>, PV as one
+    /// of <see cref="AuroraFeatures.PvReferenceName"/>.
     /// </summary>
     public string? Reference { get; init; }
 
@@ -52,7 +53,11 @@ public sealed record AuroraModelMetadata
     /// <summary>The p10 and p90 models' parameters, when they differ from <see cref="Parameters"/>.</summary>
     public BoostingParameters? IntervalParameters { get; init; }
 
-    public required QuantityCalibration Load { get; init; }
+    /// <summary>
+    /// One calibration per set of load models, each learned relative to its own reference level; the load forecast is
+    /// their mean.
+    /// </summary>
+    public required IReadOnlyList<QuantityCalibration> Load { get; init; }
 
     public required QuantityCalibration Pv { get; init; }
 
@@ -60,9 +65,9 @@ public sealed record AuroraModelMetadata
 }
 
 /// <summary>
-/// Aurora: load and PV at p10, p50 and p90 from six gradient-boosted models. Load is learned in kWh; PV as a share of
-/// the home's recent clear-day PV at that time of day (<see cref="AuroraFeatures.PvEnvelope"/>), and is zero when the
-/// sun is down.
+/// Aurora: load and PV at p10, p50 and p90 from gradient-boosted models. Load is learned in kWh by one or more sets of
+/// three models, each a correction of its own recent level, and forecast as their mean; PV as a share of the home's
+/// recent clear-day PV at that time of day (<see cref="AuroraFeatures.PvEnvelope"/>), and is zero when the sun is down.
 /// </summary>
 public sealed class AuroraModel : ISlotForecaster, IDisposable
 {
@@ -75,17 +80,18 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
 
     internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    private readonly IRegressionModel[] _load;
+    private readonly IReadOnlyList<IRegressionModel[]> _load;
     private readonly IRegressionModel[] _pv;
 
-    public AuroraModel(AuroraModelMetadata metadata, IRegressionModel[] load, IRegressionModel[] pv)
+    /// <param name="load">One set of three load models (p10, p50, p90) per <see cref="AuroraModelMetadata.Load"/> calibration.</param>
+    public AuroraModel(AuroraModelMetadata metadata, IReadOnlyList<IRegressionModel[]> load, IRegressionModel[] pv)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(load);
         ArgumentNullException.ThrowIfNull(pv);
-        if (load.Length != Quantiles.Length || pv.Length != Quantiles.Length)
+        if (load.Count == 0 || load.Count != metadata.Load.Count || load.Any(set => set.Length != Quantiles.Length) || pv.Length != Quantiles.Length)
         {
-            throw new ArgumentException("Aurora needs one model per quantile for load and for PV.");
+            throw new ArgumentException("Aurora needs one model per quantile for PV and for each set of load models, and a calibration per set.");
         }
 
         Metadata = metadata;
@@ -139,20 +145,30 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
             features.Compute(pairs[i].Issue, pairs[i].Target, matrix.Values.AsSpan(i * AuroraFeatures.Count, AuroraFeatures.Count));
         }
 
-        var load = _load.Select(m => m.Predict(matrix)).ToArray();
+        var load = _load.Select(set => set.Select(m => m.Predict(matrix)).ToArray()).ToArray();
         var pvMatrix = PvRows(matrix);
         var pv = _pv.Select(m => m.Predict(pvMatrix)).ToArray();
         var result = new (QuantileTriple, QuantileTriple)[pairs.Count];
-        var l = Metadata.Load;
         var s = Metadata.Pv;
         for (var i = 0; i < pairs.Count; i++)
         {
-            var reference = l.Reference is null ? 0 : AuroraFeatures.Reference(l.Reference, matrix.Row(i));
-            var loadTriple = QuantileTriple.Ordered(
-                reference + ((load[0][i] - l.IntervalShift) * l.LabelScale),
-                reference + (l.Median(load[1][i]) * l.LabelScale),
-                reference + ((load[2][i] + l.IntervalShift) * l.LabelScale),
-                l.MaxLabel * l.LabelScale);
+            // Each set's triple in kWh, then their mean: ordered triples average to an ordered one.
+            double p10 = 0, p50 = 0, p90 = 0;
+            for (var m = 0; m < load.Length; m++)
+            {
+                var l = Metadata.Load[m];
+                var reference = l.Reference is null ? 0 : AuroraFeatures.Reference(l.Reference, matrix.Row(i));
+                var member = QuantileTriple.Ordered(
+                    reference + ((load[m][0][i] - l.IntervalShift) * l.LabelScale),
+                    reference + (l.Median(load[m][1][i]) * l.LabelScale),
+                    reference + ((load[m][2][i] + l.IntervalShift) * l.LabelScale),
+                    l.MaxLabel * l.LabelScale);
+                p10 += member.P10 / load.Length;
+                p50 += member.P50 / load.Length;
+                p90 += member.P90 / load.Length;
+            }
+
+            var loadTriple = new QuantileTriple(p10, p50, p90);
             var target = pairs[i].Target;
             QuantileTriple pvTriple = default;
             if (features.SunElevation(target) > SunDownElevation)
@@ -187,13 +203,17 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
         return new FeatureMatrix(values, matrix.Columns);
     }
 
-    /// <summary>Writes the six models as XGBoost JSON and the metadata beside them into <paramref name="folder"/>.</summary>
+    /// <summary>Writes the models as XGBoost JSON and the metadata beside them into <paramref name="folder"/>.</summary>
     public void Save(string folder)
     {
         Directory.CreateDirectory(folder);
         for (var q = 0; q < Quantiles.Length; q++)
         {
-            _load[q].SaveJson(Path.Combine(folder, FileName("load", q)));
+            for (var m = 0; m < _load.Count; m++)
+            {
+                _load[m][q].SaveJson(Path.Combine(folder, FileName(LoadFilePrefix(m), q)));
+            }
+
             _pv[q].SaveJson(Path.Combine(folder, FileName("pv", q)));
         }
 
@@ -209,27 +229,40 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
             throw new FileNotFoundException($"{metadataPath} is missing: the folder holds no Aurora model.", metadataPath);
         }
 
-        var metadata = JsonSerializer.Deserialize<AuroraModelMetadata>(File.ReadAllText(metadataPath), Json)
-            ?? throw new InvalidDataException($"{metadataPath} is empty.");
+        AuroraModelMetadata metadata;
+        try
+        {
+            metadata = JsonSerializer.Deserialize<AuroraModelMetadata>(File.ReadAllText(metadataPath), Json)
+                ?? throw new InvalidDataException($"{metadataPath} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{metadataPath} was written by another version of Aurora ({e.Message}); retrain with 'darkstar train'.", e);
+        }
+
         if (!metadata.Features.SequenceEqual(AuroraFeatures.Names))
         {
             throw new InvalidDataException(
                 $"{metadataPath} was trained on other features ({metadata.Features.Count}) than this version computes; retrain with 'darkstar train'.");
         }
 
-        var load = new IRegressionModel[Quantiles.Length];
+        var load = metadata.Load.Select(_ => new IRegressionModel[Quantiles.Length]).ToArray();
         var pv = new IRegressionModel[Quantiles.Length];
         try
         {
             for (var q = 0; q < Quantiles.Length; q++)
             {
-                load[q] = XGBoostModel.LoadJson(Path.Combine(folder, FileName("load", q)));
+                for (var m = 0; m < load.Length; m++)
+                {
+                    load[m][q] = XGBoostModel.LoadJson(Path.Combine(folder, FileName(LoadFilePrefix(m), q)));
+                }
+
                 pv[q] = XGBoostModel.LoadJson(Path.Combine(folder, FileName("pv", q)));
             }
         }
         catch
         {
-            foreach (var model in load.Concat(pv))
+            foreach (var model in load.SelectMany(set => set).Concat(pv))
             {
                 model?.Dispose();
             }
@@ -243,9 +276,12 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
     public static string FileName(string quantity, int quantile) =>
         $"{quantity}_p{(int)Math.Round(Quantiles[quantile] * 100):00}.json";
 
+    /// <summary>The first set of load models is saved as load_pNN.json, the next ones as load2_pNN.json and on.</summary>
+    private static string LoadFilePrefix(int member) => member == 0 ? "load" : $"load{member + 1}";
+
     public void Dispose()
     {
-        foreach (var model in _load.Concat(_pv))
+        foreach (var model in _load.SelectMany(set => set).Concat(_pv))
         {
             model.Dispose();
         }

@@ -26,8 +26,11 @@ public sealed class ForecastRunner(
 {
     public static readonly TimeSpan Horizon = TimeSpan.FromHours(48);
 
-    /// <summary>History read before the horizon: the seven-day lags of a slot 48 hours ahead, and a day to spare.</summary>
-    public static readonly TimeSpan Lookback = TimeSpan.FromDays(10);
+    /// <summary>
+    /// History read before the horizon: every window the features read (<see cref="AuroraFeatures.HistoryDays"/>), so a
+    /// live forecast sees the same features training did (ten days once cut the PV envelope and yield short).
+    /// </summary>
+    public static readonly TimeSpan Lookback = TimeSpan.FromDays(AuroraFeatures.HistoryDays);
 
     public async Task<ForecastRound> RunOnceAsync(CancellationToken cancellationToken)
     {

@@ -41,8 +41,15 @@ public sealed record AuroraTrainingSettings
     /// </summary>
     public IReadOnlyList<int> IssueDaysBefore { get; init; } = [0, 1];
 
-    /// <summary>Load is learned as a correction of <see cref="AuroraFeatures.LoadReference"/> rather than in kWh.</summary>
+    /// <summary>Load is learned as a correction of <see cref="LoadReferences"/> rather than in kWh.</summary>
     public bool LoadRelativeToReference { get; init; } = true;
+
+    /// <summary>
+    /// The recent levels load is learned relative to, one set of load models each; the forecast is their mean. The
+    /// last week's median follows a home whose habits change (a heating season starting); four weeks' median is
+    /// steadier where a car charges on some days and not others. Their mean beat either alone across the seasons.
+    /// </summary>
+    public IReadOnlyList<string> LoadReferences { get; init; } = [AuroraFeatures.LoadReferenceName, AuroraFeatures.LongLoadReferenceName];
 
     /// <summary>
     /// PV share is learned as a correction of <see cref="AuroraFeatures.PvReferenceName"/> (what the day's radiation
@@ -145,11 +152,6 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         var validationLoad = validationLoadRows.Select(r => validationLoadAll[r]).ToArray();
         var loadScale = Scale(trainLoad);
         var maxLoad = trainLoad.Concat(validationLoad).Max() * 1.25 / loadScale;
-        // Load is learned as a correction of a recent robust level known at issue time, so a home that changed its
-        // habits (holidays, a new heating season) is followed from the first day, not after the trees relearn it.
-        var loadReference = settings.LoadRelativeToReference ? AuroraFeatures.LoadReferenceName : null;
-        var trainLoadLabels = Relative(trainMatrix, trainLoad, loadReference);
-        var validationLoadLabels = Relative(validationMatrix, validationLoad, loadReference);
         var pvTrainMatrix = AuroraModel.PvRows(Rows(trainAll, trainPvRows));
         var pvValidationMatrix = AuroraModel.PvRows(Rows(validationAll, validationPvRows));
         var pvReference = settings.PvRelativeToWeatherEstimate ? AuroraFeatures.PvReferenceName : null;
@@ -164,22 +166,36 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
 
         var pvScale = Scale(pvTrainLabels);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-        var (loadModels, loadCalibration) = TrainQuantity(
-            "load",
-            settings.LoadMedianByLogSquaredError ? LogOffset : null,
-            new TrainingData(trainMatrix, Divide(trainLoadLabels, loadScale), null),
-            new TrainingData(validationMatrix, Divide(validationLoadLabels, loadScale), null),
-            loadScale,
-            metrics,
-            cancellationToken);
-        loadCalibration = loadCalibration with
+
+        // Load is learned as a correction of recent robust levels known at issue time, so a home that changed its
+        // habits (holidays, a new heating season) is followed from the first day, not after the trees relearn it.
+        IReadOnlyList<string?> loadReferences = settings.LoadRelativeToReference ? [.. settings.LoadReferences] : [null];
+        if (loadReferences.Count == 0)
         {
-            MaxLabel = maxLoad, Reference = loadReference,
-        };
+            throw new InvalidOperationException("Load needs at least one reference when it is learned relative to one.");
+        }
+
+        var loadModels = new List<IRegressionModel[]>(loadReferences.Count);
+        var loadCalibrations = new List<QuantityCalibration>(loadReferences.Count);
         IRegressionModel[] pvModels;
         QuantityCalibration pvCalibration;
         try
         {
+            for (var m = 0; m < loadReferences.Count; m++)
+            {
+                var loadReference = loadReferences[m];
+                var (models, calibration) = TrainQuantity(
+                    m == 0 ? "load" : $"load{m + 1}",
+                    settings.LoadMedianByLogSquaredError ? LogOffset : null,
+                    new TrainingData(trainMatrix, Divide(Relative(trainMatrix, trainLoad, loadReference), loadScale), null),
+                    new TrainingData(validationMatrix, Divide(Relative(validationMatrix, validationLoad, loadReference), loadScale), null),
+                    loadScale,
+                    metrics,
+                    cancellationToken);
+                loadModels.Add(models);
+                loadCalibrations.Add(calibration with { MaxLabel = maxLoad, Reference = loadReference });
+            }
+
             (pvModels, pvCalibration) = TrainQuantity(
                 "pv",
                 null,
@@ -191,7 +207,7 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         }
         catch
         {
-            foreach (var model in loadModels)
+            foreach (var model in loadModels.SelectMany(set => set))
             {
                 model.Dispose();
             }
@@ -214,7 +230,7 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
             WindowEnd = window.End,
             Parameters = settings.Parameters,
             IntervalParameters = settings.IntervalParameters,
-            Load = loadCalibration,
+            Load = loadCalibrations,
             Pv = pvCalibration,
             Metrics = metrics,
         };

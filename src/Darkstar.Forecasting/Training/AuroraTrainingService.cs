@@ -59,7 +59,7 @@ public sealed class AuroraTrainingService(
             var metrics = new Dictionary<string, double>(model.Metadata.Metrics, StringComparer.Ordinal);
             var newScore = Score(model, features, history, validation);
             metrics["validation_combined_mae"] = Math.Round(newScore, 6);
-            var current = await store.LoadCurrentAsync(cancellationToken);
+            var current = await LoadCurrentOrNullAsync(cancellationToken);
             var promoted = true;
             var summary = $"{version} trained on {metrics["training_days"]} days; validation MAE load {metrics["validation_load_mae"]:0.0000}, PV {metrics["validation_pv_mae"]:0.0000} kWh per slot";
             if (current is not null)
@@ -95,6 +95,23 @@ public sealed class AuroraTrainingService(
     }
 
     public void Dispose() => _oneAtATime.Dispose();
+
+    /// <summary>
+    /// The current model to compare with, or null when there is none or it cannot be read: a model written by an
+    /// older Aurora (other features) is replaced by the new one rather than blocking every retrain after an upgrade.
+    /// </summary>
+    private async Task<AuroraModel?> LoadCurrentOrNullAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.LoadCurrentAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or Native.XGBoostException)
+        {
+            logger.LogWarning("The current Aurora model cannot be loaded ({Message}); the new model replaces it", e.Message);
+            return null;
+        }
+    }
 
     /// <summary>Mean absolute error of load and PV p50 together, in kWh per slot, on the given pairs.</summary>
     private static double Score(AuroraModel model, AuroraFeatures features, SlotHistory history, ValidationSet validation)

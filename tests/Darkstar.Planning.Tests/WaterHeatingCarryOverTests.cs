@@ -116,6 +116,67 @@ public sealed class WaterHeatingCarryOverTests
         Assert.Equal(Enumerable.Range(4, 7), OnSlots(schedule));
     }
 
+    [Fact]
+    public void SelfConsumption_BlockStartedThirtyMinutesBefore_RuleWaitsForTheSpacing()
+    {
+        // The fallback rule keeps the heater's limits as the optimiser does (the first test's case).
+        var start = new DateTimeOffset(2026, 6, 10, 20, 0, 0, TimeSpan.Zero);
+        var today = new WaterHeatingToday(0.75, 1, false, start.AddMinutes(-30));
+
+        var schedule = Baselines.SelfConsumption(Problem(start, TimeZoneInfo.Utc, cheapSlots: 8, today));
+
+        Assert.Equal(Enumerable.Range(6, 7), OnSlots(schedule));
+        Assert.Equal(0, schedule.WaterShortfallKwh, 6);
+    }
+
+    [Fact]
+    public void SelfConsumption_BlockRunningAtThePlanStart_RuleCarriesItOn()
+    {
+        var start = new DateTimeOffset(2026, 6, 10, 20, 0, 0, TimeSpan.Zero);
+        var today = new WaterHeatingToday(1.5, 2, true, start.AddMinutes(-30));
+
+        var schedule = Baselines.SelfConsumption(Problem(start, TimeZoneInfo.Utc, cheapSlots: 8, today));
+
+        // Both blocks are used and the spacing has not passed, but the running block may go on: 4.5 kWh in slots 0–5.
+        Assert.Equal(Enumerable.Range(0, 6), OnSlots(schedule));
+        Assert.Equal(0, schedule.WaterShortfallKwh, 6);
+    }
+
+    [Theory]
+    [InlineData("2026-06-10")]
+    [InlineData("2026-10-25")]
+    public void SelfConsumption_MaxBlocksAlreadyStartedToday_NoBlockTodayShortfallSaid(string dayText)
+    {
+        var day = DateOnly.Parse(dayText, System.Globalization.CultureInfo.InvariantCulture);
+        var start = SlotGrid.StartOfLocalDay(day, Stockholm).AddHours(18);
+        var today = new WaterHeatingToday(3, 2, false, start.AddHours(-6));
+
+        var schedule = Baselines.SelfConsumption(Problem(start, Stockholm, cheapSlots: 8, today, extraDays: 1));
+
+        var isToday = (ScheduledSlot s) => SlotGrid.LocalDateOf(s.Start, Stockholm) == day;
+        Assert.DoesNotContain(schedule.Slots, s => isToday(s) && s.WaterOn);
+        Assert.Equal(3, schedule.WaterShortfallKwh, 6);
+        Assert.Equal(6, schedule.Slots.Where(s => !isToday(s)).Sum(s => s.WaterKwh), 6);
+    }
+
+    [Fact]
+    public void SelfConsumption_TwoDays_SecondDaysBlockKeepsTheSpacingFromTheFirst()
+    {
+        // 3 kWh a day (4 slots) and four hours (16 slots) between starts; cheap from 23:00 to 01:00. Today's block
+        // starts at 23:00; tomorrow's may not start before 03:00, so it cannot simply run on after midnight.
+        var start = new DateTimeOffset(2026, 6, 10, 0, 0, 0, TimeSpan.Zero);
+        var problem = Problem(start, TimeZoneInfo.Utc, cheapSlots: 0, WaterHeatingToday.Nothing, extraDays: 1) with
+        {
+            ImportPrice = ProblemBuilder.Series(192, t => t is >= 92 and < 100 ? Cheap : Dear),
+            Water = new WaterHeatingSpec(true, 3, 3, 2, 16),
+        };
+
+        var schedule = Baselines.SelfConsumption(problem);
+
+        Assert.Equal([92, 108], Starts(schedule));
+        Assert.Equal(6, schedule.Slots.Sum(s => s.WaterKwh), 6);
+    }
+
     [Theory]
     [InlineData(-30, 8, 6)]
     [InlineData(-120, 8, 0)]

@@ -20,7 +20,7 @@ public static class Baselines
         ArgumentNullException.ThrowIfNull(problem);
         problem.Validate();
         var battery = problem.Battery;
-        var water = WaterRule(problem);
+        var (water, waterShortfall) = WaterRule(problem);
         var socKwh = battery.ToKwh(problem.InitialSocPercent);
         var slots = new List<ScheduledSlot>(problem.Slots.Count);
         var penalty = 0.0;
@@ -43,7 +43,7 @@ public static class Baselines
             SolveMs = 0,
             Objective = double.NaN,
             Costs = SlotAccounting.Costs(slots, battery, penalty, terminal),
-            WaterShortfallKwh = 0,
+            WaterShortfallKwh = waterShortfall,
             Detail = "self-consumption rule",
         };
     }
@@ -101,17 +101,25 @@ public static class Baselines
         return new GridStep(import, export, charge, discharge, curtail, shed, socEnd);
     }
 
-    /// <summary>Water heating per slot by rule: each day's remaining minimum in the cheapest contiguous run of slots.</summary>
-    public static double[] WaterRule(PlanningProblem problem)
+    /// <summary>
+    /// Water heating per slot by rule: each day's remaining minimum in the cheapest contiguous run of slots, within the
+    /// heater's limits: no new block on a day that already started its most, none sooner than the minimum spacing after
+    /// the last start (before the horizon or the day before), except the block already on carrying on at the start.
+    /// What a day cannot get within them is its shortfall.
+    /// </summary>
+    public static (double[] Water, double ShortfallKwh) WaterRule(PlanningProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
         var water = new double[problem.Slots.Count];
         var spec = problem.Water;
         if (!spec.Enabled || spec.KwhPerSlot <= 0 || problem.Slots.Count == 0)
         {
-            return water;
+            return (water, 0);
         }
 
+        var today = problem.WaterToday;
+        var earliestStart = today.SlotsBlockedBySpacing(problem.Slots, spec.MinSpacingSlots);
+        var shortfall = 0.0;
         var firstDay = SlotGrid.LocalDateOf(problem.Slots.Start, problem.TimeZone);
         var lastDay = SlotGrid.LocalDateOf(problem.Slots.End.AddTicks(-1), problem.TimeZone);
         for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
@@ -119,17 +127,26 @@ public static class Baselines
             var range = SlotGrid.LocalDay(day, problem.TimeZone);
             var from = (int)Math.Max(0, range.FirstIndex - problem.Slots.FirstIndex);
             var to = (int)Math.Min(problem.Slots.Count, range.EndIndex - problem.Slots.FirstIndex);
-            var required = spec.MinKwhPerDay - (day == firstDay ? problem.WaterToday.HeatedKwh : 0);
+            var isToday = day == firstDay;
+            var required = spec.MinKwhPerDay - (isToday ? today.HeatedKwh : 0);
             if (to <= from || required <= 0 || range.EndIndex > problem.Slots.EndIndex)
             {
                 continue;
             }
 
+            var startsLeft = spec.MaxBlocksPerDay - (isToday ? today.BlocksStarted : 0);
             var length = Math.Min(to - from, (int)Math.Ceiling((required / spec.KwhPerSlot) - 1e-9));
-            var best = from;
+            var best = -1;
             var bestCost = double.PositiveInfinity;
             for (var s = from; s + length <= to; s++)
             {
+                // The block on in the slot before the horizon may carry on: that is no new start.
+                var carriesOn = isToday && s == 0 && today.OnInPreviousSlot;
+                if (!carriesOn && (startsLeft <= 0 || s < earliestStart))
+                {
+                    continue;
+                }
+
                 var cost = 0.0;
                 for (var k = s; k < s + length; k++)
                 {
@@ -143,13 +160,25 @@ public static class Baselines
                 }
             }
 
+            if (best < 0)
+            {
+                shortfall += required;
+                continue;
+            }
+
             for (var k = best; k < best + length; k++)
             {
                 water[k] = spec.KwhPerSlot;
             }
+
+            shortfall += Math.Max(0, required - (length * spec.KwhPerSlot));
+            if (!(isToday && best == 0 && today.OnInPreviousSlot))
+            {
+                earliestStart = best + spec.MinSpacingSlots;
+            }
         }
 
-        return water;
+        return (water, shortfall);
     }
 }
 

@@ -50,6 +50,23 @@ public sealed class AuroraDataTests
         Assert.Equal((float)SyntheticHome.Observation(measured[0]).LoadKwh!.Value, history.Load[first]);
     }
 
+    [Theory]
+    [InlineData(true, 1.25f)]
+    [InlineData(false, 2f)]
+    public async Task LoadAsync_WaterHeaterMetered_LoadLeavesItOutWhenThePlannerSchedulesIt(bool waterHeaterPlanned, float expected)
+    {
+        using var home = await SyntheticHome.CreateAsync(Now, 5);
+        var slot = SlotGrid.Floor(Now) - TimeSpan.FromHours(3);
+        // 2 kWh of load, of which the water heater's meter read 0.75 kWh.
+        await home.Observations.UpsertAsync([SyntheticHome.Observation(slot) with { LoadKwh = 2, WaterKwh = 0.75 }], CancellationToken.None);
+        var loader = new HistoryLoader(home.Observations, home.Weather, waterHeaterPlanned);
+
+        var history = await loader.LoadAsync(SyntheticHome.Site, SlotRange.Between(Now - TimeSpan.FromDays(1), Now), Now, FutureWeather.Observed, CancellationToken.None);
+
+        // The plan adds the heating it schedules: a forecast that held it too would count it twice.
+        Assert.Equal(expected, history.Load[history.PositionOf(SlotGrid.IndexOf(slot))]);
+    }
+
     [Fact]
     public async Task LoadAsync_GridMeterGapWithPvMeasured_LearnsPvButNotLoad()
     {

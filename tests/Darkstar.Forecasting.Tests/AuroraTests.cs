@@ -286,6 +286,26 @@ public sealed class AuroraTests
     }
 
     [Fact]
+    public void Score_WaterHeaterPlanned_LoadScoredWithoutTheHeater()
+    {
+        var slot = new DateTimeOffset(2026, 3, 20, 10, 0, 0, TimeSpan.Zero);
+        var actual = new Dictionary<long, SlotObservation>
+        {
+            [SlotGrid.IndexOf(slot)] = new() { SlotStart = slot, LoadKwh = 2.0, WaterKwh = 0.75, PvKwh = 0 },
+        };
+        SlotForecast[] rows =
+        [
+            new() { SlotStart = slot, ForecastVersion = "v", IssuedAt = slot.AddHours(-1), LoadP10Kwh = 1, LoadP50Kwh = 1.25, LoadP90Kwh = 1.5, PvP10Kwh = 0, PvP50Kwh = 0, PvP90Kwh = 0 },
+        ];
+
+        var planned = ForecastEvaluator.Score("v", rows, actual, TimeZoneInfo.Utc, waterHeaterPlanned: true).Single().Load;
+        var whole = ForecastEvaluator.Score("v", rows, actual, TimeZoneInfo.Utc, waterHeaterPlanned: false).Single().Load;
+
+        Assert.Equal(0, planned.Mae, 9);
+        Assert.Equal(0.75, whole.Mae, 9);
+    }
+
+    [Fact]
     public void Forecast_Baseline_IsMeanOfSameSlotOnLastSevenKnownDays()
     {
         var range = new SlotRange(SlotGrid.IndexOf(Now) - (10 * 96), 12 * 96);

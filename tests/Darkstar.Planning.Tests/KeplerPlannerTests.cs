@@ -55,7 +55,8 @@ public sealed class KeplerPlannerTests : IDisposable
         var history = Enumerable.Range(1, historyDays * 96).Select(back => new SlotObservation
         {
             SlotStart = SlotGrid.StartOf(start - back),
-            LoadKwh = 0.3,
+            // The load meter counts the water heater too: 0.3 kWh besides it in every slot.
+            LoadKwh = 0.3 + (back is 3 or 4 ? 0.75 : 0),
             PvKwh = ((start - back) % 96) is > 30 and < 70 ? 1.0 : 0,
             WaterKwh = back is 3 or 4 ? 0.75 : 0,
             SocStartPercent = socPercent,

@@ -32,4 +32,13 @@ public sealed record SlotObservation
     public double? ExportPrice { get; init; }
 
     public SlotQuality QualityFlags { get; init; }
+
+    /// <summary>
+    /// The load the planner must serve as it stands: all of it, or, when the planner schedules the water heater itself
+    /// (<paramref name="waterHeaterPlanned"/>), the load less the heater's metered energy, since the plan adds the
+    /// heating it schedules on top. What is forecast, and what the forecast and the Oracle are measured against.
+    /// Null when the load is unknown.
+    /// </summary>
+    public double? UnplannedLoadKwh(bool waterHeaterPlanned) =>
+        LoadKwh is { } load ? (waterHeaterPlanned ? Math.Max(0, load - (WaterKwh ?? 0)) : load) : null;
 }

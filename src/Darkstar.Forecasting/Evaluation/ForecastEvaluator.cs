@@ -50,9 +50,11 @@ public sealed class ErrorAccumulator
 /// <summary>
 /// Scores every forecast version against <c>slot_observations</c>: each stored issue of each slot against what was
 /// measured, by lead time (0–24 h and 24–48 h after the issue) and by local hour of day. Slots spread across a gap
-/// are not scored: they were never measured.
+/// are not scored: they were never measured. Load is scored as it is forecast: without the water heater when the
+/// planner schedules it (<see cref="SlotObservation.UnplannedLoadKwh"/>).
 /// </summary>
-public sealed class ForecastEvaluator(SlotForecastRepository forecasts, SlotObservationRepository observations, ModelRunRepository runs)
+public sealed class ForecastEvaluator(
+    SlotForecastRepository forecasts, SlotObservationRepository observations, ModelRunRepository runs, bool waterHeaterPlanned = false)
 {
     public static readonly string[] Leads = ["0-24h", "24-48h"];
 
@@ -79,7 +81,7 @@ public sealed class ForecastEvaluator(SlotForecastRepository forecasts, SlotObse
                 continue;
             }
 
-            scores.AddRange(Score(version, rows, actual, zone));
+            scores.AddRange(Score(version, rows, actual, zone, waterHeaterPlanned));
         }
 
         return scores;
@@ -87,7 +89,7 @@ public sealed class ForecastEvaluator(SlotForecastRepository forecasts, SlotObse
 
     /// <summary>Scores one version's forecasts against the measured slots.</summary>
     public static IReadOnlyList<LeadScore> Score(
-        string version, IEnumerable<SlotForecast> rows, IReadOnlyDictionary<long, SlotObservation> actual, TimeZoneInfo zone)
+        string version, IEnumerable<SlotForecast> rows, IReadOnlyDictionary<long, SlotObservation> actual, TimeZoneInfo zone, bool waterHeaterPlanned = false)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(actual);
@@ -106,7 +108,7 @@ public sealed class ForecastEvaluator(SlotForecastRepository forecasts, SlotObse
 
             var band = lead < TimeSpan.FromHours(24) ? 0 : 1;
             var hour = TimeZoneInfo.ConvertTime(forecast.SlotStart, zone).Hour;
-            if (observed.LoadKwh is { } l)
+            if (observed.UnplannedLoadKwh(waterHeaterPlanned) is { } l)
             {
                 load[band].Add(l, forecast.LoadP10Kwh, forecast.LoadP50Kwh, forecast.LoadP90Kwh);
                 Hour(loadByHour[band], hour).Add(l, forecast.LoadP10Kwh, forecast.LoadP50Kwh, forecast.LoadP90Kwh);

@@ -18,7 +18,9 @@ public enum FutureWeather
 }
 
 /// <summary>
-/// Reads observations and weather from the database into a <see cref="SlotHistory"/>.
+/// Reads observations and weather from the database into a <see cref="SlotHistory"/>. Load is the load the planner
+/// must serve (<see cref="SlotObservation.UnplannedLoadKwh"/>): without the water heater when
+/// <paramref name="waterHeaterPlanned"/>, so a forecast never holds the heating the plan schedules again.
 /// </summary>
 /// <remarks>
 /// What may be learned is decided slot by slot: a slot is a target when its own load and PV were measured, never when
@@ -29,7 +31,8 @@ public enum FutureWeather
 /// </remarks>
 public sealed class HistoryLoader(
     SlotObservationRepository observations,
-    WeatherRepository weather)
+    WeatherRepository weather,
+    bool waterHeaterPlanned = false)
 {
     /// <summary>
     /// The history over <paramref name="range"/> as known at <paramref name="issuedAt"/>: measurements of slots that
@@ -49,7 +52,7 @@ public sealed class HistoryLoader(
                 continue;
             }
 
-            Apply(history, observation);
+            Apply(history, observation, waterHeaterPlanned);
         }
 
         foreach (var row in await weather.ReadObservedAsync(range, cancellationToken))
@@ -76,7 +79,7 @@ public sealed class HistoryLoader(
     /// Puts one observation into the history: measured values only, never what was spread across a gap, a rejected
     /// spike or a counter reset. The slot becomes a training target when both its load and its PV were measured.
     /// </summary>
-    public static void Apply(SlotHistory history, SlotObservation observation)
+    public static void Apply(SlotHistory history, SlotObservation observation, bool waterHeaterPlanned)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(observation);
@@ -86,7 +89,7 @@ public sealed class HistoryLoader(
             return;
         }
 
-        if (SlotMeasurement.LoadMeasured(observation.QualityFlags) && observation.LoadKwh is { } load && load >= 0)
+        if (SlotMeasurement.LoadMeasured(observation.QualityFlags) && observation.UnplannedLoadKwh(waterHeaterPlanned) is { } load && load >= 0)
         {
             history.Load[position] = (float)load;
         }

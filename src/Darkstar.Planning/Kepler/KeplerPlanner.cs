@@ -211,8 +211,9 @@ public sealed class KeplerPlanner(
 
         var stored = (await _forecasts.ReadLatestAsync(version, horizon, now, cancellationToken))
             .ToDictionary(f => SlotGrid.IndexOf(f.SlotStart));
+        // The load the plan must serve, without the water heater the plan schedules itself.
         var fallback = SameSlotMean.Forecast(horizon, now, zone, index =>
-            observed.TryGetValue(index, out var o) && o.LoadKwh is { } load ? (load, o.PvKwh ?? 0) : null);
+            observed.TryGetValue(index, out var o) && o.UnplannedLoadKwh(options.WaterHeating.Enabled) is { } load ? (load, o.PvKwh ?? 0) : null);
         if (stored.Count == horizon.Count)
         {
             return (Merge(horizon, stored, fallback, version), version);

@@ -47,7 +47,7 @@ public sealed class OracleRunner(DarkstarDatabase database, TimeProvider clock)
         {
             Slots = slots,
             // The water heater's energy is flexible in the model: the rest of the load is what it must serve.
-            LoadKwh = [.. rows.Select((o, t) => Math.Max(0, o.LoadKwh!.Value - waterKwh[t]))],
+            LoadKwh = [.. rows.Select(o => o.UnplannedLoadKwh(water.Enabled)!.Value)],
             PvKwh = [.. rows.Select(o => o.PvKwh ?? 0)],
             ImportPrice = [.. slots.Select(s => prices[SlotGrid.IndexOf(s)].ImportPrice)],
             ExportPrice = [.. slots.Select(s => prices[SlotGrid.IndexOf(s)].ExportPrice)],

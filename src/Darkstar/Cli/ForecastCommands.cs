@@ -53,7 +53,7 @@ public static class ForecastCommands
             var database = await OpenAsync(path, context, logging, cancellationToken);
             using var store = new AuroraModelStore(new ModelRunRepository(database), AuroraModelStore.FolderBeside(path));
             using var service = new AuroraTrainingService(
-                Loader(database), store, site, new AuroraTrainingSettings(), context.Clock, logging.CreateLogger<AuroraTrainingService>());
+                Loader(database, resolved.Options), store, site, new AuroraTrainingSettings(), context.Clock, logging.CreateLogger<AuroraTrainingService>());
             var result = await service.TrainAsync(days ?? resolved.Options.Forecasting.TrainingDays, cancellationToken);
             await context.Output.WriteLineAsync(result.Summary);
             if (parse.GetValue(global.Json))
@@ -97,7 +97,8 @@ public static class ForecastCommands
             var database = await OpenAsync(path, context, logging, cancellationToken);
             var now = context.Clock.GetUtcNow();
             var range = SlotRange.Between(SlotGrid.Floor(now) - TimeSpan.FromDays(days), SlotGrid.Floor(now));
-            var evaluator = new ForecastEvaluator(new SlotForecastRepository(database), new SlotObservationRepository(database), new ModelRunRepository(database));
+            var evaluator = new ForecastEvaluator(
+                new SlotForecastRepository(database), new SlotObservationRepository(database), new ModelRunRepository(database), resolved.Options.WaterHeating.Enabled);
             var scores = await evaluator.EvaluateAsync(range, zone, cancellationToken);
             await context.Output.WriteLineAsync($"Forecasts of {range} against measured slots (kWh per slot):");
             await context.Output.WriteLineAsync("version              lead     quantity  n      MAE     RMSE    bias     p10-p90  pinball");
@@ -143,8 +144,8 @@ public static class ForecastCommands
             ? new HomeSite(latitude, longitude, TimeZones.Find(zone))
             : null;
 
-    private static HistoryLoader Loader(DarkstarDatabase database) =>
-        new(new SlotObservationRepository(database), new WeatherRepository(database));
+    private static HistoryLoader Loader(DarkstarDatabase database, DarkstarOptions options) =>
+        new(new SlotObservationRepository(database), new WeatherRepository(database), options.WaterHeating.Enabled);
 
     private static async Task<DarkstarDatabase> OpenAsync(string path, CliContext context, ILoggerFactory logging, CancellationToken cancellationToken)
     {

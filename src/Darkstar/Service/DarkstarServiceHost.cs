@@ -147,7 +147,7 @@ public static class DarkstarServiceHost
 
         // Forecasting, training and planning: the engines the CLI commands use, on the service's clock.
         services.AddSingleton(sp => new HistoryLoader(
-            sp.GetRequiredService<SlotObservationRepository>(), sp.GetRequiredService<WeatherRepository>()));
+            sp.GetRequiredService<SlotObservationRepository>(), sp.GetRequiredService<WeatherRepository>(), options.WaterHeating.Enabled));
         services.AddSingleton(sp => new AuroraModelStore(sp.GetRequiredService<ModelRunRepository>(), AuroraModelStore.FolderBeside(settings.DatabasePath)));
         services.AddSingleton(sp => new ForecastRunner(
             sp.GetRequiredService<HistoryLoader>(), sp.GetRequiredService<SlotForecastRepository>(), sp.GetRequiredService<AuroraModelStore>(),

@@ -33,6 +33,16 @@ public enum ForecastVersion
     Aurora,
 }
 
+/// <summary>The option text of a <see cref="ForecastVersion"/>, as the options, the select entity and stored forecasts spell it.</summary>
+public static class ForecastVersionText
+{
+    public static string Of(ForecastVersion version) => OptionsModel.EnumText(version);
+
+    /// <summary>The version <paramref name="text"/> names; anything but <c>aurora</c> is the baseline.</summary>
+    public static ForecastVersion Parse(string? text) =>
+        text == Of(ForecastVersion.Aurora) ? ForecastVersion.Aurora : ForecastVersion.Baseline7DayAverage;
+}
+
 /// <summary>The unit a power-limit number entity takes.</summary>
 public enum PowerUnit
 {

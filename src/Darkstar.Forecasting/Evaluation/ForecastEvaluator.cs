@@ -61,6 +61,34 @@ public sealed class ForecastEvaluator(
     public async Task<IReadOnlyList<LeadScore>> EvaluateAsync(SlotRange range, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(zone);
+        var actual = await MeasuredAsync(range, cancellationToken);
+        var versions = new List<string> { BaselineForecaster.VersionName };
+        versions.AddRange((await runs.ReadAllAsync(cancellationToken)).Select(r => r.Version));
+        var scores = new List<LeadScore>();
+        foreach (var version in versions.Distinct(StringComparer.Ordinal))
+        {
+            scores.AddRange(await EvaluateAsync(version, range, zone, actual, cancellationToken));
+        }
+
+        return scores;
+    }
+
+    /// <summary>Scores one stored version (e.g. <c>aurora_v3</c>) over <paramref name="range"/>; empty when it has no forecasts there.</summary>
+    public async Task<IReadOnlyList<LeadScore>> EvaluateAsync(string version, SlotRange range, TimeZoneInfo zone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return await EvaluateAsync(version, range, zone, await MeasuredAsync(range, cancellationToken), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<LeadScore>> EvaluateAsync(
+        string version, SlotRange range, TimeZoneInfo zone, Dictionary<long, SlotObservation> actual, CancellationToken cancellationToken)
+    {
+        var rows = await forecasts.ReadRangeAsync(version, range, cancellationToken);
+        return rows.Count == 0 ? [] : Score(version, rows, actual, zone, waterHeaterPlanned);
+    }
+
+    private async Task<Dictionary<long, SlotObservation>> MeasuredAsync(SlotRange range, CancellationToken cancellationToken)
+    {
         var actual = new Dictionary<long, SlotObservation>();
         foreach (var observation in await observations.ReadRangeAsync(range, cancellationToken))
         {
@@ -70,21 +98,7 @@ public sealed class ForecastEvaluator(
             }
         }
 
-        var versions = new List<string> { BaselineForecaster.VersionName };
-        versions.AddRange((await runs.ReadAllAsync(cancellationToken)).Select(r => r.Version));
-        var scores = new List<LeadScore>();
-        foreach (var version in versions.Distinct(StringComparer.Ordinal))
-        {
-            var rows = await forecasts.ReadRangeAsync(version, range, cancellationToken);
-            if (rows.Count == 0)
-            {
-                continue;
-            }
-
-            scores.AddRange(Score(version, rows, actual, zone, waterHeaterPlanned));
-        }
-
-        return scores;
+        return actual;
     }
 
     /// <summary>Scores one version's forecasts against the measured slots.</summary>

@@ -41,7 +41,7 @@ public sealed record DarkstarControlValues
             ExecutorEnabled = options.Executor.Enabled,
             ShadowMode = options.Executor.ShadowMode,
             AllowExport = options.Grid.ExportAllowed,
-            ForecastVersion = options.Forecasting.ActiveForecastVersion == Core.Options.ForecastVersion.Aurora ? "aurora" : "baseline_7_day_avg",
+            ForecastVersion = Core.Options.ForecastVersionText.Of(options.Forecasting.ActiveForecastVersion),
             RiskAppetite = options.SIndex.RiskAppetite,
             ManualOverride = "auto",
             MinSocPercent = options.Battery.MinSocPercent,

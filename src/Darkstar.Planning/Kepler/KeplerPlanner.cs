@@ -54,14 +54,6 @@ public sealed class KeplerPlanner(
     private readonly WeatherRepository _weather = new(database);
     private readonly PlanRepository _plans = new(database);
 
-    /// <summary>The forecast_version text of an option value: the one the forecasting engine writes.</summary>
-    public static string ForecastVersionText(ForecastVersion version) => version switch
-    {
-        ForecastVersion.Baseline7DayAverage => "baseline_7_day_avg",
-        ForecastVersion.Aurora => "aurora",
-        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Unknown forecast version."),
-    };
-
     public async Task<PlanOutcome> PlanAsync(DarkstarOptions options, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -202,9 +194,9 @@ public sealed class KeplerPlanner(
         // Aurora's forecasts are stored under its current version (aurora_vN): the forecasting engine says which.
         var active = options.Forecasting.ActiveForecastVersion;
         var version = resolveForecastVersion is null
-            ? ForecastVersionText(active)
+            ? ForecastVersionText.Of(active)
             : await resolveForecastVersion(active, cancellationToken);
-        if (active == ForecastVersion.Aurora && version == ForecastVersionText(ForecastVersion.Baseline7DayAverage))
+        if (active == ForecastVersion.Aurora && version == ForecastVersionText.Of(ForecastVersion.Baseline7DayAverage))
         {
             notes.Add("forecasting.active_forecast_version is aurora but no Aurora model is trained yet: planning on the baseline");
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Darkstar.Core.Options;
+using Darkstar.Forecasting.Runtime;
 using Darkstar.Mqtt;
 using Darkstar.Mqtt.Controls;
 using Darkstar.Mqtt.Discovery;
@@ -137,7 +138,9 @@ public static class MqttCommands
             if (database is not null)
             {
                 var zone = options.Location.TimeZone is { } name ? TimeZoneInfo.FindSystemTimeZoneById(name) : TimeZoneInfo.Utc;
-                await new DatabaseStateReader(database, context.Clock).PublishAsync(service.Publisher, service.Controls.ForecastVersion, zone, limit.Token);
+                using var models = new AuroraModelStore(new ModelRunRepository(database), AuroraModelStore.FolderBeside(database.Path));
+                await new DatabaseStateReader(database, context.Clock, models.ResolveForecastVersionAsync, options.WaterHeating.Enabled)
+                    .PublishAsync(service.Publisher, service.Controls.ForecastVersion, zone, limit.Token);
             }
 
             await connection.WaitUntilConnectedAsync(limit.Token);

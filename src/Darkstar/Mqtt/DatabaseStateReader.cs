@@ -1,5 +1,7 @@
 using Darkstar.Core.Domain;
+using Darkstar.Core.Options;
 using Darkstar.Core.Time;
+using Darkstar.Forecasting.Evaluation;
 using Darkstar.Storage;
 using Darkstar.Storage.Repositories;
 
@@ -9,10 +11,25 @@ namespace Darkstar.Mqtt;
 /// Reads the figures Darkstar publishes from what the database holds now, and publishes them. What the database
 /// lacks (no plan yet, no prices for this slot, no Oracle day) is published as unknown, never made up.
 /// </summary>
-public sealed class DatabaseStateReader(DarkstarDatabase database, TimeProvider clock)
+/// <param name="resolveForecastVersion">
+/// The stored version an option value means (Aurora's forecasts are stored as its current <c>aurora_vN</c>); null
+/// reads the option's text as it is.
+/// </param>
+/// <param name="waterHeaterPlanned">The planner schedules the water heater: load is forecast and scored without it.</param>
+public sealed class DatabaseStateReader(
+    DarkstarDatabase database,
+    TimeProvider clock,
+    Func<ForecastVersion, CancellationToken, Task<string>>? resolveForecastVersion = null,
+    bool waterHeaterPlanned = false)
 {
     private const int HorizonSlots = 48 * SlotGrid.SlotsPerHour;
 
+    /// <summary>The days the published forecast error covers, the complete local days before today.</summary>
+    public const int AccuracyDays = 7;
+
+    private (DateOnly Today, string Version, double? MaeKwh)? _accuracy;
+
+    /// <param name="forecastVersion">The active forecast version as the select entity shows it (<c>aurora</c>, <c>baseline_7_day_avg</c>).</param>
     public async Task PublishAsync(DarkstarPublisher publisher, string forecastVersion, TimeZoneInfo timeZone, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(publisher);
@@ -20,11 +37,15 @@ public sealed class DatabaseStateReader(DarkstarDatabase database, TimeProvider 
         var now = clock.GetUtcNow();
         var currentSlot = SlotGrid.Floor(now);
         var horizon = new SlotRange(SlotGrid.IndexOf(currentSlot), HorizonSlots);
+        var stored = resolveForecastVersion is null
+            ? forecastVersion
+            : await resolveForecastVersion(ForecastVersionText.Parse(forecastVersion), cancellationToken);
 
         publisher.PublishForecasts(
-            await ForecastAsync(forecastVersion, horizon, now, f => f.LoadP50Kwh, cancellationToken),
-            await ForecastAsync(forecastVersion, horizon, now, f => f.PvP50Kwh, cancellationToken),
-            forecastVersion);
+            await ForecastAsync(stored, horizon, now, f => f.LoadP50Kwh, cancellationToken),
+            await ForecastAsync(stored, horizon, now, f => f.PvP50Kwh, cancellationToken),
+            stored);
+        publisher.PublishForecastAccuracy(await AccuracyAsync(stored, now, timeZone, cancellationToken));
 
         var plans = new PlanRepository(database);
         var plan = await plans.ReadLatestAsync(cancellationToken);
@@ -49,6 +70,30 @@ public sealed class DatabaseStateReader(DarkstarDatabase database, TimeProvider 
         var oracleDays = await new OracleResultRepository(database).ReadRangeAsync(today.AddDays(-1), today.AddDays(-1), cancellationToken);
         var yesterday = oracleDays.Count > 0 ? oracleDays[0] : null;
         publisher.PublishCosts(plannedToday, yesterday?.MpcCost, yesterday?.Regret);
+    }
+
+    /// <summary>
+    /// The day-ahead (0–24 h lead) mean absolute error of the active version's load p50, in kWh per slot, over the
+    /// <see cref="AccuracyDays"/> complete local days before today; null before any of them was forecast. Worked out
+    /// once a day (or when the version changes): it reads a week of stored forecasts.
+    /// </summary>
+    public async Task<double?> AccuracyAsync(string version, DateTimeOffset now, TimeZoneInfo zone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var today = SlotGrid.LocalDateOf(now, zone);
+        if (_accuracy is { } cached && cached.Today == today && cached.Version == version)
+        {
+            return cached.MaeKwh;
+        }
+
+        var range = SlotRange.Between(SlotGrid.StartOfLocalDay(today.AddDays(-AccuracyDays), zone), SlotGrid.StartOfLocalDay(today, zone));
+        var evaluator = new ForecastEvaluator(
+            new SlotForecastRepository(database), new SlotObservationRepository(database), new ModelRunRepository(database), waterHeaterPlanned);
+        var dayAhead = (await evaluator.EvaluateAsync(version, range, zone, cancellationToken))
+            .FirstOrDefault(s => s.Lead == ForecastEvaluator.Leads[0])?.Load;
+        double? mae = dayAhead is { Count: > 0 } ? dayAhead.Mae : null;
+        _accuracy = (today, version, mae);
+        return mae;
     }
 
     private static PlanSnapshot? Snapshot(IReadOnlyList<SlotPlan> slots, DateTimeOffset currentSlot)

@@ -1,3 +1,5 @@
+using Darkstar.Core.Options;
+using Darkstar.Forecasting.Runtime;
 using Darkstar.Mqtt;
 using Darkstar.Planning.Kepler;
 using Darkstar.Storage;
@@ -29,6 +31,8 @@ public sealed class MqttPublishLoop : BackgroundService, IPlanListener
         StatusBoard status,
         ServiceHealth health,
         DarkstarDatabase database,
+        AuroraModelStore models,
+        DarkstarOptions options,
         TimeZoneInfo zone,
         TimeProvider clock,
         ILogger<MqttPublishLoop> logger)
@@ -37,7 +41,7 @@ public sealed class MqttPublishLoop : BackgroundService, IPlanListener
         _controls = controls;
         _status = status;
         _health = health;
-        _reader = new DatabaseStateReader(database, clock);
+        _reader = new DatabaseStateReader(database, clock, models.ResolveForecastVersionAsync, options.WaterHeating.Enabled);
         _zone = zone;
         _clock = clock;
         _logger = logger;

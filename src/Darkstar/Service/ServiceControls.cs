@@ -120,7 +120,7 @@ public sealed class PlannerControls
             SIndex = options.SIndex with { RiskAppetite = values.RiskAppetite },
             Forecasting = options.Forecasting with
             {
-                ActiveForecastVersion = values.ForecastVersion == "aurora" ? ForecastVersion.Aurora : ForecastVersion.Baseline7DayAverage,
+                ActiveForecastVersion = ForecastVersionText.Parse(values.ForecastVersion),
             },
         };
     }

@@ -1,0 +1,48 @@
+using Darkstar.Core.Domain;
+using Darkstar.Core.Time;
+using Darkstar.Mqtt;
+using Darkstar.Storage;
+using Darkstar.Storage.Repositories;
+using Darkstar.Testing;
+
+namespace Darkstar.Tests.Mqtt;
+
+public sealed class DatabaseStateReaderTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 20, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Midnight = new(2026, 3, 20, 0, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [InlineData(true, 0.25)]
+    [InlineData(false, 0.5)]
+    public async Task AccuracyAsync_DayAheadForecastsOfLastWeek_MaeOfTheLoadAsForecast(bool waterHeaterPlanned, double expected)
+    {
+        var cancellationToken = CancellationToken.None;
+        var database = new DarkstarDatabase(_temp.File("darkstar.db"));
+        await new SchemaMigrator(database, new FakeTimeProvider(Now)).MigrateAsync(cancellationToken);
+        // Yesterday: 1 kWh of load a slot, a quarter of it the water heater; forecast at 0.5 two hours ahead, and
+        // at 0 thirty hours ahead (not day-ahead, not counted). Today's slots are not complete days: not counted either.
+        var yesterday = SlotRange.Between(Midnight.AddDays(-1), Midnight.AddHours(11));
+        await new SlotObservationRepository(database).UpsertAsync(
+            yesterday.Select(s => new SlotObservation { SlotStart = s, LoadKwh = 1.0, WaterKwh = 0.25, PvKwh = 0 }), cancellationToken);
+        await new SlotForecastRepository(database).UpsertAsync(
+            yesterday.SelectMany(s => new[] { Forecast(s, TimeSpan.FromHours(2), s < Midnight ? 0.5 : 5), Forecast(s, TimeSpan.FromHours(30), 0) }),
+            cancellationToken);
+        var reader = new DatabaseStateReader(database, new FakeTimeProvider(Now), waterHeaterPlanned: waterHeaterPlanned);
+
+        var mae = await reader.AccuracyAsync("aurora_v1", Now, TimeZoneInfo.Utc, cancellationToken);
+
+        Assert.NotNull(mae);
+        Assert.Equal(expected, mae.Value, 9);
+        Assert.Null(await reader.AccuracyAsync("aurora_v2", Now, TimeZoneInfo.Utc, cancellationToken));
+    }
+
+    private static SlotForecast Forecast(DateTimeOffset slot, TimeSpan lead, double load) => new()
+    {
+        SlotStart = slot, ForecastVersion = "aurora_v1", IssuedAt = slot - lead,
+        LoadP10Kwh = load, LoadP50Kwh = load, LoadP90Kwh = load, PvP10Kwh = 0, PvP50Kwh = 0, PvP90Kwh = 0,
+    };
+}

@@ -137,8 +137,10 @@ public sealed class ResilienceTests
         await homeAssistant.PublishAsync(topics.Command(DarkstarEntityIds.MinSoc), "25", limit.Token);
         await ServiceRig.WaitUntilAsync(() => InEffect(service), "the four settings in effect", Patience, limit.Token);
         var commandsBefore = service.CommandsReceived().Count;
-        var stored = await new UserSettingRepository(service.Get<DarkstarDatabase>()).ReadAllAsync(limit.Token);
-        Assert.True(stored.Count >= 4, $"only {stored.Count} settings stored");
+        // In effect at once; written to the database just after: wait for the writes rather than race them.
+        var settings = new UserSettingRepository(service.Get<DarkstarDatabase>());
+        await ServiceRig.WaitUntilAsync(
+            async token => (await settings.ReadAllAsync(token)).Count >= 4, "the four settings stored", Patience, limit.Token);
 
         var sinceRestart = homeAssistant.Received.Count;
         await service.RestartServiceAsync(limit.Token);

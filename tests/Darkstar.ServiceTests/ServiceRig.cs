@@ -99,6 +99,17 @@ internal sealed class ServiceRig : IAsyncDisposable
         }
     }
 
+    /// <summary>As the other, for a condition that has to read (the database, say).</summary>
+    public static async Task WaitUntilAsync(Func<CancellationToken, Task<bool>> condition, string what, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (!await condition(cancellationToken))
+        {
+            Assert.True(TimeProvider.System.GetElapsedTime(started) < within, $"not within {within.TotalSeconds:0} s: {what}");
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Service.DisposeAsync();

@@ -144,9 +144,12 @@ public sealed class AuroraTests
         var metadata = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(metadataPath))!;
         metadata["Features"]!.AsArray().RemoveAt(AuroraFeatures.Count - 1);
         File.WriteAllText(metadataPath, metadata.ToJsonString());
+        var problem = await home.TrainingService().CurrentModelProblemAsync(CancellationToken.None);
 
         var second = await home.TrainingService().TrainAsync(20, CancellationToken.None);
 
+        Assert.Contains("retrain", problem, StringComparison.Ordinal);
+        Assert.Null(await home.TrainingService().CurrentModelProblemAsync(CancellationToken.None));
         Assert.True(second.Promoted);
         Assert.Equal("aurora_v2", (await home.Store.LoadCurrentAsync(CancellationToken.None))?.Version);
     }

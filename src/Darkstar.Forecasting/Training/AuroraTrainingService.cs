@@ -97,6 +97,23 @@ public sealed class AuroraTrainingService(
     public void Dispose() => _oneAtATime.Dispose();
 
     /// <summary>
+    /// Why the current model cannot be used (written by an older Aurora that computed other features, or its files
+    /// are damaged), or null when it can or there is none: a caller retrains at once rather than wait a week.
+    /// </summary>
+    public async Task<string?> CurrentModelProblemAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.LoadCurrentAsync(cancellationToken);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or Native.XGBoostException)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>
     /// The current model to compare with, or null when there is none or it cannot be read: a model written by an
     /// older Aurora (other features) is replaced by the new one rather than blocking every retrain after an upgrade.
     /// </summary>

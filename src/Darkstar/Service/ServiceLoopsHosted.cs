@@ -49,7 +49,8 @@ public sealed class ForecastLoop(ForecastRunner runner, ServiceHealth health, Ti
 
 /// <summary>
 /// Retrains Aurora weekly at <c>forecasting.retrain_weekday</c> and <c>retrain_time</c>
-/// (<see cref="RetrainBackgroundService.NextRetrain"/>), and at once when the retrain button is pressed.
+/// (<see cref="RetrainBackgroundService.NextRetrain"/>), at once when the retrain button is pressed, and at start when
+/// the current model cannot be used (one written by an older version of Darkstar).
 /// </summary>
 public sealed class RetrainLoop(
     AuroraTrainingService training,
@@ -65,6 +66,11 @@ public sealed class RetrainLoop(
         health.Register(ServiceLoops.Retrain);
         try
         {
+            if (await training.CurrentModelProblemAsync(stoppingToken) is { } problem)
+            {
+                await RetrainAsync($"the current model cannot be used: {problem}", stoppingToken);
+            }
+
             while (!stoppingToken.IsCancellationRequested)
             {
                 var now = clock.GetUtcNow();

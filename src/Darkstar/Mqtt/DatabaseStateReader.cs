@@ -86,12 +86,23 @@ public sealed class DatabaseStateReader(
             return cached.MaeKwh;
         }
 
-        var range = SlotRange.Between(SlotGrid.StartOfLocalDay(today.AddDays(-AccuracyDays), zone), SlotGrid.StartOfLocalDay(today, zone));
         var evaluator = new ForecastEvaluator(
             new SlotForecastRepository(database), new SlotObservationRepository(database), new ModelRunRepository(database), waterHeaterPlanned);
-        var dayAhead = (await evaluator.EvaluateAsync(version, range, zone, cancellationToken))
-            .FirstOrDefault(s => s.Lead == ForecastEvaluator.Leads[0])?.Load;
-        double? mae = dayAhead is { Count: > 0 } ? dayAhead.Mae : null;
+        // A day at a time: a week holds some 130,000 stored forecasts of one version (one issue every quarter hour).
+        var errorSum = 0.0;
+        var count = 0;
+        for (var day = today.AddDays(-AccuracyDays); day < today; day = day.AddDays(1))
+        {
+            var dayAhead = (await evaluator.EvaluateAsync(version, SlotGrid.LocalDay(day, zone), zone, cancellationToken))
+                .FirstOrDefault(s => s.Lead == ForecastEvaluator.Leads[0])?.Load;
+            if (dayAhead is { Count: > 0 })
+            {
+                errorSum += dayAhead.Mae * dayAhead.Count;
+                count += dayAhead.Count;
+            }
+        }
+
+        double? mae = count > 0 ? errorSum / count : null;
         _accuracy = (today, version, mae);
         return mae;
     }

@@ -51,8 +51,9 @@ public sealed class AuroraFeatures
     public const int LongMedianRecentWeight = 3;
 
     /// <summary>
-    /// Days of history before the issue time that the features read (the longest window, <see cref="YieldDays"/>, plus
-    /// the second day of a 48-hour horizon): a forecast loaded with less would see other features than training did.
+    /// Days of history before the issue time that the features read (the longer of <see cref="YieldDays"/> and
+    /// <see cref="LongMedianDays"/>, plus the second day of a 48-hour horizon): a forecast loaded with less would see
+    /// other features than training did.
     /// </summary>
     public const int HistoryDays = (YieldDays > LongMedianDays ? YieldDays : LongMedianDays) + 2;
 

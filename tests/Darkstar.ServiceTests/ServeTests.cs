@@ -92,7 +92,7 @@ public sealed class ServeTests
         Assert.Equal(0, summary.Errors);
         Assert.InRange(summary.SlotsExpected, (days * 96) - 1, days * 96);
         Assert.Equal(summary.SlotsExpected, summary.SlotsObserved);
-        await AssertPlanEveryIntervalAsync(service, rig.Options.Planner.ReplanMinutes, allowedMissingShare);
+        await AssertPlanEveryIntervalAsync(service, rig.PlanTimings, rig.Options.Planner.ReplanMinutes, allowedMissingShare);
         Assert.True(summary.Commands > 0, "no command reached the simulated inverter");
         Assert.Equal(0, summary.FailedCommands);
         Assert.True(summary.RealizedCost < summary.NoBatteryCost, $"realised {summary.RealizedCost:0.00} is not below no battery {summary.NoBatteryCost:0.00}");
@@ -220,10 +220,12 @@ public sealed class ServeTests
     }
 
     /// <summary>
-    /// A plan made in every re-plan interval of the run (after the first), but for <paramref name="allowedMissingShare"/>
-    /// of them: the planner never fell behind.
+    /// A plan made in every re-plan interval of the run (after the first). An interval a plan begun before it was still
+    /// running through is not skipped: the loop plans at once after such a plan, by design; a slow solve now and then
+    /// (on the accelerated clock an interval is under a second, which a busy two-core machine can take) is allowed for,
+    /// but not as a rule. Of the others, no more than <paramref name="allowedMissingShare"/> may lack a plan.
     /// </summary>
-    private static async Task AssertPlanEveryIntervalAsync(SimulatedService service, int replanMinutes, double allowedMissingShare)
+    private static async Task AssertPlanEveryIntervalAsync(SimulatedService service, PlanTimings timings, int replanMinutes, double allowedMissingShare)
     {
         var plans = new PlanRepository(service.Get<DarkstarDatabase>());
         var latest = await plans.ReadLatestAsync(CancellationToken.None);
@@ -238,12 +240,25 @@ public sealed class ServeTests
             }
         }
 
+        var timed = timings.Plans();
         var missing = new List<DateTimeOffset>();
+        var overrun = new List<string>();
         var intervals = 0;
         for (var at = PlannerLoop.NextReplan(service.Started, replanMinutes); at + interval <= latest.CreatedAt; at += interval)
         {
             intervals++;
-            if (!made.Contains(at))
+            if (made.Contains(at))
+            {
+                continue;
+            }
+
+            // Still running at the interval's last minute: the plan that follows at once may begin just after its end.
+            var running = timed.FirstOrDefault(p => p.Started < at && p.Finished >= at + interval - TimeSpan.FromMinutes(1));
+            if (running != default)
+            {
+                overrun.Add($"{InstantText.Format(at)} (a {running.Reason} plan ran from {InstantText.Format(running.Started)} to {InstantText.Format(running.Finished)})");
+            }
+            else
             {
                 missing.Add(at);
             }
@@ -252,6 +267,7 @@ public sealed class ServeTests
         Assert.True(
             missing.Count <= intervals * allowedMissingShare,
             $"no plan in {missing.Count} of {intervals} intervals: {string.Join(", ", missing.Take(10).Select(InstantText.Format))}");
+        Assert.True(overrun.Count <= intervals * 0.02, $"plans overran {overrun.Count} of {intervals} intervals: {string.Join(", ", overrun.Take(10))}");
     }
 
     /// <summary>Every SoC target within the SoC limits; every power limit within the battery's.</summary>

@@ -34,6 +34,9 @@ internal sealed class ServiceRig : IAsyncDisposable
 
     public SimulatedService Service { get; }
 
+    /// <summary>When each plan began and ended on the simulated clock.</summary>
+    public PlanTimings PlanTimings { get; private init; } = null!;
+
     public DarkstarOptions Options { get; private init; } = null!;
 
     public static DarkstarOptions DefaultOptions()
@@ -57,6 +60,7 @@ internal sealed class ServiceRig : IAsyncDisposable
         var folder = new TempDirectory();
         var logging = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Warning));
         var zone = TimeZones.Find(options.Location.TimeZone!);
+        var timings = new PlanTimings();
         try
         {
             var service = await SimulatedService.StartAsync(
@@ -71,11 +75,13 @@ internal sealed class ServiceRig : IAsyncDisposable
                     HistoryDays = 8,
                     LogLevel = LogLevel.Warning,
                     Solver = solver,
+                    PlanListeners = [timings],
                 },
                 logging,
                 TextWriter.Null,
                 cancellationToken);
-            return new ServiceRig(folder, logging, service) { Options = options };
+            timings.Clock = service.Home.Clock;
+            return new ServiceRig(folder, logging, service) { Options = options, PlanTimings = timings };
         }
         catch
         {
@@ -116,5 +122,38 @@ internal sealed class ServiceRig : IAsyncDisposable
         SqliteConnection.ClearAllPools();
         _logging.Dispose();
         _folder.Dispose();
+    }
+}
+
+/// <summary>
+/// Each plan's start (its <c>created_at</c>) and end on the simulated clock, so that a test can tell an interval the
+/// planner skipped from one it spent finishing a plan that began before it.
+/// </summary>
+internal sealed class PlanTimings : IPlanListener
+{
+    private readonly Lock _gate = new();
+    private readonly List<(DateTimeOffset Started, DateTimeOffset Finished, string Reason)> _plans = [];
+
+    /// <summary>The simulated clock; plans finished before it is known (at start) are not recorded.</summary>
+    public TimeProvider? Clock { get; set; }
+
+    public void PlanMade(Planning.Kepler.PlanOutcome outcome, string reason)
+    {
+        if (Clock is { } clock)
+        {
+            lock (_gate)
+            {
+                _plans.Add((outcome.Plan.CreatedAt, clock.GetUtcNow(), reason));
+            }
+        }
+    }
+
+    /// <summary>The recorded plans, in the order they finished.</summary>
+    public IReadOnlyList<(DateTimeOffset Started, DateTimeOffset Finished, string Reason)> Plans()
+    {
+        lock (_gate)
+        {
+            return [.. _plans];
+        }
     }
 }

@@ -220,6 +220,13 @@ public static class Migrations
                 updated_at TEXT NOT NULL
             ) WITHOUT ROWID;
             """),
+        // Sub-meters inside the load that do not follow the house's daily rhythm: the electric car's charger and the
+        // heat pump. Aurora builds its load references without them (a car charged on four evenings of seven is not the
+        // house's evening) and models the heat pump from the temperature. NULL where a home has no such meter.
+        new(3, "car charger and heat pump meters", """
+            ALTER TABLE slot_observations ADD COLUMN ev_kwh REAL;
+            ALTER TABLE slot_observations ADD COLUMN heat_pump_kwh REAL;
+            """),
     ];
 
     /// <summary>The newest schema version this code knows.</summary>

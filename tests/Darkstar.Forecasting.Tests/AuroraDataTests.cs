@@ -140,6 +140,77 @@ public sealed class AuroraDataTests
     }
 
     [Fact]
+    public async Task LoadAsync_CarChargerAndHeatPumpMetered_TargetKeepsThemHouseLoadLeavesThemOut()
+    {
+        using var home = await SyntheticHome.CreateAsync(Now, 5);
+        var slot = SlotGrid.Floor(Now) - TimeSpan.FromHours(3);
+        // 2 kWh of load: 0.5 kWh into the car, 0.25 kWh into the heat pump.
+        await home.Observations.UpsertAsync([SyntheticHome.Observation(slot) with { LoadKwh = 2, EvKwh = 0.5, HeatPumpKwh = 0.25 }], CancellationToken.None);
+        var loader = new HistoryLoader(home.Observations, home.Weather);
+
+        var history = await loader.LoadAsync(SyntheticHome.Site, SlotRange.Between(Now - TimeSpan.FromDays(1), Now), Now, FutureWeather.Observed, CancellationToken.None);
+
+        var position = history.PositionOf(SlotGrid.IndexOf(slot));
+        Assert.Equal(2f, history.Load[position]);
+        Assert.Equal(1.25f, history.HouseLoad[position]);
+        Assert.Equal(0.25f, history.HeatPump[position]);
+        Assert.True(float.IsNaN(history.HeatPump[position - 1]));
+    }
+
+    [Fact]
+    public void Compute_CarChargedOnFourOfSevenDays_ReferenceIsTheHouseAlone()
+    {
+        var range = new SlotRange(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(new DateOnly(2026, 3, 1), SyntheticHome.Site.TimeZone)), 12 * 96);
+        var history = new SlotHistory(SyntheticHome.Site, range);
+        for (var p = 0; p < range.Count; p++)
+        {
+            // The house takes 0.3 kWh a slot; on days 3, 5, 7 and 9 the car takes 2 kWh more.
+            var car = p / 96 is 3 or 5 or 7 or 9 ? 2f : 0f;
+            history.SetLoad(p, 0.3f + car, car);
+            history.Pv[p] = 0;
+        }
+
+        var features = new AuroraFeatures(history);
+        var row = new float[AuroraFeatures.Count];
+        var issue = range.FirstIndex + (10 * 96);
+        features.Compute(issue, issue + 30, row);
+
+        // Days 3..9 are read: the median of the whole load would be 2.3, the car's level on four days of seven.
+        Assert.Equal(0.3f, row[AuroraFeatures.Names.ToList().IndexOf(AuroraFeatures.LoadReferenceName)], 5);
+        Assert.Equal(0.3f, AuroraFeatures.LoadReference(row), 5);
+        Assert.True(float.IsNaN(row[AuroraFeatures.Names.ToList().IndexOf("heat_pump_weather_level_kwh")]));
+    }
+
+    [Fact]
+    public void Compute_HeatPumpAgainstTemperature_LevelIsTheLineAtTheTargetDaysTemperatureAndInTheReference()
+    {
+        var range = new SlotRange(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(new DateOnly(2026, 1, 1), SyntheticHome.Site.TimeZone)), 40 * 96);
+        var history = new SlotHistory(SyntheticHome.Site, range);
+        const int TargetDay = 35;
+        for (var p = 0; p < range.Count; p++)
+        {
+            // Day d is (d mod 10) − 5 °C and its heat pump takes 0.5 − 0.04 kWh per degree a slot; the house 0.2 kWh.
+            // The target day is −8 °C, colder than any day before, and its own heat pump energy (not known) is absurd.
+            var day = p / 96;
+            var temperature = day == TargetDay ? -8f : (day % 10) - 5f;
+            var heatPump = day >= TargetDay ? 5f : 0.5f - (0.04f * temperature);
+            history.Temperature[p] = temperature;
+            history.HeatPump[p] = heatPump;
+            history.SetLoad(p, 0.2f + heatPump, heatPump);
+            history.Pv[p] = 0;
+        }
+
+        var features = new AuroraFeatures(history);
+        var row = new float[AuroraFeatures.Count];
+        var issue = range.FirstIndex + (TargetDay * 96);
+        features.Compute(issue, issue + 40, row);
+
+        Assert.Equal(0.82f, row[AuroraFeatures.Names.ToList().IndexOf("heat_pump_weather_level_kwh")], 4);
+        Assert.Equal(0.2f + 0.82f, AuroraFeatures.LoadReference(row), 4);
+        Assert.Equal(0.2f + 0.82f, AuroraFeatures.LongLoadReference(row), 4);
+    }
+
+    [Fact]
     public void Compute_LoadOfSevenDays_MedianAndLastDayFromKnownSlotsOnly()
     {
         var range = new SlotRange(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(new DateOnly(2026, 3, 1), SyntheticHome.Site.TimeZone)), 12 * 96);
@@ -147,7 +218,7 @@ public sealed class AuroraDataTests
         for (var p = 0; p < range.Count; p++)
         {
             // Day d has load d in every slot, but day 8 holds a spike of 100 at every slot.
-            history.Load[p] = p / 96 == 8 ? 100 : p / 96;
+            history.SetLoad(p, p / 96 == 8 ? 100 : p / 96);
             history.Pv[p] = 0;
         }
 
@@ -172,7 +243,7 @@ public sealed class AuroraDataTests
         for (var p = 0; p < range.Count; p++)
         {
             // Day d has load d in every slot.
-            history.Load[p] = p / 96;
+            history.SetLoad(p, p / 96);
             history.Pv[p] = 0;
         }
 
@@ -198,6 +269,8 @@ public sealed class AuroraDataTests
         var cut = new SlotHistory(SyntheticHome.Site, SlotRange.Between(issueStart - ForecastRunner.Lookback, longer.Range.End));
         var offset = longer.PositionOf(cut.Range.FirstIndex);
         Array.Copy(longer.Load, offset, cut.Load, 0, cut.Range.Count);
+        Array.Copy(longer.HouseLoad, offset, cut.HouseLoad, 0, cut.Range.Count);
+        Array.Copy(longer.HeatPump, offset, cut.HeatPump, 0, cut.Range.Count);
         Array.Copy(longer.Pv, offset, cut.Pv, 0, cut.Range.Count);
         Array.Copy(longer.Temperature, offset, cut.Temperature, 0, cut.Range.Count);
         Array.Copy(longer.CloudCover, offset, cut.CloudCover, 0, cut.Range.Count);
@@ -225,7 +298,9 @@ public sealed class AuroraDataTests
         {
             var day = p / 96;
             var elevation = SolarPosition.ElevationDegrees(SlotGrid.StartOf(range.FirstIndex + p), SyntheticHome.Site.Latitude, SyntheticHome.Site.Longitude);
-            history.Load[p] = 0.1f + (0.5f * random.NextSingle());
+            // A heat pump whose energy varies from day to day, so that its level is compared too.
+            history.HeatPump[p] = 0.05f + (0.01f * (day % 7));
+            history.SetLoad(p, 0.1f + (0.5f * random.NextSingle()) + history.HeatPump[p], history.HeatPump[p]);
             history.Pv[p] = elevation > 0 ? (float)(Math.Sin(elevation * Math.PI / 180) * (0.3 + (0.7 * ((day * 37) % 11) / 10.0))) : 0;
             history.Temperature[p] = 5 + (day % 9);
             history.CloudCover[p] = (day * 53) % 100;
@@ -243,7 +318,7 @@ public sealed class AuroraDataTests
         for (var p = 0; p < range.Count; p++)
         {
             // PV only in UTC quarter hour 48 of each day, equal to the day's number.
-            history.Load[p] = 1;
+            history.SetLoad(p, 1);
             history.Pv[p] = (range.FirstIndex + p) % 96 == 48 ? p / 96 : 0;
         }
 
@@ -272,7 +347,7 @@ public sealed class AuroraDataTests
         {
             var slot = range.FirstIndex + p;
             var ofDay = slot % 96;
-            history.Load[p] = 1;
+            history.SetLoad(p, 1);
             history.Radiation[p] = 60;
             history.Temperature[p] = slot >= issue ? targetDayTemperature : -1;
             // Snow on the panels all of yesterday: nothing despite the same sky as every other day.

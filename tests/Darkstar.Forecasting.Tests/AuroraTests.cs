@@ -31,7 +31,7 @@ public sealed class AuroraTests
         // Everything measured at or after the issue slot is replaced with nonsense.
         for (var p = history.PositionOf(issue); p < history.Range.Count; p++)
         {
-            history.Load[p] = 1000;
+            history.SetLoad(p, 1000);
             history.Pv[p] = 1000;
         }
 
@@ -315,7 +315,7 @@ public sealed class AuroraTests
         var history = new SlotHistory(SyntheticHome.Site, range);
         for (var p = 0; p < range.Count; p++)
         {
-            history.Load[p] = p / 96;
+            history.SetLoad(p, p / 96);
             history.Pv[p] = 0;
         }
 

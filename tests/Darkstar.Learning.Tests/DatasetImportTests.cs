@@ -40,6 +40,16 @@ public sealed class DatasetImportTests
         // The PV meter has no gaps in this data set: a grid gap leaves PV measured.
         Assert.All(slots, s => Assert.True(SlotMeasurement.PvMeasured(s.QualityFlags), $"{s.SlotStart}: {s.QualityFlags}"));
 
+        // The car's charger and the heat pump are sub-meters: their readings land in their own columns.
+        var winterDay = SlotGrid.LocalDay(new DateOnly(2016, 1, 20), dataset.TimeZone);
+        var winter = await harness.Observations.ReadRangeAsync(winterDay, CancellationToken.None);
+        Assert.Contains(winter, s => s.HeatPumpKwh > 0.1);
+        var season = await harness.Observations.ReadRangeAsync(
+            SlotRange.Between(new DateTimeOffset(2015, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2016, 3, 1, 0, 0, 0, TimeSpan.Zero)),
+            CancellationToken.None);
+        Assert.Contains(season, s => s.EvKwh > 0.5);
+        Assert.All(season, s => Assert.True(s.EvKwh is null or >= 0 && s.HeatPumpKwh is null or >= 0, $"{s.SlotStart}: negative sub-meter energy"));
+
         // 2016-06-22 had 14.4 hours of sunshine and a radiation cell of 39 W/m² (a dropped digit): the sunshine
         // estimate stands in for it, and cloud cover follows from the sunshine hours.
         Assert.True(report.RadiationReplacedDays > 0);

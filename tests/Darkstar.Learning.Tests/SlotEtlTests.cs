@@ -96,6 +96,38 @@ public sealed class SlotEtlTests
     }
 
     [Fact]
+    public async Task Ingest_CarChargerAndHeatPumpMeterGaps_LoadStaysMeasuredAndTheirMadeUpValuesAreNotStored()
+    {
+        var day = new DateOnly(2026, 1, 14);
+        using var harness = await EtlHarness.CreateAsync(SlotGrid.StartOfLocalDay(day.AddDays(2), Stockholm));
+        var car = new MappedSensor(SensorRole.EvChargerConsumption, "sensor.car_charger");
+        var heatPump = new MappedSensor(SensorRole.HeatPumpConsumption, "sensor.heat_pump");
+        using var etl = harness.Etl([Import, Export, Pv, car, heatPump]);
+        var batch = Day(day);
+        var slots = SlotGrid.LocalDay(day, Stockholm);
+        for (var i = 0; i <= slots.Count; i++)
+        {
+            var at = slots.Start + (SlotGrid.SlotLength * i);
+            // The car's meter is away for slots 40–47; the heat pump's is never read after slot 90 (its last slots stay unknown).
+            batch.Add(SensorRole.EvChargerConsumption, i is > 40 and < 48 ? CounterReading.Gap(at) : new CounterReading(at, 7 + (0.05 * i), "kWh"));
+            batch.Add(SensorRole.HeatPumpConsumption, i > 90 ? CounterReading.Gap(at) : new CounterReading(at, 900 + (0.1 * i), "kWh"));
+        }
+
+        await etl.IngestAsync(batch, CancellationToken.None);
+
+        var stored = await harness.Observations.ReadRangeAsync(slots, CancellationToken.None);
+        Assert.Equal(96, stored.Count);
+        Assert.All(stored, o => Assert.True(
+            SlotMeasurement.LoadMeasured(o.QualityFlags) && !o.QualityFlags.HasFlag(SlotQuality.Missing),
+            $"{o.SlotStart}: {o.QualityFlags}"));
+        Assert.All(stored, o => Assert.Equal(0.4, o.LoadKwh!.Value, 6));
+        Assert.Equal(88, stored.Count(o => o.EvKwh is { } kwh && Math.Abs(kwh - 0.05) < 1e-6));
+        Assert.Equal(8, stored.Count(o => o.EvKwh is null));
+        Assert.Equal(90, stored.Count(o => o.HeatPumpKwh is { } kwh && Math.Abs(kwh - 0.1) < 1e-6));
+        Assert.Equal(6, stored.Count(o => o.HeatPumpKwh is null));
+    }
+
+    [Fact]
     public async Task Ingest_PvGap_MarksPvDoubtful()
     {
         var day = new DateOnly(2026, 5, 4);

@@ -101,6 +101,28 @@ public sealed class SchemaMigratorTests
     }
 
     [Fact]
+    public async Task MigrateAsync_Version2DatabaseWithObservations_KeepsThemAndAddsTheSubMeterColumnsAsNull()
+    {
+        using var test = TestDatabase.CreateEmpty();
+        await new SchemaMigrator(test.Database, test.Clock, [.. Migrations.All.Take(2)]).MigrateAsync(CancellationToken.None);
+        await using (var connection = await test.Database.OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO slot_observations (slot_start, load_kwh, quality_flags) VALUES ('2026-01-14T10:00:00Z', 0.4, 0);");
+        }
+
+        var applied = await test.Migrator.MigrateAsync(CancellationToken.None);
+
+        Assert.Equal([3], applied);
+        var stored = Assert.Single(await new Repositories.SlotObservationRepository(test.Database).ReadRangeAsync(
+            Core.Time.SlotRange.Between(new DateTimeOffset(2026, 1, 14, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 15, 0, 0, 0, TimeSpan.Zero)),
+            CancellationToken.None));
+        Assert.Equal(0.4, stored.LoadKwh);
+        Assert.Null(stored.EvKwh);
+        Assert.Null(stored.HeatPumpKwh);
+    }
+
+    [Fact]
     public void Constructor_MigrationsWithAGap_Throws()
     {
         using var test = TestDatabase.CreateEmpty();

@@ -111,7 +111,8 @@ public sealed class SlotObservationRepositoryTests
         Assert.Equal(1L, await test.ScalarAsync<long>(
             "SELECT COUNT(*) FROM slot_observations WHERE import_kwh IS NULL AND export_kwh IS NULL AND pv_kwh IS NULL AND load_kwh IS NULL " +
             "AND water_kwh IS NULL AND battery_charge_kwh IS NULL AND battery_discharge_kwh IS NULL AND soc_start_percent IS NULL " +
-            "AND soc_end_percent IS NULL AND import_price IS NULL AND export_price IS NULL AND quality_flags = 2;"));
+            "AND soc_end_percent IS NULL AND import_price IS NULL AND export_price IS NULL AND ev_kwh IS NULL AND heat_pump_kwh IS NULL " +
+            "AND quality_flags = 2;"));
     }
 
     [Fact]
@@ -197,5 +198,7 @@ public sealed class SlotObservationRepositoryTests
         ImportPrice = 1.2345,
         ExportPrice = -0.05,
         QualityFlags = SlotQuality.None,
+        EvKwh = 1.75,
+        HeatPumpKwh = 0.375,
     };
 }

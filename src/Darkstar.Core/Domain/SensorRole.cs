@@ -15,6 +15,8 @@ public enum SensorRole
     BatterySoc,
     WaterHeaterConsumption,
     VacationMode,
+    EvChargerConsumption,
+    HeatPumpConsumption,
 }
 
 /// <summary>A role with the entity the options map it to.</summary>
@@ -40,6 +42,8 @@ public static class SensorRoles
         SensorRole.BatterySoc => "battery_soc",
         SensorRole.WaterHeaterConsumption => "water_heater_consumption",
         SensorRole.VacationMode => "vacation_mode",
+        SensorRole.EvChargerConsumption => "ev_charger_consumption",
+        SensorRole.HeatPumpConsumption => "heat_pump_consumption",
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Not a sensor role."),
     };
 
@@ -65,6 +69,8 @@ public static class SensorRoles
             (SensorRole.BatterySoc, sensors.BatterySoc),
             (SensorRole.WaterHeaterConsumption, sensors.WaterHeaterConsumption),
             (SensorRole.VacationMode, sensors.VacationMode),
+            (SensorRole.EvChargerConsumption, sensors.EvChargerConsumption),
+            (SensorRole.HeatPumpConsumption, sensors.HeatPumpConsumption),
         ];
         return all.Where(s => !string.IsNullOrWhiteSpace(s.EntityId)).Select(s => new MappedSensor(s.Role, s.EntityId!)).ToList();
     }

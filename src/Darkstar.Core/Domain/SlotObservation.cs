@@ -19,6 +19,12 @@ public sealed record SlotObservation
 
     public double? WaterKwh { get; init; }
 
+    /// <summary>What the electric car's charger metered (part of the load); null where the home maps no such meter.</summary>
+    public double? EvKwh { get; init; }
+
+    /// <summary>What the heat pump metered (part of the load); null where the home maps no such meter.</summary>
+    public double? HeatPumpKwh { get; init; }
+
     public double? BatteryChargeKwh { get; init; }
 
     public double? BatteryDischargeKwh { get; init; }

@@ -79,6 +79,14 @@ public sealed record InputSensorOptions
 
     [EntityId("input_boolean", "binary_sensor", "switch")]
     public string? VacationMode { get; init; }
+
+    /// <summary>The electric car charger's energy meter, if the home has one: its charging is kept out of the load's daily rhythm.</summary>
+    [EntityId("sensor")]
+    public string? EvChargerConsumption { get; init; }
+
+    /// <summary>The heat pump's energy meter, if the home has one: its energy is forecast from the temperature.</summary>
+    [EntityId("sensor")]
+    public string? HeatPumpConsumption { get; init; }
 }
 
 /// <summary>The home battery. A capacity of 0 means the home has none.</summary>

@@ -22,6 +22,7 @@ public sealed class AuroraFeatures
         "sun_azimuth_deg", "load_same_slot_7day_median", "load_same_hour_last", "load_last_day_kwh", "load_last_7days_mean",
         "temperature_change_c", "pv_clear_share_7day_max", "pv_clear_share_last_day", "pv_envelope_kwh",
         "pv_weather_estimate_kwh", "pv_weather_estimate_share", "pv_last_day_vs_weather", "load_same_slot_28day_median",
+        "heat_pump_weather_level_kwh", "heat_pump_last_7days_mean",
     ];
 
     private const int SlotsPerDay = 96;
@@ -50,12 +51,20 @@ public sealed class AuroraFeatures
     /// <summary>How many times each of the latest seven days counts in the long load median, so it still leans to the present.</summary>
     public const int LongMedianRecentWeight = 3;
 
+    /// <summary>The days behind the issue time whose heat pump energy against their temperature makes the heat pump's level.</summary>
+    public const int HeatPumpDays = 28;
+
+    /// <summary>Days with both a heat pump energy and a temperature the heat pump's level needs; with fewer it is unknown.</summary>
+    public const int HeatPumpMinimumDays = 7;
+
     /// <summary>
     /// Days of history before the issue time that the features read (the longer of <see cref="YieldDays"/> and
     /// <see cref="LongMedianDays"/>, plus the second day of a 48-hour horizon): a forecast loaded with less would see
     /// other features than training did.
     /// </summary>
     public const int HistoryDays = (YieldDays > LongMedianDays ? YieldDays : LongMedianDays) + 2;
+
+    private readonly Dictionary<long, float> _heatPumpLevels = [];
 
     private readonly Dictionary<long, PvProfile> _profiles = [];
 
@@ -73,6 +82,7 @@ public sealed class AuroraFeatures
     private readonly float[] _dayClearSky;
     private readonly float[] _dayPv;
     private readonly float[] _dayLoad;
+    private readonly float[] _dayHeatPump;
     private readonly float[] _dayPvClearShare;
 
     public AuroraFeatures(SlotHistory history)
@@ -114,6 +124,7 @@ public sealed class AuroraFeatures
         _dayClearSky = new float[_days.Length];
         _dayPv = new float[_days.Length];
         _dayLoad = new float[_days.Length];
+        _dayHeatPump = new float[_days.Length];
         _dayPvClearShare = new float[_days.Length];
         for (var d = 0; d < _days.Length; d++)
         {
@@ -133,7 +144,8 @@ public sealed class AuroraFeatures
     {
         "day_of_week", "is_weekend", "vacation", "load_same_slot_last", "load_same_slot_week_ago", "load_same_slot_7day_mean",
         "load_last_24h_mean", "load_last_hour_mean", "load_same_slot_7day_median", "load_same_hour_last", "load_last_day_kwh",
-        "load_last_7days_mean", "temperature_change_c", "load_same_slot_28day_median",
+        "load_last_7days_mean", "temperature_change_c", "load_same_slot_28day_median", "heat_pump_weather_level_kwh",
+        "heat_pump_last_7days_mean",
     };
 
     private static readonly int[] LoadOnlyColumns = [.. LoadOnly.Select(n => Names.ToList().IndexOf(n))];
@@ -161,27 +173,31 @@ public sealed class AuroraFeatures
     private static readonly int LoadRecentColumn = Names.ToList().IndexOf("load_last_7days_mean");
 
     /// <summary>
-    /// The load a row's forecast is a correction of: the same slot's median over the last seven known days (robust
-    /// to one evening of car charging), else the mean of the last seven days, else 0. Known at issue time.
+    /// The load a row's forecast is a correction of: the house's own load at the slot (the same slot's median over the
+    /// last seven known days, robust to one evening of car charging, else the mean of the last seven days, else 0)
+    /// plus the heat pump's level for the target day's temperature where the home meters its heat pump. Known at issue time.
     /// </summary>
     public static float LoadReference(ReadOnlySpan<float> row)
     {
         var median = row[LoadReferenceColumn];
-        if (!float.IsNaN(median))
+        if (float.IsNaN(median))
         {
-            return median;
+            median = row[LoadRecentColumn];
         }
 
-        var recent = row[LoadRecentColumn];
-        return float.IsNaN(recent) ? 0 : recent;
+        return (float.IsNaN(median) ? 0 : median) + HeatPumpReference(row);
     }
 
-    /// <summary>The long median (<see cref="LongLoadReferenceName"/>), else <see cref="LoadReference"/>.</summary>
+    /// <summary>The long median (<see cref="LongLoadReferenceName"/>) plus the heat pump's level, else <see cref="LoadReference"/>.</summary>
     public static float LongLoadReference(ReadOnlySpan<float> row)
     {
         var median = row[LongLoadReferenceColumn];
-        return float.IsNaN(median) ? LoadReference(row) : median;
+        return float.IsNaN(median) ? LoadReference(row) : median + HeatPumpReference(row);
     }
+
+    private static readonly int HeatPumpLevelColumn = Names.ToList().IndexOf("heat_pump_weather_level_kwh");
+
+    private static float HeatPumpReference(ReadOnlySpan<float> row) => float.IsNaN(row[HeatPumpLevelColumn]) ? 0 : row[HeatPumpLevelColumn];
 
     /// <summary>The feature a PV share is learned relative to: what the day's radiation implies, as a share of the envelope.</summary>
     public const string PvReferenceName = "pv_weather_estimate_share";
@@ -253,22 +269,22 @@ public sealed class AuroraFeatures
         var lagDays = (int)Math.Max(1, ((target - issue) / SlotsPerDay) + 1);
 
         row[18] = lagDays;
-        row[19] = Known(_history.Load, target - (lagDays * SlotsPerDay), issue);
-        row[20] = Known(_history.Load, target - (7 * SlotsPerDay), issue);
-        row[21] = SameSlotMean(_history.Load, target, lagDays, issue, out _);
-        row[22] = RecentMean(_history.Load, issue, SlotsPerDay);
-        row[23] = RecentMean(_history.Load, issue, 4);
+        row[19] = Known(_history.HouseLoad, target - (lagDays * SlotsPerDay), issue);
+        row[20] = Known(_history.HouseLoad, target - (7 * SlotsPerDay), issue);
+        row[21] = SameSlotMean(_history.HouseLoad, target, lagDays, issue, out _);
+        row[22] = RecentMean(_history.HouseLoad, issue, SlotsPerDay);
+        row[23] = RecentMean(_history.HouseLoad, issue, 4);
         row[24] = Known(_history.Pv, target - (lagDays * SlotsPerDay), issue);
         row[25] = SameSlotMean(_history.Pv, target, lagDays, issue, out var pvMax);
         row[26] = pvMax;
         row[27] = LastCompleteDayPv(issue);
         row[28] = _history.VacationDays.Contains(date) ? 1 : 0;
         row[29] = _azimuth[p];
-        row[30] = SameSlotMedian(_history.Load, target, lagDays, issue);
-        row[31] = SameHourMean(_history.Load, target - (lagDays * SlotsPerDay), issue);
+        row[30] = SameSlotMedian(_history.HouseLoad, target, lagDays, issue);
+        row[31] = SameHourMean(_history.HouseLoad, target - (lagDays * SlotsPerDay), issue);
         var lastDay = LastCompleteDay(issue);
         row[32] = lastDay < 0 ? float.NaN : _dayLoad[lastDay];
-        row[33] = RecentMean(_history.Load, issue, 7 * SlotsPerDay);
+        row[33] = RecentMean(_history.HouseLoad, issue, 7 * SlotsPerDay);
         // The target day's temperature (forecast at issue time) against the latest day that had ended by then.
         row[34] = lastDay < 0 ? float.NaN : _dayTemperature[day] - _dayTemperature[lastDay];
         // How much of the clear-sky energy the panels turned into PV at this time of day lately, and yesterday.
@@ -291,7 +307,53 @@ public sealed class AuroraFeatures
         row[39] = estimate / envelope;
         // What the panels gave on the latest complete day against what its weather implied: low after snow or dirt.
         row[40] = lastRatio;
-        row[41] = SameSlotMedian(_history.Load, target, lagDays, issue, LongMedianDays, LongMedianRecentWeight);
+        row[41] = SameSlotMedian(_history.HouseLoad, target, lagDays, issue, LongMedianDays, LongMedianRecentWeight);
+        row[42] = lastDay < 0 ? float.NaN : HeatPumpLevel(lastDay, day);
+        row[43] = RecentMean(_history.HeatPump, issue, 7 * SlotsPerDay);
+    }
+
+    /// <summary>
+    /// The heat pump's energy per slot on day <paramref name="day"/> at its temperature, as known after
+    /// <paramref name="lastDay"/>: a straight line through the daily mean energy against the daily mean temperature of
+    /// the last <see cref="HeatPumpDays"/> days, which tracks where the season has got to (the line of a heating curve
+    /// near the day's temperatures), never below 0. Without enough spread in temperature, the days' mean energy.
+    /// A heat pump's runs and hot-water boosts come at hours that drift from day to day, so a level is what can be
+    /// known a day ahead; the trees place it in the day.
+    /// </summary>
+    private float HeatPumpLevel(int lastDay, int day)
+    {
+        var key = ((long)lastDay * _days.Length) + day;
+        if (_heatPumpLevels.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        double n = 0, sumT = 0, sumE = 0, sumTt = 0, sumTe = 0;
+        for (var d = lastDay; d > lastDay - HeatPumpDays && d >= 0; d--)
+        {
+            if (!float.IsNaN(_dayHeatPump[d]) && !float.IsNaN(_dayTemperature[d]))
+            {
+                n++;
+                sumT += _dayTemperature[d];
+                sumE += _dayHeatPump[d];
+                sumTt += _dayTemperature[d] * _dayTemperature[d];
+                sumTe += _dayTemperature[d] * _dayHeatPump[d];
+            }
+        }
+
+        var level = float.NaN;
+        if (n >= HeatPumpMinimumDays)
+        {
+            var meanE = sumE / n;
+            var varianceT = (sumTt / n) - ((sumT / n) * (sumT / n));
+            var temperature = _dayTemperature[day];
+            // A degree of spread is what a slope needs not to be noise; a day with no temperature gets the mean.
+            var slope = varianceT >= 1 && !float.IsNaN(temperature) ? ((sumTe / n) - ((sumT / n) * meanE)) / varianceT : 0;
+            level = (float)Math.Max(0, meanE + (slope * ((float.IsNaN(temperature) ? sumT / n : temperature) - (sumT / n))));
+        }
+
+        _heatPumpLevels[key] = level;
+        return level;
     }
 
     private float LastDayAgainstWeather(long issue, int lastDay)
@@ -626,6 +688,8 @@ public sealed class AuroraFeatures
         var pvCount = new int[count];
         var load = new double[count];
         var loadCount = new int[count];
+        var heatPump = new double[count];
+        var heatPumpCount = new int[count];
         var pvClear = new double[count];
         var pvClearSky = new double[count];
         for (var p = 0; p < _history.Range.Count; p++)
@@ -659,10 +723,16 @@ public sealed class AuroraFeatures
                 pvClearSky[d] += _clearSky[p] / 1000 * 0.25;
             }
 
-            if (!float.IsNaN(_history.Load[p]))
+            if (!float.IsNaN(_history.HouseLoad[p]))
             {
-                load[d] += _history.Load[p];
+                load[d] += _history.HouseLoad[p];
                 loadCount[d]++;
+            }
+
+            if (!float.IsNaN(_history.HeatPump[p]))
+            {
+                heatPump[d] += _history.HeatPump[p];
+                heatPumpCount[d]++;
             }
         }
 
@@ -677,6 +747,8 @@ public sealed class AuroraFeatures
             // A day with most of its PV measured is scaled up to the whole day; with less, it is unknown.
             _dayPv[d] = pvCount[d] >= slots[d] * 0.75 && slots[d] > 0 ? (float)(pv[d] * slots[d] / pvCount[d]) : float.NaN;
             _dayLoad[d] = loadCount[d] >= slots[d] * 0.5 && slots[d] > 0 ? (float)(load[d] * slots[d] / loadCount[d]) : float.NaN;
+            // The heat pump's mean energy per slot over a day with most of it metered.
+            _dayHeatPump[d] = heatPumpCount[d] >= slots[d] * 0.5 && slots[d] > 0 ? (float)(heatPump[d] / heatPumpCount[d]) : float.NaN;
             // PV per unit of clear-sky energy over the day's measured slots: the panels' yield on that day.
             _dayPvClearShare[d] = pvClearSky[d] > 0.5 ? (float)(pvClear[d] / pvClearSky[d]) : float.NaN;
         }

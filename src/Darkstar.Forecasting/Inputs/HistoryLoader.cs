@@ -91,12 +91,17 @@ public sealed class HistoryLoader(
 
         if (SlotMeasurement.LoadMeasured(observation.QualityFlags) && observation.UnplannedLoadKwh(waterHeaterPlanned) is { } load && load >= 0)
         {
-            history.Load[position] = (float)load;
+            history.SetLoad(position, (float)load, (float)((observation.EvKwh ?? 0) + (observation.HeatPumpKwh ?? 0)));
         }
 
         if (SlotMeasurement.PvMeasured(observation.QualityFlags) && observation.PvKwh is { } pv && pv >= 0)
         {
             history.Pv[position] = (float)pv;
+        }
+
+        if (observation.HeatPumpKwh is { } heatPump && heatPump >= 0)
+        {
+            history.HeatPump[position] = (float)heatPump;
         }
 
         history.Target[position] = !float.IsNaN(history.Load[position]) || !float.IsNaN(history.Pv[position]);

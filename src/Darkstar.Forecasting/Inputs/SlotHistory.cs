@@ -18,6 +18,8 @@ public sealed class SlotHistory
         Site = site;
         Range = range;
         Load = Filled(range.Count);
+        HouseLoad = Filled(range.Count);
+        HeatPump = Filled(range.Count);
         Pv = Filled(range.Count);
         Target = new bool[range.Count];
         Temperature = Filled(range.Count);
@@ -31,6 +33,15 @@ public sealed class SlotHistory
 
     /// <summary>Measured load in kWh per slot; NaN where unknown or interpolated.</summary>
     public float[] Load { get; }
+
+    /// <summary>
+    /// <see cref="Load"/> less what the car's charger and the heat pump metered: the house's own daily rhythm, which the
+    /// load references are built from. The same as <see cref="Load"/> in a home without those meters.
+    /// </summary>
+    public float[] HouseLoad { get; }
+
+    /// <summary>What the heat pump metered in kWh per slot; NaN where unknown or the home has no heat pump meter.</summary>
+    public float[] HeatPump { get; }
 
     /// <summary>Measured PV in kWh per slot; NaN where unknown or interpolated.</summary>
     public float[] Pv { get; }
@@ -46,6 +57,13 @@ public sealed class SlotHistory
 
     /// <summary>Local days the home was on vacation.</summary>
     public ISet<DateOnly> VacationDays { get; } = new HashSet<DateOnly>();
+
+    /// <summary>Puts a measured load at <paramref name="position"/>, <paramref name="subMetered"/> of it the car's and the heat pump's.</summary>
+    public void SetLoad(int position, float load, float subMetered = 0)
+    {
+        Load[position] = load;
+        HouseLoad[position] = Math.Max(0, load - subMetered);
+    }
 
     public int PositionOf(long slotIndex) => (int)(slotIndex - Range.FirstIndex);
 

@@ -42,6 +42,8 @@ public sealed class DatasetImporter
         ["battery_charge_kwh"] = SensorRole.TotalBatteryCharge,
         ["battery_discharge_kwh"] = SensorRole.TotalBatteryDischarge,
         ["water_heater_kwh"] = SensorRole.WaterHeaterConsumption,
+        ["ev_kwh"] = SensorRole.EvChargerConsumption,
+        ["heat_pump_kwh"] = SensorRole.HeatPumpConsumption,
     };
 
     private readonly SlotObservationRepository _observations;

@@ -43,6 +43,9 @@ public sealed record EnergyLimits
                 [SensorRole.TotalBatteryCharge] = charge,
                 [SensorRole.TotalBatteryDischarge] = discharge,
                 [SensorRole.WaterHeaterConsumption] = options.WaterHeating.PowerKw,
+                // Inside the load, behind the grid connection: no more than it can bring in with the PV.
+                [SensorRole.EvChargerConsumption] = options.Grid.MaxImportKw + pv,
+                [SensorRole.HeatPumpConsumption] = options.Grid.MaxImportKw + pv,
             },
         };
     }

@@ -9,7 +9,14 @@ internal static class SlotColumns
     [
         SensorRole.TotalGridImport, SensorRole.TotalGridExport, SensorRole.TotalPvProduction, SensorRole.TotalLoadConsumption,
         SensorRole.WaterHeaterConsumption, SensorRole.TotalBatteryCharge, SensorRole.TotalBatteryDischarge,
+        SensorRole.EvChargerConsumption, SensorRole.HeatPumpConsumption,
     ];
+
+    /// <summary>
+    /// A meter inside the load that only informs the forecast (the car's charger, the heat pump): its gaps and missing
+    /// readings leave the slot's load measured, and its made-up values are not stored.
+    /// </summary>
+    public static bool IsSubMeter(SensorRole role) => role is SensorRole.EvChargerConsumption or SensorRole.HeatPumpConsumption;
 
     /// <summary>The position of <paramref name="role"/> in <see cref="EnergyRoles"/>.</summary>
     public static int IndexOf(SensorRole role) => role switch
@@ -21,6 +28,8 @@ internal static class SlotColumns
         SensorRole.WaterHeaterConsumption => 4,
         SensorRole.TotalBatteryCharge => 5,
         SensorRole.TotalBatteryDischarge => 6,
+        SensorRole.EvChargerConsumption => 7,
+        SensorRole.HeatPumpConsumption => 8,
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Not an energy role."),
     };
 
@@ -34,6 +43,8 @@ internal static class SlotColumns
         WaterKwh = energy[4],
         BatteryChargeKwh = energy[5],
         BatteryDischargeKwh = energy[6],
+        EvKwh = energy[7],
+        HeatPumpKwh = energy[8],
     };
 
     public static double? Get(SlotObservation observation, SensorRole role) => role switch
@@ -45,6 +56,8 @@ internal static class SlotColumns
         SensorRole.WaterHeaterConsumption => observation.WaterKwh,
         SensorRole.TotalBatteryCharge => observation.BatteryChargeKwh,
         SensorRole.TotalBatteryDischarge => observation.BatteryDischargeKwh,
+        SensorRole.EvChargerConsumption => observation.EvKwh,
+        SensorRole.HeatPumpConsumption => observation.HeatPumpKwh,
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Not an energy role."),
     };
 
@@ -57,6 +70,8 @@ internal static class SlotColumns
         SensorRole.WaterHeaterConsumption => observation with { WaterKwh = kwh },
         SensorRole.TotalBatteryCharge => observation with { BatteryChargeKwh = kwh },
         SensorRole.TotalBatteryDischarge => observation with { BatteryDischargeKwh = kwh },
+        SensorRole.EvChargerConsumption => observation with { EvKwh = kwh },
+        SensorRole.HeatPumpConsumption => observation with { HeatPumpKwh = kwh },
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Not an energy role."),
     };
 

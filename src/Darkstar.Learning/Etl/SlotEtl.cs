@@ -236,6 +236,13 @@ public sealed class SlotEtl : IDisposable
         {
             if (result.Slots.TryGetValue(index, out var slotEnergy))
             {
+                if (SlotColumns.IsSubMeter(role))
+                {
+                    // A sub-meter's gap leaves the load measured: only its own measured values are kept.
+                    energy[SlotColumns.IndexOf(role)] = (slotEnergy.Flags & SlotMeasurement.Made) == SlotQuality.None ? slotEnergy.Kwh : null;
+                    continue;
+                }
+
                 flags |= slotEnergy.Flags;
                 if (role == SensorRole.TotalPvProduction && (slotEnergy.Flags & SlotMeasurement.Made) != SlotQuality.None)
                 {
@@ -268,7 +275,7 @@ public sealed class SlotEtl : IDisposable
             (_mapped.Contains(SensorRole.BatterySoc) && (slot.SocStartPercent is null || slot.SocEndPercent is null));
         for (var r = 0; r < energy.Length && !missing; r++)
         {
-            missing = energy[r] is null && _mapped.Contains(SlotColumns.EnergyRoles[r]);
+            missing = energy[r] is null && _mapped.Contains(SlotColumns.EnergyRoles[r]) && !SlotColumns.IsSubMeter(SlotColumns.EnergyRoles[r]);
         }
 
         return slot with { QualityFlags = missing ? flags | SlotQuality.Missing : flags };

@@ -11,7 +11,7 @@ public sealed class SlotObservationRepository(DarkstarDatabase database) : Repos
     private static readonly string[] ValueColumns =
     [
         "import_kwh", "export_kwh", "pv_kwh", "load_kwh", "water_kwh", "battery_charge_kwh", "battery_discharge_kwh",
-        "soc_start_percent", "soc_end_percent", "import_price", "export_price", "quality_flags",
+        "soc_start_percent", "soc_end_percent", "import_price", "export_price", "quality_flags", "ev_kwh", "heat_pump_kwh",
     ];
 
     private static readonly string[] AllColumns = [.. KeyColumns, .. ValueColumns];
@@ -54,5 +54,7 @@ public sealed class SlotObservationRepository(DarkstarDatabase database) : Repos
         values[10] = observation.ImportPrice;
         values[11] = observation.ExportPrice;
         values[12] = (long)observation.QualityFlags;
+        values[13] = observation.EvKwh;
+        values[14] = observation.HeatPumpKwh;
     }
 }

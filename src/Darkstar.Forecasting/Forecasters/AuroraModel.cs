@@ -26,15 +26,6 @@ public sealed record QuantityCalibration
     /// of <see cref="AuroraFeatures.PvReferenceName"/>.
     /// </summary>
     public string? Reference { get; init; }
-
-    /// <summary>
-    /// When set, the median model predicts ln(label + this) (squared error on the logarithm); its output is turned
-    /// back by exp(output) − this.
-    /// </summary>
-    public double? MedianLogOffset { get; init; }
-
-    /// <summary>The median model's output in label units.</summary>
-    public double Median(double output) => MedianLogOffset is { } offset ? Math.Exp(output) - offset : output;
 }
 
 /// <summary>What is saved beside the six model files and in <c>model_runs</c>.</summary>
@@ -160,7 +151,7 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
                 var reference = l.Reference is null ? 0 : AuroraFeatures.Reference(l.Reference, matrix.Row(i));
                 var member = QuantileTriple.Ordered(
                     reference + ((load[m][0][i] - l.IntervalShift) * l.LabelScale),
-                    reference + (l.Median(load[m][1][i]) * l.LabelScale),
+                    reference + (load[m][1][i] * l.LabelScale),
                     reference + ((load[m][2][i] + l.IntervalShift) * l.LabelScale),
                     l.MaxLabel * l.LabelScale);
                 p10 += member.P10 / load.Length;
@@ -179,7 +170,7 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
                 var share = s.Reference is null ? 0 : AuroraFeatures.Reference(s.Reference, pvMatrix.Row(i)) / s.LabelScale;
                 pvTriple = QuantileTriple.Ordered(
                     (share + pv[0][i] - s.IntervalShift) * denominator,
-                    (share + s.Median(pv[1][i])) * denominator,
+                    (share + pv[1][i]) * denominator,
                     (share + pv[2][i] + s.IntervalShift) * denominator,
                     s.MaxLabel * denominator);
             }

@@ -58,16 +58,6 @@ public sealed record AuroraTrainingSettings
     public bool PvRelativeToWeatherEstimate { get; init; } = true;
 
     /// <summary>
-    /// The load median as squared error on the logarithm of load (Newton steps, so it converges in tens of rounds):
-    /// exp of the mean log is the median of a load whose logarithm is symmetric, and one evening of car charging
-    /// pulls it far less than it pulls the mean.
-    /// </summary>
-    public bool LoadMedianByLogSquaredError { get; init; }
-
-    /// <summary>The median by XGBoost's absolute error rather than the pinball gradient at 0.5.</summary>
-    public bool MedianByAbsoluteError { get; init; }
-
-    /// <summary>
     /// The median (p50) models': the forecast the planner uses. Shallow trees: they correct a physical or robust
     /// reference rather than learn the quantity, and deeper ones found splits that did not hold the next season.
     /// </summary>
@@ -186,7 +176,6 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
                 var loadReference = loadReferences[m];
                 var (models, calibration) = TrainQuantity(
                     m == 0 ? "load" : $"load{m + 1}",
-                    settings.LoadMedianByLogSquaredError ? LogOffset : null,
                     new TrainingData(trainMatrix, Divide(Relative(trainMatrix, trainLoad, loadReference), loadScale), null),
                     new TrainingData(validationMatrix, Divide(Relative(validationMatrix, validationLoad, loadReference), loadScale), null),
                     loadScale,
@@ -198,7 +187,6 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
 
             (pvModels, pvCalibration) = TrainQuantity(
                 "pv",
-                null,
                 new TrainingData(pvTrainMatrix, Divide(pvTrainLabels, pvScale), trainPvWeights),
                 new TrainingData(pvValidationMatrix, Divide(pvValidationLabels, pvScale), validationPvWeights),
                 pvScale,
@@ -248,7 +236,6 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
 
     private (IRegressionModel[] Models, QuantityCalibration Calibration) TrainQuantity(
         string quantity,
-        double? logOffset,
         TrainingData train,
         TrainingData validation,
         double scale,
@@ -263,29 +250,12 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         {
             foreach (var tau in AuroraModel.Quantiles)
             {
-                // The median by absolute error, whose leaves are set to their residuals' median: it converges where
-                // the pinball gradient's fixed-size steps stop early. The outer quantiles by the pinball gradient.
-                var median = tau == 0.5;
-                var parameters = median ? settings.Parameters : settings.IntervalParameters ?? settings.Parameters;
-                TrainingOutcome outcome;
-                if (median && logOffset is { } offset)
-                {
-                    outcome = XGBoostModel.Train(
-                        train with { Labels = Log(train.Labels, offset) },
-                        validation with { Labels = Log(validation.Labels, offset) },
-                        BoostingObjective.SquaredError,
-                        parameters,
-                        cancellationToken);
-                    models.Add(outcome.Model);
-                    predictions.Add([.. outcome.Model.Predict(validation.Features).Select(p => (float)(Math.Exp(p) - offset))]);
-                }
-                else
-                {
-                    var objective = median && settings.MedianByAbsoluteError ? BoostingObjective.AbsoluteError : BoostingObjective.Quantile(tau);
-                    outcome = XGBoostModel.Train(train, validation, objective, parameters, cancellationToken);
-                    models.Add(outcome.Model);
-                    predictions.Add(outcome.Model.Predict(validation.Features));
-                }
+                // The median by the pinball gradient at 0.5 like the outer quantiles (absolute error and squared error
+                // on the logarithm of load both scored worse on the recorded homes), with the median's own parameters.
+                var parameters = tau == 0.5 ? settings.Parameters : settings.IntervalParameters ?? settings.Parameters;
+                var outcome = XGBoostModel.Train(train, validation, BoostingObjective.Quantile(tau), parameters, cancellationToken);
+                models.Add(outcome.Model);
+                predictions.Add(outcome.Model.Predict(validation.Features));
 
                 var name = $"{quantity}_p{(int)Math.Round(tau * 100):00}";
                 metrics[$"{name}_rounds"] = outcome.BestRounds;
@@ -316,7 +286,7 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
         var shift = ConformalShift(scores, validation.Weights);
         metrics[$"{quantity}_interval_shift"] = Math.Round(shift * scale, 6);
         var maxLabel = trainLabels.Concat(validationLabels).Max() * 1.25;
-        return ([.. models], new QuantityCalibration { LabelScale = scale, IntervalShift = shift, MaxLabel = maxLabel, MedianLogOffset = logOffset });
+        return ([.. models], new QuantityCalibration { LabelScale = scale, IntervalShift = shift, MaxLabel = maxLabel });
     }
 
     /// <summary>The mean absolute error of the pairs whose target was measured in <paramref name="actual"/>.</summary>
@@ -413,11 +383,6 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
 
     /// <summary>The largest PV share of the envelope learned from (three times the best recent day at that time).</summary>
     private const double MaxPvShare = 3;
-
-    /// <summary>Added to load (in label units, where the mean load is 1) before its logarithm is taken.</summary>
-    private const double LogOffset = 0.05;
-
-    private static float[] Log(float[] labels, double offset) => [.. labels.Select(l => (float)Math.Log(Math.Max(l, 0) + offset))];
 
     /// <summary>The labels less their reference feature's value in each row; the labels themselves without one.</summary>
     private static float[] Relative(FeatureMatrix matrix, float[] labels, string? reference)

@@ -135,21 +135,24 @@ public sealed class AuroraTests
     }
 
     [Fact]
-    public async Task TrainAsync_CurrentModelFromAnOlderAurora_NewModelReplacesIt()
+    public async Task TrainAsync_NoModelThenOneFromAnOlderAurora_TrainAtStartSaysWhyNewModelReplacesIt()
     {
         using var home = await SyntheticHome.CreateAsync(Now, 21);
+        var before = await home.TrainingService().TrainAtStartReasonAsync(CancellationToken.None);
         var first = await home.TrainingService().TrainAsync(20, CancellationToken.None);
         // An older Aurora computed one feature fewer: its model cannot be read by this one.
         var metadataPath = Path.Combine(home.Store.Resolve(first.Run.Version), AuroraModel.MetadataFile);
         var metadata = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(metadataPath))!;
         metadata["Features"]!.AsArray().RemoveAt(AuroraFeatures.Count - 1);
         File.WriteAllText(metadataPath, metadata.ToJsonString());
-        var problem = await home.TrainingService().CurrentModelProblemAsync(CancellationToken.None);
+        var problem = await home.TrainingService().TrainAtStartReasonAsync(CancellationToken.None);
 
         var second = await home.TrainingService().TrainAsync(20, CancellationToken.None);
 
+        Assert.Equal("there is no model yet", before);
+        Assert.Contains("cannot be used", problem, StringComparison.Ordinal);
         Assert.Contains("retrain", problem, StringComparison.Ordinal);
-        Assert.Null(await home.TrainingService().CurrentModelProblemAsync(CancellationToken.None));
+        Assert.Null(await home.TrainingService().TrainAtStartReasonAsync(CancellationToken.None));
         Assert.True(second.Promoted);
         Assert.Equal("aurora_v2", (await home.Store.LoadCurrentAsync(CancellationToken.None))?.Version);
     }

@@ -232,6 +232,52 @@ public sealed class LiveRecorderTests
         Assert.All(slots.Where(s => s.SlotStart < stopped.From || s.SlotStart >= stopped.To), s => Assert.False(s.QualityFlags.HasFlag(SlotQuality.Backfilled)));
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(0)]
+    public async Task ExecuteAsync_FirstStart_ReadsTheConfiguredDaysOfThePastThenGoesOnLive(int historyDays)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var start = SlotGrid.StartOfLocalDay(Day, Stockholm).AddHours(9).AddMinutes(10);
+        await using var home = new SimulatedHome(new SimulatedHomeOptions
+        {
+            Seed = 5, Start = start, ClockMode = SimulationClockMode.Stepped, History = TimeSpan.FromDays(5),
+        });
+        await home.StartAsync(limit.Token);
+        var settings = HomeAssistantConnectionSettings.ForStandalone(home.BaseUri, home.Token) with { CommandTimeout = Patience, AuthTimeout = Patience };
+        await using var client = new HomeAssistantWebSocketClient(settings, TimeProvider.System, NullLogger<HomeAssistantWebSocketClient>.Instance);
+        using var http = new HttpClient { Timeout = Patience };
+        var rest = new HomeAssistantRestClient(http, settings, NullLogger<HomeAssistantRestClient>.Instance);
+        using var harness = await EtlHarness.CreateAsync(start);
+        var options = OptionsLoader.LoadEmbeddedDefault(new OptionsContext(false)).Options!;
+        using var etl = harness.Etl(SensorRoles.Mapped(options.InputSensors), options: options);
+        var backfill = new StatisticsBackfill(client, rest, etl, home.Clock, NullLogger<StatisticsBackfill>.Instance);
+        var log = new CollectingLogger<LiveRecorder>();
+        using var recorder = new LiveRecorder(
+            client, etl, backfill, null, new LiveRecorderSettings { FirstStartHistoryDays = historyDays }, home.Clock, log);
+
+        await recorder.StartAsync(limit.Token);
+        await recorder.WaitUntilFollowingAsync(limit.Token).WaitAsync(Patience, limit.Token);
+        var boundary = SlotGrid.Floor(start) + SlotGrid.SlotLength;
+        await home.AdvanceAsync(boundary + TimeSpan.FromMinutes(1) - home.Clock.GetUtcNow(), limit.Token);
+        await WaitRecordedAsync(recorder, log, boundary, limit.Token);
+        await recorder.StopAsync(limit.Token);
+
+        var past = SlotRange.Between(SlotGrid.Floor(start) - TimeSpan.FromDays(historyDays), SlotGrid.Floor(start));
+        var stored = await harness.Observations.ReadRangeAsync(SlotRange.Between(start - TimeSpan.FromDays(5), boundary), limit.Token);
+        var before = stored.Where(s => s.SlotStart < SlotGrid.Floor(start)).ToList();
+        // Every slot of the configured days from the recorder's statistics (and none before them), then the live one.
+        Assert.Equal(past.Count, before.Count);
+        Assert.All(before, s => Assert.True(s.QualityFlags.HasFlag(SlotQuality.Backfilled), $"{InstantText.Format(s.SlotStart)}: {s.QualityFlags}"));
+        // The first slot has no reading before it to count its energy from; every later one has its load.
+        Assert.All(before.Skip(1), s => Assert.True(s.LoadKwh is not null, $"{InstantText.Format(s.SlotStart)}: {s.QualityFlags}"));
+        Assert.Single(stored, s => s.SlotStart == SlotGrid.Floor(start));
+        if (historyDays > 0)
+        {
+            Assert.Contains(log.Lines, l => l.Contains($"First start: reading {historyDays} days", StringComparison.Ordinal));
+        }
+    }
+
     private static async Task WaitRecordedAsync(LiveRecorder recorder, CollectingLogger<LiveRecorder> log, DateTimeOffset boundary, CancellationToken cancellationToken)
     {
         try

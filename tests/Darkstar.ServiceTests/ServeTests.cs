@@ -4,6 +4,7 @@ using System.Text.Json;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Time;
 using Darkstar.Execution;
+using Darkstar.Forecasting.Runtime;
 using Darkstar.Mqtt;
 using Darkstar.Service;
 using Darkstar.Simulation.Home;
@@ -165,6 +166,30 @@ public sealed class ServeTests
         Assert.Equal(0, summary.Errors);
         Assert.Equal(summary.SlotsExpected, summary.SlotsObserved);
         AssertWithinLimits(service.CommandsReceived(), rig.Options);
+    }
+
+    [Fact]
+    public async Task FirstStart_EmptyDatabase_ReadsTheTrainingDaysOfThePastAndTrainsAuroraAtOnce()
+    {
+        using var limit = new CancellationTokenSource(RealTimeLimit);
+        await using var rig = await ServiceRig.StartAsync(
+            Speed, o => o with { Forecasting = o.Forecasting with { TrainingDays = 21 } }, solver: null, limit.Token, historyDays: 22, backfillBeforeStart: false);
+        var service = rig.Service;
+        var store = service.Get<AuroraModelStore>();
+
+        await ServiceRig.WaitUntilAsync(async ct => await store.ReadCurrentRunAsync(ct) is not null, "Aurora trained at start", TimeSpan.FromMinutes(2), limit.Token);
+
+        var run = await store.ReadCurrentRunAsync(limit.Token);
+        Assert.Equal("aurora_v1", run!.Version);
+        var past = SlotRange.Between(SlotGrid.Floor(service.Started) - TimeSpan.FromDays(21), SlotGrid.Floor(service.Started));
+        var observed = await new SlotObservationRepository(service.Get<DarkstarDatabase>()).ReadRangeAsync(past, limit.Token);
+        // Every slot from 21 days before the recorder's start (the clock ran on, at 1000×, while the service started),
+        // without a hole; the first has no reading before it to count its energy from.
+        Assert.InRange(observed[0].SlotStart, past.Start, past.Start + TimeSpan.FromHours(3));
+        Assert.Equal(SlotRange.Between(observed[0].SlotStart, past.End).Count, observed.Count);
+        Assert.True(observed.Count(o => o.LoadKwh is not null) >= observed.Count - 1, $"{observed.Count(o => o.LoadKwh is null)} slots without load");
+        var summary = await service.StopAsync(limit.Token);
+        Assert.Equal(0, summary.Errors);
     }
 
     [Fact]

@@ -49,12 +49,17 @@ internal sealed class ServiceRig : IAsyncDisposable
     public static Task<ServiceRig> StartAsync(double speed, Func<DarkstarOptions, DarkstarOptions>? change, CancellationToken cancellationToken) =>
         StartAsync(speed, change, solver: null, cancellationToken);
 
-    /// <summary>As above, with Kepler's solver given (a test's that fails on demand).</summary>
+    /// <summary>
+    /// As above, with Kepler's solver given (a test's that fails on demand), and how much of the home's past the
+    /// simulated home keeps and whether it is backfilled before the service starts (else the service reads it).
+    /// </summary>
     public static async Task<ServiceRig> StartAsync(
         double speed,
         Func<DarkstarOptions, DarkstarOptions>? change,
         Func<LinearModel, SolverSettings, SolveResult>? solver,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int historyDays = 8,
+        bool backfillBeforeStart = true)
     {
         var options = (change ?? (o => o))(DefaultOptions());
         var folder = new TempDirectory();
@@ -72,7 +77,8 @@ internal sealed class ServiceRig : IAsyncDisposable
                     Site = new HomeSite(options.Location.Latitude!.Value, options.Location.Longitude!.Value, zone),
                     Speed = speed,
                     Start = Start,
-                    HistoryDays = 8,
+                    HistoryDays = historyDays,
+                    BackfillBeforeStart = backfillBeforeStart,
                     LogLevel = LogLevel.Warning,
                     Solver = solver,
                     PlanListeners = [timings],

@@ -97,19 +97,19 @@ public sealed class AuroraTrainingService(
     public void Dispose() => _oneAtATime.Dispose();
 
     /// <summary>
-    /// Why the current model cannot be used (written by an older Aurora that computed other features, or its files
-    /// are damaged), or null when it can or there is none: a caller retrains at once rather than wait a week.
+    /// Why Aurora should be trained at start rather than at the next weekly retrain: there is no model yet (a first
+    /// start, whose history has just been read), or the current one cannot be used (written by an older Aurora that
+    /// computed other features, or its files are damaged). Null when the current model can be used.
     /// </summary>
-    public async Task<string?> CurrentModelProblemAsync(CancellationToken cancellationToken)
+    public async Task<string?> TrainAtStartReasonAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await store.LoadCurrentAsync(cancellationToken);
-            return null;
+            return await store.LoadCurrentAsync(cancellationToken) is null ? "there is no model yet" : null;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or Native.XGBoostException)
         {
-            return e.Message;
+            return $"the current model cannot be used: {e.Message}";
         }
     }
 

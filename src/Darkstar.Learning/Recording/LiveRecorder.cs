@@ -27,6 +27,13 @@ public sealed record LiveRecorderSettings
 
     /// <summary>The custom integration's sensor whose changes trigger a price update; null with the action source.</summary>
     public string? NordpoolSensor { get; init; }
+
+    /// <summary>
+    /// Days of the home's past read from Home Assistant's recorder statistics at a first start (nothing recorded yet),
+    /// so that the forecasts learn from history on the first day (the service reads the days Aurora trains on);
+    /// 0 starts without history.
+    /// </summary>
+    public int FirstStartHistoryDays { get; init; }
 }
 
 /// <summary>
@@ -102,15 +109,24 @@ public sealed class LiveRecorder : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Waits until the recorder follows the sensors live: the gap since the last run, or at a first start the home's
+    /// past, has been read from the recorder's statistics by then.
+    /// </summary>
+    public Task WaitUntilFollowingAsync(CancellationToken cancellationToken) => WaitForStatusAsync(s => s.RecordingSince is not null, cancellationToken);
+
     /// <summary>Waits until every slot before <paramref name="boundary"/> is recorded (or the wait is cancelled).</summary>
-    public async Task WaitUntilRecordedAsync(DateTimeOffset boundary, CancellationToken cancellationToken)
+    public Task WaitUntilRecordedAsync(DateTimeOffset boundary, CancellationToken cancellationToken) =>
+        WaitForStatusAsync(s => s.RecordedUntil >= boundary, cancellationToken);
+
+    private async Task WaitForStatusAsync(Func<LiveRecorderStatus, bool> reached, CancellationToken cancellationToken)
     {
         while (true)
         {
             Task changed;
             lock (_statusGate)
             {
-                if (_status.RecordedUntil >= boundary)
+                if (reached(_status))
                 {
                     return;
                 }
@@ -339,18 +355,34 @@ public sealed class LiveRecorder : BackgroundService
     {
         var baselines = await _etl.ReadBaselinesAsync(cancellationToken);
         var until = SlotGrid.Floor(_time.GetUtcNow() - _settings.SettleDelay);
-        if (baselines.Count == 0 && outageSince is null)
+        DateTimeOffset from;
+        IProgress<(int Done, int Total)>? progress = null;
+        if (baselines.Count > 0)
         {
-            // A first start: the history before now is the backfill command's work.
+            from = baselines.Values.Min(b => b.At);
+        }
+        else if (outageSince is { } since)
+        {
+            from = SlotGrid.Floor(since);
+        }
+        else if (_settings.FirstStartHistoryDays > 0)
+        {
+            // A first start: the home's past from the recorder's statistics, hourly where it no longer keeps 5-minute rows.
+            from = until - TimeSpan.FromDays(_settings.FirstStartHistoryDays);
+            _logger.LogInformation(
+                "First start: reading {Days} days of the home's past from Home Assistant's statistics", _settings.FirstStartHistoryDays);
+            progress = new HistoryProgress(_logger);
+        }
+        else
+        {
             return;
         }
 
-        var from = baselines.Count > 0 ? baselines.Values.Min(b => b.At) : SlotGrid.Floor(outageSince!.Value);
         if (from < until)
         {
-            var report = await _backfill.RunAsync(from, until, null, cancellationToken);
+            var report = await _backfill.RunAsync(from, until, progress, cancellationToken);
             _logger.LogInformation(
-                "Filled the gap {From} to {Until} from Home Assistant's statistics: {Slots} slots",
+                "Read {From} to {Until} from Home Assistant's statistics: {Slots} slots",
                 InstantText.Format(from), InstantText.Format(until), report.SlotsWritten);
         }
 
@@ -497,4 +529,20 @@ public sealed class LiveRecorder : BackgroundService
         changed.TrySetResult();
     }
 
+
+    /// <summary>Logs a long read of the past every tenth of the way, not every day.</summary>
+    private sealed class HistoryProgress(ILogger logger) : IProgress<(int Done, int Total)>
+    {
+        private int _lastTenth = -1;
+
+        public void Report((int Done, int Total) value)
+        {
+            var tenth = value.Total == 0 ? 10 : value.Done * 10 / value.Total;
+            if (tenth > _lastTenth)
+            {
+                _lastTenth = tenth;
+                logger.LogInformation("Read {Done} of {Total} days of history", value.Done, value.Total);
+            }
+        }
+    }
 }

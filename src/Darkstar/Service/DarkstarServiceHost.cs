@@ -141,7 +141,11 @@ public static class DarkstarServiceHost
             sp.GetRequiredService<SlotEtl>(),
             sp.GetRequiredService<StatisticsBackfill>(),
             sp.GetRequiredService<PriceUpdater>(),
-            new LiveRecorderSettings { NordpoolSensor = options.Pricing.PriceSource == PriceSource.NordpoolSensor ? options.Pricing.NordpoolSensor : null },
+            new LiveRecorderSettings
+            {
+                NordpoolSensor = options.Pricing.PriceSource == PriceSource.NordpoolSensor ? options.Pricing.NordpoolSensor : null,
+                FirstStartHistoryDays = options.Forecasting.TrainingDays,
+            },
             clock,
             sp.GetRequiredService<ILogger<LiveRecorder>>()));
 
@@ -192,7 +196,9 @@ public static class DarkstarServiceHost
         services.AddHostedService(sp => sp.GetRequiredService<PlannerLoop>());
         services.AddDarkstarExecutor();
         services.AddSingleton(sp => new RetrainLoop(
-            sp.GetRequiredService<AuroraTrainingService>(), options.Forecasting, settings.TimeZone, sp.GetRequiredService<ServiceTriggers>(),
+            sp.GetRequiredService<AuroraTrainingService>(),
+            sp.GetRequiredService<LiveRecorder>().WaitUntilFollowingAsync,
+            options.Forecasting, settings.TimeZone, sp.GetRequiredService<ServiceTriggers>(),
             sp.GetRequiredService<ServiceHealth>(), clock, sp.GetRequiredService<ILogger<RetrainLoop>>()));
         services.AddHostedService(sp => sp.GetRequiredService<RetrainLoop>());
         services.AddSingleton(sp => new OracleRunner(sp.GetRequiredService<DarkstarDatabase>(), clock));

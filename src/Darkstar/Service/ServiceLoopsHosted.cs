@@ -54,6 +54,7 @@ public sealed class ForecastLoop(ForecastRunner runner, ServiceHealth health, Ti
 /// </summary>
 public sealed class RetrainLoop(
     AuroraTrainingService training,
+    Func<CancellationToken, Task> historyRead,
     ForecastingOptions options,
     TimeZoneInfo zone,
     ServiceTriggers triggers,
@@ -66,9 +67,11 @@ public sealed class RetrainLoop(
         health.Register(ServiceLoops.Retrain);
         try
         {
-            if (await training.CurrentModelProblemAsync(stoppingToken) is { } problem)
+            if (await training.TrainAtStartReasonAsync(stoppingToken) is { } startReason)
             {
-                await RetrainAsync($"the current model cannot be used: {problem}", stoppingToken);
+                // After the recorder has read what it could of the home's past (all of it at a first start).
+                await historyRead(stoppingToken);
+                await RetrainAsync(startReason, stoppingToken);
             }
 
             while (!stoppingToken.IsCancellationRequested)

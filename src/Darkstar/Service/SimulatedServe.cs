@@ -60,6 +60,12 @@ public sealed record SimulatedServiceOptions
     /// <summary>Days of the home's past backfilled before the service starts.</summary>
     public int HistoryDays { get; init; } = 8;
 
+    /// <summary>
+    /// False leaves the database empty: the service's own first start then reads <c>forecasting.training_days</c> of
+    /// the home's past (the simulated home keeps <see cref="HistoryDays"/> of it) while the clock runs.
+    /// </summary>
+    public bool BackfillBeforeStart { get; init; } = true;
+
     /// <summary>Port of /health on loopback; 0 picks a free one.</summary>
     public int HealthPort { get; init; }
 
@@ -150,7 +156,11 @@ public sealed class SimulatedService : IAsyncDisposable
         var homeAssistant = HomeAssistantConnectionSettings.ForStandalone(Home.BaseUri, Home.Token);
         var database = new DarkstarDatabase(_options.DatabasePath, _logging.CreateLogger<DarkstarDatabase>());
         await new SchemaMigrator(database, Home.Clock, _logging.CreateLogger<SchemaMigrator>()).MigrateAsync(cancellationToken);
-        await BackfillAsync(homeAssistant, database, log, cancellationToken);
+        if (_options.BackfillBeforeStart)
+        {
+            await BackfillAsync(homeAssistant, database, log, cancellationToken);
+        }
+
         App = BuildApp(homeAssistant);
         _commandsBefore = Home.Model.ReceivedServiceCalls.Count;
         Started = Home.Clock.GetUtcNow();

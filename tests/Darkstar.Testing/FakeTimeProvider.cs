@@ -41,6 +41,9 @@ public sealed class FakeTimeProvider : TimeProvider
 
     public void SetLocalTimeZone(TimeZoneInfo zone) => _localZone = zone;
 
+    /// <inheritdoc cref="ManualTimers.Pending"/>
+    public int PendingTimers => _timers.Pending;
+
     /// <summary>Moves the clock forward, firing every timer that falls due on the way, in order.</summary>
     public void Advance(TimeSpan delta)
     {

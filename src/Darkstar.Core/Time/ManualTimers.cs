@@ -15,6 +15,18 @@ public sealed class ManualTimers(Func<DateTimeOffset> now)
     private readonly object _gate = new();
     private readonly List<ManualTimer> _timers = [];
 
+    /// <summary>Timers waiting to fire: a test waits for a loop to have set its timer before it moves the clock.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
     public ITimer Create(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentNullException.ThrowIfNull(callback);

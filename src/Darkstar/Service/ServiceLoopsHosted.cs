@@ -62,6 +62,9 @@ public sealed class RetrainLoop(
     TimeProvider clock,
     ILogger<RetrainLoop> logger) : BackgroundService
 {
+    /// <summary>How long training at start waits for the recorder to have read the home's past.</summary>
+    public static readonly TimeSpan HistoryPatience = TimeSpan.FromHours(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         health.Register(ServiceLoops.Retrain);
@@ -69,8 +72,17 @@ public sealed class RetrainLoop(
         {
             if (await training.TrainAtStartReasonAsync(stoppingToken) is { } startReason)
             {
-                // After the recorder has read what it could of the home's past (all of it at a first start).
-                await historyRead(stoppingToken);
+                // After the recorder has read the home's past (at a first start), but not later than an hour: with Home
+                // Assistant out of reach the recorder may not start, and the weekly schedule must not wait on it.
+                try
+                {
+                    await historyRead(stoppingToken).WaitAsync(HistoryPatience, clock, stoppingToken);
+                }
+                catch (TimeoutException)
+                {
+                    logger.LogWarning("The recorder has not read the home's past within {Patience}; training on what is stored", HistoryPatience);
+                }
+
                 await RetrainAsync(startReason, stoppingToken);
             }
 

@@ -31,6 +31,30 @@ internal static partial class MallocArenas
         }
     }
 
+    /// <summary>
+    /// Hands the heap pages freed since (a training's matrices and XGBoost's buffers) back to the system: glibc keeps
+    /// them for reuse otherwise, and a training of a few seconds would leave the service tens of MB larger for good.
+    /// </summary>
+    public static void ReleaseFreed()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        try
+        {
+            _ = MallocTrim(0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc: nothing to trim.
+        }
+    }
+
+    [LibraryImport("libc.so.6", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
+
     [LibraryImport("libc.so.6", EntryPoint = "mallopt")]
     private static partial int Mallopt(int parameter, int value);
 }

@@ -119,6 +119,10 @@ public sealed class RetrainLoop(
             logger.LogError(e, "Retraining ({Reason}) failed; the current model stays in use", reason);
             health.Failed(ServiceLoops.Retrain, $"retraining failed: {e.Message}");
         }
+        finally
+        {
+            MallocArenas.ReleaseFreed();
+        }
     }
 }
 

@@ -159,7 +159,10 @@ public sealed class AuroraFeatures
         }
     }
 
-    /// <summary>The feature load is learned relative to: the same slot's median over the last seven known days.</summary>
+    /// <summary>
+    /// The feature load is learned relative to: the same slot's median of the house's own load (<see cref="SlotHistory.HouseLoad"/>,
+    /// without the car and the heat pump where they are metered) over the last seven known days.
+    /// </summary>
     public const string LoadReferenceName = "load_same_slot_7day_median";
 
     /// <summary>

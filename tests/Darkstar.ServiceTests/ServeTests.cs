@@ -8,6 +8,7 @@ using Darkstar.Forecasting.Runtime;
 using Darkstar.Mqtt;
 using Darkstar.Service;
 using Darkstar.Simulation.Home;
+using Darkstar.Simulation.Sources;
 using Darkstar.Storage;
 using Darkstar.Storage.Repositories;
 
@@ -47,6 +48,8 @@ public sealed class ServeTests
 
         Assert.Equal(0, summary.Errors);
         Assert.Equal(summary.SlotsExpected, summary.SlotsObserved);
+        var day = SlotRange.Between(SlotGrid.Ceiling(service.Started), SlotGrid.Ceiling(service.Started) + TimeSpan.FromHours(summary.SimulatedHours - 0.5));
+        AssertSubMetersRecorded(service, await new SlotObservationRepository(service.Get<DarkstarDatabase>()).ReadRangeAsync(day, limit.Token));
         // Re-planned every 15 minutes: a plan for (nearly) every slot, more when prices or the SoC called for one.
         Assert.InRange(summary.Plans, 90, 400);
         Assert.True(summary.Commands > 0, "no command reached the simulated inverter");
@@ -188,6 +191,8 @@ public sealed class ServeTests
         Assert.InRange(observed[0].SlotStart, past.Start, past.Start + TimeSpan.FromHours(3));
         Assert.Equal(SlotRange.Between(observed[0].SlotStart, past.End).Count, observed.Count);
         Assert.True(observed.Count(o => o.LoadKwh is not null) >= observed.Count - 1, $"{observed.Count(o => o.LoadKwh is null)} slots without load");
+        AssertSubMetersRecorded(service, observed);
+        Assert.True(observed.Sum(o => o.EvKwh ?? 0) > 10, "in three weeks the simulated car charged");
         var summary = await service.StopAsync(limit.Token);
         Assert.Equal(0, summary.Errors);
     }
@@ -322,6 +327,24 @@ public sealed class ServeTests
     /// The measured SoC at each slot's end against the SoC the plan in force at the slot's start wanted: within 15
     /// points in nine slots of ten (forecasts miss, so the battery cannot match the plan to the tenth of a percent).
     /// </summary>
+    /// <summary>
+    /// The heat pump's and the car's own meters were recorded in (nearly) every slot, inside the load, and add up to
+    /// what the simulated home drew through them.
+    /// </summary>
+    private static void AssertSubMetersRecorded(SimulatedService service, IReadOnlyList<SlotObservation> observed)
+    {
+        var whole = observed.Where(o => o.LoadKwh is not null && o.HeatPumpKwh is not null && o.EvKwh is not null).ToList();
+        Assert.True(whole.Count >= observed.Count - 1, $"{observed.Count - whole.Count} of {observed.Count} slots without a sub-meter");
+        Assert.All(whole, o => Assert.True(o.HeatPumpKwh + o.EvKwh <= o.LoadKwh + 0.002, $"{o.SlotStart}: {o.HeatPumpKwh} + {o.EvKwh} > {o.LoadKwh}"));
+        double Drawn(Func<HomeSample, double> part) => whole.Sum(o =>
+            Enumerable.Range(0, 15).Sum(m => part(service.Home.Source.Sample(o.SlotStart.AddMinutes(m), TimeSpan.FromMinutes(1))) / 60));
+        var heatPump = Drawn(s => s.HeatPumpKw);
+        var car = Drawn(s => s.EvChargerKw);
+        Assert.True(heatPump > 0.5, $"the heat pump drew only {heatPump:0.00} kWh");
+        Assert.Equal(heatPump, whole.Sum(o => o.HeatPumpKwh!.Value), (heatPump * 0.02) + 0.05);
+        Assert.Equal(car, whole.Sum(o => o.EvKwh!.Value), (car * 0.02) + 0.05);
+    }
+
     private static async Task AssertBatteryFollowsPlanAsync(SimulatedService service, SimulatedRunSummary summary)
     {
         var database = service.Get<DarkstarDatabase>();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Darkstar.Simulation.Home;
+using Darkstar.Simulation.Sources;
 
 namespace Darkstar.Simulation.Tests;
 
@@ -116,14 +117,48 @@ public sealed class PhysicsTests
         await using var normal = await TestHomes.StartAsync(TestHomes.WinterNoon);
         await using var away = await TestHomes.StartAsync(TestHomes.WinterNoon);
         await CallAsync(away, "input_boolean", "turn_on", EntityIds.VacationMode, []);
-        var normalStart = Counter(normal, EntityIds.LoadEnergy);
-        var awayStart = Counter(away, EntityIds.LoadEnergy);
+        var normalStart = Counters(normal);
+        var awayStart = Counters(away);
 
-        await normal.AdvanceAsync(TimeSpan.FromHours(6), CancellationToken.None);
-        await away.AdvanceAsync(TimeSpan.FromHours(6), CancellationToken.None);
+        // Into the evening, when the car comes home on some days.
+        await normal.AdvanceAsync(TimeSpan.FromHours(12), CancellationToken.None);
+        await away.AdvanceAsync(TimeSpan.FromHours(12), CancellationToken.None);
 
+        double Delta(SimulatedHome home, Dictionary<string, double> start, string id) => Counter(home, id) - start[id];
         Assert.Equal("on", away.States.Get(EntityIds.VacationMode)!.State);
-        Assert.Equal(HomeSimulation.VacationLoadFactor, (Counter(away, EntityIds.LoadEnergy) - awayStart) / (Counter(normal, EntityIds.LoadEnergy) - normalStart), 0.01);
+        // The car is away with its owners; the rest of the home runs at its vacation share.
+        var normalWithoutCar = Delta(normal, normalStart, EntityIds.LoadEnergy) - Delta(normal, normalStart, EntityIds.EvChargerEnergy);
+        Assert.Equal(HomeSimulation.VacationLoadFactor, Delta(away, awayStart, EntityIds.LoadEnergy) / normalWithoutCar, 0.01);
+        Assert.Equal(0, Delta(away, awayStart, EntityIds.EvChargerEnergy), 3);
+        Assert.Equal(
+            HomeSimulation.VacationLoadFactor,
+            Delta(away, awayStart, EntityIds.HeatPumpEnergy) / Delta(normal, normalStart, EntityIds.HeatPumpEnergy),
+            0.01);
+    }
+
+    [Fact]
+    public async Task SubMeters_TwoWinterDays_CountWhatTheSourceDrewInsideTheLoad()
+    {
+        await using var home = await TestHomes.StartAsync(TestHomes.WinterNoon);
+        var before = Counters(home);
+        var source = new SyntheticSource(7);
+        double heatPump = 0, car = 0, load = 0;
+        for (var minute = 0; minute < 48 * 60; minute++)
+        {
+            var sample = source.Sample(TestHomes.WinterNoon.AddMinutes(minute), TimeSpan.FromMinutes(1));
+            heatPump += sample.HeatPumpKw / 60;
+            car += sample.EvChargerKw / 60;
+            load += sample.LoadKw / 60;
+        }
+
+        await home.AdvanceAsync(TimeSpan.FromHours(48), CancellationToken.None);
+
+        double Delta(string id) => Counter(home, id) - before[id];
+        Assert.Equal(heatPump, Delta(EntityIds.HeatPumpEnergy), 0.01);
+        Assert.Equal(car, Delta(EntityIds.EvChargerEnergy), 0.01);
+        Assert.Equal(load, Delta(EntityIds.LoadEnergy), 0.01);
+        Assert.True(heatPump > 10, $"two January days in Stockholm: the heat pump drew {heatPump:F1} kWh");
+        Assert.True(Delta(EntityIds.HeatPumpEnergy) + Delta(EntityIds.EvChargerEnergy) < Delta(EntityIds.LoadEnergy));
     }
 
     [Fact]

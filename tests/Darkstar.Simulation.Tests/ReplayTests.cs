@@ -32,11 +32,13 @@ public sealed class ReplayTests
         await home.AdvanceAsync(TimeSpan.FromHours(26), CancellationToken.None);
         await using var socket = await HaSocket.AuthenticatedAsync(home);
         var query = RecorderTests.Query(dayStart, dayStart.AddDays(1), "hour", EntityIds.PvEnergy, "change");
-        query["statistic_ids"] = new JsonArray(EntityIds.PvEnergy, EntityIds.GridImportEnergy, EntityIds.GridExportEnergy, EntityIds.LoadEnergy);
+        query["statistic_ids"] = new JsonArray(
+            EntityIds.PvEnergy, EntityIds.GridImportEnergy, EntityIds.GridExportEnergy, EntityIds.LoadEnergy, EntityIds.HeatPumpEnergy, EntityIds.EvChargerEnergy);
         var result = (await socket.CommandAsync(query))["result"]!;
 
         Assert.Equal("Europe/Berlin", home.Source.Site.TimeZone.Id);
         var hours = (int)(SlotGrid.StartOfLocalDay(day.AddDays(1), zone) - dayStart).TotalHours;
+        var subMeteredHours = 0;
         for (var h = 0; h < hours; h++)
         {
             var start = dayStart.AddHours(h);
@@ -45,7 +47,19 @@ public sealed class ReplayTests
             Assert.Equal(import, Change(result, EntityIds.GridImportEnergy, h), 3);
             Assert.Equal(export, Change(result, EntityIds.GridExportEnergy, h), 3);
             Assert.Equal(import - export + pv, Change(result, EntityIds.LoadEnergy, h), 3);
+            // The heat pump and the car's charger replay their own meters, inside the load.
+            if (readings[start].HeatPump is { } heatPumpFrom && readings[start.AddHours(1)].HeatPump is { } heatPumpTo
+                && readings[start].Car is { } carFrom && readings[start.AddHours(1)].Car is { } carTo)
+            {
+                Assert.Equal(heatPumpTo - heatPumpFrom, Change(result, EntityIds.HeatPumpEnergy, h), 3);
+                Assert.Equal(carTo - carFrom, Change(result, EntityIds.EvChargerEnergy, h), 3);
+                subMeteredHours++;
+            }
+
+            Assert.True(Change(result, EntityIds.HeatPumpEnergy, h) + Change(result, EntityIds.EvChargerEnergy, h) <= Change(result, EntityIds.LoadEnergy, h) + 0.002);
         }
+
+        Assert.True(subMeteredHours >= hours / 2, $"only {subMeteredHours} of {hours} hours had both sub-meters' readings");
 
         // The counters show the meters' own readings.
         var end = readings[dayStart.AddDays(1).AddHours(1)];
@@ -117,11 +131,16 @@ public sealed class ReplayTests
             readings[InstantText.Parse(cells[0])] = new Reading(
                 double.Parse(cells[1], CultureInfo.InvariantCulture),
                 double.Parse(cells[2], CultureInfo.InvariantCulture),
-                double.Parse(cells[3], CultureInfo.InvariantCulture));
+                double.Parse(cells[3], CultureInfo.InvariantCulture),
+                Optional(cells, 4),
+                Optional(cells, 5));
         }
 
         return readings;
     }
 
-    private readonly record struct Reading(double Import, double Export, double Pv);
+    private static double? Optional(string[] cells, int column) =>
+        column < cells.Length && cells[column].Length > 0 ? double.Parse(cells[column], CultureInfo.InvariantCulture) : null;
+
+    private readonly record struct Reading(double Import, double Export, double Pv, double? HeatPump, double? Car);
 }

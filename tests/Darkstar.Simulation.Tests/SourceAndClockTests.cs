@@ -45,6 +45,26 @@ public sealed class SourceAndClockTests
     }
 
     [Fact]
+    public void Synthetic_SubMeters_HeatPumpInTheColdAndCarOnSomeEveningsInsideTheLoad()
+    {
+        var source = new SyntheticSource(1);
+        var zone = SyntheticSource.Stockholm.TimeZone;
+        var samples = Enumerable.Range(0, 365 * 24 * 4)
+            .Select(q => new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes((15 * q) + 7.5))
+            .Select(t => (Local: TimeZoneInfo.ConvertTime(t, zone), Sample: source.Sample(t, TimeSpan.FromMinutes(1))))
+            .ToList();
+
+        Assert.All(samples, s => Assert.True(s.Sample.HeatPumpKw + s.Sample.EvChargerKw < s.Sample.LoadKw, $"{s.Local}: {s.Sample}"));
+        double HeatPump(int month) => samples.Where(s => s.Local.Month == month).Sum(s => s.Sample.HeatPumpKw / 4);
+        Assert.True(HeatPump(1) > 10 * HeatPump(7), $"January {HeatPump(1):F0} kWh, July {HeatPump(7):F0} kWh");
+        var charging = samples.Where(s => s.Sample.EvChargerKw > 0).ToList();
+        Assert.All(charging, s => Assert.Equal(SyntheticSource.CarChargerKw, s.Sample.EvChargerKw));
+        Assert.All(charging, s => Assert.True(s.Local.Hour is >= 17 or < 4, $"charging at {s.Local}"));
+        var chargingDays = charging.Select(s => DateOnly.FromDateTime(s.Local.AddHours(-6).DateTime)).Distinct().Count();
+        Assert.InRange(chargingDays / 365.0, SyntheticSource.CarChargingDayShare - 0.08, SyntheticSource.CarChargingDayShare + 0.08);
+    }
+
+    [Fact]
     public void Synthetic_Prices_QuarterHoursWithADailyShapeAndSomeNegativeHours()
     {
         var source = new SyntheticSource(3);

@@ -10,6 +10,8 @@ public static class EntityIds
     public const string BatteryChargeEnergy = "sensor.darkstar_sim_battery_charge_energy";
     public const string BatteryDischargeEnergy = "sensor.darkstar_sim_battery_discharge_energy";
     public const string WaterHeaterEnergy = "sensor.darkstar_sim_water_heater_energy";
+    public const string HeatPumpEnergy = "sensor.darkstar_sim_heat_pump_energy";
+    public const string EvChargerEnergy = "sensor.darkstar_sim_ev_charger_energy";
     public const string BatterySoc = "sensor.darkstar_sim_battery_soc";
 
     public const string LoadPower = "sensor.darkstar_sim_load_power";
@@ -32,6 +34,7 @@ public static class EntityIds
     public static IReadOnlyList<string> EnergyCounters { get; } =
     [
         LoadEnergy, PvEnergy, GridImportEnergy, GridExportEnergy, BatteryChargeEnergy, BatteryDischargeEnergy, WaterHeaterEnergy,
+        HeatPumpEnergy, EvChargerEnergy,
     ];
 }
 

@@ -76,6 +76,8 @@ public sealed class HomeSimulation
         _counters[EntityIds.PvEnergy] = readings.GetValueOrDefault(MeterNames.Pv);
         _counters[EntityIds.GridImportEnergy] = readings.GetValueOrDefault(MeterNames.GridImport);
         _counters[EntityIds.GridExportEnergy] = readings.GetValueOrDefault(MeterNames.GridExport);
+        _counters[EntityIds.HeatPumpEnergy] = readings.GetValueOrDefault(MeterNames.HeatPump);
+        _counters[EntityIds.EvChargerEnergy] = readings.GetValueOrDefault(MeterNames.EvCharger);
         _weather = source.Weather(LastTick);
         lock (_gate)
         {
@@ -317,11 +319,16 @@ public sealed class HomeSimulation
         var sample = _source.Sample(from, to - from);
         _weather = _source.Weather(from + ((to - from) / 2));
         var load = sample.LoadKw;
+        var heatPump = sample.HeatPumpKw;
+        var car = sample.EvChargerKw;
         var grossImport = sample.GridImportKw;
         var grossExport = sample.GridExportKw;
         if (_vacation)
         {
-            load *= VacationLoadFactor;
+            // The car is away; the rest of the home, the heat pump with it, runs at its vacation share.
+            load = (load - car) * VacationLoadFactor;
+            heatPump *= VacationLoadFactor;
+            car = 0;
             grossImport = null;
             grossExport = null;
         }
@@ -363,6 +370,8 @@ public sealed class HomeSimulation
         _counters[EntityIds.BatteryChargeEnergy] += charge * hours;
         _counters[EntityIds.BatteryDischargeEnergy] += discharge * hours;
         _counters[EntityIds.WaterHeaterEnergy] += water * hours;
+        _counters[EntityIds.HeatPumpEnergy] += heatPump * hours;
+        _counters[EntityIds.EvChargerEnergy] += car * hours;
         _powers = new Powers(load + water, pv, import - export, charge - discharge, water);
     }
 

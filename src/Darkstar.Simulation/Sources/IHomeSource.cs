@@ -13,9 +13,11 @@ public sealed record HomeSite(
 
 /// <summary>
 /// The home's own behaviour over one interval, as average power in kW. A replayed data set also knows
-/// the gross grid flows it measured (import and export can both happen within an hour).
+/// the gross grid flows it measured (import and export can both happen within an hour). The heat pump and
+/// the car's charger are parts of <see cref="LoadKw"/> that have their own meters; together never more than it.
 /// </summary>
-public readonly record struct HomeSample(double PvKw, double LoadKw, double? GridImportKw = null, double? GridExportKw = null);
+public readonly record struct HomeSample(
+    double PvKw, double LoadKw, double? GridImportKw = null, double? GridExportKw = null, double HeatPumpKw = 0, double EvChargerKw = 0);
 
 /// <summary>Weather at an instant: air temperature, cloud cover and global horizontal irradiance.</summary>
 public readonly record struct WeatherSample(double TemperatureC, double CloudCoverPercent, double ShortwaveRadiationWm2);
@@ -53,4 +55,6 @@ public static class MeterNames
     public const string Pv = "pv";
     public const string GridImport = "grid_import";
     public const string GridExport = "grid_export";
+    public const string HeatPump = "heat_pump";
+    public const string EvCharger = "ev_charger";
 }

@@ -8,7 +8,8 @@ namespace Darkstar.Simulation.Sources;
 /// <summary>
 /// Replays a home data set folder (home.yaml, meters.csv, prices.csv, weather_daily.csv): hourly cumulative
 /// kWh readings with gaps become hourly average powers (a gap's energy spread evenly over its hours), the
-/// load is Δimport − Δexport + Δpv, prices come from EUR/MWh, the hourly weather from daily means.
+/// load is Δimport − Δexport + Δpv, prices come from EUR/MWh, the hourly weather from daily means. The optional
+/// heat pump and car charger meters (<c>heat_pump_kwh</c>, <c>ev_kwh</c>) are parts of that load.
 /// </summary>
 public sealed class ReplaySource : IHomeSource
 {
@@ -17,22 +18,26 @@ public sealed class ReplaySource : IHomeSource
     private readonly double[] _export;
     private readonly double[] _pv;
     private readonly double[] _load;
+    private readonly double[] _heatPump;
+    private readonly double[] _car;
     private readonly Dictionary<string, double> _firstReadings;
     private readonly List<PricePoint> _prices;
     private readonly Dictionary<DateOnly, DailyWeather> _weather;
     private readonly Dictionary<DateOnly, double> _clearnessByDay = [];
 
-    private ReplaySource(HomeSite site, DateTimeOffset firstHour, double[] import, double[] export, double[] pv, Dictionary<string, double> firstReadings, List<PricePoint> prices, Dictionary<DateOnly, DailyWeather> weather)
+    private ReplaySource(HomeSite site, DateTimeOffset firstHour, MeterDeltas meters, Dictionary<string, double> firstReadings, List<PricePoint> prices, Dictionary<DateOnly, DailyWeather> weather)
     {
         Site = site;
         _firstHour = firstHour;
-        _import = import;
-        _export = export;
-        _pv = pv;
-        _load = new double[import.Length];
-        for (var hour = 0; hour < import.Length; hour++)
+        _import = meters.Import;
+        _export = meters.Export;
+        _pv = meters.Pv;
+        _heatPump = meters.HeatPump;
+        _car = meters.Car;
+        _load = new double[_import.Length];
+        for (var hour = 0; hour < _import.Length; hour++)
         {
-            _load[hour] = import[hour] - export[hour] + pv[hour];
+            _load[hour] = _import[hour] - _export[hour] + _pv[hour];
         }
 
         _firstReadings = firstReadings;
@@ -99,6 +104,11 @@ public sealed class ReplaySource : IHomeSource
         var import = HourlyDeltas(meters, times, importColumn, first, hours, firstReadings, MeterNames.GridImport);
         var export = HourlyDeltas(meters, times, exportColumn, first, hours, firstReadings, MeterNames.GridExport);
         var pv = HourlyDeltas(meters, times, pvColumn, first, hours, firstReadings, MeterNames.Pv);
+        double[] SubMeter(string column, string meter) => Array.IndexOf(header, column) is var index and >= 0
+            ? HourlyDeltas(meters, times, index, first, hours, firstReadings, meter)
+            : new double[hours];
+        var heatPump = SubMeter("heat_pump_kwh", MeterNames.HeatPump);
+        var car = SubMeter("ev_kwh", MeterNames.EvCharger);
 
         var prices = new List<PricePoint>();
         var pricesFile = ReadCsv(Path.Combine(folder, "prices.csv"));
@@ -128,7 +138,7 @@ public sealed class ReplaySource : IHomeSource
             }
         }
 
-        return new ReplaySource(site, first, import, export, pv, firstReadings, prices, weather);
+        return new ReplaySource(site, first, new MeterDeltas(import, export, pv, heatPump, car), firstReadings, prices, weather);
     }
 
     public DateTimeOffset DefaultStart(DateTimeOffset machineNow)
@@ -148,6 +158,8 @@ public sealed class ReplaySource : IHomeSource
             [MeterNames.GridExport] = _firstReadings.GetValueOrDefault(MeterNames.GridExport) + Sum(_export),
             [MeterNames.Pv] = _firstReadings.GetValueOrDefault(MeterNames.Pv) + Sum(_pv),
             [MeterNames.Load] = Sum(_load),
+            [MeterNames.HeatPump] = _firstReadings.GetValueOrDefault(MeterNames.HeatPump) + Sum(_heatPump),
+            [MeterNames.EvCharger] = _firstReadings.GetValueOrDefault(MeterNames.EvCharger) + Sum(_car),
         };
     }
 
@@ -166,6 +178,8 @@ public sealed class ReplaySource : IHomeSource
             MeterNames.GridExport => _export[hour],
             MeterNames.Pv => _pv[hour],
             MeterNames.Load => _load[hour],
+            MeterNames.HeatPump => _heatPump[hour],
+            MeterNames.EvCharger => _car[hour],
             _ => throw new ArgumentException($"'{meter}' is not a meter of a replayed home.", nameof(meter)),
         };
     }
@@ -185,7 +199,19 @@ public sealed class ReplaySource : IHomeSource
             return new HomeSample(_pv[hour], 0);
         }
 
-        return new HomeSample(_pv[hour], _load[hour], _import[hour], _export[hour]);
+        // Sub-meters spread across a gap differently from the grid meters can add up to more than the hour's load:
+        // scaled down to it, so the rest of the home never turns negative.
+        var heatPump = _heatPump[hour];
+        var car = _car[hour];
+        var subMetered = heatPump + car;
+        if (subMetered > _load[hour])
+        {
+            var share = _load[hour] / subMetered;
+            heatPump *= share;
+            car *= share;
+        }
+
+        return new HomeSample(_pv[hour], _load[hour], _import[hour], _export[hour], heatPump, car);
     }
 
     public WeatherSample Weather(DateTimeOffset instant)
@@ -297,6 +323,8 @@ public sealed class ReplaySource : IHomeSource
         var rows = lines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
         return new CsvFile(path, header, rows);
     }
+
+    private sealed record MeterDeltas(double[] Import, double[] Export, double[] Pv, double[] HeatPump, double[] Car);
 
     private sealed record CsvFile(string Path, string[] Header, List<string[]> Rows);
 

@@ -3,8 +3,9 @@ namespace Darkstar.Simulation.Sources;
 
 /// <summary>
 /// A home made up from a seed: PV from the sun's position at the site through a cloud process, load from
-/// daily and weekly profiles with noise and a heating term, and day-ahead prices with a daily shape,
-/// volatility and occasional negative hours. Every value depends only on (seed, instant).
+/// daily and weekly profiles with noise, a heat pump that follows the outdoor temperature and a car that charges
+/// on some evenings, and day-ahead prices with a daily shape, volatility and occasional negative hours. Every value
+/// depends only on (seed, instant).
 /// </summary>
 public sealed class SyntheticSource : IHomeSource
 {
@@ -17,6 +18,9 @@ public sealed class SyntheticSource : IHomeSource
     private const int PriceNoiseStream = 7;
     private const int NegativeDayStream = 8;
     private const int NegativeDepthStream = 9;
+    private const int CarDayStream = 10;
+    private const int CarArrivalStream = 11;
+    private const int CarEnergyStream = 12;
     private static readonly DateOnly EpochDay = new(2000, 1, 1);
 
     private readonly int _seed;
@@ -36,6 +40,12 @@ public sealed class SyntheticSource : IHomeSource
 
     public double PeakPvKw { get; }
 
+    /// <summary>The car's charger: 16 A on one phase.</summary>
+    public const double CarChargerKw = 3.7;
+
+    /// <summary>The share of days the car comes home needing a charge.</summary>
+    public const double CarChargingDayShare = 0.4;
+
     public IReadOnlyDictionary<string, double> CountersAt(DateTimeOffset instant) => new Dictionary<string, double>();
 
     public DateTimeOffset DefaultStart(DateTimeOffset machineNow) =>
@@ -47,7 +57,10 @@ public sealed class SyntheticSource : IHomeSource
         var weather = Weather(middle);
         // Panels a little tilted towards the sun gather about 5 % more than the horizontal irradiance.
         var pv = PeakPvKw * weather.ShortwaveRadiationWm2 / 1000 * 0.95;
-        return new HomeSample(Math.Round(pv, 6), Math.Round(Load(middle, weather.TemperatureC), 6));
+        var heatPump = Math.Round(HeatPump(weather.TemperatureC), 6);
+        var car = CarCharging(middle);
+        var house = Math.Round(House(middle), 6);
+        return new HomeSample(Math.Round(pv, 6), house + heatPump + car, HeatPumpKw: heatPump, EvChargerKw: car);
     }
 
     public WeatherSample Weather(DateTimeOffset instant)
@@ -95,7 +108,37 @@ public sealed class SyntheticSource : IHomeSource
     private static double Bump(double hour, double centre, double width) =>
         Math.Exp(-Math.Pow((hour - centre) / width, 2) / 2);
 
-    private double Load(DateTimeOffset instant, double temperatureC)
+    /// <summary>The heat pump's electric power: more the colder it is outside, nothing from 15 °C up.</summary>
+    private static double HeatPump(double temperatureC) => 0.06 * Math.Max(0, 15 - temperatureC);
+
+    /// <summary>
+    /// The car's charger: on <see cref="CarChargingDayShare"/> of the days the car is plugged in between 17:30 and
+    /// 20:00 and charges 4 to 12 kWh at full power, into the night when it needs to.
+    /// </summary>
+    private double CarCharging(DateTimeOffset instant)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, Site.TimeZone);
+        var today = DateOnly.FromDateTime(local.DateTime);
+        var hour = local.TimeOfDay.TotalHours;
+        // Today's session, or yesterday's running on past midnight.
+        return Charging(today, hour) || Charging(today.AddDays(-1), hour + 24) ? CarChargerKw : 0;
+
+        bool Charging(DateOnly day, double hourOfDay)
+        {
+            var dayNumber = day.DayNumber - EpochDay.DayNumber;
+            if (DeterministicNoise.Uniform(_seed, CarDayStream, dayNumber) >= CarChargingDayShare)
+            {
+                return false;
+            }
+
+            var arrival = 17.5 + (2.5 * DeterministicNoise.Uniform(_seed, CarArrivalStream, dayNumber));
+            var hours = (4 + (8 * DeterministicNoise.Uniform(_seed, CarEnergyStream, dayNumber))) / CarChargerKw;
+            return hourOfDay >= arrival && hourOfDay < arrival + hours;
+        }
+    }
+
+    /// <summary>The rest of the home: its daily and weekly rhythm, noise and appliances.</summary>
+    private double House(DateTimeOffset instant)
     {
         var local = TimeZoneInfo.ConvertTime(instant, Site.TimeZone);
         var hour = local.TimeOfDay.TotalHours;
@@ -107,7 +150,6 @@ public sealed class SyntheticSource : IHomeSource
         var noise = 0.15 * DeterministicNoise.Uniform(_seed, LoadNoiseStream, quarter);
         // Now and then an appliance (oven, washing machine) runs for a quarter hour.
         var appliance = DeterministicNoise.Uniform(_seed, ApplianceStream, quarter) > 0.93 ? 1.5 : 0;
-        var heating = 0.06 * Math.Max(0, 15 - temperatureC);
-        return 0.35 + profile + noise + appliance + heating;
+        return 0.35 + profile + noise + appliance;
     }
 }

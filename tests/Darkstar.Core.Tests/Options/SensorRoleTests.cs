@@ -22,10 +22,8 @@ public class SensorRoleTests
 
         var mapped = SensorRoles.Mapped(options.InputSensors);
 
-        // The simulated home has no electric car and no heat pump: every other role is mapped.
-        Assert.Equal(
-            Enum.GetValues<SensorRole>().Except([SensorRole.EvChargerConsumption, SensorRole.HeatPumpConsumption]),
-            mapped.Select(m => m.Role));
+        // The simulated home has every kind of meter Darkstar reads.
+        Assert.Equal(Enum.GetValues<SensorRole>(), mapped.Select(m => m.Role));
         Assert.Equal("sensor.darkstar_sim_grid_import_energy", mapped.Single(m => m.Role == SensorRole.TotalGridImport).EntityId);
     }
 

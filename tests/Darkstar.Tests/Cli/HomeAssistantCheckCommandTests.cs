@@ -21,7 +21,7 @@ public sealed class HomeAssistantCheckCommandTests : IDisposable
         using var json = JsonDocument.Parse(result.LastLine);
         Assert.Equal(0, json.RootElement.GetProperty("problems").GetInt32());
         var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToList();
-        Assert.Equal(10, checks.Count);
+        Assert.Equal(12, checks.Count);
         Assert.All(checks, c => Assert.Equal("ok", c.GetProperty("level").GetString()));
         var soc = checks.Single(c => c.GetProperty("option").GetString() == "input_sensors.battery_soc");
         Assert.InRange(soc.GetProperty("value").GetDouble(), 0, 100);

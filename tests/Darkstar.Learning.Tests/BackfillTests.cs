@@ -13,7 +13,8 @@ namespace Darkstar.Learning.Tests;
 
 public sealed class BackfillTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 5, 4, 10, 0, 0, TimeSpan.Zero);
+    // Not on the hour: a day's chunk then straddles the hour where the recorder's 5-minute rows begin.
+    private static readonly DateTimeOffset Now = new(2026, 5, 4, 10, 45, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task RunAsync_ThirtyDaysFromTheSimulatedHome_MatchesItsCountersAndASecondRunChangesNothing()
@@ -44,6 +45,19 @@ public sealed class BackfillTests
         var trueLoad = stats[EntityIds.LoadEnergy].Sum(r => r.Change ?? 0);
         var load = slots.Sum(s => s.LoadKwh ?? 0);
         Assert.InRange(load, trueLoad * 0.99, trueLoad * 1.01);
+        // Hour by hour too: the day across the edge of the recorder's 5-minute rows is read hourly where they end,
+        // not spread evenly across the day.
+        var hours = slots.Where(s => s.LoadKwh is not null).GroupBy(s => SlotGrid.Floor(s.SlotStart) - TimeSpan.FromMinutes(s.SlotStart.Minute))
+            .Where(g => g.Count() == 4).ToDictionary(g => g.Key, g => g.Sum(s => s.LoadKwh!.Value));
+        var compared = 0;
+        foreach (var row in stats[EntityIds.LoadEnergy].Where(r => hours.ContainsKey(r.Start)))
+        {
+            Assert.True(Math.Abs(hours[row.Start] - (row.Change ?? 0)) < 0.005, $"{row.Start:O}: {hours[row.Start]:0.000} kWh in slots, {row.Change:0.000} kWh in the recorder");
+            compared++;
+        }
+
+        Assert.True(compared >= (30 * 24) - 4, $"only {compared} whole hours compared");
+        Assert.DoesNotContain(slots, s => s.QualityFlags.HasFlag(SlotQuality.Interpolated));
         Assert.All(slots, s => Assert.True(s.QualityFlags.HasFlag(SlotQuality.Backfilled)));
         Assert.Contains(slots, s => s.SocStartPercent is not null);
 
@@ -52,4 +66,26 @@ public sealed class BackfillTests
         Assert.Equal(0, again.SlotsWritten);
         Assert.Equal(slots, await harness.Observations.ReadRangeAsync(range, limit.Token));
     }
+
+    [Fact]
+    public void Joined_FiveMinuteRowsFromMidHour_HourlyUpToTheNextWholeHourThenFiveMinutes()
+    {
+        var day = new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero);
+        var hourly = Enumerable.Range(0, 24).Select(h => Row(day.AddHours(h), TimeSpan.FromHours(1))).ToList();
+        var fine = Enumerable.Range(0, 12 * 24).Select(m => Row(day.AddMinutes(5 * m), TimeSpan.FromMinutes(5)))
+            .Where(r => r.Start >= day.AddHours(9).AddMinutes(35)).ToList();
+
+        var joined = StatisticsBackfill.Joined(hourly, fine);
+
+        Assert.Equal(day.AddHours(10), joined.Last(r => r.End - r.Start == TimeSpan.FromHours(1)).End);
+        Assert.Equal(day.AddHours(10), joined.First(r => r.End - r.Start == TimeSpan.FromMinutes(5)).Start);
+        Assert.All(joined.Zip(joined.Skip(1)), pair => Assert.Equal(pair.First.End, pair.Second.Start));
+        Assert.Equal(day, joined[0].Start);
+        Assert.Equal(day.AddDays(1), joined[^1].End);
+        Assert.Same(hourly, StatisticsBackfill.Joined(hourly, []));
+        Assert.Same(fine, StatisticsBackfill.Joined(null, fine));
+    }
+
+    private static HomeAssistant.Model.StatisticsRow Row(DateTimeOffset start, TimeSpan length) =>
+        new(start, start + length, null, null, null, 1, null, 0.1, null);
 }

@@ -74,12 +74,15 @@ public sealed class StatisticsBackfill
             var (start, end) = chunks[i];
             var batch = new EtlBatch { SocKnownUntil = end };
             var rows = await StatisticsAsync(counters, start, end, StatisticsPeriod.FiveMinutes, cancellationToken);
-            var missing = counters.Where(c => !rows.ContainsKey(c.EntityId)).ToList();
+            // The recorder keeps 5-minute rows for its last days only (10 by default): a day across that edge, or
+            // before it, is read hourly up to the first whole hour of 5-minute rows.
+            var missing = counters.Where(c => !rows.TryGetValue(c.EntityId, out var fine) || fine[0].Start > start + FiveMinutes).ToList();
             if (missing.Count > 0)
             {
-                foreach (var (id, hourly) in await StatisticsAsync(missing, start, end, StatisticsPeriod.Hour, cancellationToken))
+                var hourly = await StatisticsAsync(missing, start, end, StatisticsPeriod.Hour, cancellationToken);
+                foreach (var counter in missing)
                 {
-                    rows[id] = hourly;
+                    rows[counter.EntityId] = Joined(hourly.GetValueOrDefault(counter.EntityId), rows.GetValueOrDefault(counter.EntityId));
                 }
 
                 hourlyDays++;
@@ -121,6 +124,34 @@ public sealed class StatisticsBackfill
             "Backfilled {From} to {To}: {Slots} slots, {Interpolated} interpolated; {FiveMinuteDays} days from 5-minute statistics, {HourlyDays} from hourly",
             InstantText.Format(from), InstantText.Format(to), written, interpolated, fiveMinuteDays, hourlyDays);
         return new BackfillReport(from, to, written, interpolated, fiveMinuteDays, hourlyDays);
+    }
+
+    private static readonly TimeSpan FiveMinutes = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Hourly rows up to the first whole hour the 5-minute rows cover, then the 5-minute rows from there, so the two
+    /// meet on an hour without a gap or an overlap; either alone when the other has none.
+    /// </summary>
+    internal static IReadOnlyList<StatisticsRow> Joined(IReadOnlyList<StatisticsRow>? hourly, IReadOnlyList<StatisticsRow>? fiveMinutes)
+    {
+        if (fiveMinutes is not { Count: > 0 })
+        {
+            return hourly ?? [];
+        }
+
+        if (hourly is not { Count: > 0 })
+        {
+            return fiveMinutes;
+        }
+
+        var first = fiveMinutes[0].Start;
+        var edge = new DateTimeOffset(first.UtcTicks - (first.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+        if (edge < first)
+        {
+            edge = edge.AddHours(1);
+        }
+
+        return [.. hourly.Where(r => r.End <= edge), .. fiveMinutes.Where(r => r.Start >= edge)];
     }
 
     private async Task<Dictionary<string, IReadOnlyList<StatisticsRow>>> StatisticsAsync(

@@ -58,6 +58,8 @@ public sealed class BackfillTests
 
         Assert.True(compared >= (30 * 24) - 4, $"only {compared} whole hours compared");
         Assert.DoesNotContain(slots, s => s.QualityFlags.HasFlag(SlotQuality.Interpolated));
+        // The first 5-minute row after the purged ones claims the whole meter as its change; its slot is measured all the same.
+        Assert.All(slots.Skip(1), s => Assert.True(s.LoadKwh is not null, $"{InstantText.Format(s.SlotStart)}: {s.QualityFlags}"));
         Assert.All(slots, s => Assert.True(s.QualityFlags.HasFlag(SlotQuality.Backfilled)));
         Assert.Contains(slots, s => s.SocStartPercent is not null);
 
@@ -65,6 +67,49 @@ public sealed class BackfillTests
 
         Assert.Equal(0, again.SlotsWritten);
         Assert.Equal(slots, await harness.Observations.ReadRangeAsync(range, limit.Token));
+    }
+
+    [Fact]
+    public async Task RunAsync_MoreDaysThanRecorded_ReadsTheOlderDaysOnceAndLeavesTheRecordedOnesAndTheBaselines()
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await using var home = new SimulatedHome(new SimulatedHomeOptions { Start = Now, History = TimeSpan.FromDays(12) });
+        await home.StartAsync(limit.Token);
+        var settings = HomeAssistantConnectionSettings.ForStandalone(home.BaseUri, home.Token);
+        await using var client = new HomeAssistantWebSocketClient(settings, TimeProvider.System, NullLogger<HomeAssistantWebSocketClient>.Instance);
+        await client.StartAsync(limit.Token);
+        using var harness = await EtlHarness.CreateAsync(Now);
+        var options = OptionsLoader.LoadEmbeddedDefault(new OptionsContext(false)).Options!;
+        using var etl = harness.Etl(SensorRoles.Mapped(options.InputSensors), options: options);
+        var backfill = new StatisticsBackfill(client, null, etl, home.Clock, NullLogger<StatisticsBackfill>.Instance);
+        var everything = SlotRange.Between(Now - TimeSpan.FromDays(20), Now);
+        await backfill.RunAsync(5, null, limit.Token);
+        var recorded = await harness.Observations.ReadRangeAsync(everything, limit.Token);
+        var baselines = await etl.ReadBaselinesAsync(limit.Token);
+
+        // Twenty days asked for; the home's recorder holds twelve.
+        var report = await backfill.RunAsync(20, null, limit.Token);
+
+        var stored = await harness.Observations.ReadRangeAsync(everything, limit.Token);
+        var older = stored.Where(s => s.SlotStart < recorded[0].SlotStart).ToList();
+        Assert.InRange(older.Count, (7 * 96) - 8, 7 * 96);
+        Assert.InRange(older[0].SlotStart, report.From, report.From + TimeSpan.FromHours(1));
+        Assert.All(older.Skip(1), s => Assert.True(s.LoadKwh is not null && s.HeatPumpKwh is not null && s.EvKwh is not null, $"{InstantText.Format(s.SlotStart)}: {s.QualityFlags}"));
+        Assert.DoesNotContain(older, s => s.QualityFlags.HasFlag(SlotQuality.Interpolated));
+        Assert.Equal(recorded.Skip(1), stored.Where(s => s.SlotStart > recorded[0].SlotStart));
+        Assert.Equal(baselines, await etl.ReadBaselinesAsync(limit.Token));
+        // The energy of the older days is what the recorder's hours say.
+        var stats = await client.GetStatisticsDuringPeriodAsync(new HomeAssistant.Model.StatisticsRequest(
+            [EntityIds.LoadEnergy], older[1].SlotStart, recorded[0].SlotStart, HomeAssistant.Model.StatisticsPeriod.Hour,
+            HomeAssistant.Model.StatisticTypes.Change), limit.Token);
+        var trueLoad = stats[EntityIds.LoadEnergy].Where(r => r.Start >= older[1].SlotStart && r.End <= recorded[0].SlotStart).ToList();
+        var load = older.Where(s => s.SlotStart >= trueLoad[0].Start && s.SlotStart < trueLoad[^1].End).Sum(s => s.LoadKwh!.Value);
+        Assert.Equal(trueLoad.Sum(r => r.Change ?? 0), load, 0.01);
+
+        var again = await backfill.RunAsync(20, null, limit.Token);
+
+        Assert.Equal(0, again.SlotsWritten);
+        Assert.Equal(stored, await harness.Observations.ReadRangeAsync(everything, limit.Token));
     }
 
     [Fact]

@@ -234,7 +234,7 @@ public sealed class LiveRecorderTests
         await using var rig = await RecorderRig.StartAsync(start, TimeSpan.FromDays(5), limit.Token);
         var (home, harness) = (rig.Home, rig.Harness);
         var log = new CollectingLogger<LiveRecorder>();
-        using var recorder = rig.NewRecorder(new LiveRecorderSettings { FirstStartHistoryDays = historyDays }, log);
+        using var recorder = rig.NewRecorder(new LiveRecorderSettings { HistoryDays = historyDays }, log);
 
         await recorder.StartAsync(limit.Token);
         await recorder.WaitUntilFollowingAsync(limit.Token).WaitAsync(Patience, limit.Token);
@@ -256,6 +256,42 @@ public sealed class LiveRecorderTests
         {
             Assert.Contains(log.Lines, l => l.Contains($"First start: reading {historyDays} days", StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RestartedAskingForMoreDays_ReadsTheOlderDaysAndKeepsWhatWasRecorded()
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var start = SlotGrid.StartOfLocalDay(Day, Stockholm).AddHours(9).AddMinutes(10);
+        await using var rig = await RecorderRig.StartAsync(start, TimeSpan.FromDays(5), limit.Token);
+        var (home, harness) = (rig.Home, rig.Harness);
+        var everything = SlotRange.Between(start - TimeSpan.FromDays(5), start + TimeSpan.FromHours(1));
+        var firstLog = new CollectingLogger<LiveRecorder>();
+        using (var first = rig.NewRecorder(new LiveRecorderSettings { HistoryDays = 2 }, firstLog))
+        {
+            await first.StartAsync(limit.Token);
+            await first.WaitUntilFollowingAsync(limit.Token).WaitAsync(Patience, limit.Token);
+            await first.StopAsync(limit.Token);
+        }
+
+        var recorded = await harness.Observations.ReadRangeAsync(everything, limit.Token);
+        var log = new CollectingLogger<LiveRecorder>();
+        using var second = rig.NewRecorder(new LiveRecorderSettings { HistoryDays = 4 }, log);
+
+        await second.StartAsync(limit.Token);
+        await second.WaitUntilFollowingAsync(limit.Token).WaitAsync(Patience, limit.Token);
+        await second.StopAsync(limit.Token);
+
+        var stored = await harness.Observations.ReadRangeAsync(everything, limit.Token);
+        var older = stored.Where(s => s.SlotStart < recorded[0].SlotStart).ToList();
+        // The two days before the earliest slot recorded are read, every one with its load but the very first.
+        Assert.InRange(older.Count, (2 * 96) - 4, 2 * 96);
+        Assert.All(older.Skip(1), s => Assert.True(s.LoadKwh is not null && s.QualityFlags.HasFlag(SlotQuality.Backfilled), $"{InstantText.Format(s.SlotStart)}: {s.QualityFlags}"));
+        // What was recorded stays as it was, but for the first slot, which had no reading before it and now has one.
+        Assert.Null(recorded[0].LoadKwh);
+        Assert.NotNull(stored.Single(s => s.SlotStart == recorded[0].SlotStart).LoadKwh);
+        Assert.Equal(recorded.Skip(1), stored.Where(s => s.SlotStart > recorded[0].SlotStart && s.SlotStart <= recorded[^1].SlotStart));
+        Assert.DoesNotContain(log.Lines, l => l.Contains("First start", StringComparison.Ordinal));
     }
 
     private static async Task WaitRecordedAsync(LiveRecorder recorder, CollectingLogger<LiveRecorder> log, DateTimeOffset boundary, CancellationToken cancellationToken)

@@ -127,6 +127,7 @@ public sealed class SlotObservationRepositoryTests
 
         Assert.Equal([2.0, 3.0, 4.0], read.Select(o => o.LoadKwh!.Value));
         Assert.Equal(Start + (7 * SlotGrid.SlotLength), await repository.ReadLatestSlotStartAsync(CancellationToken.None));
+        Assert.Equal(Start, await repository.ReadEarliestSlotStartAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -135,6 +136,7 @@ public sealed class SlotObservationRepositoryTests
         using var test = await TestDatabase.CreateMigratedAsync();
 
         Assert.Null(await new SlotObservationRepository(test.Database).ReadLatestSlotStartAsync(CancellationToken.None));
+        Assert.Null(await new SlotObservationRepository(test.Database).ReadEarliestSlotStartAsync(CancellationToken.None));
     }
 
     [Fact]

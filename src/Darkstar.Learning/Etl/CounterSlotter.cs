@@ -160,22 +160,24 @@ public sealed class CounterSlotter
     {
         if (reading.ChangeKwh is { } change && reading.ChangeSince == from.At)
         {
-            return new Step(Math.Max(change, 0), Reset: false, UsedChange: true);
+            return new Step(Math.Max(change, 0), Reset: false, WholePeriod: true);
         }
 
+        // A recorder row whose period starts at the reading before it measured that whole period, whatever its length.
+        var wholePeriod = reading.ChangeSince == from.At;
         var delta = to.Kwh - from.Kwh;
         if (delta >= 0)
         {
-            return new Step(delta, Reset: false, UsedChange: false);
+            return new Step(delta, Reset: false, wholePeriod);
         }
 
-        return to.Kwh < ResetFraction * from.Kwh ? new Step(Math.Max(to.Kwh, 0), Reset: true, UsedChange: false) : null;
+        return to.Kwh < ResetFraction * from.Kwh ? new Step(Math.Max(to.Kwh, 0), Reset: true, WholePeriod: false) : null;
     }
 
     private void Spread(Dictionary<long, Accumulator> slots, DateTimeOffset from, DateTimeOffset to, Step step, CounterReading reading, bool sawGap)
     {
         var flags = SlotQuality.None;
-        var gap = sawGap || (!step.UsedChange && to - from > _regularInterval);
+        var gap = sawGap || (!step.WholePeriod && to - from > _regularInterval);
         if (gap)
         {
             flags |= SlotQuality.Interpolated;
@@ -236,7 +238,8 @@ public sealed class CounterSlotter
         return new CounterBaseline(SlotGrid.Floor(last.At), last.Value - (spreadIntoOpenSlot / last.Factor), last.Unit);
     }
 
-    private readonly record struct Step(double Energy, bool Reset, bool UsedChange);
+    /// <param name="WholePeriod">The energy is a recorder row's own period (its change, or its state difference when that period began at the reading before), not a gap spread.</param>
+    private readonly record struct Step(double Energy, bool Reset, bool WholePeriod);
 
     /// <param name="Factor">kWh per unit of the reading.</param>
     private readonly record struct Accepted(DateTimeOffset At, double Kwh, double Value, string? Unit, double Factor);

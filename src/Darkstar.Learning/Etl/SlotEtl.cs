@@ -34,6 +34,16 @@ public sealed class EtlBatch
     /// <summary>Until when the last SoC reading is known to hold; default: the last SoC reading itself.</summary>
     public DateTimeOffset? SocKnownUntil { get; set; }
 
+    /// <summary>
+    /// The readings lie before everything recorded (older history read afterwards): each counter starts from
+    /// <see cref="StartBaselines"/> (or its own first reading) rather than the stored baseline, the stored baselines
+    /// stay as they are, and no recorded slot is replaced but for one recorded as missing.
+    /// </summary>
+    public bool BeforeRecorded { get; init; }
+
+    /// <summary>With <see cref="BeforeRecorded"/>: where the counters stood, from the batch before this one (<see cref="EtlResult.NextBaselines"/>).</summary>
+    public IReadOnlyDictionary<SensorRole, CounterBaseline>? StartBaselines { get; init; }
+
     public void Add(SensorRole role, CounterReading reading)
     {
         if (!Counters.TryGetValue(role, out var list))
@@ -56,6 +66,9 @@ public sealed record EtlResult(
     SlotRange Range)
 {
     public static readonly EtlResult Nothing = new(0, 0, 0, 0, [], default);
+
+    /// <summary>Where each counter stood after the batch: what the next batch of the same run starts from.</summary>
+    public IReadOnlyDictionary<SensorRole, CounterBaseline> NextBaselines { get; init; } = new Dictionary<SensorRole, CounterBaseline>();
 }
 
 /// <summary>
@@ -123,6 +136,10 @@ public sealed class SlotEtl : IDisposable
         return baselines;
     }
 
+    /// <summary>The start of the earliest slot recorded, or null when nothing is.</summary>
+    public Task<DateTimeOffset?> ReadEarliestSlotStartAsync(CancellationToken cancellationToken) =>
+        _observations.ReadEarliestSlotStartAsync(cancellationToken);
+
     public async Task<EtlResult> IngestAsync(EtlBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -141,7 +158,9 @@ public sealed class SlotEtl : IDisposable
     private async Task<EtlResult> IngestLockedAsync(EtlBatch batch, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var baselines = await ReadBaselinesAsync(cancellationToken);
+        var baselines = batch.BeforeRecorded
+            ? batch.StartBaselines ?? new Dictionary<SensorRole, CounterBaseline>()
+            : await ReadBaselinesAsync(cancellationToken);
         var perRole = new Dictionary<SensorRole, CounterSlots>();
         foreach (var sensor in _settings.Sensors.Where(s => s.Quantity == Core.Units.SensorQuantity.Energy))
         {
@@ -187,6 +206,11 @@ public sealed class SlotEtl : IDisposable
             var merged = new List<SlotObservation>(indices.Count);
             foreach (var index in indices)
             {
+                if (batch.BeforeRecorded && existing.TryGetValue(SlotGrid.StartOf(index), out var recorded) && !recorded.QualityFlags.HasFlag(SlotQuality.Missing))
+                {
+                    continue;
+                }
+
                 var slot = Merge(index, perRole, existing, prices, socTimeline);
                 merged.Add(slot);
                 if (slot.QualityFlags.HasFlag(SlotQuality.Interpolated))
@@ -203,8 +227,15 @@ public sealed class SlotEtl : IDisposable
             days = await JudgeDaysAsync(range, merged, existing, now, cancellationToken);
         }
 
-        await SaveTotalsAsync(perRole, socTimeline, now, cancellationToken);
-        var result = new EtlResult(written, interpolated, perRole.Values.Sum(r => r.SpikeCount), perRole.Values.Sum(r => r.ResetCount), days, range);
+        if (!batch.BeforeRecorded)
+        {
+            await SaveTotalsAsync(perRole, socTimeline, now, cancellationToken);
+        }
+
+        var result = new EtlResult(written, interpolated, perRole.Values.Sum(r => r.SpikeCount), perRole.Values.Sum(r => r.ResetCount), days, range)
+        {
+            NextBaselines = perRole.Where(r => r.Value.NextBaseline is not null).ToDictionary(r => r.Key, r => r.Value.NextBaseline!),
+        };
         if (written > 0)
         {
             _logger.LogInformation(

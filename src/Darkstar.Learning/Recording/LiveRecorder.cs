@@ -29,11 +29,11 @@ public sealed record LiveRecorderSettings
     public string? NordpoolSensor { get; init; }
 
     /// <summary>
-    /// Days of the home's past read from Home Assistant's recorder statistics at a first start (nothing recorded yet),
-    /// so that the forecasts learn from history on the first day (the service reads the days Aurora trains on);
-    /// 0 starts without history.
+    /// Days of the home's past read from Home Assistant's recorder statistics: all of them at a first start (nothing
+    /// recorded yet), so that the forecasts learn from history on the first day, and those before the earliest slot
+    /// recorded when more days are asked for later (the service reads the days Aurora trains on); 0 reads none.
     /// </summary>
-    public int FirstStartHistoryDays { get; init; }
+    public int HistoryDays { get; init; }
 }
 
 /// <summary>
@@ -359,18 +359,26 @@ public sealed class LiveRecorder : BackgroundService
         IProgress<(int Done, int Total)>? progress = null;
         if (baselines.Count > 0)
         {
+            // From where the counters stopped; the backfill also reads what the recorder holds of the history days
+            // before the earliest slot recorded, which costs one request when there is nothing more to read.
             from = baselines.Values.Min(b => b.At);
+            if (_settings.HistoryDays > 0 && until - TimeSpan.FromDays(_settings.HistoryDays) < from)
+            {
+                from = until - TimeSpan.FromDays(_settings.HistoryDays);
+            }
+
+            progress = new HistoryProgress(_logger, minimumDays: 10);
         }
         else if (outageSince is { } since)
         {
             from = SlotGrid.Floor(since);
         }
-        else if (_settings.FirstStartHistoryDays > 0)
+        else if (_settings.HistoryDays > 0)
         {
             // A first start: the home's past from the recorder's statistics, hourly where it no longer keeps 5-minute rows.
-            from = until - TimeSpan.FromDays(_settings.FirstStartHistoryDays);
+            from = until - TimeSpan.FromDays(_settings.HistoryDays);
             _logger.LogInformation(
-                "First start: reading {Days} days of the home's past from Home Assistant's statistics", _settings.FirstStartHistoryDays);
+                "First start: reading {Days} days of the home's past from Home Assistant's statistics", _settings.HistoryDays);
             progress = new HistoryProgress(_logger);
         }
         else
@@ -383,7 +391,7 @@ public sealed class LiveRecorder : BackgroundService
             var report = await _backfill.RunAsync(from, until, progress, cancellationToken);
             _logger.LogInformation(
                 "Read {From} to {Until} from Home Assistant's statistics: {Slots} slots",
-                InstantText.Format(from), InstantText.Format(until), report.SlotsWritten);
+                InstantText.Format(report.From), InstantText.Format(until), report.SlotsWritten);
         }
 
         // What each counter showed at the end of the fill is what the next boundary restates when it has not changed
@@ -531,12 +539,18 @@ public sealed class LiveRecorder : BackgroundService
 
 
     /// <summary>Logs a long read of the past every tenth of the way, not every day.</summary>
-    private sealed class HistoryProgress(ILogger logger) : IProgress<(int Done, int Total)>
+    private sealed class HistoryProgress(ILogger logger, int minimumDays = 0) : IProgress<(int Done, int Total)>
     {
         private int _lastTenth = -1;
 
         public void Report((int Done, int Total) value)
         {
+            if (value.Total < minimumDays)
+            {
+                // A short gap after an outage: the summary line says enough.
+                return;
+            }
+
             var tenth = value.Total == 0 ? 10 : value.Done * 10 / value.Total;
             if (tenth > _lastTenth)
             {

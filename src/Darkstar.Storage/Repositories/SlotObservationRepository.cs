@@ -37,6 +37,11 @@ public sealed class SlotObservationRepository(DarkstarDatabase database) : Repos
         QuerySingleOrDefaultAsync<DateTimeOffset?>(
             $"SELECT MAX(slot_start) FROM {Schema.SlotObservations};", null, cancellationToken);
 
+    /// <summary>The start of the earliest observed slot, or null when there is none.</summary>
+    public Task<DateTimeOffset?> ReadEarliestSlotStartAsync(CancellationToken cancellationToken) =>
+        QuerySingleOrDefaultAsync<DateTimeOffset?>(
+            $"SELECT MIN(slot_start) FROM {Schema.SlotObservations};", null, cancellationToken);
+
     /// <summary>One observation's values in the order of <see cref="AllColumns"/>, as the database stores them.</summary>
     private static void Bind(SlotObservation observation, object?[] values)
     {

@@ -144,7 +144,7 @@ public static class DarkstarServiceHost
             new LiveRecorderSettings
             {
                 NordpoolSensor = options.Pricing.PriceSource == PriceSource.NordpoolSensor ? options.Pricing.NordpoolSensor : null,
-                FirstStartHistoryDays = options.Forecasting.TrainingDays,
+                HistoryDays = options.Forecasting.TrainingDays,
             },
             clock,
             sp.GetRequiredService<ILogger<LiveRecorder>>()));

@@ -5,6 +5,7 @@ using Darkstar.HomeAssistant;
 using Darkstar.HomeAssistant.Rest;
 using Darkstar.HomeAssistant.WebSockets;
 using Darkstar.Learning.Backfill;
+using Darkstar.Learning.Etl;
 using Darkstar.Simulation;
 using Darkstar.Simulation.Home;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,17 +21,9 @@ public sealed class BackfillTests
     public async Task RunAsync_ThirtyDaysFromTheSimulatedHome_MatchesItsCountersAndASecondRunChangesNothing()
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await using var home = new SimulatedHome(new SimulatedHomeOptions { Start = Now, History = TimeSpan.FromDays(31) });
-        await home.StartAsync(limit.Token);
-        var settings = HomeAssistantConnectionSettings.ForStandalone(home.BaseUri, home.Token);
-        await using var client = new HomeAssistantWebSocketClient(settings, TimeProvider.System, NullLogger<HomeAssistantWebSocketClient>.Instance);
+        await using var rig = await HomeRig.StartAsync(Now, TimeSpan.FromDays(31), limit.Token, seed: 1);
+        var (client, harness, backfill) = (rig.Client, rig.Harness, rig.Backfill);
         await client.StartAsync(limit.Token);
-        using var http = new HttpClient();
-        var rest = new HomeAssistantRestClient(http, settings, NullLogger<HomeAssistantRestClient>.Instance);
-        using var harness = await EtlHarness.CreateAsync(Now);
-        var options = OptionsLoader.LoadEmbeddedDefault(new OptionsContext(false)).Options!;
-        using var etl = harness.Etl(SensorRoles.Mapped(options.InputSensors), options: options);
-        var backfill = new StatisticsBackfill(client, rest, etl, home.Clock, NullLogger<StatisticsBackfill>.Instance);
 
         var report = await backfill.RunAsync(30, null, limit.Token);
 
@@ -73,15 +66,9 @@ public sealed class BackfillTests
     public async Task RunAsync_MoreDaysThanRecorded_ReadsTheOlderDaysOnceAndLeavesTheRecordedOnesAndTheBaselines()
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await using var home = new SimulatedHome(new SimulatedHomeOptions { Start = Now, History = TimeSpan.FromDays(12) });
-        await home.StartAsync(limit.Token);
-        var settings = HomeAssistantConnectionSettings.ForStandalone(home.BaseUri, home.Token);
-        await using var client = new HomeAssistantWebSocketClient(settings, TimeProvider.System, NullLogger<HomeAssistantWebSocketClient>.Instance);
+        await using var rig = await HomeRig.StartAsync(Now, TimeSpan.FromDays(12), limit.Token, seed: 1);
+        var (client, harness, etl, backfill) = (rig.Client, rig.Harness, rig.Etl, rig.Backfill);
         await client.StartAsync(limit.Token);
-        using var harness = await EtlHarness.CreateAsync(Now);
-        var options = OptionsLoader.LoadEmbeddedDefault(new OptionsContext(false)).Options!;
-        using var etl = harness.Etl(SensorRoles.Mapped(options.InputSensors), options: options);
-        var backfill = new StatisticsBackfill(client, null, etl, home.Clock, NullLogger<StatisticsBackfill>.Instance);
         var everything = SlotRange.Between(Now - TimeSpan.FromDays(20), Now);
         await backfill.RunAsync(5, null, limit.Token);
         var recorded = await harness.Observations.ReadRangeAsync(everything, limit.Token);

@@ -174,7 +174,7 @@ public sealed class LiveRecorderTests
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var start = SlotGrid.StartOfLocalDay(Day, Stockholm).AddHours(9).AddMinutes(10);
-        await using var rig = await RecorderRig.StartAsync(start, TimeSpan.Zero, limit.Token);
+        await using var rig = await HomeRig.StartAsync(start, TimeSpan.Zero, limit.Token);
         var (home, harness) = (rig.Home, rig.Harness);
         var log = new CollectingLogger<LiveRecorder>();
         LiveRecorder NewRecorder() => rig.NewRecorder(new LiveRecorderSettings(), log);
@@ -231,7 +231,7 @@ public sealed class LiveRecorderTests
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var start = SlotGrid.StartOfLocalDay(Day, Stockholm).AddHours(9).AddMinutes(10);
-        await using var rig = await RecorderRig.StartAsync(start, TimeSpan.FromDays(5), limit.Token);
+        await using var rig = await HomeRig.StartAsync(start, TimeSpan.FromDays(5), limit.Token);
         var (home, harness) = (rig.Home, rig.Harness);
         var log = new CollectingLogger<LiveRecorder>();
         using var recorder = rig.NewRecorder(new LiveRecorderSettings { HistoryDays = historyDays }, log);
@@ -263,7 +263,7 @@ public sealed class LiveRecorderTests
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var start = SlotGrid.StartOfLocalDay(Day, Stockholm).AddHours(9).AddMinutes(10);
-        await using var rig = await RecorderRig.StartAsync(start, TimeSpan.FromDays(5), limit.Token);
+        await using var rig = await HomeRig.StartAsync(start, TimeSpan.FromDays(5), limit.Token);
         var (home, harness) = (rig.Home, rig.Harness);
         var everything = SlotRange.Between(start - TimeSpan.FromDays(5), start + TimeSpan.FromHours(1));
         var firstLog = new CollectingLogger<LiveRecorder>();
@@ -313,57 +313,6 @@ public sealed class LiveRecorderTests
         {
             Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"Timed out waiting for {what}.");
             await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken);
-        }
-    }
-
-    /// <summary>The simulated home on a stepped clock, a client, and the ETL and backfill a recorder needs, in one folder.</summary>
-    private sealed class RecorderRig : IAsyncDisposable
-    {
-        private readonly HomeAssistantWebSocketClient _client;
-        private readonly HttpClient _http;
-        private readonly SlotEtl _etl;
-        private readonly StatisticsBackfill _backfill;
-
-        private RecorderRig(SimulatedHome home, HomeAssistantWebSocketClient client, HttpClient http, EtlHarness harness, SlotEtl etl, StatisticsBackfill backfill)
-        {
-            Home = home;
-            _client = client;
-            _http = http;
-            Harness = harness;
-            _etl = etl;
-            _backfill = backfill;
-        }
-
-        public SimulatedHome Home { get; }
-
-        public EtlHarness Harness { get; }
-
-        /// <param name="history">How much of its past the home's recorder keeps.</param>
-        public static async Task<RecorderRig> StartAsync(DateTimeOffset start, TimeSpan history, CancellationToken cancellationToken)
-        {
-            var home = new SimulatedHome(new SimulatedHomeOptions { Seed = 5, Start = start, ClockMode = SimulationClockMode.Stepped, History = history });
-            await home.StartAsync(cancellationToken);
-            var settings = HomeAssistantConnectionSettings.ForStandalone(home.BaseUri, home.Token) with { CommandTimeout = Patience, AuthTimeout = Patience };
-            var client = new HomeAssistantWebSocketClient(settings, TimeProvider.System, NullLogger<HomeAssistantWebSocketClient>.Instance);
-            var http = new HttpClient { Timeout = Patience };
-            var rest = new HomeAssistantRestClient(http, settings, NullLogger<HomeAssistantRestClient>.Instance);
-            var harness = await EtlHarness.CreateAsync(start);
-            var options = OptionsLoader.LoadEmbeddedDefault(new OptionsContext(false)).Options!;
-            var etl = harness.Etl(SensorRoles.Mapped(options.InputSensors), options: options);
-            var backfill = new StatisticsBackfill(client, rest, etl, home.Clock, NullLogger<StatisticsBackfill>.Instance);
-            return new RecorderRig(home, client, http, harness, etl, backfill);
-        }
-
-        public LiveRecorder NewRecorder(LiveRecorderSettings settings, CollectingLogger<LiveRecorder> log) =>
-            new(_client, _etl, _backfill, null, settings, Home.Clock, log);
-
-        public async ValueTask DisposeAsync()
-        {
-            _etl.Dispose();
-            Harness.Dispose();
-            _http.Dispose();
-            await _client.DisposeAsync();
-            await Home.DisposeAsync();
         }
     }
 }

@@ -206,7 +206,8 @@ public sealed record ForecastingOptions
 {
     public ForecastVersion ActiveForecastVersion { get; init; } = ForecastVersion.Baseline7DayAverage;
 
-    [Between(7, 3650)]
+    /// <summary>Days of history Aurora trains on; it needs at least 14 with clean data, so fewer could never train.</summary>
+    [Between(14, 3650, Reason = "Aurora needs at least 14 days to train")]
     public int TrainingDays { get; init; } = 90;
 
     public DayOfWeek RetrainWeekday { get; init; } = DayOfWeek.Sunday;

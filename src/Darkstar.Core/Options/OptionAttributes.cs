@@ -36,6 +36,9 @@ public sealed class BetweenAttribute(double min, double max) : OptionRuleAttribu
 
     public bool MinExclusive { get; init; }
 
+    /// <summary>Why the range is what it is, when that is not plain from the option: added to the message.</summary>
+    public string? Reason { get; init; }
+
     public override string? Check(object value)
     {
         var number = AsDouble(value);
@@ -45,9 +48,10 @@ public sealed class BetweenAttribute(double min, double max) : OptionRuleAttribu
             return null;
         }
 
-        return MinExclusive
+        var message = MinExclusive
             ? $"must be greater than {Format(Min)} and at most {Format(Max)}"
             : $"must be between {Format(Min)} and {Format(Max)}";
+        return Reason is null ? message : $"{message} ({Reason})";
     }
 }
 

@@ -144,7 +144,8 @@ public static class DarkstarServiceHost
             new LiveRecorderSettings
             {
                 NordpoolSensor = options.Pricing.PriceSource == PriceSource.NordpoolSensor ? options.Pricing.NordpoolSensor : null,
-                HistoryDays = options.Forecasting.TrainingDays,
+                // Training's window begins at a local midnight up to a day before that many days ago: one day more covers it.
+                HistoryDays = options.Forecasting.TrainingDays + 1,
             },
             clock,
             sp.GetRequiredService<ILogger<LiveRecorder>>()));

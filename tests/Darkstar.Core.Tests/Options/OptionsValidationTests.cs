@@ -55,6 +55,7 @@ public sealed class OptionsValidationTests
     [InlineData("planner:\n  replan_minutes: 20\n", "planner.replan_minutes", "must be a multiple of 15")]
     [InlineData("water_heating:\n  min_spacing_minutes: 50\n", "water_heating.min_spacing_minutes", "must be a multiple of 15")]
     [InlineData("mqtt:\n  port: 70000\n", "mqtt.port", "must be between 1 and 65535")]
+    [InlineData("forecasting:\n  training_days: 10\n", "forecasting.training_days", "must be between 14 and 3650 (Aurora needs at least 14 days to train)")]
     [InlineData("location:\n  latitude: 95\n  longitude: 10\n", "location.latitude", "must be between -90 and 90")]
     public void Load_OutOfRange_ErrorNamesTheOption(string section, string option, string problem)
     {

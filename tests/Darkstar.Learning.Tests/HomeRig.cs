@@ -5,6 +5,7 @@ using Darkstar.HomeAssistant.Rest;
 using Darkstar.HomeAssistant.WebSockets;
 using Darkstar.Learning.Backfill;
 using Darkstar.Learning.Etl;
+using Darkstar.Learning.Prices;
 using Darkstar.Learning.Recording;
 using Darkstar.Simulation;
 using Darkstar.Simulation.Clock;
@@ -59,8 +60,8 @@ internal sealed class HomeRig : IAsyncDisposable
         return new HomeRig(home, client, http, harness, etl, backfill);
     }
 
-    public LiveRecorder NewRecorder(LiveRecorderSettings settings, CollectingLogger<LiveRecorder> log) =>
-        new(Client, Etl, Backfill, null, settings, Home.Clock, log);
+    public LiveRecorder NewRecorder(LiveRecorderSettings settings, CollectingLogger<LiveRecorder> log, PriceUpdater? prices = null) =>
+        new(Client, Etl, Backfill, prices, settings, Home.Clock, log);
 
     public async ValueTask DisposeAsync()
     {

@@ -259,6 +259,34 @@ public sealed class LiveRecorderTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_PriceSensorInAnotherCurrency_ReportsTheProblemAndGoesOnRecording()
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var start = SlotGrid.StartOfLocalDay(Day, Stockholm).AddHours(9).AddMinutes(10);
+        await using var rig = await HomeRig.StartAsync(start, TimeSpan.FromDays(1), limit.Token);
+        var (home, harness) = (rig.Home, rig.Harness);
+        var options = OptionsLoader.LoadEmbeddedDefault(new OptionsContext(false)).Options!;
+        // The simulated Nord Pool sensor is in SEK; these options say EUR.
+        var prices = new PriceUpdater(rig.Client, harness.Prices, options.Pricing with { Currency = "EUR" }, Stockholm, home.Clock, NullLogger<PriceUpdater>.Instance);
+        var log = new CollectingLogger<LiveRecorder>();
+        using var recorder = rig.NewRecorder(new LiveRecorderSettings { NordpoolSensor = options.Pricing.NordpoolSensor }, log, prices);
+
+        await recorder.StartAsync(limit.Token);
+        await recorder.WaitUntilFollowingAsync(limit.Token).WaitAsync(Patience, limit.Token);
+        var boundary = SlotGrid.Floor(start) + (2 * SlotGrid.SlotLength);
+        await home.AdvanceAsync(boundary + TimeSpan.FromMinutes(1) - home.Clock.GetUtcNow(), limit.Token);
+        await WaitRecordedAsync(recorder, log, boundary, limit.Token);
+        await recorder.StopAsync(limit.Token);
+
+        Assert.False(recorder.ExecuteTask!.IsFaulted, recorder.ExecuteTask.Exception?.ToString());
+        Assert.Contains("pricing.currency", recorder.Status.LastProblem, StringComparison.Ordinal);
+        Assert.Contains(log.Lines, l => l.StartsWith("Error:", StringComparison.Ordinal) && l.Contains("Prices not updated", StringComparison.Ordinal));
+        var recorded = await harness.Observations.ReadRangeAsync(SlotRange.Between(SlotGrid.Floor(start), boundary), limit.Token);
+        Assert.NotEmpty(recorded);
+        Assert.All(recorded.Skip(1), s => Assert.NotNull(s.LoadKwh));
+    }
+
+    [Fact]
     public async Task ExecuteAsync_RestartedAskingForMoreDays_ReadsTheOlderDaysAndKeepsWhatWasRecorded()
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));

@@ -448,6 +448,13 @@ public sealed class LiveRecorder : BackgroundService
             Report(s => s with { LastProblem = e.Message });
             _logger.LogWarning(e, "Prices not updated; the ones stored stay");
         }
+        catch (UnitConversionException e)
+        {
+            // The price sensor does not fit the options (another currency or unit): the user must fix that, but the
+            // energy goes on being recorded meanwhile.
+            Report(s => s with { LastProblem = e.Message });
+            _logger.LogError("Prices not updated: {Problem}", e.Message);
+        }
     }
 
     private void DrainEvents(HomeAssistantSubscription<StateChangedEvent> subscription)

@@ -40,8 +40,8 @@ public sealed class SimulatedHome : IAsyncDisposable
         Clock = _options.ClockMode switch
         {
             SimulationClockMode.RealTime => SimulationClock.RealTime(),
-            SimulationClockMode.Accelerated => SimulationClock.Accelerated(_options.Start ?? Source.DefaultStart(machineNow), _options.Speed),
-            _ => SimulationClock.Stepped(_options.Start ?? Source.DefaultStart(machineNow)),
+            SimulationClockMode.Accelerated => SimulationClock.Accelerated(_options.Start ?? Source.DefaultStart(machineNow, _options.History), _options.Speed),
+            _ => SimulationClock.Stepped(_options.Start ?? Source.DefaultStart(machineNow, _options.History)),
         };
         Clock.SetLocalTimeZone(Source.Site.TimeZone);
         _start = Clock.GetUtcNow();

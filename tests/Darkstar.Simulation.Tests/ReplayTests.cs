@@ -67,6 +67,20 @@ public sealed class ReplayTests
     }
 
     [SharedDataFact]
+    public void DefaultStart_WithHistory_LateEnoughThatTheHistoryIsTheDatasetsOwn()
+    {
+        var source = Sources.ReplaySource.Load(Folder);
+        var zone = source.Site.TimeZone;
+
+        var plain = source.DefaultStart(DateTimeOffset.UnixEpoch, TimeSpan.Zero);
+        var withHistory = source.DefaultStart(DateTimeOffset.UnixEpoch, TimeSpan.FromDays(30));
+
+        Assert.Equal(SlotGrid.StartOfLocalDay(SlotGrid.LocalDateOf(source.FirstHour, zone).AddDays(2), zone), plain);
+        Assert.Equal(SlotGrid.StartOfLocalDay(SlotGrid.LocalDateOf(plain, zone).AddDays(30), zone), withHistory);
+        Assert.True(withHistory - TimeSpan.FromDays(30) > source.FirstHour);
+    }
+
+    [SharedDataFact]
     public async Task ReplayedHome_Prices_InEurPerKwhFromEurPerMwh()
     {
         await using var home = new SimulatedHome(new SimulatedHomeOptions

@@ -36,8 +36,11 @@ public interface IHomeSource
     /// </summary>
     IReadOnlyDictionary<string, double> CountersAt(DateTimeOffset instant);
 
-    /// <summary>A sensible first instant for this source when none is given.</summary>
-    DateTimeOffset DefaultStart(DateTimeOffset machineNow);
+    /// <summary>
+    /// A sensible first instant for this source when none is given, with <paramref name="history"/> of the source's
+    /// own past before it (a replayed data set starts late enough that its history is recorded data, not nothing).
+    /// </summary>
+    DateTimeOffset DefaultStart(DateTimeOffset machineNow, TimeSpan history);
 
     /// <summary>Average PV and load over [<paramref name="start"/>, start + <paramref name="length"/>).</summary>
     HomeSample Sample(DateTimeOffset start, TimeSpan length);

@@ -141,10 +141,11 @@ public sealed class ReplaySource : IHomeSource
         return new ReplaySource(site, first, new MeterDeltas(import, export, pv, heatPump, car), firstReadings, prices, weather);
     }
 
-    public DateTimeOffset DefaultStart(DateTimeOffset machineNow)
+    public DateTimeOffset DefaultStart(DateTimeOffset machineNow, TimeSpan history)
     {
-        // The first whole local day after the first reading, so the day before it is history already.
-        var firstDay = SlotGrid.LocalDateOf(_firstHour, Site.TimeZone).AddDays(2);
+        // The second whole local day after the first reading, so the day before it is history already, and later by
+        // the history asked for, which must be the data set's own past.
+        var firstDay = SlotGrid.LocalDateOf(_firstHour, Site.TimeZone).AddDays(2 + (int)Math.Ceiling(history.TotalDays));
         return SlotGrid.StartOfLocalDay(firstDay, Site.TimeZone);
     }
 

@@ -48,7 +48,7 @@ public sealed class SyntheticSource : IHomeSource
 
     public IReadOnlyDictionary<string, double> CountersAt(DateTimeOffset instant) => new Dictionary<string, double>();
 
-    public DateTimeOffset DefaultStart(DateTimeOffset machineNow) =>
+    public DateTimeOffset DefaultStart(DateTimeOffset machineNow, TimeSpan history) =>
         new(machineNow.UtcTicks - (machineNow.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
 
     public HomeSample Sample(DateTimeOffset start, TimeSpan length)

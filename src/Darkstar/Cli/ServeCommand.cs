@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using Darkstar.Core.Options;
+using Darkstar.Learning.Datasets;
 using Darkstar.Core.Time;
 using Darkstar.Forecasting.Inputs;
 using Darkstar.HomeAssistant;
@@ -74,6 +75,20 @@ public static class ServeCommand
         }
 
         var options = resolved.Options;
+        if (arguments.Simulate && arguments.Home is { } replayed && parse.GetValue(global.Config) is null)
+        {
+            // The embedded options describe the synthetic home (Stockholm, SEK); a replayed data set is a home of its own.
+            try
+            {
+                options = SimulatedServe.ForReplayedHome(options, HomeDataset.Load(replayed.FullName));
+            }
+            catch (Exception e) when (e is DatasetFormatException or IOException or UnauthorizedAccessException)
+            {
+                await context.Error.WriteLineAsync($"--home: {e.Message}");
+                return ExitCodes.InvalidInput;
+            }
+        }
+
         var problems = Validate(options, arguments, out var runFor);
         if (problems.Count > 0)
         {

@@ -17,6 +17,7 @@ using Darkstar.Planning.Kepler;
 using Darkstar.Simulation;
 using Darkstar.Simulation.Clock;
 using Darkstar.Storage;
+using Darkstar.Learning.Datasets;
 using Darkstar.Storage.Repositories;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
@@ -345,6 +346,32 @@ public sealed class SimulatedService : IAsyncDisposable
 /// <summary>The command line's side of <c>serve --simulate</c>: a temporary database unless <c>--db</c>, the plan tables, the summary.</summary>
 internal static class SimulatedServe
 {
+    /// <summary>
+    /// <paramref name="options"/> for the home <paramref name="dataset"/> recorded: its location and time zone, its
+    /// currency, and the tariff its home.yaml assumes (the options' own where it states none).
+    /// </summary>
+    internal static DarkstarOptions ForReplayedHome(DarkstarOptions options, HomeDataset dataset)
+    {
+        var tariff = dataset.Tariff;
+        return options with
+        {
+            Location = options.Location with
+            {
+                Latitude = dataset.Latitude ?? options.Location.Latitude,
+                Longitude = dataset.Longitude ?? options.Location.Longitude,
+                TimeZone = dataset.TimeZone.Id,
+            },
+            Pricing = options.Pricing with
+            {
+                Currency = dataset.Currency,
+                TransferFeePerKwh = tariff?.TransferFeePerKwh ?? options.Pricing.TransferFeePerKwh,
+                EnergyTaxPerKwh = tariff?.EnergyTaxPerKwh ?? options.Pricing.EnergyTaxPerKwh,
+                VatPercent = tariff?.VatPercent ?? options.Pricing.VatPercent,
+                ExportBonusPerKwh = tariff?.ExportBonusPerKwh ?? options.Pricing.ExportBonusPerKwh,
+            },
+        };
+    }
+
     internal static async Task<int> RunAsync(
         CliContext context,
         DarkstarOptions options,

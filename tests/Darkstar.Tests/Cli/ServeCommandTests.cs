@@ -43,6 +43,34 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Contains("min_soc_percent", result.Error, StringComparison.Ordinal);
     }
 
+    [SharedDataFact]
+    public async Task Serve_SimulateReplayedHome_RunsAsThatHomeInItsCurrencyWithItsSubMeters()
+    {
+        var database = _temp.File("replay.db");
+
+        var result = await new CliRunner(_temp).RunAsync(
+            "serve", "--simulate", "--home", SharedData.PathOf("konstanz-home"), "--speed", "2000", "--for", "3h", "--history-days", "2",
+            "--db", database, "--json");
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(result.LastLine);
+        Assert.Equal(0, json.RootElement.GetProperty("errors").GetInt32());
+        Assert.InRange(json.RootElement.GetProperty("slots_observed").GetInt32(), 11, 12);
+        Assert.True(json.RootElement.GetProperty("plans").GetInt32() > 0);
+        // The options of the simulated (Stockholm, SEK) home were made the replayed home's: Konstanz, EUR.
+        Assert.Contains(" EUR ", result.Output, StringComparison.Ordinal);
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        // The history before the start is the data set's own (it begins in October 2015), with its heat pump's meter.
+        command.CommandText = "SELECT MIN(slot_start), COUNT(heat_pump_kwh), SUM(load_kwh) FROM slot_observations";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.StartsWith("2015-10", reader.GetString(0), StringComparison.Ordinal);
+        Assert.True(reader.GetInt64(1) > 100, $"{reader.GetInt64(1)} slots with the heat pump's energy");
+        Assert.True(reader.GetDouble(2) > 10, $"{reader.GetDouble(2)} kWh of load");
+    }
+
     [Theory]
     [InlineData("90m", 90)]
     [InlineData("6h", 360)]

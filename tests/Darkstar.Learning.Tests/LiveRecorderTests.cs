@@ -236,12 +236,8 @@ public sealed class LiveRecorderTests
         var log = new CollectingLogger<LiveRecorder>();
         using var recorder = rig.NewRecorder(new LiveRecorderSettings { HistoryDays = historyDays }, log);
 
-        await recorder.StartAsync(limit.Token);
-        await recorder.WaitUntilFollowingAsync(limit.Token).WaitAsync(Patience, limit.Token);
         var boundary = SlotGrid.Floor(start) + SlotGrid.SlotLength;
-        await home.AdvanceAsync(boundary + TimeSpan.FromMinutes(1) - home.Clock.GetUtcNow(), limit.Token);
-        await WaitRecordedAsync(recorder, log, boundary, limit.Token);
-        await recorder.StopAsync(limit.Token);
+        await RecordUntilAsync(recorder, home, log, boundary, limit.Token);
 
         var past = SlotRange.Between(SlotGrid.Floor(start) - TimeSpan.FromDays(historyDays), SlotGrid.Floor(start));
         var stored = await harness.Observations.ReadRangeAsync(SlotRange.Between(start - TimeSpan.FromDays(5), boundary), limit.Token);
@@ -271,12 +267,8 @@ public sealed class LiveRecorderTests
         var log = new CollectingLogger<LiveRecorder>();
         using var recorder = rig.NewRecorder(new LiveRecorderSettings { NordpoolSensor = options.Pricing.NordpoolSensor }, log, prices);
 
-        await recorder.StartAsync(limit.Token);
-        await recorder.WaitUntilFollowingAsync(limit.Token).WaitAsync(Patience, limit.Token);
         var boundary = SlotGrid.Floor(start) + (2 * SlotGrid.SlotLength);
-        await home.AdvanceAsync(boundary + TimeSpan.FromMinutes(1) - home.Clock.GetUtcNow(), limit.Token);
-        await WaitRecordedAsync(recorder, log, boundary, limit.Token);
-        await recorder.StopAsync(limit.Token);
+        await RecordUntilAsync(recorder, home, log, boundary, limit.Token);
 
         Assert.False(recorder.ExecuteTask!.IsFaulted, recorder.ExecuteTask.Exception?.ToString());
         Assert.Contains("pricing.currency", recorder.Status.LastProblem, StringComparison.Ordinal);
@@ -320,6 +312,17 @@ public sealed class LiveRecorderTests
         Assert.NotNull(stored.Single(s => s.SlotStart == recorded[0].SlotStart).LoadKwh);
         Assert.Equal(recorded.Skip(1), stored.Where(s => s.SlotStart > recorded[0].SlotStart && s.SlotStart <= recorded[^1].SlotStart));
         Assert.DoesNotContain(log.Lines, l => l.Contains("First start", StringComparison.Ordinal));
+    }
+
+    /// <summary>Starts the recorder, runs the home a minute past <paramref name="boundary"/>, waits until the slots up to it are recorded, and stops.</summary>
+    private static async Task RecordUntilAsync(
+        LiveRecorder recorder, SimulatedHome home, CollectingLogger<LiveRecorder> log, DateTimeOffset boundary, CancellationToken cancellationToken)
+    {
+        await recorder.StartAsync(cancellationToken);
+        await recorder.WaitUntilFollowingAsync(cancellationToken).WaitAsync(Patience, cancellationToken);
+        await home.AdvanceAsync(boundary + TimeSpan.FromMinutes(1) - home.Clock.GetUtcNow(), cancellationToken);
+        await WaitRecordedAsync(recorder, log, boundary, cancellationToken);
+        await recorder.StopAsync(cancellationToken);
     }
 
     private static async Task WaitRecordedAsync(LiveRecorder recorder, CollectingLogger<LiveRecorder> log, DateTimeOffset boundary, CancellationToken cancellationToken)

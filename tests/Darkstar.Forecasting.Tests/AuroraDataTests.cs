@@ -164,8 +164,8 @@ public sealed class AuroraDataTests
         var history = new SlotHistory(SyntheticHome.Site, range);
         for (var p = 0; p < range.Count; p++)
         {
-            // The house takes 0.3 kWh a slot; on days 3, 5, 7 and 9 the car takes 2 kWh more.
-            var car = p / 96 is 3 or 5 or 7 or 9 ? 2f : 0f;
+            // The house takes 0.3 kWh a slot; on days 3, 4, 5, 8 and 9 (all weekdays) the car takes 2 kWh more.
+            var car = p / 96 is 3 or 4 or 5 or 8 or 9 ? 2f : 0f;
             history.SetLoad(p, 0.3f + car, car);
             history.Pv[p] = 0;
         }
@@ -175,7 +175,8 @@ public sealed class AuroraDataTests
         var issue = range.FirstIndex + (10 * 96);
         features.Compute(issue, issue + 30, row);
 
-        // Days 3..9 are read: the median of the whole load would be 2.3, the car's level on four days of seven.
+        // The target is a Wednesday; the weekdays before it are days 1..5, 8 and 9. The median of the whole load would
+        // be 2.3, the car's level on five days of seven.
         Assert.Equal(0.3f, row[AuroraFeatures.Names.ToList().IndexOf(AuroraFeatures.LoadReferenceName)], 5);
         Assert.Equal(0.3f, AuroraFeatures.LoadReference(row), 5);
         Assert.True(float.IsNaN(row[AuroraFeatures.Names.ToList().IndexOf("heat_pump_weather_level_kwh")]));
@@ -211,6 +212,34 @@ public sealed class AuroraDataTests
     }
 
     [Fact]
+    public void Compute_HeatPumpAgainstTheDaysAndTheDayBeforesTemperature_LevelIsThePlane()
+    {
+        var range = new SlotRange(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(new DateOnly(2026, 1, 1), SyntheticHome.Site.TimeZone)), 40 * 96);
+        var history = new SlotHistory(SyntheticHome.Site, range);
+        const int TargetDay = 35;
+        float Temperature(int day) => day == TargetDay ? -6f : ((day * 7) % 11) - 4f;
+        for (var p = 0; p < range.Count; p++)
+        {
+            // The pump takes 0.5 − 0.03 kWh a slot per degree of the day and 0.02 per degree of the day before: a house
+            // that carries yesterday's cold. The target day's own energy is not known at issue and is absurd.
+            var day = p / 96;
+            var heatPump = day >= TargetDay ? 5f : 0.5f - (0.03f * Temperature(day)) - (0.02f * Temperature(day - 1));
+            history.Temperature[p] = Temperature(day);
+            history.HeatPump[p] = heatPump;
+            history.SetLoad(p, 0.2f + heatPump, heatPump);
+            history.Pv[p] = 0;
+        }
+
+        var features = new AuroraFeatures(history);
+        var row = new float[AuroraFeatures.Count];
+        var issue = range.FirstIndex + (TargetDay * 96);
+        features.Compute(issue, issue + 40, row);
+
+        // −6 °C after a day at ((34 · 7) mod 11) − 4 = 3 °C: 0.5 + 0.18 − 0.06.
+        Assert.Equal(0.62f, row[AuroraFeatures.Names.ToList().IndexOf("heat_pump_weather_level_kwh")], 4);
+    }
+
+    [Fact]
     public void Compute_LoadOfSevenDays_MedianAndLastDayFromKnownSlotsOnly()
     {
         var range = new SlotRange(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(new DateOnly(2026, 3, 1), SyntheticHome.Site.TimeZone)), 12 * 96);
@@ -228,22 +257,24 @@ public sealed class AuroraDataTests
         features.Compute(issue, issue + 30, row);
         var names = AuroraFeatures.Names.ToList();
 
-        // Days 3..9 known at issue: 3, 4, 5, 6, 7, 100, 9 → median 6 while the mean is pulled up.
-        Assert.Equal(6f, row[names.IndexOf("load_same_slot_7day_median")]);
+        // The target is a Wednesday; the weekdays known at issue are days 1..5, 8 and 9 (days 0, 6 and 7 are a weekend):
+        // 1, 2, 3, 4, 5, 100, 9 → median 4, while the mean of days 3..9 is pulled up.
+        Assert.Equal(4f, row[names.IndexOf(AuroraFeatures.LoadReferenceName)]);
         Assert.True(row[names.IndexOf("load_same_slot_7day_mean")] > 15);
         Assert.Equal(9f * 96, row[names.IndexOf("load_last_day_kwh")], 2);
         Assert.Equal(9f, row[names.IndexOf("load_same_hour_last")]);
     }
 
     [Fact]
-    public void Compute_LoadOfFortyDays_LongMedianReadsTwentyEightDaysWithTheLatestWeekWeighted()
+    public void Compute_LoadOfFortyDays_LongMedianReadsTwentyEightDaysDayTypeMedianTwoWeeksOfTheTargetsType()
     {
         var range = new SlotRange(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(new DateOnly(2026, 3, 1), SyntheticHome.Site.TimeZone)), 40 * 96);
         var history = new SlotHistory(SyntheticHome.Site, range);
         for (var p = 0; p < range.Count; p++)
         {
-            // Day d has load d in every slot.
-            history.SetLoad(p, p / 96);
+            // Day d (day 0 a Sunday) has load d in every slot on a weekday, 100 + d on a weekend.
+            var day = p / 96;
+            history.SetLoad(p, day % 7 is 0 or 6 ? 100 + day : day);
             history.Pv[p] = 0;
         }
 
@@ -253,10 +284,13 @@ public sealed class AuroraDataTests
         features.Compute(issue, issue + 40, row);
         var names = AuroraFeatures.Names.ToList();
 
-        // Days 7..34 are read; 28..34 count three times: 21 single days below 21 weighted ones, so the median lies
-        // between day 27 and day 28, where the plain 28-day median would be 20.5.
-        Assert.Equal(27.5f, row[names.IndexOf(AuroraFeatures.LongLoadReferenceName)]);
-        Assert.Equal(31f, row[names.IndexOf(AuroraFeatures.LoadReferenceName)]);
+        // Days 7..34 are read: twenty weekdays 8..33 below eight weekend days, median 25.5.
+        Assert.Equal(25.5f, row[names.IndexOf(AuroraFeatures.LongLoadReferenceName)]);
+        // The target (day 35) is a Sunday: the weekend days of the two weeks before it are 21, 27, 28 and 34.
+        Assert.Equal(127.5f, row[names.IndexOf(AuroraFeatures.LoadReferenceName)]);
+        // Day 36, a Monday: the weekdays among days 22..35 are 22..26 and 29..33.
+        features.Compute(issue + 96, issue + 96 + 40, row);
+        Assert.Equal(27.5f, row[names.IndexOf(AuroraFeatures.LoadReferenceName)]);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class AuroraFeatures
         "lead_hours", "lag_days", "load_same_slot_last", "load_same_slot_week_ago", "load_same_slot_7day_mean",
         "load_last_24h_mean", "load_last_hour_mean", "pv_same_slot_last", "pv_same_slot_7day_mean",
         "pv_same_slot_7day_max", "pv_yesterday_kwh", "vacation",
-        "sun_azimuth_deg", "load_same_slot_7day_median", "load_same_hour_last", "load_last_day_kwh", "load_last_7days_mean",
+        "sun_azimuth_deg", "load_same_daytype_slot_median", "load_same_hour_last", "load_last_day_kwh", "load_last_7days_mean",
         "temperature_change_c", "pv_clear_share_7day_max", "pv_clear_share_last_day", "pv_envelope_kwh",
         "pv_weather_estimate_kwh", "pv_weather_estimate_share", "pv_last_day_vs_weather", "load_same_slot_28day_median",
         "heat_pump_weather_level_kwh", "heat_pump_last_7days_mean",
@@ -45,11 +45,11 @@ public sealed class AuroraFeatures
     /// <summary>The days behind the issue time whose mean daily PV profile half-makes the weather estimate's shape.</summary>
     public const int ShapeDays = 14;
 
-    /// <summary>The days the long load median reads; the latest seven of them count <see cref="LongMedianRecentWeight"/> times.</summary>
-    public const int LongMedianDays = 28;
+    /// <summary>The days the day-type load median reads; those of the target's type (weekday or weekend) count.</summary>
+    public const int DayTypeMedianDays = 14;
 
-    /// <summary>How many times each of the latest seven days counts in the long load median, so it still leans to the present.</summary>
-    public const int LongMedianRecentWeight = 3;
+    /// <summary>The days the long load median reads.</summary>
+    public const int LongMedianDays = 28;
 
     /// <summary>The days behind the issue time whose heat pump energy against their temperature makes the heat pump's level.</summary>
     public const int HeatPumpDays = 28;
@@ -58,11 +58,11 @@ public sealed class AuroraFeatures
     public const int HeatPumpMinimumDays = 7;
 
     /// <summary>
-    /// Days of history before the issue time that the features read (the longer of <see cref="YieldDays"/> and
-    /// <see cref="LongMedianDays"/>, plus the second day of a 48-hour horizon): a forecast loaded with less would see
-    /// other features than training did.
+    /// Days of history before the issue time that the features read (the longest of <see cref="YieldDays"/>,
+    /// <see cref="LongMedianDays"/> and <see cref="HeatPumpDays"/> with the day before the first, plus the second day of
+    /// a 48-hour horizon): a forecast loaded with less would see other features than training did.
     /// </summary>
-    public const int HistoryDays = (YieldDays > LongMedianDays ? YieldDays : LongMedianDays) + 2;
+    public static readonly int HistoryDays = Math.Max(YieldDays, Math.Max(LongMedianDays, HeatPumpDays + 1)) + 2;
 
     private readonly Dictionary<long, float> _heatPumpLevels = [];
 
@@ -143,7 +143,7 @@ public sealed class AuroraFeatures
     public static readonly IReadOnlySet<string> LoadOnly = new HashSet<string>(StringComparer.Ordinal)
     {
         "day_of_week", "is_weekend", "vacation", "load_same_slot_last", "load_same_slot_week_ago", "load_same_slot_7day_mean",
-        "load_last_24h_mean", "load_last_hour_mean", "load_same_slot_7day_median", "load_same_hour_last", "load_last_day_kwh",
+        "load_last_24h_mean", "load_last_hour_mean", "load_same_daytype_slot_median", "load_same_hour_last", "load_last_day_kwh",
         "load_last_7days_mean", "temperature_change_c", "load_same_slot_28day_median", "heat_pump_weather_level_kwh",
         "heat_pump_last_7days_mean",
     };
@@ -160,14 +160,15 @@ public sealed class AuroraFeatures
     }
 
     /// <summary>
-    /// The feature load is learned relative to: the same slot's median of the house's own load (<see cref="SlotHistory.HouseLoad"/>,
-    /// without the car and the heat pump where they are metered) over the last seven known days.
+    /// The feature load is learned relative to: the median of the house's own load (<see cref="SlotHistory.HouseLoad"/>,
+    /// without the car and the heat pump where they are metered) within an hour of the slot's time of day, over the
+    /// days of the target's type (weekday or weekend) among the last <see cref="DayTypeMedianDays"/>.
     /// </summary>
-    public const string LoadReferenceName = "load_same_slot_7day_median";
+    public const string LoadReferenceName = "load_same_daytype_slot_median";
 
     /// <summary>
-    /// The steadier level load is also learned relative to: the same slot's median over the last
-    /// <see cref="LongMedianDays"/> days, the latest seven weighted up.
+    /// The steadier level load is also learned relative to: the median of the house's own load at the same slot over
+    /// the last <see cref="LongMedianDays"/> days.
     /// </summary>
     public const string LongLoadReferenceName = "load_same_slot_28day_median";
 
@@ -176,8 +177,8 @@ public sealed class AuroraFeatures
     private static readonly int LoadRecentColumn = Names.ToList().IndexOf("load_last_7days_mean");
 
     /// <summary>
-    /// The load a row's forecast is a correction of: the house's own load at the slot (the same slot's median over the
-    /// last seven known days, robust to one evening of car charging, else the mean of the last seven days, else 0)
+    /// The load a row's forecast is a correction of: the house's own load at the slot (the day type's median,
+    /// <see cref="LoadReferenceName"/>, robust to an evening of car charging, else the mean of the last seven days, else 0)
     /// plus the heat pump's level for the target day's temperature where the home meters its heat pump. Known at issue time.
     /// </summary>
     public static float LoadReference(ReadOnlySpan<float> row)
@@ -252,7 +253,7 @@ public sealed class AuroraFeatures
         row[1] = (float)Math.Sin(timeAngle);
         row[2] = (float)Math.Cos(timeAngle);
         row[3] = (int)date.DayOfWeek;
-        row[4] = date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 1 : 0;
+        row[4] = IsWeekend(date) ? 1 : 0;
         row[5] = date.Month;
         row[6] = (float)Math.Sin(yearAngle);
         row[7] = (float)Math.Cos(yearAngle);
@@ -283,7 +284,7 @@ public sealed class AuroraFeatures
         row[27] = LastCompleteDayPv(issue);
         row[28] = _history.VacationDays.Contains(date) ? 1 : 0;
         row[29] = _azimuth[p];
-        row[30] = SameSlotMedian(_history.HouseLoad, target, lagDays, issue);
+        row[30] = SameSlotMedian(_history.HouseLoad, target, lagDays, issue, DayTypeMedianDays, MedianHalfWidth, sameDayType: true);
         row[31] = SameHourMean(_history.HouseLoad, target - (lagDays * SlotsPerDay), issue);
         var lastDay = LastCompleteDay(issue);
         row[32] = lastDay < 0 ? float.NaN : _dayLoad[lastDay];
@@ -310,16 +311,18 @@ public sealed class AuroraFeatures
         row[39] = estimate / envelope;
         // What the panels gave on the latest complete day against what its weather implied: low after snow or dirt.
         row[40] = lastRatio;
-        row[41] = SameSlotMedian(_history.HouseLoad, target, lagDays, issue, LongMedianDays, LongMedianRecentWeight);
+        row[41] = SameSlotMedian(_history.HouseLoad, target, lagDays, issue, LongMedianDays, 0, sameDayType: false);
         row[42] = lastDay < 0 ? float.NaN : HeatPumpLevel(lastDay, day);
         row[43] = RecentMean(_history.HeatPump, issue, 7 * SlotsPerDay);
     }
 
     /// <summary>
-    /// The heat pump's energy per slot on day <paramref name="day"/> at its temperature, as known after
-    /// <paramref name="lastDay"/>: a straight line through the daily mean energy against the daily mean temperature of
-    /// the last <see cref="HeatPumpDays"/> days, which tracks where the season has got to (the line of a heating curve
-    /// near the day's temperatures), never below 0. Without enough spread in temperature, the days' mean energy.
+    /// The heat pump's energy per slot on day <paramref name="day"/> at its weather, as known after
+    /// <paramref name="lastDay"/>: a plane through the daily mean energy per slot against the day's
+    /// mean temperature and the day before's over the last <see cref="HeatPumpDays"/> days, which tracks where the
+    /// season has got to (a heating curve near the day's temperatures), never below 0. The day before counts because a
+    /// house's walls and floor carry yesterday's cold into today. Without the day before's temperatures, or when they
+    /// move with the day's own, a line in the day's temperature alone; without a degree of spread, the days' mean level.
     /// A heat pump's runs and hot-water boosts come at hours that drift from day to day, so a level is what can be
     /// known a day ahead; the trees place it in the day.
     /// </summary>
@@ -331,32 +334,92 @@ public sealed class AuroraFeatures
             return cached;
         }
 
-        double n = 0, sumT = 0, sumE = 0, sumTt = 0, sumTe = 0;
+        var level = float.NaN;
+        var temperature = _dayTemperature[day];
+        var before = day > 0 ? _dayTemperature[day - 1] : float.NaN;
+        var line = new LeastSquares();
+        var plane = new LeastSquares();
         for (var d = lastDay; d > lastDay - HeatPumpDays && d >= 0; d--)
         {
             if (!float.IsNaN(_dayHeatPump[d]) && !float.IsNaN(_dayTemperature[d]))
             {
-                n++;
-                sumT += _dayTemperature[d];
-                sumE += _dayHeatPump[d];
-                sumTt += _dayTemperature[d] * _dayTemperature[d];
-                sumTe += _dayTemperature[d] * _dayHeatPump[d];
+                line.Add(_dayTemperature[d], 0, _dayHeatPump[d]);
+                if (d > 0 && !float.IsNaN(_dayTemperature[d - 1]))
+                {
+                    plane.Add(_dayTemperature[d], _dayTemperature[d - 1], _dayHeatPump[d]);
+                }
             }
         }
 
-        var level = float.NaN;
-        if (n >= HeatPumpMinimumDays)
+        if (line.Count >= HeatPumpMinimumDays)
         {
-            var meanE = sumE / n;
-            var varianceT = (sumTt / n) - ((sumT / n) * (sumT / n));
-            var temperature = _dayTemperature[day];
             // A degree of spread is what a slope needs not to be noise; a day with no temperature gets the mean.
-            var slope = varianceT >= 1 && !float.IsNaN(temperature) ? ((sumTe / n) - ((sumT / n) * meanE)) / varianceT : 0;
-            level = (float)Math.Max(0, meanE + (slope * ((float.IsNaN(temperature) ? sumT / n : temperature) - (sumT / n))));
+            var estimate = float.IsNaN(temperature) || line.VarianceX < 1
+                ? line.MeanY
+                : plane.Count >= HeatPumpMinimumDays && !float.IsNaN(before) && plane.TryPlane(temperature, before, out var fitted)
+                    ? fitted
+                    : line.Line(temperature);
+            level = (float)Math.Max(0, estimate);
         }
 
         _heatPumpLevels[key] = level;
         return level;
+    }
+
+    /// <summary>Sums for a least-squares fit of y against x (a line) or against x and z (a plane).</summary>
+    private struct LeastSquares
+    {
+        private double _x, _z, _y, _xx, _zz, _xz, _xy, _zy;
+
+        public int Count { get; private set; }
+
+        public readonly double MeanY => _y / Count;
+
+        public readonly double VarianceX => (_xx / Count) - ((_x / Count) * (_x / Count));
+
+        public void Add(double x, double z, double y)
+        {
+            Count++;
+            _x += x;
+            _z += z;
+            _y += y;
+            _xx += x * x;
+            _zz += z * z;
+            _xz += x * z;
+            _xy += x * y;
+            _zy += z * y;
+        }
+
+        public readonly double Line(double x)
+        {
+            var mx = _x / Count;
+            var slope = ((_xy / Count) - (mx * MeanY)) / VarianceX;
+            return MeanY + (slope * (x - mx));
+        }
+
+        /// <summary>The plane at (x, z); false when x and z move together too closely to tell their slopes apart.</summary>
+        public readonly bool TryPlane(double x, double z, out double y)
+        {
+            var mx = _x / Count;
+            var mz = _z / Count;
+            var sxx = VarianceX;
+            var szz = (_zz / Count) - (mz * mz);
+            var sxz = (_xz / Count) - (mx * mz);
+            var sxy = (_xy / Count) - (mx * MeanY);
+            var szy = (_zy / Count) - (mz * MeanY);
+            var determinant = (sxx * szz) - (sxz * sxz);
+            // Correlation above 0.99 between the two days' temperatures leaves the split of the slope to noise.
+            if (szz < 1 || determinant <= 0.02 * sxx * szz)
+            {
+                y = double.NaN;
+                return false;
+            }
+
+            var slopeX = ((sxy * szz) - (szy * sxz)) / determinant;
+            var slopeZ = ((szy * sxx) - (sxy * sxz)) / determinant;
+            y = MeanY + (slopeX * (x - mx)) + (slopeZ * (z - mz));
+            return true;
+        }
     }
 
     private float LastDayAgainstWeather(long issue, int lastDay)
@@ -579,22 +642,27 @@ public sealed class AuroraFeatures
     }
 
     /// <summary>
-    /// The median of the same time of day, within <see cref="MedianHalfWidth"/> slots either side, over the
-    /// <paramref name="days"/> latest known days, each of the latest seven counted <paramref name="recentWeight"/>
-    /// times: a robust level that one evening of car charging or one shifted heat-pump cycle does not move.
+    /// The median of the same time of day, within <paramref name="width"/> slots either side, over the
+    /// <paramref name="days"/> latest known days, or only those of the target's type (weekday or weekend): a robust
+    /// level that an evening of car charging or a shifted heat-pump cycle does not move. The weekend's own days,
+    /// because a household's weekend hours are not its working days' (on seven days they would be outvoted five to two).
     /// </summary>
-    private float SameSlotMedian(float[] series, long target, int lagDays, long issue, int days = 7, int recentWeight = 1)
+    private float SameSlotMedian(float[] series, long target, int lagDays, long issue, int days, int width, bool sameDayType)
     {
-        var width = MedianHalfWidth;
-        Span<float> values = stackalloc float[(days + (Math.Min(days, 7) * (recentWeight - 1))) * ((2 * width) + 1)];
+        Span<float> values = stackalloc float[days * ((2 * width) + 1)];
         var count = 0;
+        var targetDay = _days[_dayOfSlot[_history.PositionOf(target)]];
         for (var d = lagDays; d < lagDays + days; d++)
         {
-            var weight = d < lagDays + 7 ? recentWeight : 1;
+            if (sameDayType && IsWeekend(targetDay.AddDays(-d)) != IsWeekend(targetDay))
+            {
+                continue;
+            }
+
             for (var w = -width; w <= width; w++)
             {
                 var value = Known(series, target - (d * SlotsPerDay) + w, issue);
-                for (var r = 0; r < weight && !float.IsNaN(value); r++)
+                if (!float.IsNaN(value))
                 {
                     values[count++] = value;
                 }
@@ -611,7 +679,7 @@ public sealed class AuroraFeatures
         return count % 2 == 1 ? known[count / 2] : (known[(count / 2) - 1] + known[count / 2]) / 2;
     }
 
-    /// <summary>Slots either side of the target's time of day that the load median also reads: an hour each way.</summary>
+    /// <summary>Slots either side of the target's time of day that the day-type load median also reads: an hour each way.</summary>
     public const int MedianHalfWidth = 4;
 
     /// <summary>The mean of the known slots within half an hour either side of <paramref name="centre"/>.</summary>
@@ -675,6 +743,8 @@ public sealed class AuroraFeatures
 
         return -1;
     }
+
+    private static bool IsWeekend(DateOnly day) => day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
 
     private void Aggregate()
     {

@@ -46,8 +46,9 @@ public sealed record AuroraTrainingSettings
 
     /// <summary>
     /// The recent levels load is learned relative to, one set of load models each; the forecast is their mean. The
-    /// last week's median follows a home whose habits change (a heating season starting); four weeks' median is
-    /// steadier where a car charges on some days and not others. Their mean beat either alone across the seasons.
+    /// median of the last two weeks' days of the same type (weekday or weekend) follows a home whose habits change and
+    /// keeps its weekends apart; four weeks' median of the very slot is steadier where a car charges on some days and
+    /// not others. Their mean beat either alone across the seasons.
     /// </summary>
     public IReadOnlyList<string> LoadReferences { get; init; } = [AuroraFeatures.LoadReferenceName, AuroraFeatures.LongLoadReferenceName];
 

@@ -185,26 +185,10 @@ public sealed class AuroraDataTests
     [Fact]
     public void Compute_HeatPumpAgainstTemperature_LevelIsTheLineAtTheTargetDaysTemperatureAndInTheReference()
     {
-        var range = new SlotRange(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(new DateOnly(2026, 1, 1), SyntheticHome.Site.TimeZone)), 40 * 96);
-        var history = new SlotHistory(SyntheticHome.Site, range);
-        const int TargetDay = 35;
-        for (var p = 0; p < range.Count; p++)
-        {
-            // Day d is (d mod 10) − 5 °C and its heat pump takes 0.5 − 0.04 kWh per degree a slot; the house 0.2 kWh.
-            // The target day is −8 °C, colder than any day before, and its own heat pump energy (not known) is absurd.
-            var day = p / 96;
-            var temperature = day == TargetDay ? -8f : (day % 10) - 5f;
-            var heatPump = day >= TargetDay ? 5f : 0.5f - (0.04f * temperature);
-            history.Temperature[p] = temperature;
-            history.HeatPump[p] = heatPump;
-            history.SetLoad(p, 0.2f + heatPump, heatPump);
-            history.Pv[p] = 0;
-        }
-
-        var features = new AuroraFeatures(history);
-        var row = new float[AuroraFeatures.Count];
-        var issue = range.FirstIndex + (TargetDay * 96);
-        features.Compute(issue, issue + 40, row);
+        // Day d is (d mod 10) − 5 °C and its heat pump takes 0.5 − 0.04 kWh per degree a slot. The target day is −8 °C,
+        // colder than any day before.
+        static float Temperature(int day) => day == HeatPumpTargetDay ? -8f : (day % 10) - 5f;
+        var row = HeatPumpRow(Temperature, day => 0.5f - (0.04f * Temperature(day)));
 
         Assert.Equal(0.82f, row[AuroraFeatures.Names.ToList().IndexOf("heat_pump_weather_level_kwh")], 4);
         Assert.Equal(0.2f + 0.82f, AuroraFeatures.LoadReference(row), 4);
@@ -214,29 +198,40 @@ public sealed class AuroraDataTests
     [Fact]
     public void Compute_HeatPumpAgainstTheDaysAndTheDayBeforesTemperature_LevelIsThePlane()
     {
-        var range = new SlotRange(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(new DateOnly(2026, 1, 1), SyntheticHome.Site.TimeZone)), 40 * 96);
-        var history = new SlotHistory(SyntheticHome.Site, range);
-        const int TargetDay = 35;
-        float Temperature(int day) => day == TargetDay ? -6f : ((day * 7) % 11) - 4f;
-        for (var p = 0; p < range.Count; p++)
-        {
-            // The pump takes 0.5 − 0.03 kWh a slot per degree of the day and 0.02 per degree of the day before: a house
-            // that carries yesterday's cold. The target day's own energy is not known at issue and is absurd.
-            var day = p / 96;
-            var heatPump = day >= TargetDay ? 5f : 0.5f - (0.03f * Temperature(day)) - (0.02f * Temperature(day - 1));
-            history.Temperature[p] = Temperature(day);
-            history.HeatPump[p] = heatPump;
-            history.SetLoad(p, 0.2f + heatPump, heatPump);
-            history.Pv[p] = 0;
-        }
-
-        var features = new AuroraFeatures(history);
-        var row = new float[AuroraFeatures.Count];
-        var issue = range.FirstIndex + (TargetDay * 96);
-        features.Compute(issue, issue + 40, row);
+        // The pump takes 0.5 − 0.03 kWh a slot per degree of the day and 0.02 per degree of the day before: a house
+        // that carries yesterday's cold.
+        static float Temperature(int day) => day == HeatPumpTargetDay ? -6f : ((day * 7) % 11) - 4f;
+        var row = HeatPumpRow(Temperature, day => 0.5f - (0.03f * Temperature(day)) - (0.02f * Temperature(day - 1)));
 
         // −6 °C after a day at ((34 · 7) mod 11) − 4 = 3 °C: 0.5 + 0.18 − 0.06.
         Assert.Equal(0.62f, row[AuroraFeatures.Names.ToList().IndexOf("heat_pump_weather_level_kwh")], 4);
+    }
+
+    private const int HeatPumpTargetDay = 35;
+
+    /// <summary>
+    /// The features of a slot on day <see cref="HeatPumpTargetDay"/>, issued at its start, after days at
+    /// <paramref name="temperature"/> whose heat pump took <paramref name="heatPump"/> kWh a slot beside a house taking
+    /// 0.2 kWh. From the target day on the pump's energy is absurd: it is not known at issue time.
+    /// </summary>
+    private static float[] HeatPumpRow(Func<int, float> temperature, Func<int, float> heatPump)
+    {
+        var range = new SlotRange(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(new DateOnly(2026, 1, 1), SyntheticHome.Site.TimeZone)), 40 * 96);
+        var history = new SlotHistory(SyntheticHome.Site, range);
+        for (var p = 0; p < range.Count; p++)
+        {
+            var day = p / 96;
+            var energy = day >= HeatPumpTargetDay ? 5f : heatPump(day);
+            history.Temperature[p] = temperature(day);
+            history.HeatPump[p] = energy;
+            history.SetLoad(p, 0.2f + energy, energy);
+            history.Pv[p] = 0;
+        }
+
+        var row = new float[AuroraFeatures.Count];
+        var issue = range.FirstIndex + (HeatPumpTargetDay * 96);
+        new AuroraFeatures(history).Compute(issue, issue + 40, row);
+        return row;
     }
 
     [Fact]

@@ -349,6 +349,9 @@ public sealed class ServeTests
         Assert.Equal(car, whole.Sum(o => o.EvKwh!.Value), (car * 0.02) + 0.05);
     }
 
+    /// <summary>How long after a slot's start its plan may be made: planning takes a few simulated seconds at speed.</summary>
+    private static readonly TimeSpan PlanGrace = TimeSpan.FromMinutes(1);
+
     private static async Task AssertBatteryFollowsPlanAsync(SimulatedService service, SimulatedRunSummary summary)
     {
         var database = service.Get<DarkstarDatabase>();
@@ -368,9 +371,18 @@ public sealed class ServeTests
         var observed = await new SlotObservationRepository(database).ReadRangeAsync(range, CancellationToken.None);
         var compared = 0;
         var close = 0;
+        var misses = new List<string>();
         foreach (var slot in observed.Where(o => o.SocEndPercent is not null))
         {
-            var plan = inForce.LastOrDefault(p => p.CreatedAt <= slot.SlotStart);
+            // The car's sessions are not in the forecast (they are not known a day ahead): in those slots the battery
+            // covers the car, as self-consumption should, and leaves the plan's SoC behind.
+            if (slot.EvKwh > 0.05)
+            {
+                continue;
+            }
+
+            // The plan that governs a slot is the one made at its start, which is done a few simulated seconds later.
+            var plan = inForce.LastOrDefault(p => p.CreatedAt <= slot.SlotStart + PlanGrace);
             var planned = plan.Slots?.FirstOrDefault(s => s.SlotStart == slot.SlotStart);
             if (planned is null)
             {
@@ -378,10 +390,18 @@ public sealed class ServeTests
             }
 
             compared++;
-            close += Math.Abs(planned.SocEndPercent - slot.SocEndPercent!.Value) <= 15 ? 1 : 0;
+            if (Math.Abs(planned.SocEndPercent - slot.SocEndPercent!.Value) <= 15)
+            {
+                close++;
+            }
+            else
+            {
+                misses.Add(FormattableString.Invariant(
+                    $"{slot.SlotStart:HH:mm} (plan of {plan.CreatedAt:HH:mm:ss}): planned {planned.SocEndPercent:0} %, reached {slot.SocEndPercent:0} %"));
+            }
         }
 
-        Assert.True(compared > 80, $"only {compared} slots had a plan to compare with");
-        Assert.True(close >= compared * 0.9, $"the SoC was within 15 points of the plan in only {close} of {compared} slots");
+        Assert.True(compared > 70, $"only {compared} slots had a plan to compare with");
+        Assert.True(close >= compared * 0.9, $"the SoC was within 15 points of the plan in only {close} of {compared} slots: {string.Join("; ", misses)}");
     }
 }

@@ -106,7 +106,9 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
 
         var predicted = Predict(features, targets.Select(t => (issue, t)).ToArray());
         var issued = InstantText.Truncate(issuedAt);
-        return [.. predicted.Select((p, i) => new SlotForecast
+        // A car charging now goes on for a while: the trees, learned a day ahead, cannot know it.
+        var session = CarSession.At(history, issue);
+        return [.. predicted.Select((p, i) => (p.Pv, Load: session is null ? p.Load : session.Add(p.Load, targets[i]))).Select((p, i) => new SlotForecast
         {
             SlotStart = SlotGrid.StartOf(targets[i]),
             ForecastVersion = Version,

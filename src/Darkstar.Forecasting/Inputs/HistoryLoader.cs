@@ -104,6 +104,11 @@ public sealed class HistoryLoader(
             history.HeatPump[position] = (float)heatPump;
         }
 
+        if (observation.EvKwh is { } ev && ev >= 0)
+        {
+            history.Ev[position] = (float)ev;
+        }
+
         history.Target[position] = !float.IsNaN(history.Load[position]) || !float.IsNaN(history.Pv[position]);
     }
 

@@ -20,6 +20,7 @@ public sealed class SlotHistory
         Load = Filled(range.Count);
         HouseLoad = Filled(range.Count);
         HeatPump = Filled(range.Count);
+        Ev = Filled(range.Count);
         Pv = Filled(range.Count);
         Target = new bool[range.Count];
         Temperature = Filled(range.Count);
@@ -42,6 +43,9 @@ public sealed class SlotHistory
 
     /// <summary>What the heat pump metered in kWh per slot; NaN where unknown or the home has no heat pump meter.</summary>
     public float[] HeatPump { get; }
+
+    /// <summary>What the car's charger metered in kWh per slot; NaN where unknown or the home has no charger meter.</summary>
+    public float[] Ev { get; }
 
     /// <summary>Measured PV in kWh per slot; NaN where unknown or interpolated.</summary>
     public float[] Pv { get; }

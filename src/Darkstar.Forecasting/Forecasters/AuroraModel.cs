@@ -108,18 +108,26 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
         var issued = InstantText.Truncate(issuedAt);
         // A car charging now goes on for a while: the trees, learned a day ahead, cannot know it.
         var session = CarSession.At(history, issue);
-        return [.. predicted.Select((p, i) => (p.Pv, Load: session is null ? p.Load : session.Add(p.Load, targets[i]))).Select((p, i) => new SlotForecast
+        var forecasts = new SlotForecast[targets.Length];
+        for (var i = 0; i < targets.Length; i++)
         {
-            SlotStart = SlotGrid.StartOf(targets[i]),
-            ForecastVersion = Version,
-            IssuedAt = issued,
-            LoadP10Kwh = p.Load.P10,
-            LoadP50Kwh = p.Load.P50,
-            LoadP90Kwh = p.Load.P90,
-            PvP10Kwh = p.Pv.P10,
-            PvP50Kwh = p.Pv.P50,
-            PvP90Kwh = p.Pv.P90,
-        })];
+            var (load, pv) = predicted[i];
+            load = session?.Add(load, targets[i]) ?? load;
+            forecasts[i] = new SlotForecast
+            {
+                SlotStart = SlotGrid.StartOf(targets[i]),
+                ForecastVersion = Version,
+                IssuedAt = issued,
+                LoadP10Kwh = load.P10,
+                LoadP50Kwh = load.P50,
+                LoadP90Kwh = load.P90,
+                PvP10Kwh = pv.P10,
+                PvP50Kwh = pv.P50,
+                PvP90Kwh = pv.P90,
+            };
+        }
+
+        return forecasts;
     }
 
     /// <summary>Load and PV quantiles in kWh for each (issue slot, target slot) pair.</summary>

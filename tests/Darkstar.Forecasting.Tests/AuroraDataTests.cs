@@ -179,7 +179,7 @@ public sealed class AuroraDataTests
         // be 2.3, the car's level on five days of seven.
         Assert.Equal(0.3f, row[AuroraFeatures.Names.ToList().IndexOf(AuroraFeatures.LoadReferenceName)], 5);
         Assert.Equal(0.3f, AuroraFeatures.LoadReference(row), 5);
-        Assert.True(float.IsNaN(row[AuroraFeatures.Names.ToList().IndexOf("heat_pump_weather_level_kwh")]));
+        Assert.True(float.IsNaN(row[AuroraFeatures.Names.ToList().IndexOf("heat_pump_level_kwh")]));
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class AuroraDataTests
         static float Temperature(int day) => day == HeatPumpTargetDay ? -8f : (day % 10) - 5f;
         var row = HeatPumpRow(Temperature, day => 0.5f - (0.04f * Temperature(day)));
 
-        Assert.Equal(0.82f, row[AuroraFeatures.Names.ToList().IndexOf("heat_pump_weather_level_kwh")], 4);
+        Assert.Equal(0.82f, row[AuroraFeatures.Names.ToList().IndexOf("heat_pump_level_kwh")], 4);
         Assert.Equal(0.2f + 0.82f, AuroraFeatures.LoadReference(row), 4);
         Assert.Equal(0.2f + 0.82f, AuroraFeatures.LongLoadReference(row), 4);
     }
@@ -204,7 +204,32 @@ public sealed class AuroraDataTests
         var row = HeatPumpRow(Temperature, day => 0.5f - (0.03f * Temperature(day)) - (0.02f * Temperature(day - 1)));
 
         // −6 °C after a day at ((34 · 7) mod 11) − 4 = 3 °C: 0.5 + 0.18 − 0.06.
-        Assert.Equal(0.62f, row[AuroraFeatures.Names.ToList().IndexOf("heat_pump_weather_level_kwh")], 4);
+        Assert.Equal(0.62f, row[AuroraFeatures.Names.ToList().IndexOf("heat_pump_level_kwh")], 4);
+    }
+
+    [Fact]
+    public void Compute_HeatPumpAboveItsWeatherForTenDays_LevelCarriesMostOfTheLatestSurprise()
+    {
+        // Every day is 3 °C, so the weather level is the last 28 days' mean. From day 25 the pump takes 0.8 kWh a slot
+        // instead of 0.5 (a cold spell the daily mean does not show): each day's surprise is most of the day before's,
+        // the carry-over is capped at 0.9.
+        var level = AuroraFeatures.Names.ToList().IndexOf("heat_pump_level_kwh");
+        static float HeatPump(int day) => day >= 25 ? 0.8f : 0.5f;
+
+        // The mean of days 7..34 is (18 · 0.5 + 10 · 0.8) / 28 = 0.607143; day 34's surprise is 0.8 less the mean of
+        // days 6..33, (19 · 0.5 + 9 · 0.8) / 28: 0.203571.
+        Assert.Equal(0.607143f + (0.9f * 0.203571f), HeatPumpRow(_ => 3f, HeatPump)[level], 4);
+        // A day further ahead carries it twice.
+        Assert.Equal(0.607143f + (0.81f * 0.203571f), HeatPumpRow(_ => 3f, HeatPump, daysAhead: 1)[level], 4);
+    }
+
+    [Fact]
+    public void Compute_HeatPumpAboveItsWeatherOnTheLatestDayOnly_LevelCarriesNothing()
+    {
+        // Surprises have never lasted in this home, so a first one is not carried: the level is the 28 days' mean.
+        var row = HeatPumpRow(_ => 3f, day => day == HeatPumpTargetDay - 1 ? 0.8f : 0.5f);
+
+        Assert.Equal(0.5f + (0.3f / 28), row[AuroraFeatures.Names.ToList().IndexOf("heat_pump_level_kwh")], 4);
     }
 
     private const int HeatPumpTargetDay = 35;
@@ -212,9 +237,10 @@ public sealed class AuroraDataTests
     /// <summary>
     /// The features of a slot on day <see cref="HeatPumpTargetDay"/>, issued at its start, after days at
     /// <paramref name="temperature"/> whose heat pump took <paramref name="heatPump"/> kWh a slot beside a house taking
-    /// 0.2 kWh. From the target day on the pump's energy is absurd: it is not known at issue time.
+    /// 0.2 kWh, or of a slot <paramref name="daysAhead"/> days later. From the target day on the pump's energy is absurd:
+    /// it is not known at issue time.
     /// </summary>
-    private static float[] HeatPumpRow(Func<int, float> temperature, Func<int, float> heatPump)
+    private static float[] HeatPumpRow(Func<int, float> temperature, Func<int, float> heatPump, int daysAhead = 0)
     {
         var range = new SlotRange(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(new DateOnly(2026, 1, 1), SyntheticHome.Site.TimeZone)), 40 * 96);
         var history = new SlotHistory(SyntheticHome.Site, range);
@@ -230,7 +256,7 @@ public sealed class AuroraDataTests
 
         var row = new float[AuroraFeatures.Count];
         var issue = range.FirstIndex + (HeatPumpTargetDay * 96);
-        new AuroraFeatures(history).Compute(issue, issue + 40, row);
+        new AuroraFeatures(history).Compute(issue, issue + (daysAhead * 96) + 40, row);
         return row;
     }
 
@@ -294,7 +320,7 @@ public sealed class AuroraDataTests
         // The live forecast loads only ForecastRunner.Lookback of history; it must see what training saw.
         var issueStart = SlotGrid.StartOfLocalDay(new DateOnly(2026, 4, 20), SyntheticHome.Site.TimeZone) + TimeSpan.FromHours(9.25);
         var issue = SlotGrid.IndexOf(issueStart);
-        var longer = Noisy(SlotRange.Between(issueStart - TimeSpan.FromDays(60), issueStart + ForecastRunner.Horizon));
+        var longer = Noisy(SlotRange.Between(issueStart - ForecastRunner.Lookback - TimeSpan.FromDays(30), issueStart + ForecastRunner.Horizon));
         var cut = new SlotHistory(SyntheticHome.Site, SlotRange.Between(issueStart - ForecastRunner.Lookback, longer.Range.End));
         var offset = longer.PositionOf(cut.Range.FirstIndex);
         Array.Copy(longer.Load, offset, cut.Load, 0, cut.Range.Count);

@@ -11,11 +11,11 @@ namespace Darkstar.Forecasting.Evaluation;
 /// <summary>One quantity's day-ahead skill in a benchmark, in kWh per scoring period.</summary>
 public sealed record BenchmarkScore(double AuroraMae, double BaselineMae, double Ratio, double CoverageP10P90, int Periods);
 
-/// <param name="ForecastMsMedian">The median time Aurora took to forecast a test day (features and six models), ms.</param>
+/// <param name="ForecastMsMedian">The median time Aurora took to make one forecast (features and the models), ms.</param>
 public sealed record BenchmarkReport(int Days, BenchmarkScore Load, BenchmarkScore Pv, double TrainSeconds, int Trainings, double ForecastMsMedian = double.NaN);
 
 /// <summary>
-/// Walk-forward day-ahead skill: each test day is forecast at its local midnight from data strictly before it, by
+/// Walk-forward skill: each test day is forecast at its local midnight (or, intraday, at each of its hours) from data strictly before it, by
 /// Aurora (retrained every <see cref="RetrainEveryDays"/> days on the days before) and by the baseline, and scored
 /// against measured periods only (a period with any slot spread across a gap is not scored). PV is scored in the
 /// periods when the sun is up: at night both forecasts are zero by construction, and counting those periods would add
@@ -24,6 +24,13 @@ public sealed record BenchmarkReport(int Days, BenchmarkScore Load, BenchmarkSco
 public sealed class ForecastBenchmark(AuroraTrainingSettings settings, ILogger logger)
 {
     public int RetrainEveryDays { get; init; } = 7;
+
+    /// <summary>
+    /// Null: each test day is forecast once, at its local midnight (day-ahead skill). A number of hours: it is forecast
+    /// at every hour of the day for that many hours ahead, as the service forecasts every 15 minutes (intraday skill,
+    /// where the home's last hours and a car that is charging count).
+    /// </summary>
+    public int? IntradayHours { get; init; }
 
     /// <summary>Slots summed into one scored period: 4 scores hourly, the resolution of an hourly data set.</summary>
     public int SlotsPerPeriod { get; init; } = 4;
@@ -50,10 +57,10 @@ public sealed class ForecastBenchmark(AuroraTrainingSettings settings, ILogger l
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var day = firstDay.AddDays(d);
-                var issuedAt = SlotGrid.StartOfLocalDay(day, zone);
+                var dayStart = SlotGrid.StartOfLocalDay(day, zone);
                 if (model is null || day.DayNumber - trainedOn.DayNumber >= RetrainEveryDays)
                 {
-                    var window = SlotRange.Between(SlotGrid.StartOfLocalDay(day.AddDays(-trainingDays), zone), issuedAt);
+                    var window = SlotRange.Between(SlotGrid.StartOfLocalDay(day.AddDays(-trainingDays), zone), dayStart);
                     trainWatch.Start();
                     var (trained, _) = new AuroraTrainer(settings, logger).Train(history, window, $"aurora_bench_{DayText.Format(day)}", cancellationToken);
                     trainWatch.Stop();
@@ -63,13 +70,16 @@ public sealed class ForecastBenchmark(AuroraTrainingSettings settings, ILogger l
                     trainedOn = day;
                 }
 
-                var horizon = SlotGrid.LocalDay(day, zone);
-                var forecastWatch = Stopwatch.StartNew();
-                var issued = model.Forecast(features, history, issuedAt, horizon);
-                forecastMs.Add(forecastWatch.Elapsed.TotalMilliseconds);
-                var aurora = issued.ToDictionary(f => SlotGrid.IndexOf(f.SlotStart));
-                var reference = baseline.Forecast(features, history, issuedAt, horizon).ToDictionary(f => SlotGrid.IndexOf(f.SlotStart));
-                Score(features, history, horizon, aurora, reference, load, pv);
+                foreach (var (issue, horizon) in Issues(day, zone, history.Range))
+                {
+                    var forecastWatch = Stopwatch.StartNew();
+                    var issued = model.Forecast(features, history, SlotGrid.StartOf(issue), horizon);
+                    forecastMs.Add(forecastWatch.Elapsed.TotalMilliseconds);
+                    var aurora = issued.ToDictionary(f => SlotGrid.IndexOf(f.SlotStart));
+                    var reference = baseline.Forecast(features, history, SlotGrid.StartOf(issue), horizon).ToDictionary(f => SlotGrid.IndexOf(f.SlotStart));
+                    Score(features, history, horizon, aurora, reference, load, pv);
+                }
+
                 progress?.Invoke(d + 1, days);
             }
         }
@@ -82,6 +92,29 @@ public sealed class ForecastBenchmark(AuroraTrainingSettings settings, ILogger l
         return new BenchmarkReport(
             days, load.Result(), pv.Result(), trainings == 0 ? 0 : trainWatch.Elapsed.TotalSeconds / trainings, trainings,
             forecastMs.Count == 0 ? double.NaN : forecastMs[forecastMs.Count / 2]);
+    }
+
+    /// <summary>
+    /// The forecasts made on a test day: at its local midnight for the whole day, or, with <see cref="IntradayHours"/>,
+    /// at every hour of it for the hours just ahead.
+    /// </summary>
+    private IEnumerable<(long Issue, SlotRange Horizon)> Issues(DateOnly day, TimeZoneInfo zone, SlotRange available)
+    {
+        var localDay = SlotGrid.LocalDay(day, zone);
+        if (IntradayHours is not { } hours)
+        {
+            yield return (localDay.FirstIndex, localDay);
+            yield break;
+        }
+
+        for (var issue = localDay.FirstIndex; issue < localDay.EndIndex; issue += SlotGrid.SlotsPerHour)
+        {
+            var count = (int)Math.Min(hours * SlotGrid.SlotsPerHour, available.EndIndex - issue);
+            if (count > 0)
+            {
+                yield return (issue, new SlotRange(issue, count));
+            }
+        }
     }
 
     private void Score(

@@ -22,7 +22,7 @@ public sealed class AuroraFeatures
         "sun_azimuth_deg", "load_same_daytype_slot_median", "load_same_hour_last", "load_last_day_kwh", "load_last_7days_mean",
         "temperature_change_c", "pv_clear_share_7day_max", "pv_clear_share_last_day", "pv_envelope_kwh",
         "pv_weather_estimate_kwh", "pv_weather_estimate_share", "pv_last_day_vs_weather", "load_same_slot_28day_median",
-        "heat_pump_weather_level_kwh", "heat_pump_last_7days_mean",
+        "heat_pump_level_kwh", "heat_pump_last_7days_mean",
     ];
 
     private const int SlotsPerDay = 96;
@@ -58,13 +58,30 @@ public sealed class AuroraFeatures
     public const int HeatPumpMinimumDays = 7;
 
     /// <summary>
-    /// Days of history before the issue time that the features read (the longest of <see cref="YieldDays"/>,
-    /// <see cref="LongMedianDays"/> and <see cref="HeatPumpDays"/> with the day before the first, plus the second day of
-    /// a 48-hour horizon): a forecast loaded with less would see other features than training did.
+    /// The days whose surprises (the heat pump's energy less what its weather implied the day before) measure how much
+    /// of a day's surprise carries into the next.
     /// </summary>
-    public static readonly int HistoryDays = Math.Max(YieldDays, Math.Max(LongMedianDays, HeatPumpDays + 1)) + 2;
+    public const int HeatPumpPersistenceDays = 56;
+
+    /// <summary>Pairs of consecutive surprises the carry-over needs; with fewer, none is assumed.</summary>
+    public const int HeatPumpPersistenceMinimumPairs = 14;
+
+    /// <summary>The most of a day's surprise carried into the next, so that a run of cold days is never extrapolated.</summary>
+    public const double HeatPumpMaximumPersistence = 0.9;
+
+    /// <summary>
+    /// Days of history before the issue time that the features read (the longest of <see cref="YieldDays"/>,
+    /// <see cref="LongMedianDays"/> and the heat pump's: <see cref="HeatPumpPersistenceDays"/> of surprises, the day
+    /// before the first, and <see cref="HeatPumpDays"/> with their day before behind each; plus the second day of a
+    /// 48-hour horizon): a forecast loaded with less would see other features than training did.
+    /// </summary>
+    public static readonly int HistoryDays = Math.Max(YieldDays, Math.Max(LongMedianDays, HeatPumpPersistenceDays + 1 + HeatPumpDays + 1)) + 2;
 
     private readonly Dictionary<long, float> _heatPumpLevels = [];
+
+    private readonly Dictionary<long, float> _heatPumpWeatherLevels = [];
+
+    private readonly Dictionary<int, double> _heatPumpPersistence = [];
 
     private readonly Dictionary<long, PvProfile> _profiles = [];
 
@@ -144,7 +161,7 @@ public sealed class AuroraFeatures
     {
         "day_of_week", "is_weekend", "vacation", "load_same_slot_last", "load_same_slot_week_ago", "load_same_slot_7day_mean",
         "load_last_24h_mean", "load_last_hour_mean", "load_same_daytype_slot_median", "load_same_hour_last", "load_last_day_kwh",
-        "load_last_7days_mean", "temperature_change_c", "load_same_slot_28day_median", "heat_pump_weather_level_kwh",
+        "load_last_7days_mean", "temperature_change_c", "load_same_slot_28day_median", "heat_pump_level_kwh",
         "heat_pump_last_7days_mean",
     };
 
@@ -179,7 +196,7 @@ public sealed class AuroraFeatures
     /// <summary>
     /// The load a row's forecast is a correction of: the house's own load at the slot (the day type's median,
     /// <see cref="LoadReferenceName"/>, robust to an evening of car charging, else the mean of the last seven days, else 0)
-    /// plus the heat pump's level for the target day's temperature where the home meters its heat pump. Known at issue time.
+    /// plus the heat pump's level for the target day (its weather and the latest surprise) where the home meters its heat pump. Known at issue time.
     /// </summary>
     public static float LoadReference(ReadOnlySpan<float> row)
     {
@@ -199,7 +216,7 @@ public sealed class AuroraFeatures
         return float.IsNaN(median) ? LoadReference(row) : median + HeatPumpReference(row);
     }
 
-    private static readonly int HeatPumpLevelColumn = Names.ToList().IndexOf("heat_pump_weather_level_kwh");
+    private static readonly int HeatPumpLevelColumn = Names.ToList().IndexOf("heat_pump_level_kwh");
 
     private static float HeatPumpReference(ReadOnlySpan<float> row) => float.IsNaN(row[HeatPumpLevelColumn]) ? 0 : row[HeatPumpLevelColumn];
 
@@ -317,19 +334,89 @@ public sealed class AuroraFeatures
     }
 
     /// <summary>
+    /// The heat pump's energy per slot on day <paramref name="day"/> as known after <paramref name="lastDay"/>: its level
+    /// at the day's weather (<see cref="HeatPumpWeatherLevel"/>) plus the part of the latest day's surprise that lasts
+    /// (<see cref="HeatPumpPersistence"/>, once per day ahead), never below 0. A surprise lasts because what the daily
+    /// weather misses (a cold night under a mild mean, wind, a house still warming up) is much the same the next day,
+    /// and the plane of the last weeks lags a season on the turn. A heat pump's runs and hot-water boosts come at hours
+    /// that drift from day to day, so a level is what can be known a day ahead; the trees place it in the day.
+    /// </summary>
+    private float HeatPumpLevel(int lastDay, int day)
+    {
+        var key = ((long)lastDay * _days.Length) + day;
+        if (_heatPumpLevels.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var level = HeatPumpWeatherLevel(lastDay, day);
+        var surprise = HeatPumpSurprise(lastDay);
+        if (!float.IsNaN(level) && !double.IsNaN(surprise))
+        {
+            level = (float)Math.Max(0, level + (Math.Pow(HeatPumpPersistence(lastDay), day - lastDay) * surprise));
+        }
+
+        _heatPumpLevels[key] = level;
+        return level;
+    }
+
+    /// <summary>The heat pump's energy per slot on day <paramref name="day"/> less what its weather implied the day before; NaN where unknown.</summary>
+    private double HeatPumpSurprise(int day)
+    {
+        if (day < 1 || float.IsNaN(_dayHeatPump[day]))
+        {
+            return double.NaN;
+        }
+
+        var expected = HeatPumpWeatherLevel(day - 1, day);
+        return float.IsNaN(expected) ? double.NaN : _dayHeatPump[day] - expected;
+    }
+
+    /// <summary>
+    /// The share of a day's surprise that the next day repeats, as known after <paramref name="lastDay"/>: the
+    /// surprises' autocorrelation a day apart over the last <see cref="HeatPumpPersistenceDays"/> days (the Yule–Walker
+    /// estimate, whose denominator holds every surprise, so one large surprise after quiet days is not read as a
+    /// trend), between 0 and <see cref="HeatPumpMaximumPersistence"/>; 0 with fewer than
+    /// <see cref="HeatPumpPersistenceMinimumPairs"/> consecutive pairs.
+    /// </summary>
+    private double HeatPumpPersistence(int lastDay)
+    {
+        if (_heatPumpPersistence.TryGetValue(lastDay, out var cached))
+        {
+            return cached;
+        }
+
+        double products = 0, squares = 0;
+        var pairs = 0;
+        for (var d = lastDay - 1; d > lastDay - HeatPumpPersistenceDays && d >= 2; d--)
+        {
+            var surprise = HeatPumpSurprise(d);
+            var before = HeatPumpSurprise(d - 1);
+            if (!double.IsNaN(surprise) && !double.IsNaN(before))
+            {
+                products += surprise * before;
+                squares += before * before;
+                pairs++;
+            }
+        }
+
+        var persistence = pairs < HeatPumpPersistenceMinimumPairs || squares <= 0 ? 0 : Math.Clamp(products / squares, 0, HeatPumpMaximumPersistence);
+        _heatPumpPersistence[lastDay] = persistence;
+        return persistence;
+    }
+
+    /// <summary>
     /// The heat pump's energy per slot on day <paramref name="day"/> at its weather, as known after
     /// <paramref name="lastDay"/>: a plane through the daily mean energy per slot against the day's
     /// mean temperature and the day before's over the last <see cref="HeatPumpDays"/> days, which tracks where the
     /// season has got to (a heating curve near the day's temperatures), never below 0. The day before counts because a
     /// house's walls and floor carry yesterday's cold into today. Without the day before's temperatures, or when they
     /// move with the day's own, a line in the day's temperature alone; without a degree of spread, the days' mean level.
-    /// A heat pump's runs and hot-water boosts come at hours that drift from day to day, so a level is what can be
-    /// known a day ahead; the trees place it in the day.
     /// </summary>
-    private float HeatPumpLevel(int lastDay, int day)
+    private float HeatPumpWeatherLevel(int lastDay, int day)
     {
         var key = ((long)lastDay * _days.Length) + day;
-        if (_heatPumpLevels.TryGetValue(key, out var cached))
+        if (_heatPumpWeatherLevels.TryGetValue(key, out var cached))
         {
             return cached;
         }
@@ -362,7 +449,7 @@ public sealed class AuroraFeatures
             level = (float)Math.Max(0, estimate);
         }
 
-        _heatPumpLevels[key] = level;
+        _heatPumpWeatherLevels[key] = level;
         return level;
     }
 

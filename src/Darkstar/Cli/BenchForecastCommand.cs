@@ -24,14 +24,21 @@ public static class BenchForecastCommand
         var testFrom = new Option<string>("--test-from") { Description = "The first local day forecast, yyyy-MM-dd.", Required = true };
         var days = new Option<int>("--days") { Description = "Test days.", DefaultValueFactory = _ => 30 };
         var trainingDays = new Option<int?>("--training-days") { Description = "Days of history each training uses (default: forecasting.training_days)." };
-        var forecast = new Command("forecast", "Day-ahead forecast skill of Aurora and the baseline on a recorded home.") { home, testFrom, days, trainingDays };
+        var intradayHours = new Option<int?>("--intraday-hours")
+        {
+            Description = "Forecast at every hour of each test day for this many hours ahead, as the service does, instead of once at midnight for the day.",
+        };
+        var forecast = new Command("forecast", "Day-ahead (or intraday) forecast skill of Aurora and the baseline on a recorded home.")
+        {
+            home, testFrom, days, trainingDays, intradayHours,
+        };
         forecast.SetAction((parse, cancellationToken) => RunAsync(
-            parse, context, global, parse.GetValue(home)!, parse.GetValue(testFrom)!, parse.GetValue(days), parse.GetValue(trainingDays), cancellationToken));
+            parse, context, global, parse.GetValue(home)!, parse.GetValue(testFrom)!, parse.GetValue(days), parse.GetValue(trainingDays), parse.GetValue(intradayHours), cancellationToken));
         return forecast;
     }
 
     private static async Task<int> RunAsync(
-        ParseResult parse, CliContext context, GlobalOptions global, DirectoryInfo home, string testFrom, int days, int? trainingDays, CancellationToken cancellationToken)
+        ParseResult parse, CliContext context, GlobalOptions global, DirectoryInfo home, string testFrom, int days, int? trainingDays, int? intradayHours, CancellationToken cancellationToken)
     {
         var resolved = OptionsResolver.Resolve(parse, global, context);
         if (resolved is null)
@@ -39,9 +46,10 @@ public static class BenchForecastCommand
             return ExitCodes.InvalidInput;
         }
 
-        if (!DayText.TryParse(testFrom, out var firstDay) || days < 1 || trainingDays is < 7)
+        if (!DayText.TryParse(testFrom, out var firstDay) || days < 1 || trainingDays is < 7 || intradayHours is < 1 or > 48)
         {
-            await context.Error.WriteLineAsync("bench forecast: --test-from must be a day (yyyy-MM-dd), --days at least 1, --training-days at least 7.");
+            await context.Error.WriteLineAsync(
+                "bench forecast: --test-from must be a day (yyyy-MM-dd), --days at least 1, --training-days at least 7, --intraday-hours from 1 to 48.");
             return ExitCodes.InvalidInput;
         }
 
@@ -80,7 +88,7 @@ public static class BenchForecastCommand
             var site = new HomeSite(latitude, longitude, dataset.TimeZone);
             var range = SlotRange.Between(SlotGrid.Floor(dataset.Meters[0].At), SlotGrid.Ceiling(dataset.Meters[^1].At));
             var history = await new HistoryLoader(observations, weather).LoadAsync(site, range, range.End, FutureWeather.Observed, cancellationToken);
-            var benchmark = new ForecastBenchmark(new AuroraTrainingSettings(), logger);
+            var benchmark = new ForecastBenchmark(new AuroraTrainingSettings(), logger) { IntradayHours = intradayHours };
             var report = benchmark.Run(
                 history,
                 firstDay,
@@ -90,23 +98,40 @@ public static class BenchForecastCommand
                 cancellationToken);
 
             var output = context.Output;
+            var issues = intradayHours is { } ahead
+                ? string.Create(CultureInfo.InvariantCulture, $"forecast at every hour for the next {ahead} h")
+                : "forecast at each local midnight";
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{dataset.Name}, {days} days from {DayText.Format(firstDay)}, forecast at each local midnight, scored per hour on measured hours only (kWh per hour):"));
+                $"{dataset.Name}, {days} days from {DayText.Format(firstDay)}, {issues}, scored per hour on measured hours only (kWh per hour):"));
             await output.WriteLineAsync(Line("load", report.Load));
             await output.WriteLineAsync(Line("pv", report.Pv));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{report.Trainings} trainings, {report.TrainSeconds:0.0} s each on average; a day's forecast took {report.ForecastMsMedian:0.0} ms (median)."));
+                $"{report.Trainings} trainings, {report.TrainSeconds:0.0} s each on average; a forecast took {report.ForecastMsMedian:0.0} ms (median)."));
             await output.WriteLineAsync(
                 "Training and scoring use measured slots only: slots spread across gaps (and rejected spikes) are never learned or scored; the other slots of a day judged 'exclude' are.");
             await output.WriteLineAsync(
                 "Weather inputs are the data set's observed daily means used as the forecast: a perfect daily weather forecast, so Aurora's figures are an upper bound on its skill with real weather forecasts.");
-            JsonReport.Write(output, new
+            if (intradayHours is { } hoursAhead)
             {
-                days,
-                load = Json(report.Load),
-                pv = Json(report.Pv),
-                train_seconds = Math.Round(report.TrainSeconds, 2),
-            });
+                JsonReport.Write(output, new
+                {
+                    days,
+                    intraday_hours = hoursAhead,
+                    load = Json(report.Load),
+                    pv = Json(report.Pv),
+                    train_seconds = Math.Round(report.TrainSeconds, 2),
+                });
+            }
+            else
+            {
+                JsonReport.Write(output, new
+                {
+                    days,
+                    load = Json(report.Load),
+                    pv = Json(report.Pv),
+                    train_seconds = Math.Round(report.TrainSeconds, 2),
+                });
+            }
             return ExitCodes.Success;
         }
         catch (InsufficientTrainingDataException e)

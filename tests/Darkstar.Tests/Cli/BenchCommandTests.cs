@@ -33,4 +33,14 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--sensors must be 1 to 8", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task BenchForecast_IntradayHoursZero_ExitsTwoNamingTheOption()
+    {
+        var result = await new CliRunner(_temp).RunAsync(
+            "bench", "forecast", "--home", _temp.File("home"), "--test-from", "2016-01-15", "--intraday-hours", "0");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--intraday-hours from 1 to 48", result.Error, StringComparison.Ordinal);
+    }
 }

@@ -374,10 +374,10 @@ public sealed class AuroraFeatures
 
     /// <summary>
     /// The share of a day's surprise that the next day repeats, as known after <paramref name="lastDay"/>: the
-    /// surprises' autocorrelation a day apart over the last <see cref="HeatPumpPersistenceDays"/> days (the Yule–Walker
-    /// estimate, whose denominator holds every surprise, so one large surprise after quiet days is not read as a
-    /// trend), between 0 and <see cref="HeatPumpMaximumPersistence"/>; 0 with fewer than
-    /// <see cref="HeatPumpPersistenceMinimumPairs"/> consecutive pairs.
+    /// least-squares slope of each surprise on the day before's over the <see cref="HeatPumpPersistenceDays"/> days
+    /// before <paramref name="lastDay"/>, between 0 and <see cref="HeatPumpMaximumPersistence"/>; 0 with fewer than
+    /// <see cref="HeatPumpPersistenceMinimumPairs"/> consecutive pairs. The latest surprise, the one carried, does not
+    /// set its own persistence: one large surprise after quiet days is not read as one that lasts.
     /// </summary>
     private double HeatPumpPersistence(int lastDay)
     {

@@ -111,27 +111,17 @@ public static class BenchForecastCommand
                 "Training and scoring use measured slots only: slots spread across gaps (and rejected spikes) are never learned or scored; the other slots of a day judged 'exclude' are.");
             await output.WriteLineAsync(
                 "Weather inputs are the data set's observed daily means used as the forecast: a perfect daily weather forecast, so Aurora's figures are an upper bound on its skill with real weather forecasts.");
+            // The exact line by default; an intraday run says so in it.
+            var json = new Dictionary<string, object> { ["days"] = days };
             if (intradayHours is { } hoursAhead)
             {
-                JsonReport.Write(output, new
-                {
-                    days,
-                    intraday_hours = hoursAhead,
-                    load = Json(report.Load),
-                    pv = Json(report.Pv),
-                    train_seconds = Math.Round(report.TrainSeconds, 2),
-                });
+                json["intraday_hours"] = hoursAhead;
             }
-            else
-            {
-                JsonReport.Write(output, new
-                {
-                    days,
-                    load = Json(report.Load),
-                    pv = Json(report.Pv),
-                    train_seconds = Math.Round(report.TrainSeconds, 2),
-                });
-            }
+
+            json["load"] = Json(report.Load);
+            json["pv"] = Json(report.Pv);
+            json["train_seconds"] = Math.Round(report.TrainSeconds, 2);
+            JsonReport.Write(output, json);
             return ExitCodes.Success;
         }
         catch (InsufficientTrainingDataException e)

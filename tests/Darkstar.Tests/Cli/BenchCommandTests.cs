@@ -35,6 +35,38 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchForecast_KonstanzOneDay_LastLineIsTheIssuesShapeIntradaySaysSo()
+    {
+        var home = SharedData.PathOf("konstanz-home");
+
+        var dayAhead = await new CliRunner(_temp).RunAsync("bench", "forecast", "--home", home, "--test-from", "2016-01-15", "--days", "1", "--json");
+        var intraday = await new CliRunner(_temp).RunAsync(
+            "bench", "forecast", "--home", home, "--test-from", "2016-01-15", "--days", "1", "--intraday-hours", "2", "--json");
+
+        Assert.Equal(0, dayAhead.ExitCode);
+        Assert.Equal(0, intraday.ExitCode);
+        Assert.Equal(["days", "load", "pv", "train_seconds"], Keys(dayAhead.LastLine));
+        Assert.Equal(["days", "intraday_hours", "load", "pv", "train_seconds"], Keys(intraday.LastLine));
+        using var json = JsonDocument.Parse(intraday.LastLine);
+        Assert.Equal(2, json.RootElement.GetProperty("intraday_hours").GetInt32());
+        foreach (var quantity in new[] { "load", "pv" })
+        {
+            Assert.Equal(
+                ["aurora_mae", "baseline_mae", "ratio", "coverage_p10_p90"],
+                json.RootElement.GetProperty(quantity).EnumerateObject().Select(p => p.Name));
+            Assert.InRange(json.RootElement.GetProperty(quantity).GetProperty("ratio").GetDouble(), 0.01, 3);
+        }
+
+        Assert.Contains("forecast at every hour for the next 2 h", intraday.Output, StringComparison.Ordinal);
+
+        static string[] Keys(string line)
+        {
+            using var document = JsonDocument.Parse(line);
+            return [.. document.RootElement.EnumerateObject().Select(p => p.Name)];
+        }
+    }
+
+    [Fact]
     public async Task BenchForecast_IntradayHoursZero_ExitsTwoNamingTheOption()
     {
         var result = await new CliRunner(_temp).RunAsync(

@@ -113,18 +113,7 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
         {
             var (load, pv) = predicted[i];
             load = session?.Add(load, targets[i]) ?? load;
-            forecasts[i] = new SlotForecast
-            {
-                SlotStart = SlotGrid.StartOf(targets[i]),
-                ForecastVersion = Version,
-                IssuedAt = issued,
-                LoadP10Kwh = load.P10,
-                LoadP50Kwh = load.P50,
-                LoadP90Kwh = load.P90,
-                PvP10Kwh = pv.P10,
-                PvP50Kwh = pv.P50,
-                PvP90Kwh = pv.P90,
-            };
+            forecasts[i] = SlotForecasts.Of(targets[i], Version, issued, load, pv);
         }
 
         return forecasts;

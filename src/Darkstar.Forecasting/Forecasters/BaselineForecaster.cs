@@ -56,20 +56,7 @@ public sealed class BaselineForecaster : ISlotForecaster
                 continue;
             }
 
-            var load = Summarise(loads);
-            var pv = Summarise(pvs);
-            forecasts.Add(new SlotForecast
-            {
-                SlotStart = SlotGrid.StartOf(target),
-                ForecastVersion = Version,
-                IssuedAt = InstantText.Truncate(issuedAt),
-                LoadP10Kwh = load.P10,
-                LoadP50Kwh = load.P50,
-                LoadP90Kwh = load.P90,
-                PvP10Kwh = pv.P10,
-                PvP50Kwh = pv.P50,
-                PvP90Kwh = pv.P90,
-            });
+            forecasts.Add(SlotForecasts.Of(target, Version, InstantText.Truncate(issuedAt), Summarise(loads), Summarise(pvs)));
         }
 
         return forecasts;

@@ -31,3 +31,20 @@ public readonly record struct QuantileTriple(double P10, double P50, double P90)
 
     private static double Clamp(double value, double max) => double.IsNaN(value) ? 0 : Math.Clamp(value, 0, Math.Max(max, 0));
 }
+
+/// <summary>The one way a forecaster turns its load and PV quantiles for a slot into the row it writes.</summary>
+public static class SlotForecasts
+{
+    public static SlotForecast Of(long slotIndex, string version, DateTimeOffset issuedAt, QuantileTriple load, QuantileTriple pv) => new()
+    {
+        SlotStart = SlotGrid.StartOf(slotIndex),
+        ForecastVersion = version,
+        IssuedAt = issuedAt,
+        LoadP10Kwh = load.P10,
+        LoadP50Kwh = load.P50,
+        LoadP90Kwh = load.P90,
+        PvP10Kwh = pv.P10,
+        PvP50Kwh = pv.P50,
+        PvP90Kwh = pv.P90,
+    };
+}

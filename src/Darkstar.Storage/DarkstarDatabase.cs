@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,16 +13,18 @@ namespace Darkstar.Storage;
 /// </summary>
 public sealed class DarkstarDatabase
 {
-    public const int BusyTimeoutMs = 5000;
-
-    private const string ConnectionPragmas =
-        "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+    /// <summary>How long a writer waits for another connection's (or process's) write lock before <c>database is locked</c>.</summary>
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(5);
 
     private readonly ILogger<DarkstarDatabase> _logger;
 
-    public DarkstarDatabase(string path, ILogger<DarkstarDatabase>? logger = null)
+    private readonly string _connectionPragmas;
+
+    public DarkstarDatabase(string path, ILogger<DarkstarDatabase>? logger = null, TimeSpan? busyTimeout = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var timeout = busyTimeout ?? DefaultBusyTimeout;
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.FromMilliseconds(1), nameof(busyTimeout));
         StorageRuntime.EnsureInitialised();
         _logger = logger ?? NullLogger<DarkstarDatabase>.Instance;
         Path = System.IO.Path.GetFullPath(path);
@@ -30,8 +33,15 @@ public sealed class DarkstarDatabase
             DataSource = Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            DefaultTimeout = BusyTimeoutMs / 1000,
+            // The provider retries a statement SQLite still finds busy until this many whole seconds have passed
+            // (0 would retry forever); at the busy timeout rounded up, the SQLite wait is the one that counts.
+            DefaultTimeout = (int)Math.Ceiling(timeout.TotalSeconds),
         }.ToString();
+        // SQLite's own busy handler: since the bundled library is built with usleep (3.53 through SQLitePCLRaw 3),
+        // it retries after 1, 2, 5 … 100 ms, so a writer behind a short lock goes on within milliseconds.
+        _connectionPragmas = string.Create(
+            CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
     }
 
     /// <summary>The full path of the database file.</summary>
@@ -55,12 +65,10 @@ public sealed class DarkstarDatabase
             await connection.OpenAsync(cancellationToken);
             await using (var command = connection.CreateCommand())
             {
-                command.CommandText = ConnectionPragmas;
+                command.CommandText = _connectionPragmas;
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            // After the pragmas: a busy handler replaces the one busy_timeout set.
-            Native.SqliteBusyHandler.Install(connection, BusyTimeoutMs);
             return connection;
         }
         catch
@@ -77,6 +85,6 @@ public sealed class DarkstarDatabase
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode;";
         var mode = await command.ExecuteScalarAsync(cancellationToken);
-        return Convert.ToString(mode, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+        return Convert.ToString(mode, CultureInfo.InvariantCulture) ?? string.Empty;
     }
 }

@@ -1,3 +1,4 @@
+using Dapper;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Time;
 using Darkstar.Storage.Repositories;
@@ -34,6 +35,22 @@ public sealed class SlotForecastRepositoryTests
         Assert.Equal([Noon, Noon, Morning, Morning], atNoon.Select(f => f.IssuedAt));
         Assert.Empty(beforeMorning);
         Assert.All(latest, f => Assert.Equal(3.0, f.LoadP50Kwh));
+    }
+
+    [Fact]
+    public async Task ReadLatestAsync_LatestIssueQuery_IsPlannedThroughTheSlotIndex()
+    {
+        using var test = await TestDatabase.CreateMigratedAsync();
+        var range = new SlotRange(SlotGrid.IndexOf(Start), 4);
+        await using var connection = await test.Database.OpenAsync(CancellationToken.None);
+
+        var plan = await connection.QueryAsync(
+            "EXPLAIN QUERY PLAN " + SlotForecastRepository.ReadLatestSql,
+            SlotForecastRepository.ReadLatestParameters("aurora_v1", range, Noon));
+
+        // ReadLatestAsync_SeveralIssues_... pins the rows at cutoffs before, between and after the issues; this pins that
+        // they are read on the plan SQLite 3.35.5 answered wrongly, through the WITHOUT ROWID table's index (see Migrations).
+        Assert.Contains(plan, row => ((string)row.detail).Contains("INDEX ix_slot_forecasts_slot_start", StringComparison.Ordinal));
     }
 
     [Fact]

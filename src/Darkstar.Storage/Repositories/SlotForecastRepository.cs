@@ -18,6 +18,16 @@ public sealed class SlotForecastRepository(DarkstarDatabase database) : Reposito
 
     private static readonly string Columns = SqlText.Columns(["slot_start", "forecast_version", "issued_at", .. ValueColumns]);
 
+    /// <summary>The latest-issue query; tests read its plan (see Migrations on MAX() through a WITHOUT ROWID table's index).</summary>
+    internal static readonly string ReadLatestSql = $"""
+        SELECT {Columns} FROM {Schema.SlotForecasts} AS f
+        WHERE f.forecast_version = @ForecastVersion AND f.slot_start >= @Start AND f.slot_start < @End
+          AND f.issued_at = (
+              SELECT MAX(g.issued_at) FROM {Schema.SlotForecasts} AS g
+              WHERE g.forecast_version = f.forecast_version AND g.slot_start = f.slot_start AND g.issued_at <= @IssuedAtOrBefore)
+        ORDER BY f.slot_start;
+        """;
+
     public Task<int> UpsertAsync(IEnumerable<SlotForecast> forecasts, CancellationToken cancellationToken) =>
         ExecuteBatchAsync(UpsertSql, forecasts.Select(Validate), cancellationToken);
 
@@ -29,17 +39,7 @@ public sealed class SlotForecastRepository(DarkstarDatabase database) : Reposito
         string forecastVersion, SlotRange range, DateTimeOffset issuedAtOrBefore, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(forecastVersion);
-        return QueryAsync<SlotForecast>(
-            $"""
-            SELECT {Columns} FROM {Schema.SlotForecasts} AS f
-            WHERE f.forecast_version = @ForecastVersion AND f.slot_start >= @Start AND f.slot_start < @End
-              AND f.issued_at = (
-                  SELECT MAX(g.issued_at) FROM {Schema.SlotForecasts} AS g
-                  WHERE g.forecast_version = f.forecast_version AND g.slot_start = f.slot_start AND g.issued_at <= @IssuedAtOrBefore)
-            ORDER BY f.slot_start;
-            """,
-            new { ForecastVersion = forecastVersion, range.Start, range.End, IssuedAtOrBefore = issuedAtOrBefore },
-            cancellationToken);
+        return QueryAsync<SlotForecast>(ReadLatestSql, ReadLatestParameters(forecastVersion, range, issuedAtOrBefore), cancellationToken);
     }
 
     /// <summary>Every issue of <paramref name="forecastVersion"/> for the slots in <paramref name="range"/>, by slot then issue time.</summary>
@@ -55,6 +55,9 @@ public sealed class SlotForecastRepository(DarkstarDatabase database) : Reposito
             new { ForecastVersion = forecastVersion, range.Start, range.End },
             cancellationToken);
     }
+
+    internal static object ReadLatestParameters(string forecastVersion, SlotRange range, DateTimeOffset issuedAtOrBefore) =>
+        new { ForecastVersion = forecastVersion, range.Start, range.End, IssuedAtOrBefore = issuedAtOrBefore };
 
     private static SlotForecast Validate(SlotForecast forecast)
     {

@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace Darkstar.Storage;
 
@@ -10,6 +11,16 @@ public static class StorageRuntime
 {
     private static readonly Lock Gate = new();
     private static bool _initialised;
+
+    /// <summary>The version of the SQLite library the provider loaded, by its own <c>sqlite_version()</c>, e.g. 3.53.4.</summary>
+    /// <exception cref="DllNotFoundException">The native library of the SQLite package is missing.</exception>
+    public static string SqliteVersion()
+    {
+        EnsureInitialised();
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        return connection.ExecuteScalar<string>("SELECT sqlite_version();") ?? string.Empty;
+    }
 
     public static void EnsureInitialised()
     {

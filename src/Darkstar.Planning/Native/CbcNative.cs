@@ -43,6 +43,10 @@ internal static partial class CbcNative
             $"The MILP solver library {VersionedFileName} (COIN-OR CBC 2.10) could not be loaded: install the Debian package coinor-libcbc3 (listed in eng/packages.txt).");
     }
 
+    /// <summary>The library's version text, e.g. <c>2.10.8</c>: a static string of the library's, never freed.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial IntPtr Cbc_getVersion();
+
     [LibraryImport(LibraryName)]
     public static partial IntPtr Cbc_newModel();
 

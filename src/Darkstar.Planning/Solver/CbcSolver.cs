@@ -17,6 +17,17 @@ public static class CbcSolver
     // CBC 2.10 shares static state between models (CbcMain1): one solve at a time in the whole process.
     private static readonly Lock SolveLock = new();
 
+    /// <summary>The version of the loaded CBC library (its <c>Cbc_getVersion</c>), e.g. 2.10.8.</summary>
+    /// <exception cref="DllNotFoundException">The library is not installed.</exception>
+    public static string LibraryVersion
+    {
+        get
+        {
+            CbcNative.EnsureResolver();
+            return Marshal.PtrToStringUTF8(CbcNative.Cbc_getVersion()) ?? string.Empty;
+        }
+    }
+
     public static SolveResult Solve(LinearModel model, SolverSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -6,9 +6,6 @@ namespace Darkstar.Mqtt;
 /// </summary>
 public sealed record MqttConnectionSettings
 {
-    /// <summary>Where Debian keeps the system's CA certificates (used with TLS when no CA file is given).</summary>
-    public const string SystemCaPath = "/etc/ssl/certs";
-
     public required string Host { get; init; }
 
     public int Port { get; init; } = 1883;
@@ -20,7 +17,7 @@ public sealed record MqttConnectionSettings
 
     public bool UseTls { get; init; }
 
-    /// <summary>The CA certificate file that signs the broker's certificate; null means the system's CAs.</summary>
+    /// <summary>The CA certificate file (PEM, may hold several, or DER) that signs the broker's certificate; null means the system's CAs.</summary>
     public string? CaFile { get; init; }
 
     public string ClientId { get; init; } = "darkstar";
@@ -30,7 +27,7 @@ public sealed record MqttConnectionSettings
 
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The first reconnect pause; it doubles per failed attempt up to <see cref="ReconnectMaxDelay"/> (whole seconds).</summary>
+    /// <summary>The pause before reconnecting; it doubles per failed attempt up to <see cref="ReconnectMaxDelay"/>. Must be positive.</summary>
     public TimeSpan ReconnectMinDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(60);

@@ -18,24 +18,6 @@ public class MqttException : Exception
     }
 }
 
-/// <summary>libmosquitto is missing or not the version Darkstar binds to.</summary>
-public sealed class MqttNativeLibraryException : MqttException
-{
-    public MqttNativeLibraryException()
-    {
-    }
-
-    public MqttNativeLibraryException(string message)
-        : base(message)
-    {
-    }
-
-    public MqttNativeLibraryException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
-
 /// <summary>The broker settings cannot be used (a bad option, the Supervisor has no MQTT service).</summary>
 public sealed class MqttConfigurationException : MqttException
 {

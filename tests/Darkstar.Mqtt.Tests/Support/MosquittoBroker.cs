@@ -7,7 +7,8 @@ namespace Darkstar.Mqtt.Tests.Support;
 
 /// <summary>
 /// A real mosquitto broker on a free loopback port, configured in a temporary folder: anonymous, or with a password
-/// file made by <c>mosquitto_passwd</c>. It can be killed and started again on the same port; disposing kills it.
+/// file made by <c>mosquitto_passwd</c>; with a certificate, also a TLS listener on a second port. It can be killed and
+/// started again on the same ports; disposing kills it.
 /// </summary>
 public sealed class MosquittoBroker : IAsyncDisposable
 {
@@ -19,24 +20,40 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private readonly TempDirectory _folder;
     private Process? _process;
 
-    private MosquittoBroker(int port, TempDirectory folder, string configPath)
+    private MosquittoBroker(int port, int tlsPort, TempDirectory folder, string configPath)
     {
         Port = port;
+        TlsPort = tlsPort;
         _folder = folder;
         ConfigPath = configPath;
     }
 
     public int Port { get; }
 
+    /// <summary>The TLS listener's port; 0 when the broker was started without a certificate.</summary>
+    public int TlsPort { get; }
+
     public string Host { get; } = "127.0.0.1";
 
     public string ConfigPath { get; }
 
-    public static async Task<MosquittoBroker> StartAsync(string? username = null, string? password = null)
+    public static async Task<MosquittoBroker> StartAsync(string? username = null, string? password = null, TestCertificateAuthority? tls = null)
     {
         var port = FreePort();
+        var tlsPort = 0;
+        while (tls is not null && (tlsPort == 0 || tlsPort == port))
+        {
+            tlsPort = FreePort();
+        }
         var folder = new TempDirectory();
-        var lines = new List<string> { $"listener {port} 127.0.0.1", "persistence false", "log_dest stderr" };
+        var lines = new List<string> { "persistence false", "log_dest stderr", $"listener {port} 127.0.0.1" };
+        if (tls is not null)
+        {
+            lines.Add($"listener {tlsPort} 127.0.0.1");
+            lines.Add($"certfile {tls.BrokerCertificateFile}");
+            lines.Add($"keyfile {tls.BrokerKeyFile}");
+        }
+
         if (username is null)
         {
             lines.Add("allow_anonymous true");
@@ -52,7 +69,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
         var config = folder.File("mosquitto.conf");
         await File.WriteAllLinesAsync(config, lines);
-        var broker = new MosquittoBroker(port, folder, config);
+        var broker = new MosquittoBroker(port, tlsPort, folder, config);
         await broker.RestartAsync();
         return broker;
     }

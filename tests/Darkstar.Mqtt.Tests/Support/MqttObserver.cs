@@ -5,7 +5,7 @@ namespace Darkstar.Mqtt.Tests.Support;
 
 /// <summary>
 /// A second MQTT client that watches what Darkstar publishes (and publishes commands as Home Assistant would),
-/// built on the same libmosquitto binding. Every message it receives is kept, in order.
+/// built on the same <see cref="MqttConnection"/>. Every message it receives is kept, in order.
 /// </summary>
 public sealed class MqttObserver : IAsyncDisposable
 {

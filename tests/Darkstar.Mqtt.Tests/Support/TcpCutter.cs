@@ -5,7 +5,8 @@ namespace Darkstar.Mqtt.Tests.Support;
 
 /// <summary>
 /// A loopback TCP relay between a client and the broker that can cut every connection at once with a reset, the way
-/// a crashed process or a pulled cable ends it: the broker sees the client vanish without a DISCONNECT.
+/// a crashed process or a pulled cable ends it: the broker sees the client vanish without a DISCONNECT. It counts the
+/// connections it accepts; while the broker is down it ends each one at once, so the client's attempts can be counted.
 /// </summary>
 public sealed class TcpCutter : IAsyncDisposable
 {
@@ -14,6 +15,7 @@ public sealed class TcpCutter : IAsyncDisposable
     private readonly List<Socket> _sockets = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
+    private int _accepted;
 
     public TcpCutter(int targetPort)
     {
@@ -23,6 +25,9 @@ public sealed class TcpCutter : IAsyncDisposable
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>How many connections clients have opened through the relay.</summary>
+    public int Accepted => Volatile.Read(ref _accepted);
 
     /// <summary>Resets every relayed connection; new ones are relayed again.</summary>
     public void CutAll()
@@ -60,8 +65,20 @@ public sealed class TcpCutter : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var client = await _listener.AcceptSocketAsync(_stop.Token);
+            Interlocked.Increment(ref _accepted);
             var broker = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await broker.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
+            try
+            {
+                await broker.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
+            }
+            catch (SocketException)
+            {
+                // The broker is down: the client's connection ends before any answer, as against a dead broker.
+                broker.Dispose();
+                client.Close();
+                continue;
+            }
+
             lock (_sockets)
             {
                 _sockets.Add(client);

@@ -25,8 +25,6 @@ public sealed class AuroraFeatures
         "heat_pump_level_kwh", "heat_pump_last_7days_mean",
     ];
 
-    private const int SlotsPerDay = 96;
-
     /// <summary>The days behind the issue time whose best PV at each time of day makes the PV envelope.</summary>
     public const int EnvelopeDays = 21;
 
@@ -264,7 +262,7 @@ public sealed class AuroraFeatures
         var day = _dayOfSlot[p];
         var date = _days[day];
         var slotOfDay = _slotOfDay[p];
-        var timeAngle = 2 * Math.PI * slotOfDay / SlotsPerDay;
+        var timeAngle = 2 * Math.PI * slotOfDay / SlotGrid.SlotsPerUtcDay;
         var yearAngle = 2 * Math.PI * (date.DayOfYear - 1) / 365.25;
         row[0] = slotOfDay;
         row[1] = (float)Math.Sin(timeAngle);
@@ -287,25 +285,25 @@ public sealed class AuroraFeatures
         row[17] = (target - issue) / 4f;
 
         // The same slot on the latest day whose slot had ended at issue time, and the six days before it.
-        var lagDays = (int)Math.Max(1, ((target - issue) / SlotsPerDay) + 1);
+        var lagDays = (int)Math.Max(1, ((target - issue) / SlotGrid.SlotsPerUtcDay) + 1);
 
         row[18] = lagDays;
-        row[19] = Known(_history.HouseLoad, target - (lagDays * SlotsPerDay), issue);
-        row[20] = Known(_history.HouseLoad, target - (7 * SlotsPerDay), issue);
+        row[19] = Known(_history.HouseLoad, target - (lagDays * SlotGrid.SlotsPerUtcDay), issue);
+        row[20] = Known(_history.HouseLoad, target - (7 * SlotGrid.SlotsPerUtcDay), issue);
         row[21] = SameSlotMean(_history.HouseLoad, target, lagDays, issue, out _);
-        row[22] = RecentMean(_history.HouseLoad, issue, SlotsPerDay);
+        row[22] = RecentMean(_history.HouseLoad, issue, SlotGrid.SlotsPerUtcDay);
         row[23] = RecentMean(_history.HouseLoad, issue, 4);
-        row[24] = Known(_history.Pv, target - (lagDays * SlotsPerDay), issue);
+        row[24] = Known(_history.Pv, target - (lagDays * SlotGrid.SlotsPerUtcDay), issue);
         row[25] = SameSlotMean(_history.Pv, target, lagDays, issue, out var pvMax);
         row[26] = pvMax;
         row[27] = LastCompleteDayPv(issue);
         row[28] = _history.VacationDays.Contains(date) ? 1 : 0;
         row[29] = _azimuth[p];
         row[30] = SameSlotMedian(_history.HouseLoad, target, lagDays, issue, DayTypeMedianDays, MedianHalfWidth, sameDayType: true);
-        row[31] = SameHourMean(_history.HouseLoad, target - (lagDays * SlotsPerDay), issue);
+        row[31] = SameHourMean(_history.HouseLoad, target - (lagDays * SlotGrid.SlotsPerUtcDay), issue);
         var lastDay = LastCompleteDay(issue);
         row[32] = lastDay < 0 ? float.NaN : _dayLoad[lastDay];
-        row[33] = RecentMean(_history.HouseLoad, issue, 7 * SlotsPerDay);
+        row[33] = RecentMean(_history.HouseLoad, issue, 7 * SlotGrid.SlotsPerUtcDay);
         // The target day's temperature (forecast at issue time) against the latest day that had ended by then.
         row[34] = lastDay < 0 ? float.NaN : _dayTemperature[day] - _dayTemperature[lastDay];
         // How much of the clear-sky energy the panels turned into PV at this time of day lately, and yesterday.
@@ -330,7 +328,7 @@ public sealed class AuroraFeatures
         row[40] = lastRatio;
         row[41] = SameSlotMedian(_history.HouseLoad, target, lagDays, issue, LongMedianDays, 0, sameDayType: false);
         row[42] = lastDay < 0 ? float.NaN : HeatPumpLevel(lastDay, day);
-        row[43] = RecentMean(_history.HeatPump, issue, 7 * SlotsPerDay);
+        row[43] = RecentMean(_history.HeatPump, issue, 7 * SlotGrid.SlotsPerUtcDay);
     }
 
     /// <summary>
@@ -537,7 +535,7 @@ public sealed class AuroraFeatures
         return dailyPv * profile.Shape[SlotOfUtcDay(target)];
     }
 
-    private static int SlotOfUtcDay(long slot) => (int)(((slot % SlotsPerDay) + SlotsPerDay) % SlotsPerDay);
+    private static int SlotOfUtcDay(long slot) => (int)(((slot % SlotGrid.SlotsPerUtcDay) + SlotGrid.SlotsPerUtcDay) % SlotGrid.SlotsPerUtcDay);
 
     /// <summary>
     /// The home's clear-day PV at the target's time of day, as known at issue time: the best PV of that UTC quarter
@@ -576,9 +574,9 @@ public sealed class AuroraFeatures
 
     private float[] Envelope(long issue)
     {
-        var best = new float[SlotsPerDay];
+        var best = new float[SlotGrid.SlotsPerUtcDay];
         Array.Fill(best, float.NaN);
-        for (var slot = issue - (EnvelopeDays * SlotsPerDay) - 1; slot < issue; slot++)
+        for (var slot = issue - (EnvelopeDays * SlotGrid.SlotsPerUtcDay) - 1; slot < issue; slot++)
         {
             var value = Known(_history.Pv, slot, issue);
             if (float.IsNaN(value))
@@ -600,8 +598,8 @@ public sealed class AuroraFeatures
         }
 
         var floor = Math.Max(peak * EnvelopeFloorShare, 1e-3f);
-        var envelope = new float[SlotsPerDay];
-        for (var i = 0; i < SlotsPerDay; i++)
+        var envelope = new float[SlotGrid.SlotsPerUtcDay];
+        for (var i = 0; i < SlotGrid.SlotsPerUtcDay; i++)
         {
             envelope[i] = float.IsNaN(best[i]) ? Math.Max(peak, floor) : Math.Max(best[i], floor);
         }
@@ -612,16 +610,16 @@ public sealed class AuroraFeatures
     /// <summary>Each UTC quarter hour's share of a day's PV: half the envelope's shape, half the recent days' mean.</summary>
     private float[] Shape(long issue, float[] best)
     {
-        var envelope = new double[SlotsPerDay];
+        var envelope = new double[SlotGrid.SlotsPerUtcDay];
         var envelopeSum = best.Sum(v => (double)v);
-        var mean = new double[SlotsPerDay];
+        var mean = new double[SlotGrid.SlotsPerUtcDay];
         var days = 0;
         for (var k = 1; k <= ShapeDays; k++)
         {
-            var first = issue - (k * SlotsPerDay);
+            var first = issue - (k * SlotGrid.SlotsPerUtcDay);
             var total = 0.0;
             var known = 0;
-            for (var slot = first; slot < first + SlotsPerDay; slot++)
+            for (var slot = first; slot < first + SlotGrid.SlotsPerUtcDay; slot++)
             {
                 var value = Known(_history.Pv, slot, issue);
                 if (!float.IsNaN(value))
@@ -631,21 +629,21 @@ public sealed class AuroraFeatures
                 }
             }
 
-            if (known < SlotsPerDay * 3 / 4 || total <= 0)
+            if (known < SlotGrid.SlotsPerUtcDay * 3 / 4 || total <= 0)
             {
                 continue;
             }
 
             days++;
-            for (var slot = first; slot < first + SlotsPerDay; slot++)
+            for (var slot = first; slot < first + SlotGrid.SlotsPerUtcDay; slot++)
             {
                 var value = Known(_history.Pv, slot, issue);
                 mean[SlotOfUtcDay(slot)] += float.IsNaN(value) ? 0 : value / total;
             }
         }
 
-        var shape = new float[SlotsPerDay];
-        for (var i = 0; i < SlotsPerDay; i++)
+        var shape = new float[SlotGrid.SlotsPerUtcDay];
+        for (var i = 0; i < SlotGrid.SlotsPerUtcDay; i++)
         {
             envelope[i] = envelopeSum > 0 ? best[i] / envelopeSum : 0;
             shape[i] = (float)(days == 0 ? envelope[i] : (envelope[i] + (mean[i] / days)) / 2);
@@ -716,7 +714,7 @@ public sealed class AuroraFeatures
         max = float.NaN;
         for (var d = lagDays; d < lagDays + 7; d++)
         {
-            var value = Known(series, target - (d * SlotsPerDay), issue);
+            var value = Known(series, target - (d * SlotGrid.SlotsPerUtcDay), issue);
             if (!float.IsNaN(value))
             {
                 sum += value;
@@ -748,7 +746,7 @@ public sealed class AuroraFeatures
 
             for (var w = -width; w <= width; w++)
             {
-                var value = Known(series, target - (d * SlotsPerDay) + w, issue);
+                var value = Known(series, target - (d * SlotGrid.SlotsPerUtcDay) + w, issue);
                 if (!float.IsNaN(value))
                 {
                     values[count++] = value;

@@ -13,7 +13,6 @@ public sealed class BaselineForecaster : ISlotForecaster
 {
     public const string VersionName = "baseline_7_day_avg";
 
-    private const int SlotsPerDay = 96;
     private const int Days = 7;
 
     public string Version => VersionName;
@@ -29,10 +28,10 @@ public sealed class BaselineForecaster : ISlotForecaster
         {
             loads.Clear();
             pvs.Clear();
-            var lagDays = (int)Math.Max(1, ((target - issue) / SlotsPerDay) + 1);
+            var lagDays = (int)Math.Max(1, ((target - issue) / SlotGrid.SlotsPerUtcDay) + 1);
             for (var d = lagDays; d < lagDays + Days; d++)
             {
-                var slot = target - (d * SlotsPerDay);
+                var slot = target - (d * SlotGrid.SlotsPerUtcDay);
                 if (!AuroraFeatures.IsKnown(slot, issue) || !history.Contains(slot))
                 {
                     continue;

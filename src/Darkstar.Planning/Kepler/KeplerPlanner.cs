@@ -83,7 +83,7 @@ public sealed class KeplerPlanner(
             notes.Add($"prices are known for {known / (double)SlotGrid.SlotsPerHour:0.##} of {options.Planner.HorizonHours} hours: the horizon ends at {InstantText.Format(horizon.End)}");
         }
 
-        var history = new SlotRange(horizon.FirstIndex - (21 * 96), 21 * 96);
+        var history = new SlotRange(horizon.FirstIndex - (21 * SlotGrid.SlotsPerUtcDay), 21 * SlotGrid.SlotsPerUtcDay);
         var observations = await _observations.ReadRangeAsync(history, cancellationToken);
         var observedByIndex = observations.ToDictionary(o => SlotGrid.IndexOf(o.SlotStart));
 
@@ -154,7 +154,7 @@ public sealed class KeplerPlanner(
             HorizonEnd = horizon.End,
             SlotCount = horizon.Count,
             ForecastVersion = version,
-            SolverStatus = schedule.StatusText,
+            SolverStatus = schedule.Status,
             SolveMs = schedule.SolveMs,
             Objective = double.IsNaN(schedule.Objective) ? null : schedule.Objective,
             InitialSocPercent = problem.InitialSocPercent,
@@ -246,8 +246,8 @@ public sealed class KeplerPlanner(
         SlotRange horizon, DateTimeOffset now, IReadOnlyList<SlotObservation> observations, CancellationToken cancellationToken)
     {
         var nowIndex = SlotGrid.IndexOf(now);
-        var recent = observations.Where(o => SlotGrid.IndexOf(o.SlotStart) >= nowIndex - (2 * 96) && SlotGrid.IndexOf(o.SlotStart) < nowIndex).Sum(o => o.PvKwh ?? 0);
-        var before = observations.Where(o => SlotGrid.IndexOf(o.SlotStart) >= nowIndex - (7 * 96) && SlotGrid.IndexOf(o.SlotStart) < nowIndex - (2 * 96)).Sum(o => o.PvKwh ?? 0);
+        var recent = observations.Where(o => SlotGrid.IndexOf(o.SlotStart) >= nowIndex - (2 * SlotGrid.SlotsPerUtcDay) && SlotGrid.IndexOf(o.SlotStart) < nowIndex).Sum(o => o.PvKwh ?? 0);
+        var before = observations.Where(o => SlotGrid.IndexOf(o.SlotStart) >= nowIndex - (7 * SlotGrid.SlotsPerUtcDay) && SlotGrid.IndexOf(o.SlotStart) < nowIndex - (2 * SlotGrid.SlotsPerUtcDay)).Sum(o => o.PvKwh ?? 0);
         var typicalTwoDays = before / 5 * 2;
         var deficit = typicalTwoDays > 0.5 ? Math.Clamp(1 - (recent / typicalTwoDays), 0, 1) : 0;
 
@@ -255,7 +255,7 @@ public sealed class KeplerPlanner(
         var temperatures = forecast.Where(w => w.TemperatureC is not null).Select(w => w.TemperatureC!.Value).ToList();
         if (temperatures.Count == 0)
         {
-            var observed = await _weather.ReadObservedAsync(new SlotRange(nowIndex - 96, 96), cancellationToken);
+            var observed = await _weather.ReadObservedAsync(new SlotRange(nowIndex - SlotGrid.SlotsPerUtcDay, SlotGrid.SlotsPerUtcDay), cancellationToken);
             temperatures = [.. observed.Where(w => w.TemperatureC is not null).Select(w => w.TemperatureC!.Value)];
         }
 

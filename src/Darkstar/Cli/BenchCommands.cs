@@ -152,7 +152,7 @@ public static class BenchCommands
             SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(firstDay, zone)),
             (int)(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(firstDay.AddDays(arguments.Days), zone)) - SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(firstDay, zone))));
         // Two weeks before for the baseline forecast, two days after so the last plans see a full horizon.
-        var series = new SlotRange(period.FirstIndex - (14 * 96), period.Count + (14 * 96) + (2 * 96));
+        var series = new SlotRange(period.FirstIndex - (14 * SlotGrid.SlotsPerUtcDay), period.Count + (14 * SlotGrid.SlotsPerUtcDay) + (2 * SlotGrid.SlotsPerUtcDay));
 
         var folder = Path.Combine(Path.GetTempPath(), "darkstar-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);

@@ -70,7 +70,7 @@ public static class PriceAvailability
     /// Day-ahead markets publish tomorrow's prices around noon: from <paramref name="publishedAtLocalHour"/> local time
     /// on, prices are known to the end of tomorrow; before it, to the end of today.
     /// </summary>
-    public static Func<long, long> DayAhead(TimeZoneInfo zone, int publishedAtLocalHour = 13)
+    public static Func<long, long> DayAhead(TimeZoneInfo zone, int publishedAtLocalHour = DayAheadPrices.PublishedLocalHour)
     {
         ArgumentNullException.ThrowIfNull(zone);
         return slotIndex =>

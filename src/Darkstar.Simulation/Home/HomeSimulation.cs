@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Darkstar.Core.Domain;
 using Darkstar.Core.Time;
 using Darkstar.Simulation.Recording;
 using Darkstar.Simulation.Sources;
@@ -26,9 +27,6 @@ public sealed class HomeSimulation
 
     /// <summary>A home on vacation uses this share of its usual load (fridge, standby, heating kept low).</summary>
     public const double VacationLoadFactor = 0.4;
-
-    /// <summary>Day-ahead prices for tomorrow appear at this local hour (Nord Pool publishes shortly before).</summary>
-    public const int TomorrowPricesHour = 13;
 
     /// <summary>The config entry id of the simulated official Nord Pool integration.</summary>
     public const string NordpoolConfigEntryId = "01JDSSIMNORDPOOL0000000000";
@@ -564,7 +562,7 @@ public sealed class HomeSimulation
     }
 
     private bool TomorrowPublished(DateTimeOffset now) =>
-        !_withholdTomorrowPrices && TimeZoneInfo.ConvertTime(now, Site.TimeZone).Hour >= TomorrowPricesHour;
+        !_withholdTomorrowPrices && TimeZoneInfo.ConvertTime(now, Site.TimeZone).Hour >= DayAheadPrices.PublishedLocalHour;
 
     private void RequireEntity(string entityId)
     {

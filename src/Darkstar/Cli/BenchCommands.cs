@@ -312,7 +312,7 @@ public static class BenchCommands
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{home}: {arguments.Days} days from {arguments.From}, battery {arguments.BatteryKwh} kWh / {arguments.BatteryKw} kW / {arguments.Efficiency} round trip, " +
-            $"a plan every {arguments.ReplanMinutes} min with {arguments.Forecasts} forecasts, executed by {arguments.Execution}; prices known day-ahead from 13:00 local; " +
+            $"a plan every {arguments.ReplanMinutes} min with {arguments.Forecasts} forecasts, executed by {arguments.Execution}; prices known day-ahead from {DayAheadPrices.PublishedLocalHour}:00 local; " +
             $"energy gained in the battery credited at {settings.FinalCreditPerKwh:0.0000}/kWh; battery export confirmed on a forecast " +
             $"{settings.ExportCaution:P0} of the way to p90 load and p10 PV."));
         output.WriteLine($"{"strategy",-18} {"import",10} {"export",10} {"cycle",8} {"credit",8} {"cost",10}");

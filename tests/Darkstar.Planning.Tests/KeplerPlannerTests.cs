@@ -76,7 +76,7 @@ public sealed class KeplerPlannerTests : IDisposable
 
         Assert.Equal(80, outcome.Plan.SlotCount);
         Assert.Equal(SlotGrid.Floor(Now), outcome.Plan.HorizonStart);
-        Assert.Equal("optimal", outcome.Plan.SolverStatus);
+        Assert.Equal(SolveStatus.Optimal, outcome.Plan.SolverStatus);
         Assert.Equal(55, outcome.Plan.InitialSocPercent);
         Assert.Contains(outcome.Notes, n => n.Contains("the horizon ends", StringComparison.Ordinal));
         var stored = await new PlanRepository(_database).ReadLatestAsync(cancellationToken);

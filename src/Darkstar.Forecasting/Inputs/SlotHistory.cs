@@ -1,9 +1,7 @@
+using Darkstar.Core.Domain;
 using Darkstar.Core.Time;
 
 namespace Darkstar.Forecasting.Inputs;
-
-/// <summary>Where the home is: what solar geometry and local calendars need.</summary>
-public sealed record HomeSite(double Latitude, double Longitude, TimeZoneInfo TimeZone);
 
 /// <summary>
 /// Everything Aurora reads, as arrays over one contiguous run of slots: measured load and PV (NaN where unknown or

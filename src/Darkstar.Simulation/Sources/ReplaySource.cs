@@ -1,4 +1,5 @@
 using System.Globalization;
+using Darkstar.Core.Domain;
 using Darkstar.Core.Solar;
 using Darkstar.Core.Time;
 using YamlDotNet.RepresentationModel;
@@ -25,9 +26,10 @@ public sealed class ReplaySource : IHomeSource
     private readonly Dictionary<DateOnly, DailyWeather> _weather;
     private readonly Dictionary<DateOnly, double> _clearnessByDay = [];
 
-    private ReplaySource(HomeSite site, DateTimeOffset firstHour, MeterDeltas meters, Dictionary<string, double> firstReadings, List<PricePoint> prices, Dictionary<DateOnly, DailyWeather> weather)
+    private ReplaySource(HomeSite site, HomeMarket market, DateTimeOffset firstHour, MeterDeltas meters, Dictionary<string, double> firstReadings, List<PricePoint> prices, Dictionary<DateOnly, DailyWeather> weather)
     {
         Site = site;
+        Market = market;
         _firstHour = firstHour;
         _import = meters.Import;
         _export = meters.Export;
@@ -46,6 +48,8 @@ public sealed class ReplaySource : IHomeSource
     }
 
     public HomeSite Site { get; }
+
+    public HomeMarket Market { get; }
 
     /// <summary>The first and last hours the meters cover.</summary>
     public DateTimeOffset FirstHour => _firstHour;
@@ -74,12 +78,11 @@ public sealed class ReplaySource : IHomeSource
             double.Parse(Scalar(key, "") is { Length: > 0 } text ? text : throw new FormatException($"{homeFile}: '{key}' is missing."), CultureInfo.InvariantCulture);
 
         var currency = Scalar("currency", "EUR");
-        var site = new HomeSite(
-            Scalar("name", Path.GetFileName(Path.GetFullPath(folder))),
-            TimeZones.Find(Scalar("timezone", "UTC")),
-            Number("latitude"),
-            Number("longitude"),
-            0,
+        var site = new HomeSite(Number("latitude"), Number("longitude"), TimeZones.Find(Scalar("timezone", "UTC")))
+        {
+            Name = Scalar("name", Path.GetFileName(Path.GetFullPath(folder))),
+        };
+        var market = new HomeMarket(
             currency,
             Scalar("price_area", currency == "EUR" ? "DE-LU" : "SE3"),
             Scalar("country", currency == "EUR" ? "DE" : "SE"));
@@ -138,7 +141,7 @@ public sealed class ReplaySource : IHomeSource
             }
         }
 
-        return new ReplaySource(site, first, new MeterDeltas(import, export, pv, heatPump, car), firstReadings, prices, weather);
+        return new ReplaySource(site, market, first, new MeterDeltas(import, export, pv, heatPump, car), firstReadings, prices, weather);
     }
 
     public DateTimeOffset DefaultStart(DateTimeOffset machineNow, TimeSpan history)

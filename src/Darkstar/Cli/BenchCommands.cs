@@ -271,7 +271,7 @@ public static class BenchCommands
         HomeDataset dataset, SlotObservationRepository observations, DarkstarDatabase database, int trainingDays,
         ILoggerFactory logging, CancellationToken cancellationToken)
     {
-        var site = new Forecasting.Inputs.HomeSite(dataset.Latitude!.Value, dataset.Longitude!.Value, dataset.TimeZone);
+        var site = new HomeSite(dataset.Latitude!.Value, dataset.Longitude!.Value, dataset.TimeZone);
         var range = SlotRange.Between(SlotGrid.Floor(dataset.Meters[0].At), SlotGrid.Ceiling(dataset.Meters[^1].At));
         // Aurora learns every measured slot (never an interpolated one), whatever the day's judgement.
         var loader = new Forecasting.Inputs.HistoryLoader(observations, new WeatherRepository(database));

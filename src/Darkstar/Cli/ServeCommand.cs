@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
 using Darkstar.Learning.Datasets;
 using Darkstar.Core.Time;

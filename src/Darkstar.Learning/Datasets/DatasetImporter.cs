@@ -1,11 +1,11 @@
 using System.Diagnostics;
+using Darkstar.Core.Datasets;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
 using Darkstar.Core.Solar;
 using Darkstar.Core.Time;
 using Darkstar.Core.Units;
 using Darkstar.Learning.Etl;
-using Darkstar.Learning.Prices;
 using Darkstar.Storage.Repositories;
 using Microsoft.Extensions.Logging;
 

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using Darkstar.Core.Datasets;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Time;
 using Darkstar.Learning.Benchmarks;
 using Darkstar.Learning.Datasets;
-using Darkstar.Learning.Prices;
 using Darkstar.Planning.Forecasts;
 using Darkstar.Planning.Model;
 using Darkstar.Planning.Simulation;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Darkstar.Cli;
+using Darkstar.Core.Datasets;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
@@ -17,7 +18,6 @@ using Darkstar.Planning.Kepler;
 using Darkstar.Simulation;
 using Darkstar.Simulation.Clock;
 using Darkstar.Storage;
-using Darkstar.Learning.Datasets;
 using Darkstar.Storage.Repositories;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;

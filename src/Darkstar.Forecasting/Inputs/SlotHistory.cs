@@ -69,6 +69,18 @@ public sealed class SlotHistory
 
     public int PositionOf(long slotIndex) => (int)(slotIndex - Range.FirstIndex);
 
+    /// <summary>The measured load and PV of a slot; none outside the range.</summary>
+    public MeasuredSlot Measured(long slotIndex)
+    {
+        if (!Contains(slotIndex))
+        {
+            return default;
+        }
+
+        var position = PositionOf(slotIndex);
+        return new MeasuredSlot(float.IsNaN(Load[position]) ? null : Load[position], float.IsNaN(Pv[position]) ? null : Pv[position]);
+    }
+
     public bool Contains(long slotIndex) => slotIndex >= Range.FirstIndex && slotIndex < Range.EndIndex;
 
     private static float[] Filled(int count)

@@ -5,7 +5,6 @@ using Darkstar.Core.Datasets;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
-using Darkstar.Forecasting.Inputs;
 using Darkstar.HomeAssistant;
 using Darkstar.Mqtt;
 using Darkstar.Service;

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
@@ -59,10 +58,6 @@ public static class ExecutionPolicy
     /// <summary>A plan older than this is not followed: safe mode.</summary>
     public static readonly TimeSpan MaxPlanAge = TimeSpan.FromMinutes(30);
 
-    /// <summary>The solver statuses of a plan that may be followed (case-insensitive); any other is a failed solve.</summary>
-    public static readonly FrozenSet<string> SuccessfulSolverStatuses =
-        new[] { "optimal", "feasible", "ok" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
-
     /// <summary>Below this much energy in a slot (kWh) a flow counts as none: solver noise is not a plan.</summary>
     public const double EnergyEpsilonKwh = 0.001;
 
@@ -87,9 +82,10 @@ public static class ExecutionPolicy
             return "No plan yet";
         }
 
-        if (!SuccessfulSolverStatuses.Contains(plan.SolverStatus))
+        // A fallback plan is the self-consumption rule's, which safe mode follows anyway.
+        if (!plan.SolverStatus.HasSolution())
         {
-            return $"The last solve failed (solver status '{plan.SolverStatus}')";
+            return $"The last solve failed (solver status '{SolveStatusText.Of(plan.SolverStatus)}')";
         }
 
         var age = now - plan.CreatedAt;

@@ -211,17 +211,19 @@ public sealed class ExecutionPolicyTests
         Assert.Empty(decision.Targets);
     }
 
-    public static TheoryData<string, int, string> UnusablePlans => new()
+    public static TheoryData<SolveStatus, int, string> UnusablePlans => new()
     {
-        { "optimal", 31, "minutes old" },
-        { "optimal", 120, "120 minutes old" },
-        { "infeasible", 0, "solve failed (solver status 'infeasible')" },
-        { "error", 5, "solve failed" },
+        { SolveStatus.Optimal, 31, "minutes old" },
+        { SolveStatus.Optimal, 120, "120 minutes old" },
+        { SolveStatus.Infeasible, 0, "solve failed (solver status 'infeasible')" },
+        { SolveStatus.Error, 5, "solve failed" },
+        { SolveStatus.NoSolutionAtLimit, 0, "solve failed (solver status 'no_solution_at_limit')" },
+        { SolveStatus.Fallback, 0, "solve failed (solver status 'fallback')" },
     };
 
     [Theory]
     [MemberData(nameof(UnusablePlans))]
-    public void Decide_StaleOrFailedPlan_SafeModeSelfConsumptionWithReason(string solverStatus, int ageMinutes, string reason)
+    public void Decide_StaleOrFailedPlan_SafeModeSelfConsumptionWithReason(SolveStatus solverStatus, int ageMinutes, string reason)
     {
         var plan = Plan(createdAt: Now.AddMinutes(-ageMinutes), solverStatus: solverStatus);
 
@@ -235,6 +237,18 @@ public sealed class ExecutionPolicyTests
         Assert.Equal("Self consumption", Target<SelectOptionTarget>(decision, ActuatorRole.WorkMode).Option);
         Assert.False(Target<SwitchTarget>(decision, ActuatorRole.GridCharging).On);
         Assert.DoesNotContain(decision.Targets, t => t.Role is ActuatorRole.WaterHeater or ActuatorRole.SocTarget);
+    }
+
+    /// <summary>A solve the time limit stopped still found a feasible plan: it is followed like an optimal one.</summary>
+    [Theory]
+    [InlineData(SolveStatus.Optimal)]
+    [InlineData(SolveStatus.FeasibleAtLimit)]
+    public void Decide_PlanWithASolution_Followed(SolveStatus solverStatus)
+    {
+        var decision = Decide(Inputs(GridCharge(), plan: Plan(solverStatus: solverStatus)));
+
+        Assert.Equal(ExecutionMode.FollowingPlan, decision.Mode);
+        Assert.Equal(CommandedAction.Charge, decision.CommandedAction);
     }
 
     [Fact]

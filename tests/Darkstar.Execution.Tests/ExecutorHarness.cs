@@ -48,7 +48,7 @@ internal sealed class ExecutorHarness : IDisposable
     }
 
     /// <summary>Writes a plan of <paramref name="slotCount"/> slots from <see cref="TestPlans.SlotStart"/>, each like <paramref name="slot"/>.</summary>
-    public Task<long> WritePlanAsync(SlotPlan slot, DateTimeOffset? createdAt = null, string solverStatus = "optimal", int slotCount = 8)
+    public Task<long> WritePlanAsync(SlotPlan slot, DateTimeOffset? createdAt = null, SolveStatus solverStatus = SolveStatus.Optimal, int slotCount = 8)
     {
         var plan = TestPlans.Plan(createdAt, solverStatus, slotCount) with { Id = 0 };
         var slots = Enumerable.Range(0, slotCount).Select(i => slot with { SlotStart = TestPlans.SlotStart.AddMinutes(15 * i) });

@@ -185,7 +185,7 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
     [Fact]
     public async Task RunAsync_FailedSolve_SafeMode()
     {
-        await _harness.WritePlanAsync(GridCharge(), solverStatus: "infeasible");
+        await _harness.WritePlanAsync(GridCharge(), solverStatus: SolveStatus.Infeasible);
 
         var status = await _harness.RunAsync();
 

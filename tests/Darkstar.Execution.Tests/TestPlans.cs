@@ -19,7 +19,7 @@ internal static class TestPlans
     public static ExecutorRuntimeSettings LiveSettings(DarkstarOptions? options = null) =>
         ExecutorRuntimeSettings.FromOptions(options ?? SimulatedHomeOptions) with { ExecutorEnabled = true, ShadowMode = false, Override = ManualOverride.Auto };
 
-    public static Plan Plan(DateTimeOffset? createdAt = null, string solverStatus = "optimal", int slotCount = 8) => new()
+    public static Plan Plan(DateTimeOffset? createdAt = null, SolveStatus solverStatus = SolveStatus.Optimal, int slotCount = 8) => new()
     {
         Id = 42,
         CreatedAt = createdAt ?? SlotStart,
@@ -29,7 +29,7 @@ internal static class TestPlans
         ForecastVersion = "baseline_7_day_avg",
         SolverStatus = solverStatus,
         SolveMs = 12,
-        Objective = solverStatus == "optimal" ? 3.5 : null,
+        Objective = solverStatus.HasSolution() ? 3.5 : null,
         InitialSocPercent = 50,
     };
 

@@ -384,7 +384,7 @@ public sealed class AuroraDataTests
         // The best of the days known at issue (day 24), also for the neighbouring quarter hours.
         Assert.Equal(24f, features.PvEnvelope(issue, noon + 96));
         Assert.Equal(24f, features.PvEnvelope(issue, noon + 96 - 1));
-        Assert.Equal(24f * AuroraFeatures.EnvelopeFloorShare, features.PvEnvelope(issue, noon + 96 + 20), 4);
+        Assert.Equal(24f * PvExpectation.EnvelopeFloorShare, features.PvEnvelope(issue, noon + 96 + 20), 4);
     }
 
     [Theory]
@@ -473,6 +473,31 @@ public sealed class AuroraDataTests
 
         Assert.InRange(median.Predict(features)[0], 9, 10.5);
         Assert.InRange(unweighted.Predict(features)[0], -0.5, 1);
+    }
+
+    /// <summary>A saved model lists the columns it was trained on: the names and their order are part of its format.</summary>
+    [Fact]
+    public void Names_TheColumnsSavedModelsWereTrainedOn_InTheirOrder()
+    {
+        string[] saved =
+        [
+            "slot_of_day", "time_sin", "time_cos", "day_of_week", "is_weekend", "month", "year_sin", "year_cos",
+            "sun_elevation_deg", "clear_sky_w_m2", "temperature_c", "cloud_cover_pct", "radiation_w_m2",
+            "day_temperature_c", "day_radiation_w_m2", "day_clearness", "expected_irradiance_w_m2",
+            "lead_hours", "lag_days", "load_same_slot_last", "load_same_slot_week_ago", "load_same_slot_7day_mean",
+            "load_last_24h_mean", "load_last_hour_mean", "pv_same_slot_last", "pv_same_slot_7day_mean",
+            "pv_same_slot_7day_max", "pv_yesterday_kwh", "vacation",
+            "sun_azimuth_deg", "load_same_daytype_slot_median", "load_same_hour_last", "load_last_day_kwh", "load_last_7days_mean",
+            "temperature_change_c", "pv_clear_share_7day_max", "pv_clear_share_last_day", "pv_envelope_kwh",
+            "pv_weather_estimate_kwh", "pv_weather_estimate_share", "pv_last_day_vs_weather", "load_same_slot_28day_median",
+            "heat_pump_level_kwh", "heat_pump_last_7days_mean",
+        ];
+
+        Assert.Equal(saved, AuroraFeatures.Names);
+        Assert.Equal(saved.Length, Enum.GetValues<AuroraFeature>().Distinct().Count());
+        Assert.Equal("load_same_daytype_slot_median", AuroraFeatures.LoadReferenceName);
+        Assert.Equal("load_same_slot_28day_median", AuroraFeatures.LongLoadReferenceName);
+        Assert.Equal("pv_weather_estimate_share", AuroraFeatures.PvReferenceName);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Darkstar.Core.Domain;
+using Darkstar.Core.Forecasts;
 using Darkstar.Core.Options;
 using Darkstar.Core.Solar;
 using Darkstar.Core.Time;
@@ -328,7 +329,7 @@ public sealed class AuroraTests
 
         // Day numbers 3..9 (the seven days before the issue day, index 10) average 6.
         Assert.Equal(6, forecast.LoadP50Kwh, 9);
-        Assert.Equal(BaselineForecaster.Percentile([3, 4, 5, 6, 7, 8, 9], 0.1), forecast.LoadP10Kwh, 9);
+        Assert.Equal(Percentiles.OfSorted([3, 4, 5, 6, 7, 8, 9], 0.1), forecast.LoadP10Kwh, 9);
         Assert.Equal(BaselineForecaster.VersionName, forecast.ForecastVersion);
     }
 

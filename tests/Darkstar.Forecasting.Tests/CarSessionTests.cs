@@ -1,3 +1,4 @@
+using Darkstar.Core.Forecasts;
 using Darkstar.Core.Solar;
 using Darkstar.Core.Time;
 using Darkstar.Forecasting.Features;

@@ -23,8 +23,8 @@ public sealed class RestIntegrationTests
         var site = home.Home.Source.Site;
         Assert.Equal(site.Name, config.LocationName);
         Assert.Equal(site.TimeZone.Id, config.TimeZone);
-        Assert.Equal(site.Currency, config.Currency);
-        Assert.Equal(site.Country, config.Country);
+        Assert.Equal(home.Home.Source.Market.Currency, config.Currency);
+        Assert.Equal(home.Home.Source.Market.Country, config.Country);
         Assert.Equal(site.Latitude, config.Latitude!.Value, 6);
         Assert.Equal(site.Longitude, config.Longitude!.Value, 6);
         Assert.Equal(SimulatedHomeOptions.DefaultVersion, config.Version);
@@ -177,14 +177,14 @@ public sealed class RestIntegrationTests
             {
                 ["config_entry"] = HomeSimulation.NordpoolConfigEntryId,
                 ["date"] = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                ["areas"] = site.PriceArea,
+                ["areas"] = home.Home.Source.Market.PriceArea,
             },
             ReturnResponse: true);
 
         var result = await rest.CallServiceAsync(call, CancellationToken.None);
 
         Assert.NotNull(result.Response);
-        var prices = result.Response.Value.GetProperty(site.PriceArea).EnumerateArray().ToList();
+        var prices = result.Response.Value.GetProperty(home.Home.Source.Market.PriceArea).EnumerateArray().ToList();
         var expected = home.Home.Source.PricesForDay(today)!;
         Assert.Equal(expected.Count, prices.Count);
         foreach (var (price, point) in prices.Zip(expected))

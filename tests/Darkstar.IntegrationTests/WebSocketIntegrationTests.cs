@@ -186,7 +186,7 @@ public sealed class WebSocketIntegrationTests
         var result = await client.CallServiceAsync(call, CancellationToken.None);
 
         Assert.NotNull(result.Response);
-        var prices = result.Response.Value.GetProperty(site.PriceArea).EnumerateArray().ToList();
+        var prices = result.Response.Value.GetProperty(home.Home.Source.Market.PriceArea).EnumerateArray().ToList();
         var expected = home.Home.Source.PricesForDay(today)!;
         Assert.Equal(expected.Count, prices.Count);
         Assert.Equal(expected.Select(p => Math.Round(p.PricePerKwh * 1000, 2)), prices.Select(p => p.GetProperty("price").GetDouble()));

@@ -1,3 +1,4 @@
+using Darkstar.Core.Domain;
 using Darkstar.Planning.Solver;
 
 namespace Darkstar.Planning.Tests;

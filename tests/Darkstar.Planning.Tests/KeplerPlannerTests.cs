@@ -1,4 +1,5 @@
 using Darkstar.Core.Domain;
+using Darkstar.Core.Forecasts;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.Planning.Forecasts;
@@ -76,7 +77,7 @@ public sealed class KeplerPlannerTests : IDisposable
 
         Assert.Equal(80, outcome.Plan.SlotCount);
         Assert.Equal(SlotGrid.Floor(Now), outcome.Plan.HorizonStart);
-        Assert.Equal("optimal", outcome.Plan.SolverStatus);
+        Assert.Equal(SolveStatus.Optimal, outcome.Plan.SolverStatus);
         Assert.Equal(55, outcome.Plan.InitialSocPercent);
         Assert.Contains(outcome.Notes, n => n.Contains("the horizon ends", StringComparison.Ordinal));
         var stored = await new PlanRepository(_database).ReadLatestAsync(cancellationToken);
@@ -87,7 +88,7 @@ public sealed class KeplerPlannerTests : IDisposable
     }
 
     [Fact]
-    public async Task PlanAsync_NoForecastsStored_PlansOnTheSameSlotMeanAndSaysSo()
+    public async Task PlanAsync_NoForecastsStored_PlansOnTheSevenDayBaselineAndSaysSo()
     {
         var cancellationToken = CancellationToken.None;
         await SeedAsync(priceHours: 48, historyDays: 8, socPercent: 40, cancellationToken);
@@ -95,8 +96,8 @@ public sealed class KeplerPlannerTests : IDisposable
 
         var outcome = await planner.PlanAsync(Options(), Zone, cancellationToken);
 
-        Assert.Equal(SameSlotMean.Version, outcome.Plan.ForecastVersion);
-        Assert.Contains(outcome.Notes, n => n.Contains("7-day same-slot mean", StringComparison.Ordinal));
+        Assert.Equal(SevenDayBaseline.Version, outcome.Plan.ForecastVersion);
+        Assert.Contains(outcome.Notes, n => n.Contains("7-day baseline", StringComparison.Ordinal));
         // 0.3 kWh observed every slot, planned with the static S-index of 1.1.
         Assert.All(outcome.Problem.LoadKwh, l => Assert.Equal(0.33, l, 6));
     }

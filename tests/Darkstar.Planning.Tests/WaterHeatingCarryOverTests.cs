@@ -1,6 +1,6 @@
+using Darkstar.Core.Domain;
 using Darkstar.Core.Time;
 using Darkstar.Planning.Model;
-using Darkstar.Planning.Solver;
 
 namespace Darkstar.Planning.Tests;
 

@@ -102,7 +102,7 @@ public sealed class ResilienceTests
         Assert.Contains("planner: the solver failed", reason, StringComparison.Ordinal);
         Assert.Equal(CommandedAction.SelfConsumption, board.Executor!.CommandedAction);
         var latest = await new PlanRepository(service.Get<DarkstarDatabase>()).ReadLatestAsync(limit.Token);
-        Assert.Equal("fallback", latest!.SolverStatus);
+        Assert.Equal(Core.Domain.SolveStatus.Fallback, latest!.SolverStatus);
         await ServiceRig.WaitUntilAsync(
             () => service.Home.States.Get(EntityIds.WorkMode)?.State == rig.Options.Executor.WorkModeSelfConsumption
                 && service.Home.States.Get(EntityIds.GridCharging)?.State == "off",

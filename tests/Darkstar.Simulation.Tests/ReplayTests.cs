@@ -100,6 +100,35 @@ public sealed class ReplayTests
         Assert.Equal(24, ((List<Dictionary<string, object?>>)sensor.Attributes["raw_today"]!).Count);
     }
 
+    [Fact]
+    public void From_SmallHome_GapSpreadEvenlyPricesPerKwhAndTheMarketOfHomeYaml()
+    {
+        using var folder = new TempDirectory();
+        SmallHome.Write(folder.Path, SmallHome.Yaml.Replace("price_area: DE-LU\ncountry: DE\n", "", StringComparison.Ordinal));
+        var start = new DateTimeOffset(2016, 5, 1, 0, 0, 0, TimeSpan.Zero);
+
+        var source = Sources.ReplaySource.From(Core.Datasets.HomeDataset.Load(folder.Path));
+
+        Assert.Equal(new Sources.HomeMarket("EUR", "DE-LU", "DE"), source.Market);
+        Assert.Equal((47.66, 9.18, "test-home"), (source.Site.Latitude, source.Site.Longitude, source.Site.Name));
+        // Three hours between the import readings 10 and 13: a kWh in each.
+        Assert.Equal([1.0, 1.0, 1.0], Enumerable.Range(0, 3).Select(h => source.HourlyEnergy(Sources.MeterNames.GridImport, start.AddHours(h))));
+        Assert.Equal(0.5, source.HourlyEnergy(Sources.MeterNames.Pv, start.AddHours(1)), 9);
+        Assert.Equal(-0.00225, Assert.Single(source.PricesForDay(new DateOnly(2016, 5, 1))!, p => p.Start == start.AddHours(1)).PricePerKwh, 9);
+    }
+
+    [Fact]
+    public void From_HomeWithoutCoordinates_FormatErrorNamingHomeYaml()
+    {
+        using var folder = new TempDirectory();
+        SmallHome.Write(folder.Path, "timezone: Europe/Berlin\n");
+
+        var error = Assert.Throws<Core.Datasets.DatasetFormatException>(() => Sources.ReplaySource.Load(folder.Path));
+
+        Assert.Contains("home.yaml", error.Message, StringComparison.Ordinal);
+        Assert.Contains("latitude", error.Message, StringComparison.Ordinal);
+    }
+
     private static double Change(JsonNode result, string entityId, int hour) =>
         result[entityId]![hour]!["change"]!.GetValue<double>();
 

@@ -214,7 +214,7 @@ public sealed class RoundTripTests
             HorizonEnd = LocalSlot + (2 * SlotGrid.SlotLength),
             SlotCount = 2,
             ForecastVersion = "aurora_v1",
-            SolverStatus = "optimal",
+            SolverStatus = SolveStatus.FeasibleAtLimit,
             SolveMs = 42.5,
             Objective = -1.25,
             InitialSocPercent = 55.5,
@@ -232,6 +232,41 @@ public sealed class RoundTripTests
         Assert.Equal("2026-03-29T01:15:00Z", await test.ScalarAsync<string>("SELECT horizon_start FROM plans;"));
         Assert.Equal("2026-03-29T01:30:00Z", await test.ScalarAsync<string>("SELECT MAX(slot_start) FROM slot_plans;"));
         Assert.Equal("export", await test.ScalarAsync<string>("SELECT action FROM slot_plans WHERE slot_start = '2026-03-29T01:30:00Z';"));
+        Assert.Equal("feasible_at_limit", await test.ScalarAsync<string>("SELECT solver_status FROM plans;"));
+    }
+
+    /// <summary>Every status reads back, and as the text the planner has always written, so existing databases read too.</summary>
+    [Theory]
+    [InlineData(SolveStatus.Optimal, "optimal")]
+    [InlineData(SolveStatus.FeasibleAtLimit, "feasible_at_limit")]
+    [InlineData(SolveStatus.Infeasible, "infeasible")]
+    [InlineData(SolveStatus.Unbounded, "unbounded")]
+    [InlineData(SolveStatus.NoSolutionAtLimit, "no_solution_at_limit")]
+    [InlineData(SolveStatus.Error, "error")]
+    [InlineData(SolveStatus.Fallback, "fallback")]
+    [InlineData(SolveStatus.Rule, "rule")]
+    public async Task SolveStatus_StoredAsItsText_ReadsBack(SolveStatus status, string text)
+    {
+        using var test = await TestDatabase.CreateMigratedAsync();
+        var repository = new PlanRepository(test.Database);
+        var plan = new Plan
+        {
+            CreatedAt = Fetched, HorizonStart = UtcSlot, HorizonEnd = UtcSlot + SlotGrid.SlotLength, SlotCount = 1,
+            ForecastVersion = "aurora_v1", SolverStatus = status, SolveMs = 1, InitialSocPercent = 50,
+        };
+
+        var id = await repository.InsertAsync(plan, [Slot(UtcSlot, PlannedAction.Hold, waterOn: false)], CancellationToken.None);
+        // A row as an earlier Darkstar wrote it, with the status as bare text.
+        var written = await test.ScalarAsync<long>(
+            "INSERT INTO plans (created_at, horizon_start, horizon_end, slot_count, forecast_version, solver_status, solve_ms, initial_soc_percent) " +
+            "VALUES ('2026-03-29T02:00:00Z', '2026-03-29T02:00:00Z', '2026-03-29T02:15:00Z', 1, 'aurora_v1', @Text, 1, 50) RETURNING id;",
+            new { Text = text });
+
+        Assert.Equal(text, await test.ScalarAsync<string>("SELECT solver_status FROM plans WHERE id = @Id;", new { Id = id }));
+        Assert.Equal(text, SolveStatusText.Of(status));
+        Assert.Equal(status, (await repository.ReadAsync(id, CancellationToken.None))!.SolverStatus);
+        Assert.Equal(status, (await repository.ReadAsync(written, CancellationToken.None))!.SolverStatus);
+        Assert.Equal(status, (await repository.ReadLatestAsync(CancellationToken.None))!.SolverStatus);
     }
 
     [Fact]
@@ -242,7 +277,7 @@ public sealed class RoundTripTests
         var plan = new Plan
         {
             CreatedAt = Fetched, HorizonStart = UtcSlot, HorizonEnd = UtcSlot + SlotGrid.SlotLength, SlotCount = 1,
-            ForecastVersion = "aurora_v1", SolverStatus = "optimal", SolveMs = 1, InitialSocPercent = 50,
+            ForecastVersion = "aurora_v1", SolverStatus = SolveStatus.Optimal, SolveMs = 1, InitialSocPercent = 50,
         };
         // The same slot twice breaks the (plan_id, slot_start) key on the second row.
         var slots = new[] { Slot(UtcSlot, PlannedAction.Hold, waterOn: false), Slot(UtcSlot, PlannedAction.Idle, waterOn: false) };
@@ -262,7 +297,7 @@ public sealed class RoundTripTests
         var plan = new Plan
         {
             CreatedAt = Fetched, HorizonStart = UtcSlot, HorizonEnd = UtcSlot + SlotGrid.SlotLength, SlotCount = 1,
-            ForecastVersion = "aurora_v1", SolverStatus = "optimal", SolveMs = 1, InitialSocPercent = 50,
+            ForecastVersion = "aurora_v1", SolverStatus = SolveStatus.Optimal, SolveMs = 1, InitialSocPercent = 50,
         };
         var id = await plans.InsertAsync(plan, [Slot(UtcSlot, PlannedAction.Hold, waterOn: false)], CancellationToken.None);
         await log.InsertAsync(Execution(id), CancellationToken.None);

@@ -17,8 +17,8 @@ public sealed record Plan
 
     public required string ForecastVersion { get; init; }
 
-    /// <summary>The solver's verdict, for example <c>optimal</c> or <c>infeasible</c>.</summary>
-    public required string SolverStatus { get; init; }
+    /// <summary>How the plan was made: the solver's verdict, or the fallback rule's.</summary>
+    public required SolveStatus SolverStatus { get; init; }
 
     public required double SolveMs { get; init; }
 

@@ -45,4 +45,19 @@ public static class SlotMeasurement
 
     /// <summary>PV is its own meter's: only that meter's gaps make it unknown.</summary>
     public static bool PvMeasured(SlotQuality flags) => (flags & SlotQuality.PvDoubtful) == SlotQuality.None;
+
+    /// <summary>
+    /// What forecasts learn from in <paramref name="observation"/>: the load the planner does not schedule itself
+    /// (<see cref="SlotObservation.UnplannedLoadKwh"/>) and the PV, each where measured and not negative.
+    /// </summary>
+    public static MeasuredSlot Of(SlotObservation observation, bool waterHeaterPlanned)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        return new MeasuredSlot(
+            LoadMeasured(observation.QualityFlags) && observation.UnplannedLoadKwh(waterHeaterPlanned) is { } load && load >= 0 ? load : null,
+            PvMeasured(observation.QualityFlags) && observation.PvKwh is { } pv && pv >= 0 ? pv : null);
+    }
 }
+
+/// <summary>A slot's load and PV in kWh as measured; null where unknown or made up (spread across a gap, a spike).</summary>
+public readonly record struct MeasuredSlot(double? Load, double? Pv);

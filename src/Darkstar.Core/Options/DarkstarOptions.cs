@@ -1,3 +1,5 @@
+using Darkstar.Core.Time;
+
 namespace Darkstar.Core.Options;
 
 // The complete options of the add-on. Keys are the snake_case form of the property names
@@ -170,7 +172,7 @@ public sealed record WaterHeatingOptions
     [Between(0, 200)]
     public double MinKwhPerDay { get; init; } = 6;
 
-    [Between(1, 96)]
+    [Between(1, SlotGrid.SlotsPerUtcDay)]
     public int MaxBlocksPerDay { get; init; } = 2;
 
     /// <summary>Minimum time between the starts of two heating blocks.</summary>

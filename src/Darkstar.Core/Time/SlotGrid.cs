@@ -9,6 +9,9 @@ public static class SlotGrid
     public const int MinutesPerSlot = 15;
     public const int SlotsPerHour = 60 / MinutesPerSlot;
 
+    /// <summary>The slots of 24 hours: a UTC day, or a day's lag on the grid. A local day has 92 or 100 on DST days (<see cref="LocalDay"/>).</summary>
+    public const int SlotsPerUtcDay = 24 * SlotsPerHour;
+
     public static readonly TimeSpan SlotLength = TimeSpan.FromMinutes(MinutesPerSlot);
 
     private const long TicksPerSlot = TimeSpan.TicksPerMinute * MinutesPerSlot;

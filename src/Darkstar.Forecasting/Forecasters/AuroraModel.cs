@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Darkstar.Core.Domain;
+using Darkstar.Core.Forecasts;
 using Darkstar.Core.Time;
 using Darkstar.Forecasting.Features;
 using Darkstar.Forecasting.Inputs;

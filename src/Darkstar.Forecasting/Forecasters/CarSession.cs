@@ -1,3 +1,5 @@
+using Darkstar.Core.Forecasts;
+using Darkstar.Core.Time;
 using Darkstar.Forecasting.Inputs;
 
 namespace Darkstar.Forecasting.Forecasters;
@@ -21,8 +23,6 @@ public sealed class CarSession
 
     /// <summary>Slots before the issue time searched for the latest metered one (the latest may not be recorded yet).</summary>
     private const int LatestSlotsSearched = 2;
-
-    private const int SlotsPerDay = 96;
 
     private readonly int[] _durations;
     private readonly int _elapsed;
@@ -78,7 +78,7 @@ public sealed class CarSession
         // The unmetered slots between the latest metered one and the issue time count as charging: the session is
         // judged on at issue time.
         var elapsed = (int)(issue - first);
-        var durations = PastDurations(history, first, issue - (LookbackDays * SlotsPerDay));
+        var durations = PastDurations(history, first, issue - (LookbackDays * SlotGrid.SlotsPerUtcDay));
         var asLong = durations.Count(d => d >= elapsed);
         return durations.Count < MinimumSessions || asLong < MinimumSessions
             ? null

@@ -1,4 +1,5 @@
 using Darkstar.Core.Domain;
+using Darkstar.Core.Forecasts;
 using Darkstar.Core.Time;
 using Darkstar.Forecasting.Features;
 using Darkstar.Forecasting.Inputs;
@@ -16,20 +17,6 @@ public interface ISlotForecaster
     /// <paramref name="features"/>' history held then. A slot it has nothing to say about is left out.
     /// </summary>
     IReadOnlyList<SlotForecast> Forecast(AuroraFeatures features, SlotHistory history, DateTimeOffset issuedAt, SlotRange horizon);
-}
-
-/// <summary>The p10/p50/p90 of one quantity in one slot, in order, never negative.</summary>
-public readonly record struct QuantileTriple(double P10, double P50, double P90)
-{
-    /// <summary>Sorts the three (quantiles never cross), then clamps each into [0, <paramref name="max"/>].</summary>
-    public static QuantileTriple Ordered(double a, double b, double c, double max)
-    {
-        Span<double> values = [a, b, c];
-        values.Sort();
-        return new QuantileTriple(Clamp(values[0], max), Clamp(values[1], max), Clamp(values[2], max));
-    }
-
-    private static double Clamp(double value, double max) => double.IsNaN(value) ? 0 : Math.Clamp(value, 0, Math.Max(max, 0));
 }
 
 /// <summary>The one way a forecaster turns its load and PV quantiles for a slot into the row it writes.</summary>

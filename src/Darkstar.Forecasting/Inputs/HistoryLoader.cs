@@ -89,12 +89,13 @@ public sealed class HistoryLoader(
             return;
         }
 
-        if (SlotMeasurement.LoadMeasured(observation.QualityFlags) && observation.UnplannedLoadKwh(waterHeaterPlanned) is { } load && load >= 0)
+        var measured = SlotMeasurement.Of(observation, waterHeaterPlanned);
+        if (measured.Load is { } load)
         {
             history.SetLoad(position, (float)load, (float)((observation.EvKwh ?? 0) + (observation.HeatPumpKwh ?? 0)));
         }
 
-        if (SlotMeasurement.PvMeasured(observation.QualityFlags) && observation.PvKwh is { } pv && pv >= 0)
+        if (measured.Pv is { } pv)
         {
             history.Pv[position] = (float)pv;
         }

@@ -1,9 +1,7 @@
+using Darkstar.Core.Domain;
 using Darkstar.Core.Time;
 
 namespace Darkstar.Forecasting.Inputs;
-
-/// <summary>Where the home is: what solar geometry and local calendars need.</summary>
-public sealed record HomeSite(double Latitude, double Longitude, TimeZoneInfo TimeZone);
 
 /// <summary>
 /// Everything Aurora reads, as arrays over one contiguous run of slots: measured load and PV (NaN where unknown or
@@ -70,6 +68,18 @@ public sealed class SlotHistory
     }
 
     public int PositionOf(long slotIndex) => (int)(slotIndex - Range.FirstIndex);
+
+    /// <summary>The measured load and PV of a slot; none outside the range.</summary>
+    public MeasuredSlot Measured(long slotIndex)
+    {
+        if (!Contains(slotIndex))
+        {
+            return default;
+        }
+
+        var position = PositionOf(slotIndex);
+        return new MeasuredSlot(float.IsNaN(Load[position]) ? null : Load[position], float.IsNaN(Pv[position]) ? null : Pv[position]);
+    }
 
     public bool Contains(long slotIndex) => slotIndex >= Range.FirstIndex && slotIndex < Range.EndIndex;
 

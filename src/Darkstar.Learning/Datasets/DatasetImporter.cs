@@ -1,11 +1,11 @@
 using System.Diagnostics;
+using Darkstar.Core.Datasets;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
 using Darkstar.Core.Solar;
 using Darkstar.Core.Time;
 using Darkstar.Core.Units;
 using Darkstar.Learning.Etl;
-using Darkstar.Learning.Prices;
 using Darkstar.Storage.Repositories;
 using Microsoft.Extensions.Logging;
 
@@ -163,7 +163,7 @@ public sealed class DatasetImporter
     private async Task<(int Slots, int RadiationReplacedDays)> ImportWeatherAsync(HomeDataset dataset, CancellationToken cancellationToken)
     {
         var source = $"{dataset.Name} weather_daily.csv (daily mean)";
-        var rows = new List<SlotWeather>(dataset.Weather.Count * 96);
+        var rows = new List<SlotWeather>(dataset.Weather.Count * SlotGrid.SlotsPerUtcDay);
         var replaced = new List<DateOnly>();
         foreach (var day in dataset.Weather.Where(d => d.TemperatureC is not null || d.GlobalRadiationWm2 is not null))
         {

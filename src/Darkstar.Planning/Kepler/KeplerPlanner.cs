@@ -1,4 +1,5 @@
 using Darkstar.Core.Domain;
+using Darkstar.Core.Forecasts;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.Planning.Forecasts;
@@ -33,7 +34,7 @@ public sealed record PlanOutcome(Plan Plan, Schedule Schedule, PlanningProblem P
 
 /// <summary>
 /// Kepler in the add-on: one plan now, from the database. Prices as far as they are known (the horizon shrinks
-/// to them), the active forecast version's latest forecasts (the 7-day same-slot mean of observations where
+/// to them), the active forecast version's latest forecasts (the 7-day baseline of observations where
 /// there are none), the S-index margin, the measured SoC and today's water heating; the plan and its slots
 /// are written to <c>plans</c> and <c>slot_plans</c>.
 /// </summary>
@@ -83,7 +84,8 @@ public sealed class KeplerPlanner(
             notes.Add($"prices are known for {known / (double)SlotGrid.SlotsPerHour:0.##} of {options.Planner.HorizonHours} hours: the horizon ends at {InstantText.Format(horizon.End)}");
         }
 
-        var history = new SlotRange(horizon.FirstIndex - (21 * 96), 21 * 96);
+        // The days the baseline fallback looks back over, and one more for a local day longer than 24 hours.
+        var history = new SlotRange(horizon.FirstIndex - ((SevenDayBaseline.LookbackDays + 1) * SlotGrid.SlotsPerUtcDay), (SevenDayBaseline.LookbackDays + 1) * SlotGrid.SlotsPerUtcDay);
         var observations = await _observations.ReadRangeAsync(history, cancellationToken);
         var observedByIndex = observations.ToDictionary(o => SlotGrid.IndexOf(o.SlotStart));
 
@@ -154,7 +156,7 @@ public sealed class KeplerPlanner(
             HorizonEnd = horizon.End,
             SlotCount = horizon.Count,
             ForecastVersion = version,
-            SolverStatus = schedule.StatusText,
+            SolverStatus = schedule.Status,
             SolveMs = schedule.SolveMs,
             Objective = double.IsNaN(schedule.Objective) ? null : schedule.Objective,
             InitialSocPercent = problem.InitialSocPercent,
@@ -204,8 +206,8 @@ public sealed class KeplerPlanner(
         var stored = (await _forecasts.ReadLatestAsync(version, horizon, now, cancellationToken))
             .ToDictionary(f => SlotGrid.IndexOf(f.SlotStart));
         // The load the plan must serve, without the water heater the plan schedules itself.
-        var fallback = SameSlotMean.Forecast(horizon, now, zone, index =>
-            observed.TryGetValue(index, out var o) && o.UnplannedLoadKwh(options.WaterHeating.Enabled) is { } load ? (load, o.PvKwh ?? 0) : null);
+        var fallback = PlanningForecast.Baseline(horizon, now, zone, index =>
+            observed.TryGetValue(index, out var o) ? SlotMeasurement.Of(o, options.WaterHeating.Enabled) : default);
         if (stored.Count == horizon.Count)
         {
             return (Merge(horizon, stored, fallback, version), version);
@@ -213,9 +215,9 @@ public sealed class KeplerPlanner(
 
         var missing = horizon.Count - stored.Count;
         notes.Add(stored.Count == 0
-            ? $"no {version} forecast for the horizon: planning on the 7-day same-slot mean of slot_observations"
-            : $"{missing} of {horizon.Count} slots have no {version} forecast: those use the 7-day same-slot mean of slot_observations");
-        return (Merge(horizon, stored, fallback, version), stored.Count == 0 ? SameSlotMean.Version : version);
+            ? $"no {version} forecast for the horizon: planning on the 7-day baseline of slot_observations"
+            : $"{missing} of {horizon.Count} slots have no {version} forecast: those use the 7-day baseline of slot_observations");
+        return (Merge(horizon, stored, fallback, version), stored.Count == 0 ? SevenDayBaseline.Version : version);
     }
 
     private static PlanningForecast Merge(SlotRange horizon, Dictionary<long, SlotForecast> stored, PlanningForecast fallback, string version)
@@ -246,8 +248,8 @@ public sealed class KeplerPlanner(
         SlotRange horizon, DateTimeOffset now, IReadOnlyList<SlotObservation> observations, CancellationToken cancellationToken)
     {
         var nowIndex = SlotGrid.IndexOf(now);
-        var recent = observations.Where(o => SlotGrid.IndexOf(o.SlotStart) >= nowIndex - (2 * 96) && SlotGrid.IndexOf(o.SlotStart) < nowIndex).Sum(o => o.PvKwh ?? 0);
-        var before = observations.Where(o => SlotGrid.IndexOf(o.SlotStart) >= nowIndex - (7 * 96) && SlotGrid.IndexOf(o.SlotStart) < nowIndex - (2 * 96)).Sum(o => o.PvKwh ?? 0);
+        var recent = observations.Where(o => SlotGrid.IndexOf(o.SlotStart) >= nowIndex - (2 * SlotGrid.SlotsPerUtcDay) && SlotGrid.IndexOf(o.SlotStart) < nowIndex).Sum(o => o.PvKwh ?? 0);
+        var before = observations.Where(o => SlotGrid.IndexOf(o.SlotStart) >= nowIndex - (7 * SlotGrid.SlotsPerUtcDay) && SlotGrid.IndexOf(o.SlotStart) < nowIndex - (2 * SlotGrid.SlotsPerUtcDay)).Sum(o => o.PvKwh ?? 0);
         var typicalTwoDays = before / 5 * 2;
         var deficit = typicalTwoDays > 0.5 ? Math.Clamp(1 - (recent / typicalTwoDays), 0, 1) : 0;
 
@@ -255,7 +257,7 @@ public sealed class KeplerPlanner(
         var temperatures = forecast.Where(w => w.TemperatureC is not null).Select(w => w.TemperatureC!.Value).ToList();
         if (temperatures.Count == 0)
         {
-            var observed = await _weather.ReadObservedAsync(new SlotRange(nowIndex - 96, 96), cancellationToken);
+            var observed = await _weather.ReadObservedAsync(new SlotRange(nowIndex - SlotGrid.SlotsPerUtcDay, SlotGrid.SlotsPerUtcDay), cancellationToken);
             temperatures = [.. observed.Where(w => w.TemperatureC is not null).Select(w => w.TemperatureC!.Value)];
         }
 

@@ -1,5 +1,4 @@
 using Darkstar.Core.Domain;
-using Darkstar.Planning.Solver;
 
 namespace Darkstar.Planning.Model;
 
@@ -77,15 +76,9 @@ public sealed record Schedule
     /// <summary>True when a slack was needed: the plan could not meet every constraint as asked.</summary>
     public bool UsedSlack => ShedKwh > 1e-6 || SocBelowMinimumKwh > 1e-6 || WaterShortfallKwh > 1e-6;
 
-    /// <summary>The status as stored in <c>plans.solver_status</c>: optimal, feasible_at_limit, fallback, ...</summary>
-    public string StatusText => Fallback ? "fallback" : SolverStatus switch
-    {
-        null => "rule",
-        SolveStatus.Optimal => "optimal",
-        SolveStatus.FeasibleAtLimit => "feasible_at_limit",
-        SolveStatus.Infeasible => "infeasible",
-        SolveStatus.Unbounded => "unbounded",
-        SolveStatus.NoSolutionAtLimit => "no_solution_at_limit",
-        _ => "error",
-    };
+    /// <summary>The status a plan made from this schedule is stored with.</summary>
+    public SolveStatus Status => Fallback ? SolveStatus.Fallback : SolverStatus ?? SolveStatus.Rule;
+
+    /// <summary><see cref="Status"/> as stored in <c>plans.solver_status</c> and shown: optimal, feasible_at_limit, fallback, ...</summary>
+    public string StatusText => SolveStatusText.Of(Status);
 }

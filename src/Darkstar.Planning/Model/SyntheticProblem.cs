@@ -20,7 +20,7 @@ public static class SyntheticProblem
         var export = new double[slotCount];
         for (var t = 0; t < slotCount; t++)
         {
-            var hour = (t % 96) / 4.0;
+            var hour = (t % SlotGrid.SlotsPerUtcDay) / (double)SlotGrid.SlotsPerHour;
             var evening = Math.Exp(-Math.Pow((hour - 19) / 2.5, 2));
             var morning = Math.Exp(-Math.Pow((hour - 7.5) / 1.5, 2));
             load[t] = 0.08 + (0.25 * evening) + (0.15 * morning) + (0.05 * random.NextDouble());

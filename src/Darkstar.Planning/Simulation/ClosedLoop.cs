@@ -12,10 +12,22 @@ public sealed record ActualSeries(SlotRange Range, double?[] Load, double?[] Pv,
 {
     public int PositionOf(long slotIndex) => (int)(slotIndex - Range.FirstIndex);
 
-    public (double Load, double Pv)? Observed(long slotIndex)
+    /// <summary>
+    /// What a forecast may learn from, per slot: the measured values only, never one spread across a gap
+    /// (<see cref="SlotMeasurement.Of"/>); null when <see cref="Load"/> and <see cref="Pv"/> are all measured.
+    /// </summary>
+    public MeasuredSlot[]? Measurements { get; init; }
+
+    /// <summary>What was measured in slot <paramref name="slotIndex"/>; nothing outside the range.</summary>
+    public MeasuredSlot Measured(long slotIndex)
     {
         var i = PositionOf(slotIndex);
-        return i >= 0 && i < Range.Count && Load[i] is { } load && Pv[i] is { } pv ? (load, pv) : null;
+        if (i < 0 || i >= Range.Count)
+        {
+            return default;
+        }
+
+        return Measurements is { } measurements ? measurements[i] : new MeasuredSlot(Load[i], Pv[i]);
     }
 }
 
@@ -25,7 +37,7 @@ public enum ClosedLoopForecast
     /// <summary>The actual load and PV: measures the planner alone.</summary>
     Perfect,
 
-    /// <summary>The 7-day same-slot mean of what was observed before each plan.</summary>
+    /// <summary>The 7-day baseline (<see cref="PlanningForecast.Baseline"/>) of what was measured before each plan.</summary>
     Baseline,
 
     /// <summary>What <see cref="ClosedLoopSettings.ForecastSource"/> issues at each plan time (e.g. Aurora, walk-forward).</summary>
@@ -70,7 +82,7 @@ public static class PriceAvailability
     /// Day-ahead markets publish tomorrow's prices around noon: from <paramref name="publishedAtLocalHour"/> local time
     /// on, prices are known to the end of tomorrow; before it, to the end of today.
     /// </summary>
-    public static Func<long, long> DayAhead(TimeZoneInfo zone, int publishedAtLocalHour = 13)
+    public static Func<long, long> DayAhead(TimeZoneInfo zone, int publishedAtLocalHour = DayAheadPrices.PublishedLocalHour)
     {
         ArgumentNullException.ThrowIfNull(zone);
         return slotIndex =>
@@ -349,7 +361,7 @@ public static class ClosedLoop
             forecast = settings.Forecast == ClosedLoopForecast.Supplied
                 ? (settings.ForecastSource ?? throw new InvalidOperationException("A supplied forecast needs ClosedLoopSettings.ForecastSource."))
                     .Forecast(horizon.Start, horizon)
-                : SameSlotMean.Forecast(horizon, horizon.Start, settings.TimeZone, actual.Observed);
+                : PlanningForecast.Baseline(horizon, horizon.Start, settings.TimeZone, actual.Measured);
             (load, pv) = settings.SIndex is { } sIndex
                 ? SIndex.Apply(forecast, sIndex, SIndexConditions.Neutral)
                 : ([.. forecast.LoadP50], [.. forecast.PvP50]);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Darkstar.Core.Domain;
 using Darkstar.Planning.Native;
 
 namespace Darkstar.Planning.Solver;

@@ -1,26 +1,6 @@
+using Darkstar.Core.Domain;
+
 namespace Darkstar.Planning.Solver;
-
-/// <summary>How a solve ended.</summary>
-public enum SolveStatus
-{
-    /// <summary>Proven optimal (within the relative gap asked for).</summary>
-    Optimal,
-
-    /// <summary>The time limit stopped the search; the values are the best feasible solution found.</summary>
-    FeasibleAtLimit,
-
-    /// <summary>No solution satisfies the constraints.</summary>
-    Infeasible,
-
-    /// <summary>The objective can decrease without bound.</summary>
-    Unbounded,
-
-    /// <summary>The time limit stopped the search before any feasible solution was found.</summary>
-    NoSolutionAtLimit,
-
-    /// <summary>The solver failed or returned values that do not satisfy the model.</summary>
-    Error,
-}
 
 /// <summary>What the solver was asked to respect.</summary>
 public sealed record SolverSettings
@@ -53,7 +33,7 @@ public sealed record SolveResult
     /// <summary>What the solver said, in words (CBC's status codes included).</summary>
     public required string Detail { get; init; }
 
-    public bool HasSolution => Status is SolveStatus.Optimal or SolveStatus.FeasibleAtLimit;
+    public bool HasSolution => Status.HasSolution();
 
     public double this[Variable variable] => Values[variable.Index];
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Darkstar.Core.Domain;
 using Darkstar.Core.Time;
 using Darkstar.Simulation.Recording;
 using Darkstar.Simulation.Sources;
@@ -26,9 +27,6 @@ public sealed class HomeSimulation
 
     /// <summary>A home on vacation uses this share of its usual load (fridge, standby, heating kept low).</summary>
     public const double VacationLoadFactor = 0.4;
-
-    /// <summary>Day-ahead prices for tomorrow appear at this local hour (Nord Pool publishes shortly before).</summary>
-    public const int TomorrowPricesHour = 13;
 
     /// <summary>The config entry id of the simulated official Nord Pool integration.</summary>
     public const string NordpoolConfigEntryId = "01JDSSIMNORDPOOL0000000000";
@@ -62,6 +60,7 @@ public sealed class HomeSimulation
         _source = source ?? throw new ArgumentNullException(nameof(source));
         _contextIds = contextIds ?? throw new ArgumentNullException(nameof(contextIds));
         Site = source.Site;
+        Market = source.Market;
         States = new StateMachine(contextIds);
         Recorder = new Recorder(Site.TimeZone);
         States.Listen(Recorder.Record);
@@ -87,6 +86,8 @@ public sealed class HomeSimulation
     }
 
     public HomeSite Site { get; }
+
+    public HomeMarket Market { get; }
 
     public StateMachine States { get; }
 
@@ -527,16 +528,16 @@ public sealed class HomeSimulation
         {
             JsonArray array => array.Select(a => a!.GetValue<string>()).ToList(),
             JsonValue one => [one.GetValue<string>()],
-            _ => [Site.PriceArea],
+            _ => [Market.PriceArea],
         };
         var prices = VisiblePrices(day, LastTick)
             ?? throw new ServiceCallException("service_validation_error", $"No Nord Pool prices are available for {DayText.Format(day)}.");
         var response = new JsonObject();
         foreach (var area in areas)
         {
-            if (area != Site.PriceArea)
+            if (area != Market.PriceArea)
             {
-                throw new ServiceCallException("service_validation_error", $"Area {area} is not configured (this home's area is {Site.PriceArea}).");
+                throw new ServiceCallException("service_validation_error", $"Area {area} is not configured (this home's area is {Market.PriceArea}).");
             }
 
             // The official integration answers in the currency per MWh, with UTC instants.
@@ -564,7 +565,7 @@ public sealed class HomeSimulation
     }
 
     private bool TomorrowPublished(DateTimeOffset now) =>
-        !_withholdTomorrowPrices && TimeZoneInfo.ConvertTime(now, Site.TimeZone).Hour >= TomorrowPricesHour;
+        !_withholdTomorrowPrices && TimeZoneInfo.ConvertTime(now, Site.TimeZone).Hour >= DayAheadPrices.PublishedLocalHour;
 
     private void RequireEntity(string entityId)
     {
@@ -651,9 +652,9 @@ public sealed class HomeSimulation
             ["min"] = values.Count > 0 ? values.Min() : null,
             ["max"] = values.Count > 0 ? values.Max() : null,
             ["unit"] = "kWh",
-            ["currency"] = Site.Currency,
-            ["country"] = Site.Country,
-            ["region"] = Site.PriceArea,
+            ["currency"] = Market.Currency,
+            ["country"] = Market.Country,
+            ["region"] = Market.PriceArea,
             ["low_price"] = current is { } c && values.Count > 0 && c.PricePerKwh < values.Average(),
             ["today"] = values,
             ["tomorrow"] = tomorrows?.Select(p => Math.Round(p.PricePerKwh, 5)).ToList() ?? [],
@@ -662,10 +663,10 @@ public sealed class HomeSimulation
             ["raw_tomorrow"] = Raw(tomorrows),
             ["current_price"] = current is { } now2 ? Math.Round(now2.PricePerKwh, 5) : null,
             ["price_in_cents"] = false,
-            ["unit_of_measurement"] = $"{Site.Currency}/kWh",
+            ["unit_of_measurement"] = $"{Market.Currency}/kWh",
             ["device_class"] = "monetary",
             ["icon"] = "mdi:flash",
-            ["friendly_name"] = $"Nord Pool {Site.PriceArea}",
+            ["friendly_name"] = $"Nord Pool {Market.PriceArea}",
         };
         var state = current is { } price ? Number(price.PricePerKwh, 5) : "unknown";
         PublishSensor(EntityIds.NordpoolPrice, state, now, attributes);

@@ -1,15 +1,9 @@
+using Darkstar.Core.Domain;
+
 namespace Darkstar.Simulation.Sources;
 
-/// <summary>Where the home is and how its market and meters are labelled.</summary>
-public sealed record HomeSite(
-    string Name,
-    TimeZoneInfo TimeZone,
-    double Latitude,
-    double Longitude,
-    double Elevation,
-    string Currency,
-    string PriceArea,
-    string Country);
+/// <summary>The day-ahead market the home buys in, as Home Assistant and the Nord Pool integration label it.</summary>
+public sealed record HomeMarket(string Currency, string PriceArea, string Country);
 
 /// <summary>
 /// The home's own behaviour over one interval, as average power in kW. A replayed data set also knows
@@ -29,6 +23,8 @@ public readonly record struct PricePoint(DateTimeOffset Start, DateTimeOffset En
 public interface IHomeSource
 {
     HomeSite Site { get; }
+
+    HomeMarket Market { get; }
 
     /// <summary>
     /// The meter readings (kWh, by <see cref="MeterNames"/>) the home's counters show at

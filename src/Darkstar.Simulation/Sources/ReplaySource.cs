@@ -1,12 +1,12 @@
-using System.Globalization;
+using Darkstar.Core.Datasets;
+using Darkstar.Core.Domain;
 using Darkstar.Core.Solar;
 using Darkstar.Core.Time;
-using YamlDotNet.RepresentationModel;
 
 namespace Darkstar.Simulation.Sources;
 
 /// <summary>
-/// Replays a home data set folder (home.yaml, meters.csv, prices.csv, weather_daily.csv): hourly cumulative
+/// Replays a home data set (<see cref="HomeDataset"/>: home.yaml, meters.csv, prices.csv, weather_daily.csv): hourly cumulative
 /// kWh readings with gaps become hourly average powers (a gap's energy spread evenly over its hours), the
 /// load is Δimport − Δexport + Δpv, prices come from EUR/MWh, the hourly weather from daily means. The optional
 /// heat pump and car charger meters (<c>heat_pump_kwh</c>, <c>ev_kwh</c>) are parts of that load.
@@ -25,9 +25,10 @@ public sealed class ReplaySource : IHomeSource
     private readonly Dictionary<DateOnly, DailyWeather> _weather;
     private readonly Dictionary<DateOnly, double> _clearnessByDay = [];
 
-    private ReplaySource(HomeSite site, DateTimeOffset firstHour, MeterDeltas meters, Dictionary<string, double> firstReadings, List<PricePoint> prices, Dictionary<DateOnly, DailyWeather> weather)
+    private ReplaySource(HomeSite site, HomeMarket market, DateTimeOffset firstHour, MeterDeltas meters, Dictionary<string, double> firstReadings, List<PricePoint> prices, Dictionary<DateOnly, DailyWeather> weather)
     {
         Site = site;
+        Market = market;
         _firstHour = firstHour;
         _import = meters.Import;
         _export = meters.Export;
@@ -47,98 +48,61 @@ public sealed class ReplaySource : IHomeSource
 
     public HomeSite Site { get; }
 
+    public HomeMarket Market { get; }
+
     /// <summary>The first and last hours the meters cover.</summary>
     public DateTimeOffset FirstHour => _firstHour;
 
     public DateTimeOffset EndHour => _firstHour.AddHours(_import.Length);
 
-    /// <summary>Reads a data set folder; errors name the file and line.</summary>
-    public static ReplaySource Load(string folder)
+    /// <summary>Reads a data set folder; errors (<see cref="DatasetFormatException"/>) name the file and line.</summary>
+    public static ReplaySource Load(string folder) => From(HomeDataset.Load(folder));
+
+    /// <summary>Replays <paramref name="dataset"/>, which must state where the home is (the sun is simulated).</summary>
+    public static ReplaySource From(HomeDataset dataset)
     {
-        var homeFile = Path.Combine(folder, "home.yaml");
-        if (!File.Exists(homeFile))
-        {
-            throw new FileNotFoundException($"{homeFile} is missing: a home data set folder holds home.yaml, meters.csv, prices.csv and weather_daily.csv.", homeFile);
-        }
+        ArgumentNullException.ThrowIfNull(dataset);
+        var site = dataset.Site
+            ?? throw new DatasetFormatException($"{Path.Combine(dataset.Folder, "home.yaml")}: 'latitude' and 'longitude' are needed to replay the home's sun.");
+        var market = new HomeMarket(
+            dataset.Currency,
+            dataset.PriceArea ?? (dataset.Currency == "EUR" ? "DE-LU" : "SE3"),
+            dataset.Country ?? (dataset.Currency == "EUR" ? "DE" : "SE"));
 
-        var yaml = new YamlStream();
-        using (var reader = new StreamReader(homeFile))
-        {
-            yaml.Load(reader);
-        }
-
-        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
-        string Scalar(string key, string fallback) =>
-            root.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode { Value: { } value } ? value : fallback;
-        double Number(string key) =>
-            double.Parse(Scalar(key, "") is { Length: > 0 } text ? text : throw new FormatException($"{homeFile}: '{key}' is missing."), CultureInfo.InvariantCulture);
-
-        var currency = Scalar("currency", "EUR");
-        var site = new HomeSite(
-            Scalar("name", Path.GetFileName(Path.GetFullPath(folder))),
-            TimeZones.Find(Scalar("timezone", "UTC")),
-            Number("latitude"),
-            Number("longitude"),
-            0,
-            currency,
-            Scalar("price_area", currency == "EUR" ? "DE-LU" : "SE3"),
-            Scalar("country", currency == "EUR" ? "DE" : "SE"));
-
-        var meters = ReadCsv(Path.Combine(folder, "meters.csv"));
-        var header = meters.Header;
-        int Column(string name) => Array.IndexOf(header, name) is var index and >= 0
+        var metersPath = Path.Combine(dataset.Folder, "meters.csv");
+        var columns = dataset.MeterColumns.ToList();
+        int Column(string name) => columns.IndexOf(name) is var index and >= 0
             ? index
-            : throw new FormatException($"{meters.Path}: column '{name}' is missing.");
+            : throw new DatasetFormatException($"{metersPath}: column '{name}' is missing.");
         var importColumn = Column("grid_import_kwh");
         var exportColumn = Column("grid_export_kwh");
         var pvColumn = Column("pv_kwh");
-        var times = meters.Rows.Select((row, line) => ParseInstant(row[0], meters.Path, line + 2)).ToList();
-        if (times.Count < 2)
+        if (dataset.Meters.Count < 2)
         {
-            throw new FormatException($"{meters.Path}: fewer than two readings.");
+            throw new DatasetFormatException($"{metersPath}: fewer than two readings.");
         }
 
-        var first = times[0];
-        var hours = checked((int)((times[^1] - first).Ticks / TimeSpan.TicksPerHour));
+        var first = dataset.Meters[0].At;
+        var hours = checked((int)((dataset.Meters[^1].At - first).Ticks / TimeSpan.TicksPerHour));
         var firstReadings = new Dictionary<string, double>();
-        var import = HourlyDeltas(meters, times, importColumn, first, hours, firstReadings, MeterNames.GridImport);
-        var export = HourlyDeltas(meters, times, exportColumn, first, hours, firstReadings, MeterNames.GridExport);
-        var pv = HourlyDeltas(meters, times, pvColumn, first, hours, firstReadings, MeterNames.Pv);
-        double[] SubMeter(string column, string meter) => Array.IndexOf(header, column) is var index and >= 0
-            ? HourlyDeltas(meters, times, index, first, hours, firstReadings, meter)
+        var import = HourlyDeltas(dataset.Meters, importColumn, hours, firstReadings, MeterNames.GridImport);
+        var export = HourlyDeltas(dataset.Meters, exportColumn, hours, firstReadings, MeterNames.GridExport);
+        var pv = HourlyDeltas(dataset.Meters, pvColumn, hours, firstReadings, MeterNames.Pv);
+        double[] SubMeter(string column, string meter) => columns.IndexOf(column) is var index and >= 0
+            ? HourlyDeltas(dataset.Meters, index, hours, firstReadings, meter)
             : new double[hours];
         var heatPump = SubMeter("heat_pump_kwh", MeterNames.HeatPump);
         var car = SubMeter("ev_kwh", MeterNames.EvCharger);
 
-        var prices = new List<PricePoint>();
-        var pricesFile = ReadCsv(Path.Combine(folder, "prices.csv"));
-        for (var i = 0; i < pricesFile.Rows.Count; i++)
-        {
-            var row = pricesFile.Rows[i];
-            if (row.Length < 2 || row[1].Length == 0)
-            {
-                continue;
-            }
-
-            var start = ParseInstant(row[0], pricesFile.Path, i + 2);
-            var perMwh = double.Parse(row[1], CultureInfo.InvariantCulture);
-            prices.Add(new PricePoint(start, start.AddHours(1), perMwh / 1000));
-        }
-
+        var prices = dataset.Prices.Select(p => new PricePoint(p.Start, p.Start.AddHours(1), p.PerMwh / 1000)).ToList();
         var weather = new Dictionary<DateOnly, DailyWeather>();
-        var weatherPath = Path.Combine(folder, "weather_daily.csv");
-        if (File.Exists(weatherPath))
+        foreach (var day in dataset.Weather)
         {
-            foreach (var row in ReadCsv(weatherPath).Rows)
-            {
-                var day = DayText.ParseExact(row[0]);
-                var sunshine = OptionalNumber(row, 3);
-                var radiation = DailyRadiation.Check(day, site.Latitude, OptionalNumber(row, 2), sunshine).MeanWm2;
-                weather[day] = new DailyWeather(OptionalNumber(row, 1), radiation, sunshine);
-            }
+            var radiation = DailyRadiation.Check(day.Day, site.Latitude, day.GlobalRadiationWm2, day.SunshineHours).MeanWm2;
+            weather[day.Day] = new DailyWeather(day.TemperatureC, radiation, day.SunshineHours);
         }
 
-        return new ReplaySource(site, first, new MeterDeltas(import, export, pv, heatPump, car), firstReadings, prices, weather);
+        return new ReplaySource(site, market, first, new MeterDeltas(import, export, pv, heatPump, car), firstReadings, prices, weather);
     }
 
     public DateTimeOffset DefaultStart(DateTimeOffset machineNow, TimeSpan history)
@@ -270,20 +234,19 @@ public sealed class ReplaySource : IHomeSource
         }
     }
 
-    private static double[] HourlyDeltas(CsvFile meters, List<DateTimeOffset> times, int column, DateTimeOffset first, int hours, Dictionary<string, double> firstReadings, string meter)
+    private static double[] HourlyDeltas(IReadOnlyList<MeterRow> meters, int column, int hours, Dictionary<string, double> firstReadings, string meter)
     {
+        var first = meters[0].At;
         var deltas = new double[hours];
         (int Hour, double Value)? previous = null;
-        for (var i = 0; i < meters.Rows.Count; i++)
+        foreach (var row in meters)
         {
-            var row = meters.Rows[i];
-            if (column >= row.Length || row[column].Length == 0)
+            if (row.Values[column] is not { } value)
             {
                 continue;
             }
 
-            var value = double.Parse(row[column], CultureInfo.InvariantCulture);
-            var hour = (int)((times[i] - first).Ticks / TimeSpan.TicksPerHour);
+            var hour = (int)((row.At - first).Ticks / TimeSpan.TicksPerHour);
             if (previous is { } last)
             {
                 // A missing run's energy is spread evenly over its hours; a drop (meter swap) counts as none.
@@ -304,30 +267,7 @@ public sealed class ReplaySource : IHomeSource
         return deltas;
     }
 
-    private static DateTimeOffset ParseInstant(string text, string path, int line) =>
-        InstantText.TryParse(text, out var instant)
-            ? instant
-            : throw new FormatException($"{path}:{line}: '{text}' is not a UTC instant.");
-
-    private static double? OptionalNumber(string[] row, int column) =>
-        column < row.Length && row[column].Length > 0 ? double.Parse(row[column], CultureInfo.InvariantCulture) : null;
-
-    private static CsvFile ReadCsv(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path} is missing.", path);
-        }
-
-        var lines = File.ReadAllLines(path);
-        var header = lines[0].Split(',');
-        var rows = lines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
-        return new CsvFile(path, header, rows);
-    }
-
     private sealed record MeterDeltas(double[] Import, double[] Export, double[] Pv, double[] HeatPump, double[] Car);
-
-    private sealed record CsvFile(string Path, string[] Header, List<string[]> Rows);
 
     private readonly record struct DailyWeather(double? TemperatureMeanC, double? GlobalRadiationWm2, double? SunshineHours);
 }

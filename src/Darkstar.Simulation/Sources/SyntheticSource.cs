@@ -1,3 +1,4 @@
+using Darkstar.Core.Domain;
 using Darkstar.Core.Solar;
 namespace Darkstar.Simulation.Sources;
 
@@ -32,11 +33,19 @@ public sealed class SyntheticSource : IHomeSource
         PeakPvKw = peakPvKw;
     }
 
-    /// <summary>The simulated home's site: Stockholm, SE3, SEK (as simulated-home.yaml says).</summary>
-    public static HomeSite Stockholm { get; } = new(
-        "Darkstar simulated home", Core.Time.TimeZones.Find("Europe/Stockholm"), 59.33, 18.07, 28, "SEK", "SE3", "SE");
+    /// <summary>The simulated home's site: Stockholm (as simulated-home.yaml says).</summary>
+    public static HomeSite Stockholm { get; } = new(59.33, 18.07, Core.Time.TimeZones.Find("Europe/Stockholm"))
+    {
+        Name = "Darkstar simulated home",
+        Elevation = 28,
+    };
+
+    /// <summary>The simulated home's market: SE3 in SEK (as simulated-home.yaml says).</summary>
+    public static HomeMarket Sweden { get; } = new("SEK", "SE3", "SE");
 
     public HomeSite Site { get; }
+
+    public HomeMarket Market => Sweden;
 
     public double PeakPvKw { get; }
 

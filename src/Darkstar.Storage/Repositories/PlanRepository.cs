@@ -36,7 +36,7 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
         await using var connection = await Database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var planId = await connection.ExecuteScalarAsync<long>(
-            new CommandDefinition(InsertPlanSql, plan, transaction, cancellationToken: cancellationToken));
+            new CommandDefinition(InsertPlanSql, PlanRow.From(plan), transaction, cancellationToken: cancellationToken));
         var rows = slots.Select(s =>
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -47,12 +47,12 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
         return planId;
     }
 
-    public Task<Plan?> ReadAsync(long planId, CancellationToken cancellationToken) =>
-        QuerySingleOrDefaultAsync<Plan>($"{SelectPlanSql} WHERE id = @Id;", new { Id = planId }, cancellationToken);
+    public async Task<Plan?> ReadAsync(long planId, CancellationToken cancellationToken) =>
+        (await QuerySingleOrDefaultAsync<PlanRow>($"{SelectPlanSql} WHERE id = @Id;", new { Id = planId }, cancellationToken))?.ToRecord();
 
     /// <summary>The plan created last, or null when there is none.</summary>
-    public Task<Plan?> ReadLatestAsync(CancellationToken cancellationToken) =>
-        QuerySingleOrDefaultAsync<Plan>($"{SelectPlanSql} ORDER BY created_at DESC, id DESC LIMIT 1;", null, cancellationToken);
+    public async Task<Plan?> ReadLatestAsync(CancellationToken cancellationToken) =>
+        (await QuerySingleOrDefaultAsync<PlanRow>($"{SelectPlanSql} ORDER BY created_at DESC, id DESC LIMIT 1;", null, cancellationToken))?.ToRecord();
 
     /// <summary>The slots of a plan in time order.</summary>
     public async Task<IReadOnlyList<SlotPlan>> ReadSlotsAsync(long planId, CancellationToken cancellationToken)
@@ -67,6 +67,61 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
     /// <summary>Deletes the plans created before <paramref name="createdBefore"/> and their slots; returns how many plans.</summary>
     public Task<int> DeleteCreatedBeforeAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) =>
         ExecuteAsync($"DELETE FROM {Schema.Plans} WHERE created_at < @CreatedBefore;", new { CreatedBefore = createdBefore }, cancellationToken);
+
+    // The solver status is text in the database; Dapper would write the enum as a number.
+    private sealed class PlanRow
+    {
+        public long Id { get; set; }
+
+        public DateTimeOffset CreatedAt { get; set; }
+
+        public DateTimeOffset HorizonStart { get; set; }
+
+        public DateTimeOffset HorizonEnd { get; set; }
+
+        public int SlotCount { get; set; }
+
+        public string ForecastVersion { get; set; } = string.Empty;
+
+        public string SolverStatus { get; set; } = string.Empty;
+
+        public double SolveMs { get; set; }
+
+        public double? Objective { get; set; }
+
+        public double InitialSocPercent { get; set; }
+
+        public static PlanRow From(Plan plan)
+        {
+            ArgumentNullException.ThrowIfNull(plan);
+            return new PlanRow
+            {
+                CreatedAt = plan.CreatedAt,
+                HorizonStart = plan.HorizonStart,
+                HorizonEnd = plan.HorizonEnd,
+                SlotCount = plan.SlotCount,
+                ForecastVersion = plan.ForecastVersion,
+                SolverStatus = EnumText<SolveStatus>.ToText(plan.SolverStatus),
+                SolveMs = plan.SolveMs,
+                Objective = plan.Objective,
+                InitialSocPercent = plan.InitialSocPercent,
+            };
+        }
+
+        public Plan ToRecord() => new()
+        {
+            Id = Id,
+            CreatedAt = CreatedAt,
+            HorizonStart = HorizonStart,
+            HorizonEnd = HorizonEnd,
+            SlotCount = SlotCount,
+            ForecastVersion = ForecastVersion,
+            SolverStatus = EnumText<SolveStatus>.Parse(SolverStatus),
+            SolveMs = SolveMs,
+            Objective = Objective,
+            InitialSocPercent = InitialSocPercent,
+        };
+    }
 
     // The action is text in the database; Dapper would write the enum as a number.
     private sealed class SlotRow

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using Darkstar.Core.Datasets;
 using Darkstar.Core.Domain;
+using Darkstar.Core.Forecasts;
 using Darkstar.Core.Time;
 using Darkstar.Learning.Benchmarks;
 using Darkstar.Learning.Datasets;
-using Darkstar.Learning.Prices;
 using Darkstar.Planning.Forecasts;
 using Darkstar.Planning.Model;
 using Darkstar.Planning.Simulation;
@@ -83,7 +84,7 @@ public static class BenchCommands
         var cycleCost = new Option<double>("--cycle-cost") { Description = "Battery wear per kWh charged or discharged, in the data set's currency.", DefaultValueFactory = _ => 0 };
         var minSoc = new Option<double>("--min-soc") { Description = "Minimum state of charge, percent (the start SoC of every strategy).", DefaultValueFactory = _ => 10 };
         var replan = new Option<int>("--replan-minutes") { Description = "Minutes between plans (a multiple of 15).", DefaultValueFactory = _ => 60 };
-        var forecasts = new Option<string>("--forecasts") { Description = "perfect (the actuals), baseline (7-day same-slot mean) or aurora.", DefaultValueFactory = _ => "perfect" };
+        var forecasts = new Option<string>("--forecasts") { Description = "perfect (the actuals), baseline (the 7-day baseline, baseline_7_day_avg) or aurora.", DefaultValueFactory = _ => "perfect" };
         forecasts.AcceptOnlyFromAmong("perfect", "baseline", "aurora");
         var execution = new Option<string>("--execution")
         {
@@ -151,8 +152,10 @@ public static class BenchCommands
         var period = new SlotRange(
             SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(firstDay, zone)),
             (int)(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(firstDay.AddDays(arguments.Days), zone)) - SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(firstDay, zone))));
-        // Two weeks before for the baseline forecast, two days after so the last plans see a full horizon.
-        var series = new SlotRange(period.FirstIndex - (14 * 96), period.Count + (14 * 96) + (2 * 96));
+        // The days before that the baseline forecast looks back over (and one for a DST day), two days after so the
+        // last plans see a full horizon.
+        var before = (SevenDayBaseline.LookbackDays + 1) * SlotGrid.SlotsPerUtcDay;
+        var series = new SlotRange(period.FirstIndex - before, period.Count + before + (2 * SlotGrid.SlotsPerUtcDay));
 
         var folder = Path.Combine(Path.GetTempPath(), "darkstar-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -271,7 +274,7 @@ public static class BenchCommands
         HomeDataset dataset, SlotObservationRepository observations, DarkstarDatabase database, int trainingDays,
         ILoggerFactory logging, CancellationToken cancellationToken)
     {
-        var site = new Forecasting.Inputs.HomeSite(dataset.Latitude!.Value, dataset.Longitude!.Value, dataset.TimeZone);
+        var site = new HomeSite(dataset.Latitude!.Value, dataset.Longitude!.Value, dataset.TimeZone);
         var range = SlotRange.Between(SlotGrid.Floor(dataset.Meters[0].At), SlotGrid.Ceiling(dataset.Meters[^1].At));
         // Aurora learns every measured slot (never an interpolated one), whatever the day's judgement.
         var loader = new Forecasting.Inputs.HistoryLoader(observations, new WeatherRepository(database));
@@ -290,11 +293,13 @@ public static class BenchCommands
         var pv = new double?[range.Count];
         var import = new double?[range.Count];
         var export = new double?[range.Count];
+        var measured = new MeasuredSlot[range.Count];
         foreach (var o in await observations.ReadRangeAsync(range, cancellationToken))
         {
             var i = range.PositionOf(o.SlotStart);
             load[i] = o.LoadKwh;
             pv[i] = o.PvKwh ?? (o.LoadKwh is null ? null : 0);
+            measured[i] = SlotMeasurement.Of(o, waterHeaterPlanned: false);
         }
 
         foreach (var p in await prices.ReadRangeAsync(range, cancellationToken))
@@ -304,7 +309,7 @@ public static class BenchCommands
             export[i] = p.ExportPrice;
         }
 
-        return new ActualSeries(range, load, pv, import, export);
+        return new ActualSeries(range, load, pv, import, export) { Measurements = measured };
     }
 
     private static void WritePlanReport(
@@ -312,7 +317,7 @@ public static class BenchCommands
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{home}: {arguments.Days} days from {arguments.From}, battery {arguments.BatteryKwh} kWh / {arguments.BatteryKw} kW / {arguments.Efficiency} round trip, " +
-            $"a plan every {arguments.ReplanMinutes} min with {arguments.Forecasts} forecasts, executed by {arguments.Execution}; prices known day-ahead from 13:00 local; " +
+            $"a plan every {arguments.ReplanMinutes} min with {arguments.Forecasts} forecasts, executed by {arguments.Execution}; prices known day-ahead from {DayAheadPrices.PublishedLocalHour}:00 local; " +
             $"energy gained in the battery credited at {settings.FinalCreditPerKwh:0.0000}/kWh; battery export confirmed on a forecast " +
             $"{settings.ExportCaution:P0} of the way to p90 load and p10 PV."));
         output.WriteLine($"{"strategy",-18} {"import",10} {"export",10} {"cycle",8} {"credit",8} {"cost",10}");
@@ -326,17 +331,6 @@ public static class BenchCommands
             $"captured saving {result.CapturedSaving:0.0000}; {result.Plans} plans (solve median {solveMedian:0.0} ms, p95 {solveP95:0.0} ms), {result.FallbackPlans} fallbacks; Oracle {result.OracleStatus}."));
     }
 
-    internal static double Percentile(IReadOnlyList<double> values, double quantile)
-    {
-        if (values.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        var sorted = values.Order().ToArray();
-        var position = quantile * (sorted.Length - 1);
-        var low = (int)Math.Floor(position);
-        var high = (int)Math.Ceiling(position);
-        return sorted[low] + ((sorted[high] - sorted[low]) * (position - low));
-    }
+    internal static double Percentile(IReadOnlyList<double> values, double quantile) =>
+        values.Count == 0 ? double.NaN : Percentiles.OfSorted([.. values.Order()], quantile);
 }

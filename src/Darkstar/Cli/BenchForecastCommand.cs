@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using Darkstar.Core.Datasets;
+using Darkstar.Core.Domain;
 using Darkstar.Core.Time;
 using Darkstar.Forecasting.Evaluation;
 using Darkstar.Forecasting.Inputs;
 using Darkstar.Forecasting.Training;
 using Darkstar.Learning.Datasets;
-using Darkstar.Learning.Prices;
 using Darkstar.Storage;
 using Darkstar.Storage.Repositories;
 using Microsoft.Extensions.Logging;

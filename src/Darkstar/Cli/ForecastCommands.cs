@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.Forecasting.Evaluation;

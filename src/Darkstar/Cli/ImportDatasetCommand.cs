@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Darkstar.Core.Datasets;
 using Darkstar.Core.Domain;
 using Darkstar.Learning.Datasets;
-using Darkstar.Learning.Prices;
 using Darkstar.Storage;
 using Darkstar.Storage.Repositories;
 using Microsoft.Data.Sqlite;

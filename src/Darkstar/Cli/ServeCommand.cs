@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using Darkstar.Core.Datasets;
+using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
-using Darkstar.Learning.Datasets;
 using Darkstar.Core.Time;
-using Darkstar.Forecasting.Inputs;
 using Darkstar.HomeAssistant;
 using Darkstar.Mqtt;
 using Darkstar.Service;

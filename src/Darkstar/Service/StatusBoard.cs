@@ -1,3 +1,4 @@
+using Darkstar.Core.Domain;
 using Darkstar.Core.Time;
 using Darkstar.Execution;
 using Darkstar.Learning.Recording;
@@ -18,9 +19,6 @@ public sealed class StatusBoard(
     TimeProvider clock,
     ILogger<StatusBoard> logger) : IExecutorStatusReporter
 {
-    /// <summary>Nord Pool publishes tomorrow's prices around 13:00 CET; from this local hour on, their absence is late.</summary>
-    public const int TomorrowPricesDueHour = 14;
-
     private ExecutorStatus? _executor;
     private int _commandsSent;
     private int _commandsFailed;
@@ -83,7 +81,7 @@ public sealed class StatusBoard(
         }
 
         var now = clock.GetUtcNow();
-        if (recorder.Status.Prices is { TomorrowPublished: false } && TimeZoneInfo.ConvertTime(now, zone).Hour >= TomorrowPricesDueHour)
+        if (recorder.Status.Prices is { TomorrowPublished: false } && TimeZoneInfo.ConvertTime(now, zone).Hour >= DayAheadPrices.LateLocalHour)
         {
             reasons.Add("tomorrow's prices are not published yet");
         }

@@ -1,4 +1,5 @@
 using Darkstar.Cli;
+using Darkstar.Core.Domain;
 using Darkstar.Core.Time;
 using Darkstar.Forecasting.Inputs;
 using Darkstar.Forecasting.Models;

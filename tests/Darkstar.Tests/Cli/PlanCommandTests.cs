@@ -147,7 +147,7 @@ public sealed partial class PlanCommandTests : IDisposable
         Assert.NotNull(stored);
         Assert.Equal(root.GetProperty("plan_id").GetInt64(), stored.Id);
         Assert.Equal(192, stored.SlotCount);
-        Assert.Equal("optimal", stored.SolverStatus);
+        Assert.Equal(SolveStatus.Optimal, stored.SolverStatus);
         var slots = await plans.ReadSlotsAsync(stored.Id, CancellationToken.None);
         Assert.Equal(192, slots.Count);
         Assert.Equal(Enumerable.Range(0, 192).Select(i => start.AddMinutes(15 * i)), slots.Select(s => s.SlotStart));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
 using Darkstar.Forecasting.Inputs;
 using Darkstar.Forecasting.Runtime;

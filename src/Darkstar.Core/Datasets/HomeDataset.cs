@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Darkstar.Core.Domain;
 using Darkstar.Core.Time;
-using Darkstar.Learning.Prices;
 using YamlDotNet.RepresentationModel;
 
-namespace Darkstar.Learning.Datasets;
+namespace Darkstar.Core.Datasets;
 
 /// <summary>A home's data set is not in the expected format; the message names the file, the line and what is wrong.</summary>
-public sealed class DatasetFormatException : Exception
+public sealed class DatasetFormatException : FormatException
 {
     public DatasetFormatException()
     {
@@ -33,6 +33,7 @@ public sealed record WeatherDay(DateOnly Day, double? TemperatureC, double? Glob
 /// <summary>
 /// A home folder in the format of the shared data sets: <c>home.yaml</c>, <c>meters.csv</c> (cumulative kWh, UTC,
 /// empty cells are missing readings), <c>prices.csv</c> (EUR/MWh, UTC) and <c>weather_daily.csv</c> (local days).
+/// The one reader of the format: the import, the benchmarks and the simulated home's replay all read through it.
 /// </summary>
 public sealed partial class HomeDataset
 {
@@ -49,11 +50,22 @@ public sealed partial class HomeDataset
 
     public string Currency { get; private set; } = "EUR";
 
+    /// <summary>The day-ahead price area (e.g. DE-LU), when home.yaml states it.</summary>
+    public string? PriceArea { get; private init; }
+
+    /// <summary>The country code (e.g. DE), when home.yaml states it.</summary>
+    public string? Country { get; private init; }
+
     /// <summary>Degrees north, when home.yaml states it (solar geometry needs it).</summary>
     public double? Latitude { get; private init; }
 
     /// <summary>Degrees east, when home.yaml states it.</summary>
     public double? Longitude { get; private init; }
+
+    /// <summary>Where the home is, when home.yaml states its latitude and longitude.</summary>
+    public HomeSite? Site => Latitude is { } latitude && Longitude is { } longitude
+        ? new HomeSite(latitude, longitude, TimeZone) { Name = Name }
+        : null;
 
     /// <summary>The tariff home.yaml assumes, when it states one.</summary>
     public Tariff? Tariff { get; private set; }
@@ -90,6 +102,8 @@ public sealed partial class HomeDataset
             TimeZone = zone,
             Name = Scalar(yaml, "name") ?? Path.GetFileName(Path.GetFullPath(folder)),
             Currency = Scalar(yaml, "currency") ?? "EUR",
+            PriceArea = Scalar(yaml, "price_area"),
+            Country = Scalar(yaml, "country"),
             Latitude = Coordinate(yaml, "latitude", 90, yamlPath),
             Longitude = Coordinate(yaml, "longitude", 180, yamlPath),
         };

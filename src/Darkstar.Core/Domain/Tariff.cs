@@ -1,8 +1,7 @@
-using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 
-namespace Darkstar.Learning.Prices;
+namespace Darkstar.Core.Domain;
 
 /// <summary>
 /// The tariff around the spot price, in the home's currency per kWh:

@@ -11,6 +11,7 @@ using Darkstar.Simulation.Home;
 using Darkstar.Simulation.Sources;
 using Darkstar.Storage;
 using Darkstar.Storage.Repositories;
+using Darkstar.Testing;
 
 namespace Darkstar.ServiceTests;
 
@@ -120,14 +121,15 @@ public sealed class ServeTests
             }
         }
 
-        async Task WatchUntilAsync(TimeSpan at)
-        {
-            while (service.Home.Clock.GetUtcNow() < service.Started + at)
+        Task WatchUntilAsync(TimeSpan at) => Eventually.ReachesAsync(
+            () =>
             {
                 Note();
-                await Task.Delay(TimeSpan.FromMilliseconds(50), limit.Token);
-            }
-        }
+                return service.Home.Clock.GetUtcNow();
+            },
+            now => now >= service.Started + at,
+            $"the simulated clock {at} after the start",
+            cancellationToken: limit.Token);
 
         // Tomorrow's prices stay out until 17:00 local; from 14:00 their absence is late.
         service.Home.Faults.WithholdTomorrowPrices(true);
@@ -180,7 +182,7 @@ public sealed class ServeTests
         var service = rig.Service;
         var store = service.Get<AuroraModelStore>();
 
-        await ServiceRig.WaitUntilAsync(async ct => await store.ReadCurrentRunAsync(ct) is not null, "Aurora trained at start", TimeSpan.FromMinutes(2), limit.Token);
+        await Eventually.HoldsAsync(async ct => await store.ReadCurrentRunAsync(ct) is not null, "Aurora trained at start", TimeSpan.FromMinutes(2), limit.Token);
 
         var run = await store.ReadCurrentRunAsync(limit.Token);
         Assert.Equal("aurora_v1", run!.Version);

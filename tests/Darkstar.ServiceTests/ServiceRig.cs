@@ -100,28 +100,6 @@ internal sealed class ServiceRig : IAsyncDisposable
     public Task RunForAsync(TimeSpan simulated, CancellationToken cancellationToken) =>
         Service.RunUntilAsync(Service.Started + simulated, cancellationToken);
 
-    /// <summary>Polls (on the real clock) until <paramref name="condition"/> holds; fails the test after <paramref name="within"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan within, CancellationToken cancellationToken)
-    {
-        var started = TimeProvider.System.GetTimestamp();
-        while (!condition())
-        {
-            Assert.True(TimeProvider.System.GetElapsedTime(started) < within, $"not within {within.TotalSeconds:0} s: {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
-        }
-    }
-
-    /// <summary>As the other, for a condition that has to read (the database, say).</summary>
-    public static async Task WaitUntilAsync(Func<CancellationToken, Task<bool>> condition, string what, TimeSpan within, CancellationToken cancellationToken)
-    {
-        var started = TimeProvider.System.GetTimestamp();
-        while (!await condition(cancellationToken))
-        {
-            Assert.True(TimeProvider.System.GetElapsedTime(started) < within, $"not within {within.TotalSeconds:0} s: {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         await Service.DisposeAsync();

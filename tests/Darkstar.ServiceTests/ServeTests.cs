@@ -213,25 +213,37 @@ public sealed class ServeTests
         Assert.True(rig.Service.Get<StatusBoard>().Executor?.Shadow);
     }
 
+    /// <summary>Slow enough that a re-plan interval (15 simulated minutes) lasts nine seconds of real time.</summary>
+    private const double ButtonSpeed = 100;
+
+    /// <summary>The reason the service gives the planner when the re-plan button is pressed.</summary>
+    private const string ButtonReason = "re-plan button";
+
     [Fact]
     public async Task ReplanButton_PlansAtOnce_AndSwitchesReachTheExecutor()
     {
         using var limit = new CancellationTokenSource(RealTimeLimit);
-        await using var rig = await ServiceRig.StartAsync(Speed, null, limit.Token);
+        await using var rig = await ServiceRig.StartAsync(ButtonSpeed, null, limit.Token);
         var service = rig.Service;
-        await rig.RunForAsync(TimeSpan.FromMinutes(20), limit.Token);
-        var planner = service.Get<PlannerLoop>();
         var handler = service.Get<ServiceCommandHandler>();
-        var before = planner.Plans;
+        var replanMinutes = rig.Options.Planner.ReplanMinutes;
+        // Pressed five minutes after the second re-plan boundary: clear of the plans the start asks for (the first prices
+        // read is one), and ten minutes before the next scheduled plan is due.
+        var boundary = PlannerLoop.NextReplan(PlannerLoop.NextReplan(service.Started, replanMinutes), replanMinutes);
+        await service.RunUntilAsync(boundary + TimeSpan.FromMinutes(5), limit.Token);
+        // To the second, as a plan's start is stamped.
+        var pressed = InstantText.Truncate(service.Home.Clock.GetUtcNow());
+        var scheduled = PlannerLoop.NextReplan(pressed, replanMinutes);
 
         await handler.PressAsync(Mqtt.Controls.DarkstarButton.Replan, limit.Token);
-        while (planner.Plans == before)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), limit.Token);
-        }
+        var plans = await Eventually.ReachesAsync(
+            rig.PlanTimings.Plans, made => made.Any(p => p.Reason == ButtonReason), "a plan made for the re-plan button", cancellationToken: limit.Token);
 
-        // Well before the next 15-minute re-plan.
-        Assert.True(service.Home.Clock.GetUtcNow() < PlannerLoop.NextReplan(service.Started + TimeSpan.FromMinutes(20), rig.Options.Planner.ReplanMinutes) + TimeSpan.FromMinutes(5));
+        // Made because of the button (its trigger) and at once: begun after the press, before the schedule's next plan was due.
+        var button = plans.First(p => p.Reason == ButtonReason);
+        Assert.True(
+            button.Started >= pressed && button.Started < scheduled,
+            $"the button's plan began at {InstantText.Format(button.Started)}, pressed at {InstantText.Format(pressed)}, next scheduled {InstantText.Format(scheduled)}");
 
         await handler.SetSwitchAsync(Mqtt.Controls.DarkstarSwitch.ShadowMode, true, limit.Token);
         await handler.SelectAsync(Mqtt.Controls.DarkstarSelect.ManualOverride, "hold", limit.Token);

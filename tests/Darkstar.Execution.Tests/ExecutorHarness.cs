@@ -62,21 +62,7 @@ internal sealed class ExecutorHarness : IDisposable
     public async Task<ExecutorStatus> RunPumpingClockAsync()
     {
         var tick = Tick.RunAsync(CancellationToken.None);
-        var started = TimeProvider.System.GetTimestamp();
-        while (!tick.IsCompleted)
-        {
-            if (TimeProvider.System.GetElapsedTime(started) > Patience)
-            {
-                throw new TimeoutException("The executor tick did not finish while its clock advanced.");
-            }
-
-            await Task.WhenAny(tick, Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System));
-            if (!tick.IsCompleted)
-            {
-                Clock.Advance(TimeSpan.FromSeconds(1));
-            }
-        }
-
+        await Clock.AdvanceUntilDoneAsync(tick, TimeSpan.FromSeconds(1), "the executor tick");
         return await tick;
     }
 

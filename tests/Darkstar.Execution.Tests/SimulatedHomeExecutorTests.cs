@@ -218,14 +218,9 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
 
         // The backoff elapses on the client's clock; the next tick follows the plan again.
         var reconnected = _client.ConnectionChanges.ReadAsync().AsTask();
-        var started = TimeProvider.System.GetTimestamp();
-        while (!reconnected.IsCompleted && TimeProvider.System.GetElapsedTime(started) < ExecutorHarness.Patience)
-        {
-            _clientClock.Advance(TimeSpan.FromSeconds(1));
-            await Task.WhenAny(reconnected, Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System));
-        }
+        await _clientClock.AdvanceUntilDoneAsync(reconnected, TimeSpan.FromSeconds(1), "the client reconnecting");
 
-        Assert.Equal(ConnectionStatus.Connected, (await reconnected.WaitAsync(ExecutorHarness.Patience)).Status);
+        Assert.Equal(ConnectionStatus.Connected, (await reconnected).Status);
         _harness.Clock.Advance(TimeSpan.FromMinutes(1));
         var back = await _harness.RunAsync();
 

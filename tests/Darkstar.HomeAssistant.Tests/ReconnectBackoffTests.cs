@@ -27,7 +27,7 @@ public class ReconnectBackoffTests
 
             return ValueTask.CompletedTask;
         }).AsTask().ContinueWith(t => t, TaskScheduler.Default);
-        await TestSupport.PumpUntilAsync(clock, TimeSpan.FromMilliseconds(250), run);
+        await clock.AdvanceUntilDoneAsync(run, TimeSpan.FromMilliseconds(250), "the connect attempts");
         await (await run);
         return [.. log];
     }

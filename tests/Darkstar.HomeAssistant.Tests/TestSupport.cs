@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Darkstar.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Darkstar.HomeAssistant.Tests;
@@ -20,25 +19,4 @@ internal static class TestSupport
 
     public static async Task<T> ReadAsync<T>(System.Threading.Channels.ChannelReader<T> reader) =>
         await reader.ReadAsync().AsTask().WaitAsync(Patience);
-
-    /// <summary>
-    /// Moves a fake clock forward in steps, yielding real time between steps so that socket work can
-    /// happen, until <paramref name="done"/> completes.
-    /// </summary>
-    public static async Task<T> PumpUntilAsync<T>(FakeTimeProvider clock, TimeSpan step, Task<T> done)
-    {
-        var deadline = TimeProvider.System.GetTimestamp();
-        while (!done.IsCompleted)
-        {
-            if (TimeProvider.System.GetElapsedTime(deadline) > Patience)
-            {
-                throw new TimeoutException("The awaited work did not complete while the fake clock advanced.");
-            }
-
-            clock.Advance(step);
-            await Task.Delay(5);
-        }
-
-        return await done;
-    }
 }

@@ -139,11 +139,7 @@ public class WebSocketClientTests
         var call = client.GetConfigAsync(CancellationToken.None);
         await received.Task.WaitAsync(TestSupport.Patience);
         // supported_features, sent on connecting, may still be on its way back.
-        while (client.PendingCommandCount > 1)
-        {
-            await Task.Delay(5);
-        }
-
+        await Eventually.ReachesAsync(() => client.PendingCommandCount, pending => pending <= 1, "only the call pending");
         Assert.Equal(1, client.PendingCommandCount);
         clock.Advance(TimeSpan.FromSeconds(29));
         Assert.False(call.IsCompleted);
@@ -366,8 +362,12 @@ public class WebSocketClientTests
         await client.StartAsync(CancellationToken.None).WaitAsync(TestSupport.Patience);
         Assert.Equal(ConnectionStatus.Connected, (await TestSupport.ReadAsync(client.ConnectionChanges)).Status);
 
-        var disconnected = await TestSupport.PumpUntilAsync(clock, TimeSpan.FromSeconds(1), client.ConnectionChanges.ReadAsync().AsTask());
-        var reconnected = await TestSupport.PumpUntilAsync(clock, TimeSpan.FromMilliseconds(200), client.ConnectionChanges.ReadAsync().AsTask());
+        var disconnecting = client.ConnectionChanges.ReadAsync().AsTask();
+        await clock.AdvanceUntilDoneAsync(disconnecting, TimeSpan.FromSeconds(1), "the missing pong noticed");
+        var disconnected = await disconnecting;
+        var reconnecting = client.ConnectionChanges.ReadAsync().AsTask();
+        await clock.AdvanceUntilDoneAsync(reconnecting, TimeSpan.FromMilliseconds(200), "the client reconnecting");
+        var reconnected = await reconnecting;
 
         Assert.Equal((ConnectionStatus.Disconnected, DisconnectReason.PingTimeout), (disconnected.Status, disconnected.Reason!.Value));
         Assert.Equal(ConnectionStatus.Connected, reconnected.Status);

@@ -12,6 +12,7 @@ using Darkstar.Learning.Recording;
 using Darkstar.Simulation;
 using Darkstar.Simulation.Clock;
 using Darkstar.Simulation.Home;
+using Darkstar.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Darkstar.Learning.Tests;
@@ -68,7 +69,7 @@ public sealed class LiveRecorderTests
         using var recorder = new LiveRecorder(
             client, etl, backfill, prices, new LiveRecorderSettings { NordpoolSensor = options.Pricing.NordpoolSensor }, home.Clock, log);
         await recorder.StartAsync(limit.Token);
-        await WaitForAsync(() => recorder.Status.RecordingSince is not null && recorder.Status.PricesUpdatedAt is not null, "the recorder to start", limit.Token);
+        await Eventually.ReachesAsync(() => recorder.Status, s => s.RecordingSince is not null && s.PricesUpdatedAt is not null, "the recorder to start", cancellationToken: limit.Token);
 
         var truth = new Dictionary<DateTimeOffset, Dictionary<string, double>>();
         var soc = new Dictionary<DateTimeOffset, double>();
@@ -105,7 +106,7 @@ public sealed class LiveRecorderTests
                 // Home Assistant is down for an hour: the client cannot connect while the home goes on.
                 home.Faults.RefuseWebSockets = true;
                 home.Faults.DropWebSockets();
-                await WaitForAsync(() => !client.IsConnected, "the client to notice the drop", limit.Token);
+                await Eventually.HoldsAsync(() => !client.IsConnected, "the client to notice the drop", cancellationToken: limit.Token);
             }
 
             boundary += SlotGrid.SlotLength;
@@ -114,7 +115,7 @@ public sealed class LiveRecorderTests
             if (boundary == outage.To)
             {
                 home.Faults.RefuseWebSockets = false;
-                await WaitForAsync(() => client.IsConnected, "the client to reconnect", limit.Token);
+                await Eventually.HoldsAsync(() => client.IsConnected, "the client to reconnect", cancellationToken: limit.Token);
             }
 
             // Past the recorder's settle delay: the slot that just ended is closed.
@@ -199,7 +200,7 @@ public sealed class LiveRecorderTests
         using (var before = NewRecorder())
         {
             await before.StartAsync(limit.Token);
-            await WaitForAsync(() => before.Status.RecordingSince is not null, "the recorder to start", limit.Token);
+            await Eventually.ReachesAsync(() => before.Status, s => s.RecordingSince is not null, "the recorder to start", cancellationToken: limit.Token);
             await RunSlotsAsync(5, before);
             await before.StopAsync(limit.Token);
         }
@@ -334,16 +335,6 @@ public sealed class LiveRecorderTests
         catch (TimeoutException)
         {
             Assert.Fail($"Slots up to {InstantText.Format(boundary)} not recorded: {recorder.Status}; {recorder.ExecuteTask?.Exception}{Environment.NewLine}{string.Join(Environment.NewLine, log.Lines)}");
-        }
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, string what, CancellationToken cancellationToken)
-    {
-        var deadline = TimeProvider.System.GetUtcNow() + Patience;
-        while (!condition())
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken);
         }
     }
 }

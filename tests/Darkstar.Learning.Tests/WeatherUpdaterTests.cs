@@ -61,7 +61,7 @@ public sealed class WeatherUpdaterTests
         home.Faults.FailNextResponses(2);
 
         var update = updater.UpdateForecastAsync(limit.Token);
-        var waited = await AdvanceUntilDoneAsync(harness.Clock, update, limit.Token);
+        var waited = await harness.Clock.AdvanceUntilDoneAsync(update, TimeSpan.FromMilliseconds(250), "the forecast update", limit.Token);
 
         var status = await update;
         Assert.False(status.IsStale);
@@ -85,7 +85,7 @@ public sealed class WeatherUpdaterTests
         home.Faults.FailNextResponses(1000);
 
         var update = updater.UpdateForecastAsync(limit.Token);
-        await AdvanceUntilDoneAsync(harness.Clock, update, limit.Token);
+        await harness.Clock.AdvanceUntilDoneAsync(update, TimeSpan.FromMilliseconds(250), "the forecast update", limit.Token);
         var status = await update;
 
         Assert.True(status.IsStale);
@@ -106,20 +106,4 @@ public sealed class WeatherUpdaterTests
         ForecastDays = 3,
         RetryDelay = TimeSpan.FromSeconds(1),
     };
-
-    /// <summary>Moves the fake clock in small steps until <paramref name="task"/> ends; returns how far it moved.</summary>
-    private static async Task<TimeSpan> AdvanceUntilDoneAsync(FakeTimeProvider clock, Task task, CancellationToken cancellationToken)
-    {
-        var start = clock.GetUtcNow();
-        while (!task.IsCompleted)
-        {
-            await Task.WhenAny(task, Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken));
-            if (!task.IsCompleted)
-            {
-                clock.Advance(TimeSpan.FromMilliseconds(250));
-            }
-        }
-
-        return clock.GetUtcNow() - start;
-    }
 }

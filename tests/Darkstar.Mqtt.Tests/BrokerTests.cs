@@ -71,15 +71,7 @@ public sealed class BrokerTests
 
         // The announce waits a random 1-5 s on the service's clock: move that clock until it has gone out.
         var republished = Task.Run(() => observer.WaitForAsync(m => m.Topic == Topics.DeviceConfig && !m.Retained, "a re-published device config", before));
-        using (var limit = new CancellationTokenSource(MqttObserver.Wait))
-        {
-            while (!republished.IsCompleted && !limit.IsCancellationRequested)
-            {
-                darkstar.Clock.Advance(TimeSpan.FromSeconds(1));
-                await Task.Delay(20);
-            }
-        }
-
+        await darkstar.Clock.AdvanceUntilDoneAsync(republished, TimeSpan.FromSeconds(1), "the device config re-published");
         await republished;
         var state = await observer.WaitForAsync(m => m.Topic == Topics.State("planned_cost_today") && !m.Retained, "a re-published state", before);
         Assert.Equal("1.25", state.PayloadText);
@@ -92,7 +84,7 @@ public sealed class BrokerTests
         await using var darkstar = await RunningService.StartAsync(RunningService.SettingsFor(broker.Host, broker.Port));
 
         await broker.KillAsync();
-        await WaitUntilAsync(() => !darkstar.Connection.IsConnected, "Darkstar noticing the broker is gone");
+        await Eventually.HoldsAsync(() => !darkstar.Connection.IsConnected, "Darkstar noticing the broker is gone");
         darkstar.Publisher.PublishPrices(0.1234, 0.05, true);
         darkstar.Publisher.PublishPrices(0.2345, 0.06, false);
         darkstar.Publisher.PublishStatus(DarkstarStatus.Degraded, "the broker was away");
@@ -108,7 +100,7 @@ public sealed class BrokerTests
 
         // Subscriptions were restored: a command still reaches the handler.
         await observer.PublishAsync(Topics.Command("replan"), "PRESS");
-        await WaitUntilAsync(() => darkstar.Handler.Calls.Contains("press Replan"), "the re-plan button reaching the handler");
+        await Eventually.ReachesAsync(() => darkstar.Handler.Calls, calls => calls.Contains("press Replan"), "the re-plan button reaching the handler");
         Assert.Equal(2, darkstar.Connection.ConnectCount);
     }
 
@@ -128,7 +120,7 @@ public sealed class BrokerTests
         await observer.WaitForAsync(Topics.Availability, "offline", before);
         // ...and Darkstar, reconnecting on its own, says it is back.
         await observer.WaitForAsync(Topics.Availability, "online", before + 1);
-        await WaitUntilAsync(() => darkstar.Connection.ConnectCount == 2, "Darkstar reconnecting");
+        await Eventually.ReachesAsync(() => darkstar.Connection.ConnectCount, connects => connects == 2, "Darkstar reconnecting");
     }
 
     [Fact]
@@ -156,20 +148,6 @@ public sealed class BrokerTests
         await using var observer = await MqttObserver.ConnectAsync(broker, topicFilters: "darkstar/#");
 
         await observer.WaitForAsync(Topics.State("forecast_mae_7d"), "0.123");
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var limit = new CancellationTokenSource(MqttObserver.Wait);
-        while (!condition())
-        {
-            if (limit.IsCancellationRequested)
-            {
-                throw new TimeoutException($"Waited {MqttObserver.Wait.TotalSeconds} s for {what}.");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }
 

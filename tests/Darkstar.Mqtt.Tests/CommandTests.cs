@@ -41,7 +41,7 @@ public sealed class CommandTests
 
         await observer.PublishAsync(Topics.Command("retrain_aurora"), "PRESS");
 
-        await BrokerTests.WaitUntilAsync(() => darkstar.Handler.Calls.Count > 0, "the button press reaching the handler");
+        await Eventually.ReachesAsync(() => darkstar.Handler.Calls, calls => calls.Count > 0, "the button press reaching the handler");
         Assert.Equal(["press RetrainAurora"], darkstar.Handler.Calls);
     }
 

@@ -10,6 +10,7 @@ using Darkstar.Service;
 using Darkstar.Simulation.Home;
 using Darkstar.Storage;
 using Darkstar.Storage.Repositories;
+using Darkstar.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Darkstar.ServiceTests;
@@ -22,9 +23,6 @@ public sealed class ResilienceTests
 
     private static readonly TimeSpan RealTimeLimit = TimeSpan.FromMinutes(4);
 
-    /// <summary>Real time a condition may take to show: many executor ticks at this speed.</summary>
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task HomeAssistantLost_StatusDegradedWithReasonExecutorSafeMode_RecoversToOk()
     {
@@ -33,13 +31,13 @@ public sealed class ResilienceTests
         var service = rig.Service;
         var board = service.Get<StatusBoard>();
         await rig.RunForAsync(TimeSpan.FromHours(1), limit.Token);
-        await ServiceRig.WaitUntilAsync(() => board.Current().Status == DarkstarStatus.Ok, "ok before the fault", Patience, limit.Token);
+        await Eventually.HoldsAsync(() => board.Current().Status == DarkstarStatus.Ok, "ok before the fault", cancellationToken: limit.Token);
 
         service.Home.Faults.RefuseWebSockets = true;
         service.Home.Faults.DropWebSockets();
-        await ServiceRig.WaitUntilAsync(
+        await Eventually.HoldsAsync(
             () => board.Executor is { Mode: ExecutionMode.SafeMode } && board.Current().Status == DarkstarStatus.Degraded,
-            "degraded and safe mode after the connection was lost", Patience, limit.Token);
+            "degraded and safe mode after the connection was lost", cancellationToken: limit.Token);
 
         var (status, reason) = board.Current();
         Assert.Equal(DarkstarStatus.Degraded, status);
@@ -56,16 +54,20 @@ public sealed class ResilienceTests
 
         // Half an hour (simulated) away: never an error, only degraded.
         var until = service.Home.Clock.GetUtcNow() + TimeSpan.FromMinutes(30);
-        while (service.Home.Clock.GetUtcNow() < until)
-        {
-            Assert.NotEqual(DarkstarStatus.Error, board.Current().Status);
-            await Task.Delay(TimeSpan.FromMilliseconds(20), limit.Token);
-        }
+        await Eventually.ReachesAsync(
+            () =>
+            {
+                Assert.NotEqual(DarkstarStatus.Error, board.Current().Status);
+                return service.Home.Clock.GetUtcNow();
+            },
+            now => now >= until,
+            "half an hour (simulated) without Home Assistant",
+            cancellationToken: limit.Token);
 
         service.Home.Faults.RefuseWebSockets = false;
-        await ServiceRig.WaitUntilAsync(
+        await Eventually.HoldsAsync(
             () => board.Current().Status == DarkstarStatus.Ok && board.Executor is { Mode: ExecutionMode.FollowingPlan },
-            "ok and following the plan after Home Assistant came back", Patience, limit.Token);
+            "ok and following the plan after Home Assistant came back", cancellationToken: limit.Token);
 
         var summary = await service.StopAsync(limit.Token);
         Assert.Equal(0, summary.Errors);
@@ -83,18 +85,18 @@ public sealed class ResilienceTests
         var planner = service.Get<PlannerLoop>();
         var handler = service.Get<ServiceCommandHandler>();
         await rig.RunForAsync(TimeSpan.FromHours(1), limit.Token);
-        await ServiceRig.WaitUntilAsync(
+        await Eventually.HoldsAsync(
             () => board.Current().Status == DarkstarStatus.Ok && board.Executor is { Mode: ExecutionMode.FollowingPlan },
-            "ok and following the plan before the fault", Patience, limit.Token);
+            "ok and following the plan before the fault", cancellationToken: limit.Token);
 
         // CBC breaks (its native library throws): the next plan is the self-consumption fallback.
         solver.Broken = true;
         var before = planner.Plans;
         await handler.PressAsync(Mqtt.Controls.DarkstarButton.Replan, limit.Token);
-        await ServiceRig.WaitUntilAsync(() => planner.Plans > before, "a plan with the broken solver", Patience, limit.Token);
-        await ServiceRig.WaitUntilAsync(
+        await Eventually.HoldsAsync(() => planner.Plans > before, "a plan with the broken solver", cancellationToken: limit.Token);
+        await Eventually.HoldsAsync(
             () => board.Executor is { Mode: ExecutionMode.SafeMode } && board.Current().Status == DarkstarStatus.Degraded,
-            "degraded and safe mode after the failed solve", Patience, limit.Token);
+            "degraded and safe mode after the failed solve", cancellationToken: limit.Token);
 
         var (status, reason) = board.Current();
         Assert.Equal(DarkstarStatus.Degraded, status);
@@ -103,16 +105,16 @@ public sealed class ResilienceTests
         Assert.Equal(CommandedAction.SelfConsumption, board.Executor!.CommandedAction);
         var latest = await new PlanRepository(service.Get<DarkstarDatabase>()).ReadLatestAsync(limit.Token);
         Assert.Equal(Core.Domain.SolveStatus.Fallback, latest!.SolverStatus);
-        await ServiceRig.WaitUntilAsync(
+        await Eventually.HoldsAsync(
             () => service.Home.States.Get(EntityIds.WorkMode)?.State == rig.Options.Executor.WorkModeSelfConsumption
                 && service.Home.States.Get(EntityIds.GridCharging)?.State == "off",
-            "the simulated inverter in its own self-consumption", Patience, limit.Token);
+            "the simulated inverter in its own self-consumption", cancellationToken: limit.Token);
 
         solver.Broken = false;
         await handler.PressAsync(Mqtt.Controls.DarkstarButton.Replan, limit.Token);
-        await ServiceRig.WaitUntilAsync(
+        await Eventually.HoldsAsync(
             () => board.Current().Status == DarkstarStatus.Ok && board.Executor is { Mode: ExecutionMode.FollowingPlan },
-            "ok and following the plan once the solver works again", Patience, limit.Token);
+            "ok and following the plan once the solver works again", cancellationToken: limit.Token);
 
         var summary = await service.StopAsync(limit.Token);
         Assert.Equal(0, summary.Errors);
@@ -135,26 +137,26 @@ public sealed class ResilienceTests
         await homeAssistant.PublishAsync(topics.Command(DarkstarEntityIds.ManualOverride), "hold", limit.Token);
         await homeAssistant.PublishAsync(topics.Command(DarkstarEntityIds.RiskAppetite), "5", limit.Token);
         await homeAssistant.PublishAsync(topics.Command(DarkstarEntityIds.MinSoc), "25", limit.Token);
-        await ServiceRig.WaitUntilAsync(() => InEffect(service), "the four settings in effect", Patience, limit.Token);
+        await Eventually.HoldsAsync(() => InEffect(service), "the four settings in effect", cancellationToken: limit.Token);
         var commandsBefore = service.CommandsReceived().Count;
         // In effect at once; written to the database just after: wait for the writes rather than race them.
         var settings = new UserSettingRepository(service.Get<DarkstarDatabase>());
-        await ServiceRig.WaitUntilAsync(
-            async token => (await settings.ReadAllAsync(token)).Count >= 4, "the four settings stored", Patience, limit.Token);
+        await Eventually.HoldsAsync(
+            async token => (await settings.ReadAllAsync(token)).Count >= 4, "the four settings stored", cancellationToken: limit.Token);
 
         var sinceRestart = homeAssistant.Received.Count;
         await service.RestartServiceAsync(limit.Token);
-        await ServiceRig.WaitUntilAsync(() => InEffect(service), "the four settings in effect after the restart", Patience, limit.Token);
-        await ServiceRig.WaitUntilAsync(
+        await Eventually.HoldsAsync(() => InEffect(service), "the four settings in effect after the restart", cancellationToken: limit.Token);
+        await Eventually.HoldsAsync(
             () => service.Get<StatusBoard>().Executor is { Mode: ExecutionMode.ManualOverride, Override: ManualOverride.Hold },
-            "the executor holding (the stored override) after the restart", Patience, limit.Token);
+            "the executor holding (the stored override) after the restart", cancellationToken: limit.Token);
 
         // The new service publishes them again (not merely the broker's retained copies from before).
         foreach (var (id, value) in new[] { (DarkstarEntityIds.AllowExport, "OFF"), (DarkstarEntityIds.ManualOverride, "hold"), (DarkstarEntityIds.RiskAppetite, "5"), (DarkstarEntityIds.MinSoc, "25") })
         {
-            await ServiceRig.WaitUntilAsync(
+            await Eventually.HoldsAsync(
                 () => homeAssistant.Received.Skip(sinceRestart).Any(m => m.Topic == topics.State(id) && m.PayloadText == value && !m.Retained),
-                $"'{value}' published again on {topics.State(id)}", Patience, limit.Token);
+                $"'{value}' published again on {topics.State(id)}", cancellationToken: limit.Token);
         }
 
         var summary = await service.StopAsync(limit.Token);

@@ -11,6 +11,7 @@ using Darkstar.Simulation.Home;
 using Darkstar.Simulation.Sources;
 using Darkstar.Storage;
 using Darkstar.Storage.Repositories;
+using Darkstar.Testing;
 
 namespace Darkstar.ServiceTests;
 
@@ -120,14 +121,15 @@ public sealed class ServeTests
             }
         }
 
-        async Task WatchUntilAsync(TimeSpan at)
-        {
-            while (service.Home.Clock.GetUtcNow() < service.Started + at)
+        Task WatchUntilAsync(TimeSpan at) => Eventually.ReachesAsync(
+            () =>
             {
                 Note();
-                await Task.Delay(TimeSpan.FromMilliseconds(50), limit.Token);
-            }
-        }
+                return service.Home.Clock.GetUtcNow();
+            },
+            now => now >= service.Started + at,
+            $"the simulated clock {at} after the start",
+            cancellationToken: limit.Token);
 
         // Tomorrow's prices stay out until 17:00 local; from 14:00 their absence is late.
         service.Home.Faults.WithholdTomorrowPrices(true);
@@ -141,10 +143,12 @@ public sealed class ServeTests
         await WatchUntilAsync(TimeSpan.FromHours(3));
         Assert.Contains(reasons, r => r.Contains("Home Assistant", StringComparison.Ordinal));
 
-        // The broker goes away for a moment and comes back on the same port (where mosquitto is installed).
-        var connection = service.Broker is null ? null : service.Get<MqttConnection>();
-        var connects = connection?.ConnectCount ?? 0;
+        // The broker goes away for a moment and comes back on the same port.
+        var connection = service.Get<MqttConnection>();
+        var connects = connection.ConnectCount;
+        Assert.True(connection.IsConnected, "not connected to the broker before its restart");
         await service.RestartBrokerAsync(TimeSpan.FromSeconds(1), limit.Token);
+        Assert.NotNull(service.Broker);
         await WatchUntilAsync(TimeSpan.FromHours(4));
 
         // A counter is unavailable for an hour.
@@ -156,11 +160,8 @@ public sealed class ServeTests
 
         service.Home.Faults.WithholdTomorrowPrices(false);
         await WatchUntilAsync(TimeSpan.FromHours(11));
-        if (connection is not null)
-        {
-            Assert.True(connection.IsConnected, "the service did not reconnect to the restarted broker");
-            Assert.True(connection.ConnectCount > connects);
-        }
+        Assert.True(connection.IsConnected, "the service did not reconnect to the restarted broker");
+        Assert.True(connection.ConnectCount > connects, $"connected {connection.ConnectCount} times, as before the restart");
 
         var (status, reason) = board.Current();
         Assert.True(status == DarkstarStatus.Ok, $"still {status}: {reason}");
@@ -180,7 +181,7 @@ public sealed class ServeTests
         var service = rig.Service;
         var store = service.Get<AuroraModelStore>();
 
-        await ServiceRig.WaitUntilAsync(async ct => await store.ReadCurrentRunAsync(ct) is not null, "Aurora trained at start", TimeSpan.FromMinutes(2), limit.Token);
+        await Eventually.HoldsAsync(async ct => await store.ReadCurrentRunAsync(ct) is not null, "Aurora trained at start", TimeSpan.FromMinutes(2), limit.Token);
 
         var run = await store.ReadCurrentRunAsync(limit.Token);
         Assert.Equal("aurora_v1", run!.Version);
@@ -211,25 +212,37 @@ public sealed class ServeTests
         Assert.True(rig.Service.Get<StatusBoard>().Executor?.Shadow);
     }
 
+    /// <summary>Slow enough that a re-plan interval (15 simulated minutes) lasts nine seconds of real time.</summary>
+    private const double ButtonSpeed = 100;
+
+    /// <summary>The reason the service gives the planner when the re-plan button is pressed.</summary>
+    private const string ButtonReason = "re-plan button";
+
     [Fact]
     public async Task ReplanButton_PlansAtOnce_AndSwitchesReachTheExecutor()
     {
         using var limit = new CancellationTokenSource(RealTimeLimit);
-        await using var rig = await ServiceRig.StartAsync(Speed, null, limit.Token);
+        await using var rig = await ServiceRig.StartAsync(ButtonSpeed, null, limit.Token);
         var service = rig.Service;
-        await rig.RunForAsync(TimeSpan.FromMinutes(20), limit.Token);
-        var planner = service.Get<PlannerLoop>();
         var handler = service.Get<ServiceCommandHandler>();
-        var before = planner.Plans;
+        var replanMinutes = rig.Options.Planner.ReplanMinutes;
+        // Pressed five minutes after the second re-plan boundary: clear of the plans the start asks for (the first prices
+        // read is one), and ten minutes before the next scheduled plan is due.
+        var boundary = PlannerLoop.NextReplan(PlannerLoop.NextReplan(service.Started, replanMinutes), replanMinutes);
+        await service.RunUntilAsync(boundary + TimeSpan.FromMinutes(5), limit.Token);
+        // To the second, as a plan's start is stamped.
+        var pressed = InstantText.Truncate(service.Home.Clock.GetUtcNow());
+        var scheduled = PlannerLoop.NextReplan(pressed, replanMinutes);
 
         await handler.PressAsync(Mqtt.Controls.DarkstarButton.Replan, limit.Token);
-        while (planner.Plans == before)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), limit.Token);
-        }
+        var plans = await Eventually.ReachesAsync(
+            rig.PlanTimings.Plans, made => made.Any(p => p.Reason == ButtonReason), "a plan made for the re-plan button", cancellationToken: limit.Token);
 
-        // Well before the next 15-minute re-plan.
-        Assert.True(service.Home.Clock.GetUtcNow() < PlannerLoop.NextReplan(service.Started + TimeSpan.FromMinutes(20), rig.Options.Planner.ReplanMinutes) + TimeSpan.FromMinutes(5));
+        // Made because of the button (its trigger) and at once: begun after the press, before the schedule's next plan was due.
+        var button = plans.First(p => p.Reason == ButtonReason);
+        Assert.True(
+            button.Started >= pressed && button.Started < scheduled,
+            $"the button's plan began at {InstantText.Format(button.Started)}, pressed at {InstantText.Format(pressed)}, next scheduled {InstantText.Format(scheduled)}");
 
         await handler.SetSwitchAsync(Mqtt.Controls.DarkstarSwitch.ShadowMode, true, limit.Token);
         await handler.SelectAsync(Mqtt.Controls.DarkstarSelect.ManualOverride, "hold", limit.Token);

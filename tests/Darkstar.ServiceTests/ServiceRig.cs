@@ -16,7 +16,7 @@ public sealed class ServiceTestGroup
     public const string Name = "service";
 }
 
-/// <summary>The real service against the simulated home (accelerated clock) and a real mosquitto, in a folder of its own.</summary>
+/// <summary>The real service against the simulated home (accelerated clock) and a real mosquitto (required), in a folder of its own.</summary>
 internal sealed class ServiceRig : IAsyncDisposable
 {
     /// <summary>A summer Wednesday, 08:00 in Stockholm: a fixed day, so that the afternoon's price publication falls inside a short run.</summary>
@@ -61,6 +61,10 @@ internal sealed class ServiceRig : IAsyncDisposable
         int historyDays = 8,
         bool backfillBeforeStart = true)
     {
+        // Required, not optional: without a broker the service runs without MQTT and every assertion on it would vanish.
+        Assert.True(
+            LocalMosquitto.FindExecutable() is not null,
+            "mosquitto is not installed: the service tests need a real broker. eng/install-deps.sh installs it (apt-get install mosquitto).");
         var options = (change ?? (o => o))(DefaultOptions());
         var folder = new TempDirectory();
         var logging = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Warning));
@@ -99,28 +103,6 @@ internal sealed class ServiceRig : IAsyncDisposable
 
     public Task RunForAsync(TimeSpan simulated, CancellationToken cancellationToken) =>
         Service.RunUntilAsync(Service.Started + simulated, cancellationToken);
-
-    /// <summary>Polls (on the real clock) until <paramref name="condition"/> holds; fails the test after <paramref name="within"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan within, CancellationToken cancellationToken)
-    {
-        var started = TimeProvider.System.GetTimestamp();
-        while (!condition())
-        {
-            Assert.True(TimeProvider.System.GetElapsedTime(started) < within, $"not within {within.TotalSeconds:0} s: {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
-        }
-    }
-
-    /// <summary>As the other, for a condition that has to read (the database, say).</summary>
-    public static async Task WaitUntilAsync(Func<CancellationToken, Task<bool>> condition, string what, TimeSpan within, CancellationToken cancellationToken)
-    {
-        var started = TimeProvider.System.GetTimestamp();
-        while (!await condition(cancellationToken))
-        {
-            Assert.True(TimeProvider.System.GetElapsedTime(started) < within, $"not within {within.TotalSeconds:0} s: {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -44,6 +44,37 @@ public sealed class FakeTimeProvider : TimeProvider
     /// <inheritdoc cref="ManualTimers.Pending"/>
     public int PendingTimers => _timers.Pending;
 
+    /// <summary>
+    /// When the earliest pending timer falls due, or null. Timers fire within <see cref="Advance"/>, so a loop that waits
+    /// on this clock has not been woken while its timer is still due: a test can see that nothing ran without sleeping.
+    /// </summary>
+    public DateTimeOffset? NextTimerDue => _timers.NextDue;
+
+    /// <summary>
+    /// Moves the clock <paramref name="step"/> at a time, with a few milliseconds of real time between steps for the work
+    /// the timers wake (sockets, the thread pool), until <paramref name="work"/> has ended; returns how far it moved.
+    /// </summary>
+    public async Task<TimeSpan> AdvanceUntilDoneAsync(Task work, TimeSpan step, string what, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var start = GetUtcNow();
+        await Eventually.ReachesAsync(
+            () =>
+            {
+                var done = work.IsCompleted;
+                if (!done)
+                {
+                    Advance(step);
+                }
+
+                return (Done: done, ClockMovedBy: GetUtcNow() - start);
+            },
+            seen => seen.Done,
+            what + " (while the fake clock advanced)",
+            cancellationToken: cancellationToken);
+        return GetUtcNow() - start;
+    }
+
     /// <summary>Moves the clock forward, firing every timer that falls due on the way, in order.</summary>
     public void Advance(TimeSpan delta)
     {

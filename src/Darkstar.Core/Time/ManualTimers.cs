@@ -27,6 +27,18 @@ public sealed class ManualTimers(Func<DateTimeOffset> now)
         }
     }
 
+    /// <summary>When the earliest pending timer falls due; null when none is pending.</summary>
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count == 0 ? null : _timers.Min(t => t.DueAt);
+            }
+        }
+    }
+
     public ITimer Create(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentNullException.ThrowIfNull(callback);

@@ -47,6 +47,36 @@ public class FakeTimeProviderTests
     }
 
     [Fact]
+    public void NextTimerDue_TwoTimers_TheEarliestUntilItFiresThenNone()
+    {
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var clock = new FakeTimeProvider(start);
+        Assert.Null(clock.NextTimerDue);
+        using var late = clock.CreateTimer(_ => { }, null, TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan);
+        using var early = clock.CreateTimer(_ => { }, null, TimeSpan.FromMinutes(15), Timeout.InfiniteTimeSpan);
+
+        Assert.Equal(start.AddMinutes(15), clock.NextTimerDue);
+        clock.Advance(TimeSpan.FromMinutes(14));
+        Assert.Equal(start.AddMinutes(15), clock.NextTimerDue);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(start.AddHours(1), clock.NextTimerDue);
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Null(clock.NextTimerDue);
+    }
+
+    [Fact]
+    public async Task AdvanceUntilDoneAsync_WorkWaitingOnTheClock_MovesItInStepsUntilDone()
+    {
+        var clock = new FakeTimeProvider();
+        var work = Task.Delay(TimeSpan.FromSeconds(10), clock, CancellationToken.None);
+
+        var moved = await clock.AdvanceUntilDoneAsync(work, TimeSpan.FromSeconds(1), "the delay");
+
+        Assert.True(work.IsCompletedSuccessfully);
+        Assert.InRange(moved, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(11));
+    }
+
+    [Fact]
     public void Advance_Backwards_Throws()
     {
         var clock = new FakeTimeProvider();

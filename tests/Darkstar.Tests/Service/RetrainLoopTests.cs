@@ -16,7 +16,6 @@ namespace Darkstar.Tests.Service;
 public sealed class RetrainLoopTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 20, 12, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
@@ -43,27 +42,25 @@ public sealed class RetrainLoopTests : IDisposable
             training, _ => never.Task, new ForecastingOptions(), TimeZoneInfo.Utc, new ServiceTriggers(), new ServiceHealth(clock), clock, log);
 
         await loop.StartAsync(cancellationToken);
-        await WaitUntilAsync(() => clock.PendingTimers > 0, "the loop to wait for the recorder");
+        // The loop's only way on is its timer on the fake clock, and the clock fires timers within Advance: while the
+        // timer is still due, nothing has run, with no real time to wait out.
+        var due = await Eventually.ReachesAsync(() => clock.NextTimerDue, d => d is not null, "the loop to wait for the recorder");
+        Assert.Equal(Now + RetrainLoop.HistoryPatience, due);
+        Assert.DoesNotContain(log.Lines, IsRetraining);
+
         clock.Advance(RetrainLoop.HistoryPatience - TimeSpan.FromMinutes(1));
-        await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
-        var early = log.Lines.ToList();
+        Assert.Equal(Now + RetrainLoop.HistoryPatience, clock.NextTimerDue);
+        Assert.DoesNotContain(log.Lines, IsRetraining);
+
         clock.Advance(TimeSpan.FromMinutes(1));
-        await WaitUntilAsync(() => log.Lines.Any(l => l.StartsWith("Retraining (there is no model yet) skipped", StringComparison.Ordinal)), "training at start");
+        await Eventually.ReachesAsync(
+            () => log.Lines, lines => lines.Any(l => l.StartsWith("Retraining (there is no model yet) skipped", StringComparison.Ordinal)), "training at start");
         await loop.StopAsync(cancellationToken);
 
-        Assert.DoesNotContain(early, l => l.StartsWith("Retraining", StringComparison.Ordinal));
         Assert.Contains(log.Lines, l => l.StartsWith("The recorder has not read the home's past", StringComparison.Ordinal));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var started = TimeProvider.System.GetTimestamp();
-        while (!condition())
-        {
-            Assert.True(TimeProvider.System.GetElapsedTime(started) < Patience, $"not within {Patience.TotalSeconds:0} s: {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(10));
-        }
-    }
+    private static bool IsRetraining(string line) => line.StartsWith("Retraining", StringComparison.Ordinal);
 
     private sealed class LineLogger : ILogger<RetrainLoop>
     {

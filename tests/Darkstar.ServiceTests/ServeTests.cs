@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Darkstar.Core.Controls;
 using Darkstar.Core.Domain;
+using Darkstar.Core.Loops;
 using Darkstar.Core.Time;
 using Darkstar.Execution;
 using Darkstar.Forecasting.Runtime;
+using Darkstar.Learning.Recording;
 using Darkstar.Mqtt;
+using Darkstar.Planning.Kepler;
 using Darkstar.Service;
 using Darkstar.Simulation.Home;
 using Darkstar.Simulation.Sources;
@@ -37,7 +41,7 @@ public sealed class ServeTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             using var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync(limit.Token));
             Assert.Equal("ok", health.RootElement.GetProperty("status").GetString());
-            foreach (var loop in new[] { ServiceLoops.Recorder, ServiceLoops.Forecaster, ServiceLoops.Planner, ServiceLoops.Executor })
+            foreach (var loop in new[] { RecorderWatch.LoopName, ForecastLoop.LoopName, PlannerLoop.LoopName, ExecutorService.LoopName })
             {
                 Assert.Equal(JsonValueKind.String, health.RootElement.GetProperty("loops").GetProperty(loop).GetProperty("last_success").ValueKind);
             }
@@ -219,10 +223,10 @@ public sealed class ServeTests
         var service = rig.Service;
         await rig.RunForAsync(TimeSpan.FromMinutes(20), limit.Token);
         var planner = service.Get<PlannerLoop>();
-        var handler = service.Get<ServiceCommandHandler>();
+        var controls = service.Get<ControlStore>();
         var before = planner.Plans;
 
-        await handler.PressAsync(Mqtt.Controls.DarkstarButton.Replan, limit.Token);
+        service.Get<ServiceTriggers>().Press(DarkstarButton.Replan);
         while (planner.Plans == before)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(20), limit.Token);
@@ -231,8 +235,8 @@ public sealed class ServeTests
         // Well before the next 15-minute re-plan.
         Assert.True(service.Home.Clock.GetUtcNow() < PlannerLoop.NextReplan(service.Started + TimeSpan.FromMinutes(20), rig.Options.Planner.ReplanMinutes) + TimeSpan.FromMinutes(5));
 
-        await handler.SetSwitchAsync(Mqtt.Controls.DarkstarSwitch.ShadowMode, true, limit.Token);
-        await handler.SelectAsync(Mqtt.Controls.DarkstarSelect.ManualOverride, "hold", limit.Token);
+        await controls.SetAsync(ControlCatalogue.ShadowMode, ControlCatalogue.On, limit.Token);
+        await controls.SetAsync(ControlCatalogue.ManualOverride, "hold", limit.Token);
         var settings = service.Get<IExecutorSettingsSource>().Current;
         Assert.True(settings.ShadowMode);
         Assert.Equal(ManualOverride.Hold, settings.Override);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Darkstar.Cli;
 using Darkstar.Core.Domain;
+using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.Forecasting.Inputs;

@@ -27,7 +27,7 @@ public sealed record ExecutorInputs
 /// <summary>What the executor should do this tick: the mode, the action, and the state every entity should be in.</summary>
 public sealed record ExecutorDecision
 {
-    public required ExecutorHealth Health { get; init; }
+    public required DarkstarStatus Health { get; init; }
 
     public string? Reason { get; init; }
 
@@ -114,7 +114,7 @@ public static class ExecutionPolicy
             // reconnecting by itself, so this is a fallback (degraded), not a failure of the executor.
             return new ExecutorDecision
             {
-                Health = ExecutorHealth.Degraded,
+                Health = DarkstarStatus.Degraded,
                 Reason = "Home Assistant connection lost: safe mode, nothing can be commanded until it is back",
                 Mode = ExecutionMode.SafeMode,
                 PlannedAction = usableSlot?.Action,
@@ -129,7 +129,7 @@ public static class ExecutionPolicy
         {
             return new ExecutorDecision
             {
-                Health = ExecutorHealth.Ok,
+                Health = DarkstarStatus.Ok,
                 Reason = "Executor switched off: commanding nothing",
                 Mode = ExecutionMode.Disabled,
                 PlannedAction = usableSlot?.Action,
@@ -164,10 +164,10 @@ public static class ExecutionPolicy
         var targets = BuildTargets(options, limits, intent, action, mode, usableSlot, notes);
 
         var reasons = new List<string>();
-        var health = ExecutorHealth.Ok;
+        var health = DarkstarStatus.Ok;
         if (planProblem is not null)
         {
-            health = ExecutorHealth.Degraded;
+            health = DarkstarStatus.Degraded;
             reasons.Add(mode == ExecutionMode.SafeMode
                 ? $"{planProblem}: safe mode (self-consumption)"
                 : $"{planProblem}; following the manual override");
@@ -180,7 +180,7 @@ public static class ExecutionPolicy
 
         if (notes.Count > 0)
         {
-            health = ExecutorHealth.Degraded;
+            health = DarkstarStatus.Degraded;
             reasons.AddRange(notes);
         }
 

@@ -1,3 +1,5 @@
+using Darkstar.Core.Controls;
+using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
 using Darkstar.HomeAssistant.WebSockets;
 using Darkstar.Storage.Repositories;
@@ -10,16 +12,17 @@ namespace Darkstar.Execution;
 public static class ExecutionServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the executor and its once-a-minute service. The host registers what it needs besides storage:
-    /// <see cref="DarkstarOptions"/>, a started <see cref="HomeAssistantWebSocketClient"/> (or an
-    /// <see cref="IHomeAssistantGateway"/> of its own), an <see cref="IExecutorSettingsSource"/> and an
+    /// Registers the executor and its once-a-minute loop, reading what users set from the <see cref="ControlStore"/>. The
+    /// host registers what it needs besides storage and the controls: <see cref="DarkstarOptions"/>, a started
+    /// <see cref="HomeAssistantWebSocketClient"/> (or an <see cref="IHomeAssistantGateway"/> of its own) and an
     /// <see cref="IExecutorStatusReporter"/>.
     /// </summary>
     public static IServiceCollection AddDarkstarExecutor(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddDarkstarLoops();
         services.TryAddSingleton<IHomeAssistantGateway>(sp => new WebSocketHomeAssistantGateway(sp.GetRequiredService<HomeAssistantWebSocketClient>()));
+        services.TryAddSingleton<IExecutorSettingsSource>(sp => new ControlStoreExecutorSettings(sp.GetRequiredService<ControlStore>()));
         services.AddSingleton(sp => new ExecutorTick(
             sp.GetRequiredService<DarkstarOptions>(),
             sp.GetRequiredService<PlanRepository>(),
@@ -28,7 +31,7 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<IExecutorSettingsSource>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ExecutorTick>>()));
-        services.AddHostedService<ExecutorService>();
+        services.AddDarkstarLoop<ExecutorService>();
         return services;
     }
 }

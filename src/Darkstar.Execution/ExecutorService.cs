@@ -1,71 +1,49 @@
-using Microsoft.Extensions.Hosting;
+using Darkstar.Core.Domain;
+using Darkstar.Core.Loops;
 using Microsoft.Extensions.Logging;
 
 namespace Darkstar.Execution;
 
 /// <summary>Runs <see cref="ExecutorTick"/> at start and then every <see cref="TickInterval"/>, and reports each status.</summary>
-public sealed class ExecutorService : BackgroundService
+public sealed class ExecutorService(ExecutorTick tick, IExecutorStatusReporter reporter, LoopContext context, ILogger<ExecutorService> logger)
+    : ServiceLoop(LoopName, context, logger)
 {
+    /// <summary>The name <c>/health</c> shows the executor under.</summary>
+    public const string LoopName = "executor";
+
     /// <summary>Once a minute: a slot is 15 minutes, so a change of plan or slot is carried out within a minute.</summary>
     public static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(60);
 
-    private readonly ExecutorTick _tick;
-    private readonly IExecutorStatusReporter _reporter;
-    private readonly TimeProvider _time;
-    private readonly ILogger<ExecutorService> _logger;
+    protected override string Activity => "executing";
 
-    public ExecutorService(ExecutorTick tick, IExecutorStatusReporter reporter, TimeProvider timeProvider, ILogger<ExecutorService> logger)
-    {
-        ArgumentNullException.ThrowIfNull(tick);
-        ArgumentNullException.ThrowIfNull(reporter);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _tick = tick;
-        _reporter = reporter;
-        _time = timeProvider;
-        _logger = logger;
-    }
+    protected override DateTimeOffset NextDue(DateTimeOffset roundStarted) => EveryPeriod(roundStarted, TickInterval);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TickInterval, _time);
-        try
-        {
-            do
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
-
-    /// <summary>One tick and its report; an unexpected error is logged and reported, and the next tick runs as usual.</summary>
-    internal async Task RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>One tick and its report; an unexpected error of the tick is its status (error, safe mode), reported as any other.</summary>
+    protected override async Task<RoundOutcome> RoundAsync(string reason, CancellationToken cancellationToken)
     {
         ExecutorStatus status;
         try
         {
-            status = await _tick.RunAsync(cancellationToken);
+            status = await tick.RunAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _logger.LogError(ex, "The executor tick failed");
+            Logger.LogError(ex, "The executor tick failed");
             status = new ExecutorStatus(
-                ExecutorHealth.Error, $"The executor failed: {ex.Message}", ExecutionMode.SafeMode, _time.GetUtcNow(),
+                DarkstarStatus.Error, $"The executor failed: {ex.Message}", ExecutionMode.SafeMode, Clock.GetUtcNow(),
                 null, null, ManualOverride.Auto, Shadow: false, PlanId: null, CommandsSent: 0, CommandsFailed: 0);
         }
 
         try
         {
-            await _reporter.ReportAsync(status, cancellationToken);
+            await reporter.ReportAsync(status, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning(ex, "Could not report the executor's status");
+            Logger.LogWarning(ex, "Could not report the executor's status");
         }
+
+        // The reporter records the executor's health (the status board: ok, degraded, error with its reason).
+        return RoundOutcome.Unreported;
     }
 }

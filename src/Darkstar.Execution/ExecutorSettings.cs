@@ -1,3 +1,4 @@
+using Darkstar.Core.Controls;
 using Darkstar.Core.Options;
 
 namespace Darkstar.Execution;
@@ -25,6 +26,21 @@ public sealed record ExecutorRuntimeSettings
     /// <summary>The user's maximum SoC; the executor keeps to the stricter of this and <c>battery.max_soc_percent</c>.</summary>
     public required double MaxSocPercent { get; init; }
 
+    /// <summary>The settings as the controls' values give them.</summary>
+    public static ExecutorRuntimeSettings From(DarkstarControlValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return new ExecutorRuntimeSettings
+        {
+            ExecutorEnabled = values.ExecutorEnabled,
+            ShadowMode = values.ShadowMode,
+            AllowExport = values.AllowExport,
+            Override = ManualOverrideText.TryParse(values.ManualOverride, out var chosen) ? chosen : ManualOverride.Auto,
+            MinSocPercent = values.MinSocPercent,
+            MaxSocPercent = values.MaxSocPercent,
+        };
+    }
+
     /// <summary>The settings as the options start them, before any user change.</summary>
     public static ExecutorRuntimeSettings FromOptions(DarkstarOptions options)
     {
@@ -41,36 +57,15 @@ public sealed record ExecutorRuntimeSettings
     }
 }
 
-/// <summary>Where the executor reads the run-time settings from; the add-on backs it with its MQTT controls.</summary>
+/// <summary>Where the executor reads the run-time settings from; the service backs it with the <see cref="ControlStore"/>.</summary>
 public interface IExecutorSettingsSource
 {
     /// <summary>The settings in force now. Called once per tick; must be cheap and never block.</summary>
     ExecutorRuntimeSettings Current { get; }
 }
 
-/// <summary>A thread-safe holder of the settings: the MQTT command handler updates it, the executor reads it.</summary>
-public sealed class ExecutorSettingsHolder : IExecutorSettingsSource
+/// <summary>The executor's share of the one <see cref="ControlStore"/>: what users set, read afresh on every tick.</summary>
+public sealed class ControlStoreExecutorSettings(ControlStore controls) : IExecutorSettingsSource
 {
-    private readonly object _gate = new();
-    private ExecutorRuntimeSettings _current;
-
-    public ExecutorSettingsHolder(ExecutorRuntimeSettings initial)
-    {
-        ArgumentNullException.ThrowIfNull(initial);
-        _current = initial;
-    }
-
-    public ExecutorRuntimeSettings Current => Volatile.Read(ref _current);
-
-    /// <summary>Applies <paramref name="change"/> atomically (a concurrent update is never lost); returns the new settings.</summary>
-    public ExecutorRuntimeSettings Update(Func<ExecutorRuntimeSettings, ExecutorRuntimeSettings> change)
-    {
-        ArgumentNullException.ThrowIfNull(change);
-        lock (_gate)
-        {
-            var next = change(_current) ?? throw new InvalidOperationException("A settings change returned no settings.");
-            Volatile.Write(ref _current, next);
-            return next;
-        }
-    }
+    public ExecutorRuntimeSettings Current => ExecutorRuntimeSettings.From(controls.Current);
 }

@@ -2,22 +2,6 @@ using Darkstar.Core.Domain;
 
 namespace Darkstar.Execution;
 
-/// <summary>How the executor is doing, as Darkstar's status entity shows it.</summary>
-public enum ExecutorHealth
-{
-    /// <summary>Following the plan or a manual override, or deliberately idle (switched off).</summary>
-    Ok,
-
-    /// <summary>
-    /// Running on a fallback: safe mode for want of a usable plan (none, too old, a failed solve) or of Home Assistant's
-    /// connection, or a limit changed what was asked. The reason says which.
-    /// </summary>
-    Degraded,
-
-    /// <summary>Not able to carry out what it must: Home Assistant refused the commands, or the executor itself failed.</summary>
-    Error,
-}
-
 /// <summary>What the executor is steering by.</summary>
 public enum ExecutionMode
 {
@@ -48,8 +32,10 @@ public enum CommandedAction
 /// <param name="Reason">Why the health is not ok, or what is notable (override, shadow, switched off); null when all is plain.</param>
 /// <param name="CommandsSent">Service calls that reached Home Assistant this tick (every attempt).</param>
 /// <param name="CommandsFailed">Entities that did not reach their wanted state after every retry.</param>
+/// <param name="Health">How the executor is doing: ok following the plan, an override or switched off; degraded on a
+/// fallback (safe mode, a limit that changed what was asked); error when it cannot carry out what it must.</param>
 public sealed record ExecutorStatus(
-    ExecutorHealth Health,
+    DarkstarStatus Health,
     string? Reason,
     ExecutionMode Mode,
     DateTimeOffset At,

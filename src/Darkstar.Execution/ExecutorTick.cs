@@ -165,7 +165,7 @@ public sealed class ExecutorTick
         if (LastStatus is null || LastStatus.Health != status.Health || LastStatus.Reason != status.Reason)
         {
             _logger.Log(
-                status.Health == ExecutorHealth.Ok ? LogLevel.Information : LogLevel.Warning,
+                status.Health == DarkstarStatus.Ok ? LogLevel.Information : LogLevel.Warning,
                 "Executor {Health} in {Mode}: {Reason}",
                 status.Health,
                 status.Mode,
@@ -347,13 +347,13 @@ public sealed class ExecutorTick
 
         if (lostMidway)
         {
-            health = health == ExecutorHealth.Error ? health : ExecutorHealth.Degraded;
+            health = health == DarkstarStatus.Error ? health : DarkstarStatus.Degraded;
             reasons.Add("Home Assistant connection lost while commanding");
         }
 
         if (failures.Count > 0)
         {
-            health = ExecutorHealth.Error;
+            health = DarkstarStatus.Error;
             reasons.Add($"{failures.Count} command(s) failed: {string.Join("; ", failures)}");
         }
 

@@ -1,4 +1,5 @@
-using Darkstar.Mqtt.Controls;
+using Darkstar.Core.Controls;
+using Darkstar.Core.Loops;
 using Darkstar.Mqtt.Discovery;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,9 +17,6 @@ public sealed record DarkstarMqttSettings
 
     public IReadOnlyList<string>? ForecastVersions { get; init; }
 
-    /// <summary>The control values before any user change (from the options).</summary>
-    public required DarkstarControlValues Defaults { get; init; }
-
     /// <summary>Home Assistant's own start-up takes a moment after its <c>online</c>: announce within this window, at random.</summary>
     public TimeSpan AnnounceDelayMin { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -28,57 +26,53 @@ public sealed record DarkstarMqttSettings
 /// <summary>
 /// Darkstar's presence in Home Assistant over MQTT: connects, announces the device (discovery, retired entities,
 /// every current state) on every connect and whenever Home Assistant comes online, and turns messages on the
-/// command topics into validated calls of the <see cref="IDarkstarCommandHandler"/>, persisting what users set.
+/// command topics into changes of the one <see cref="ControlStore"/> (held to what each control takes, persisted there)
+/// and button presses into wake-up calls (<see cref="ServiceTriggers"/>). Every change of the store, whoever made it, is
+/// published back.
 /// </summary>
 public sealed class DarkstarMqttService : BackgroundService
 {
     private readonly MqttConnection _connection;
     private readonly DarkstarMqttSettings _settings;
-    private readonly IDarkstarCommandHandler _handler;
-    private readonly IUserSettingsStore _store;
+    private readonly ControlStore _controls;
+    private readonly ServiceTriggers _triggers;
     private readonly TimeProvider _clock;
     private readonly ILogger<DarkstarMqttService> _logger;
     private readonly IReadOnlyList<DarkstarEntity> _entities;
-    private readonly CommandParser _parser;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private DarkstarControlValues _controls;
     private CancellationTokenSource? _pendingAnnounce;
 
     public DarkstarMqttService(
         MqttConnection connection,
         DarkstarMqttSettings settings,
-        IDarkstarCommandHandler handler,
-        IUserSettingsStore store,
+        ControlStore controls,
+        ServiceTriggers triggers,
         TimeProvider clock,
         ILogger<DarkstarMqttService> logger)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(handler);
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(controls);
+        ArgumentNullException.ThrowIfNull(triggers);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(logger);
         _connection = connection;
         _settings = settings;
-        _handler = handler;
-        _store = store;
+        _controls = controls;
+        _triggers = triggers;
         _clock = clock;
         _logger = logger;
         _entities = DarkstarEntities.All(settings.Currency, settings.ForecastVersions);
-        _parser = new CommandParser(_entities);
-        _controls = settings.Defaults;
         Publisher = new DarkstarPublisher(connection, settings.Topics);
+        _controls.Changed += OnControlsChanged;
     }
 
     /// <summary>The typed API the rest of the add-on publishes its figures through.</summary>
     public DarkstarPublisher Publisher { get; }
 
-    /// <summary>The controls' current values (the options', overridden by what users set).</summary>
-    public DarkstarControlValues Controls => Volatile.Read(ref _controls);
-
     public IReadOnlyList<DarkstarEntity> Entities => _entities;
 
-    /// <summary>Completes once the stored settings are loaded and the connection is started.</summary>
+    /// <summary>Completes once the controls' stored values are loaded and the connection is started.</summary>
     public Task WaitUntilStartedAsync(CancellationToken cancellationToken) => _ready.Task.WaitAsync(cancellationToken);
 
     /// <summary>Queues the discovery config, the removal of retired entities and every current state.</summary>
@@ -92,7 +86,7 @@ public sealed class DarkstarMqttService : BackgroundService
             _connection.Enqueue(_settings.Topics.EntityConfig(retired.Platform, retired.Id), string.Empty, retain: true);
         }
 
-        Publisher.PublishControls(Controls);
+        Publisher.PublishControls(_controls.Current);
         Publisher.PublishUnknownWhereUnset(_entities);
         Publisher.RepublishAll();
         _logger.LogInformation("Announced the Darkstar device ({Count} entities) on {Topic}", _entities.Count, _settings.Topics.DeviceConfig);
@@ -102,7 +96,8 @@ public sealed class DarkstarMqttService : BackgroundService
     {
         try
         {
-            await LoadStoredControlsAsync(stoppingToken);
+            await _controls.WaitUntilLoadedAsync(stoppingToken);
+            Publisher.PublishControls(_controls.Current);
             _connection.Subscribe(_settings.Topics.AllCommands);
             _connection.Subscribe(_settings.Topics.HomeAssistantStatus);
             _connection.Connected += (_, _) => Announce();
@@ -130,35 +125,10 @@ public sealed class DarkstarMqttService : BackgroundService
 
     public override void Dispose()
     {
+        _controls.Changed -= OnControlsChanged;
         _pendingAnnounce?.Cancel();
         _pendingAnnounce?.Dispose();
         base.Dispose();
-    }
-
-    private async Task LoadStoredControlsAsync(CancellationToken cancellationToken)
-    {
-        var stored = await _store.LoadAsync(cancellationToken);
-        var values = _settings.Defaults;
-        // Numbers first as the options give them, so a stored min/max pair is checked against each other in turn.
-        foreach (var id in DarkstarControlValues.StatefulIds)
-        {
-            if (!stored.TryGetValue(id, out var text))
-            {
-                continue;
-            }
-
-            var parsed = _parser.Parse(id, text, values);
-            if (parsed.Command is null)
-            {
-                _logger.LogWarning("Ignoring the stored value of {Control}: {Reason}", id, parsed.Error);
-                continue;
-            }
-
-            values = values.With(parsed.Command);
-        }
-
-        Volatile.Write(ref _controls, values);
-        Publisher.PublishControls(values);
     }
 
     private async Task HandleAsync(MqttIncomingMessage message, CancellationToken cancellationToken)
@@ -191,45 +161,44 @@ public sealed class DarkstarMqttService : BackgroundService
 
     private async Task HandleCommandAsync(string entityId, string payload, CancellationToken cancellationToken)
     {
-        var current = Controls;
-        var parsed = _parser.Parse(entityId, payload, current);
-        if (parsed.Command is not { } command)
+        if (_controls.Parse(entityId, payload).Command is DarkstarCommand.Press press)
         {
-            _logger.LogWarning("Rejected the command for {Control}: {Reason}", entityId, parsed.Error);
-            RepublishUnchanged(current, entityId);
-            return;
-        }
-
-        try
-        {
-            await (command switch
-            {
-                DarkstarCommand.SetSwitch s => _handler.SetSwitchAsync(s.Switch, s.On, cancellationToken),
-                DarkstarCommand.ChooseOption s => _handler.SelectAsync(s.Control, s.Option, cancellationToken),
-                DarkstarCommand.SetNumber n => _handler.SetNumberAsync(n.Number, n.Value, cancellationToken),
-                DarkstarCommand.Press p => _handler.PressAsync(p.Button, cancellationToken),
-                _ => Task.CompletedTask,
-            });
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            _logger.LogError(e, "The handler refused the command for {Control}", entityId);
-            RepublishUnchanged(current, entityId);
-            return;
-        }
-
-        if (command is DarkstarCommand.Press)
-        {
+            _triggers.Press(press.Button);
             _logger.LogInformation("{Control} pressed", entityId);
             return;
         }
 
-        var updated = current.With(command);
-        Volatile.Write(ref _controls, updated);
-        var text = updated.StateText(entityId);
-        await _store.SaveAsync(entityId, text, cancellationToken);
-        Publisher.PublishControl(updated, entityId);
-        _logger.LogInformation("{Control} set to {Value}", entityId, text);
+        var before = _controls.Current;
+        CommandParseResult result;
+        try
+        {
+            result = await _controls.SetAsync(entityId, payload, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogError(e, "The command for {Control} could not be carried out", entityId);
+            RepublishUnchanged(before, entityId);
+            return;
+        }
+
+        if (result.Command is null)
+        {
+            _logger.LogWarning("Rejected the command for {Control}: {Reason}", entityId, result.Error);
+            RepublishUnchanged(_controls.Current, entityId);
+        }
+        else if (_controls.Current.StateText(entityId) == before.StateText(entityId))
+        {
+            // Nothing changed, so no change is published: Home Assistant's optimistic UI still wants its answer.
+            Publisher.PublishControl(_controls.Current, entityId);
+        }
+    }
+
+    private void OnControlsChanged(object? sender, ControlsChange change)
+    {
+        foreach (var id in change.ControlIds)
+        {
+            Publisher.PublishControl(change.Current, id);
+        }
     }
 
     private void RepublishUnchanged(DarkstarControlValues current, string entityId)

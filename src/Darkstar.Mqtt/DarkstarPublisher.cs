@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Darkstar.Mqtt.Controls;
+using Darkstar.Core.Controls;
 using Darkstar.Mqtt.Discovery;
 using static Darkstar.Mqtt.Discovery.DarkstarEntityIds;
 
@@ -85,9 +85,9 @@ public sealed class DarkstarPublisher
     /// <summary>The mean absolute error of the active forecast over the last 7 days, kWh per slot.</summary>
     public void PublishForecastAccuracy(double? maeKwh7Days) => SetState(ForecastMae7Days, Number(maeKwh7Days, 3));
 
-    public void PublishStatus(DarkstarStatus status, string? reason)
+    public void PublishStatus(Core.Domain.DarkstarStatus status, string? reason)
     {
-        SetState(Status, status.ToString().ToLowerInvariant());
+        SetState(Status, Core.Domain.DarkstarStatusText.Of(status));
         SetAttributes(Status, SeriesAttributes.Build(w =>
         {
             if (reason is null)

@@ -1,17 +1,5 @@
 namespace Darkstar.Mqtt;
 
-/// <summary>How Darkstar is doing, as the status sensor shows it.</summary>
-public enum DarkstarStatus
-{
-    Ok,
-
-    /// <summary>Running, but on a fallback (old plan, baseline forecast, missing prices): the reason says which.</summary>
-    Degraded,
-
-    /// <summary>Not planning or not executing: the reason says why.</summary>
-    Error,
-}
-
 /// <summary>The plan's decision for the current slot, and the horizon behind it.</summary>
 public sealed record PlanSnapshot
 {

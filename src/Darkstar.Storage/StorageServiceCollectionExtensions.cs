@@ -1,3 +1,4 @@
+using Darkstar.Core.Controls;
 using Darkstar.Storage.Repositories;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,7 +8,10 @@ namespace Darkstar.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>Registers the database at <paramref name="databasePath"/>, the migrator, the statistics and every repository as singletons.</summary>
+    /// <summary>
+    /// Registers the database at <paramref name="databasePath"/>, the migrator, the statistics, every repository, and the
+    /// <c>user_settings</c> table as the controls' <see cref="IUserSettingsStore"/>, as singletons.
+    /// </summary>
     public static IServiceCollection AddDarkstarStorage(this IServiceCollection services, string databasePath)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -29,6 +33,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<OracleResultRepository>();
         services.AddSingleton<TrainingEpisodeRepository>();
         services.AddSingleton<AntaresTrainingRunRepository>();
+        services.AddSingleton<UserSettingRepository>();
+        services.TryAddSingleton<IUserSettingsStore>(sp => new DatabaseUserSettingsStore(sp.GetRequiredService<UserSettingRepository>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

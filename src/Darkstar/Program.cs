@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Darkstar.Cli;
-using Darkstar.Service;
+using Darkstar.Forecasting.Native;
 
 // Before any thread allocates: the long-running service's resident memory depends on it (see MallocArenas).
 MallocArenas.Limit(2);

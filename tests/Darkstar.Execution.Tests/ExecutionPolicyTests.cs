@@ -25,7 +25,7 @@ public sealed class ExecutionPolicyTests
         var decision = Decide(Inputs(GridCharge()));
 
         Assert.Equal(ExecutionMode.FollowingPlan, decision.Mode);
-        Assert.Equal(ExecutorHealth.Ok, decision.Health);
+        Assert.Equal(DarkstarStatus.Ok, decision.Health);
         Assert.Null(decision.Reason);
         Assert.Equal(CommandedAction.Charge, decision.CommandedAction);
         Assert.Equal(PlannedAction.Charge, decision.PlannedAction);
@@ -65,7 +65,7 @@ public sealed class ExecutionPolicyTests
         Assert.Equal(5000, Target<NumberValueTarget>(decision, ActuatorRole.MaxChargePower).Value);
         Assert.DoesNotContain(decision.Targets, t => t.Role == ActuatorRole.SocTarget);
         Assert.False(Target<SwitchTarget>(decision, ActuatorRole.WaterHeater).On);
-        Assert.Equal(ExecutorHealth.Ok, decision.Health);
+        Assert.Equal(DarkstarStatus.Ok, decision.Health);
     }
 
     [Theory]
@@ -90,7 +90,7 @@ public sealed class ExecutionPolicyTests
         var decision = Decide(Inputs(Slot(planned, importKwh: importKwh, dischargeKwh: dischargeKwh, socEndPercent: socEndPercent), socPercent: socPercent));
 
         Assert.Equal(commanded, decision.CommandedAction);
-        Assert.Equal(ExecutorHealth.Ok, decision.Health);
+        Assert.Equal(DarkstarStatus.Ok, decision.Health);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class ExecutionPolicyTests
 
         Assert.Equal(CommandedAction.SelfConsumption, decision.CommandedAction);
         Assert.Equal("Self consumption", Target<SelectOptionTarget>(decision, ActuatorRole.WorkMode).Option);
-        Assert.Equal(ExecutorHealth.Degraded, decision.Health);
+        Assert.Equal(DarkstarStatus.Degraded, decision.Health);
         Assert.Contains("Export is not allowed", decision.Reason, StringComparison.Ordinal);
     }
 
@@ -163,7 +163,7 @@ public sealed class ExecutionPolicyTests
         Assert.True(Target<SwitchTarget>(decision, ActuatorRole.GridCharging).On);
         Assert.Equal(5000, Target<NumberValueTarget>(decision, ActuatorRole.MaxChargePower).Value);
         Assert.Equal(90, Target<NumberValueTarget>(decision, ActuatorRole.SocTarget).Value);
-        Assert.Equal(ExecutorHealth.Ok, decision.Health);
+        Assert.Equal(DarkstarStatus.Ok, decision.Health);
         Assert.Equal("Manual override force_charge", decision.Reason);
     }
 
@@ -187,7 +187,7 @@ public sealed class ExecutionPolicyTests
         Assert.Equal(ExecutionMode.Disabled, decision.Mode);
         Assert.Empty(decision.Targets);
         Assert.Null(decision.CommandedAction);
-        Assert.Equal(ExecutorHealth.Ok, decision.Health);
+        Assert.Equal(DarkstarStatus.Ok, decision.Health);
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public sealed class ExecutionPolicyTests
         var decision = Decide(Inputs(GridCharge(), LiveSettings() with { Override = ManualOverride.ForceCharge }, connected: false));
 
         Assert.Equal(ExecutionMode.SafeMode, decision.Mode);
-        Assert.Equal(ExecutorHealth.Degraded, decision.Health);
+        Assert.Equal(DarkstarStatus.Degraded, decision.Health);
         Assert.Contains("Home Assistant connection lost", decision.Reason, StringComparison.Ordinal);
         Assert.Empty(decision.Targets);
     }
@@ -230,7 +230,7 @@ public sealed class ExecutionPolicyTests
         var decision = Decide(Inputs(GridCharge(), plan: plan));
 
         Assert.Equal(ExecutionMode.SafeMode, decision.Mode);
-        Assert.Equal(ExecutorHealth.Degraded, decision.Health);
+        Assert.Equal(DarkstarStatus.Degraded, decision.Health);
         Assert.Contains(reason, decision.Reason, StringComparison.Ordinal);
         Assert.Equal(CommandedAction.SelfConsumption, decision.CommandedAction);
         Assert.Null(decision.PlanId);
@@ -279,7 +279,7 @@ public sealed class ExecutionPolicyTests
 
         Assert.Equal(ExecutionMode.ManualOverride, decision.Mode);
         Assert.Equal(CommandedAction.Hold, decision.CommandedAction);
-        Assert.Equal(ExecutorHealth.Degraded, decision.Health);
+        Assert.Equal(DarkstarStatus.Degraded, decision.Health);
         Assert.Contains("following the manual override", decision.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain(decision.Targets, t => t.Role == ActuatorRole.WaterHeater);
     }
@@ -296,7 +296,7 @@ public sealed class ExecutionPolicyTests
 
         Assert.Equal(CommandedAction.Hold, decision.CommandedAction);
         Assert.Equal("Hold", Target<SelectOptionTarget>(decision, ActuatorRole.WorkMode).Option);
-        Assert.Equal(ExecutorHealth.Degraded, decision.Health);
+        Assert.Equal(DarkstarStatus.Degraded, decision.Health);
         Assert.Contains("hold instead", decision.Reason, StringComparison.Ordinal);
     }
 
@@ -347,7 +347,7 @@ public sealed class ExecutionPolicyTests
         Assert.Contains("charge power 8 kW is outside 0–5 kW (battery.max_charge_kw): clamped to 5 kW", power.ClampNote, StringComparison.Ordinal);
         Assert.Equal(100, soc.Value);
         Assert.NotNull(soc.ClampNote);
-        Assert.Equal(ExecutorHealth.Degraded, decision.Health);
+        Assert.Equal(DarkstarStatus.Degraded, decision.Health);
     }
 
     [Fact]
@@ -357,7 +357,7 @@ public sealed class ExecutionPolicyTests
 
         Assert.Equal(5000, Target<NumberValueTarget>(decision, ActuatorRole.MaxChargePower).Value);
         Assert.Equal(100, Target<NumberValueTarget>(decision, ActuatorRole.SocTarget).Value);
-        Assert.Equal(ExecutorHealth.Ok, decision.Health);
+        Assert.Equal(DarkstarStatus.Ok, decision.Health);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Darkstar.Core.Domain;
+using Darkstar.Core.Loops;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Darkstar.Execution.Tests.TestPlans;
 
@@ -21,7 +22,7 @@ public sealed class ExecutorServiceTests
         using var harness = await ExecutorHarness.CreateAsync(home);
         await harness.WritePlanAsync(Slot(PlannedAction.Hold));
         var reporter = new ChannelReporter();
-        using var service = new ExecutorService(harness.Tick, reporter, harness.Clock, NullLogger<ExecutorService>.Instance);
+        using var service = new ExecutorService(harness.Tick, reporter, LoopContext.For(harness.Clock), NullLogger<ExecutorService>.Instance);
 
         await service.StartAsync(CancellationToken.None);
         var first = await reporter.Reports.Reader.ReadAsync().AsTask().WaitAsync(ExecutorHarness.Patience);
@@ -32,7 +33,7 @@ public sealed class ExecutorServiceTests
         await service.StopAsync(CancellationToken.None).WaitAsync(ExecutorHarness.Patience);
 
         Assert.False(quiet);
-        Assert.Equal((ExecutorHealth.Ok, CommandedAction.Hold), (first.Health, first.CommandedAction));
+        Assert.Equal((DarkstarStatus.Ok, CommandedAction.Hold), (first.Health, first.CommandedAction));
         Assert.Equal(Now, first.At);
         Assert.Equal(Now + ExecutorService.TickInterval, second.At);
         Assert.Equal(1, second.CommandsSent);
@@ -44,12 +45,12 @@ public sealed class ExecutorServiceTests
     {
         using var harness = await ExecutorHarness.CreateAsync(new ThrowingGateway());
         var reporter = new ChannelReporter();
-        using var service = new ExecutorService(harness.Tick, reporter, harness.Clock, NullLogger<ExecutorService>.Instance);
+        using var service = new ExecutorService(harness.Tick, reporter, LoopContext.For(harness.Clock), NullLogger<ExecutorService>.Instance);
 
-        await service.RunOnceAsync(CancellationToken.None).WaitAsync(ExecutorHarness.Patience);
+        await service.RunRoundAsync(ServiceLoop.StartReason, CancellationToken.None).WaitAsync(ExecutorHarness.Patience);
 
         Assert.True(reporter.Reports.Reader.TryRead(out var status));
-        Assert.Equal(ExecutorHealth.Error, status.Health);
+        Assert.Equal(DarkstarStatus.Error, status.Health);
         Assert.Contains("The executor failed: broken gateway", status.Reason, StringComparison.Ordinal);
     }
 

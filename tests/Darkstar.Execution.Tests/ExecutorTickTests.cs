@@ -16,7 +16,7 @@ public sealed class ExecutorTickTests
 
         var status = await harness.RunAsync();
 
-        Assert.Equal(ExecutorHealth.Ok, status.Health);
+        Assert.Equal(DarkstarStatus.Ok, status.Health);
         Assert.Equal(ExecutionMode.FollowingPlan, status.Mode);
         Assert.Equal(planId, status.PlanId);
         Assert.Equal(5, status.CommandsSent);
@@ -71,7 +71,7 @@ public sealed class ExecutorTickTests
 
         var status = await harness.RunPumpingClockAsync();
 
-        Assert.Equal(ExecutorHealth.Ok, status.Health);
+        Assert.Equal(DarkstarStatus.Ok, status.Health);
         Assert.Equal(3, status.CommandsSent);
         Assert.Equal("Hold", home.Get("select.darkstar_sim_work_mode"));
         var row = Assert.Single(await harness.ReadLogAsync());
@@ -91,7 +91,7 @@ public sealed class ExecutorTickTests
 
         var status = await harness.RunPumpingClockAsync();
 
-        Assert.Equal(ExecutorHealth.Error, status.Health);
+        Assert.Equal(DarkstarStatus.Error, status.Health);
         Assert.Equal(1, status.CommandsFailed);
         Assert.Contains("select.darkstar_sim_work_mode", status.Reason, StringComparison.Ordinal);
         Assert.Equal(3, home.Calls.Count);
@@ -111,7 +111,7 @@ public sealed class ExecutorTickTests
 
         var status = await harness.RunPumpingClockAsync();
 
-        Assert.Equal(ExecutorHealth.Error, status.Health);
+        Assert.Equal(DarkstarStatus.Error, status.Health);
         Assert.Equal(2, home.Calls.Count);
         var row = Assert.Single(await harness.ReadLogAsync());
         Assert.False(row.Success);
@@ -128,7 +128,7 @@ public sealed class ExecutorTickTests
 
         var status = await harness.RunAsync();
 
-        Assert.Equal(ExecutorHealth.Degraded, status.Health);
+        Assert.Equal(DarkstarStatus.Degraded, status.Health);
         Assert.Equal(ExecutionMode.SafeMode, status.Mode);
         Assert.Contains("connection lost while commanding", status.Reason, StringComparison.Ordinal);
         Assert.Single(home.Calls);
@@ -147,8 +147,8 @@ public sealed class ExecutorTickTests
         harness.Clock.Advance(TimeSpan.FromMinutes(1));
         var second = await harness.RunAsync();
 
-        Assert.Equal((ExecutorHealth.Degraded, ExecutionMode.SafeMode), (first.Health, first.Mode));
-        Assert.Equal((ExecutorHealth.Degraded, ExecutionMode.SafeMode), (second.Health, second.Mode));
+        Assert.Equal((DarkstarStatus.Degraded, ExecutionMode.SafeMode), (first.Health, first.Mode));
+        Assert.Equal((DarkstarStatus.Degraded, ExecutionMode.SafeMode), (second.Health, second.Mode));
         Assert.Empty(home.Calls);
         var row = Assert.Single(await harness.ReadLogAsync());
         Assert.False(row.Success);
@@ -159,7 +159,7 @@ public sealed class ExecutorTickTests
         harness.Clock.Advance(TimeSpan.FromMinutes(1));
         var recovered = await harness.RunAsync();
 
-        Assert.Equal((ExecutorHealth.Ok, ExecutionMode.FollowingPlan), (recovered.Health, recovered.Mode));
+        Assert.Equal((DarkstarStatus.Ok, ExecutionMode.FollowingPlan), (recovered.Health, recovered.Mode));
         Assert.Equal("Force charge", home.Get("select.darkstar_sim_work_mode"));
     }
 

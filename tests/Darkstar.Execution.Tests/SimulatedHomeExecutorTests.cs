@@ -68,7 +68,7 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
 
         var status = await _harness.RunAsync();
 
-        Assert.Equal(ExecutorHealth.Ok, status.Health);
+        Assert.Equal(DarkstarStatus.Ok, status.Health);
         Assert.Equal(WorkModes.ForceCharge, SimState(EntityIds.WorkMode));
         Assert.Equal("on", SimState(EntityIds.GridCharging));
         Assert.Equal("3000", SimState(EntityIds.MaxChargePower));
@@ -172,7 +172,7 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
         var status = await _harness.RunAsync();
 
         Assert.Equal(ExecutionMode.SafeMode, status.Mode);
-        Assert.Equal(ExecutorHealth.Degraded, status.Health);
+        Assert.Equal(DarkstarStatus.Degraded, status.Health);
         Assert.Contains("The plan is 32 minutes old (more than 30): safe mode", status.Reason, StringComparison.Ordinal);
         Assert.Equal(WorkModes.SelfConsumption, SimState(EntityIds.WorkMode));
         Assert.Equal("off", SimState(EntityIds.GridCharging));
@@ -210,7 +210,7 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
 
         var away = await _harness.RunAsync();
 
-        Assert.Equal((ExecutorHealth.Degraded, ExecutionMode.SafeMode), (away.Health, away.Mode));
+        Assert.Equal((DarkstarStatus.Degraded, ExecutionMode.SafeMode), (away.Health, away.Mode));
         Assert.Contains("Home Assistant connection lost", away.Reason, StringComparison.Ordinal);
         Assert.Empty(_home.Model.ReceivedServiceCalls);
         var lossRow = Assert.Single(await _harness.ReadLogAsync());
@@ -224,7 +224,7 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
         _harness.Clock.Advance(TimeSpan.FromMinutes(1));
         var back = await _harness.RunAsync();
 
-        Assert.Equal((ExecutorHealth.Ok, ExecutionMode.FollowingPlan), (back.Health, back.Mode));
+        Assert.Equal((DarkstarStatus.Ok, ExecutionMode.FollowingPlan), (back.Health, back.Mode));
         Assert.Equal(WorkModes.ForceCharge, SimState(EntityIds.WorkMode));
     }
 
@@ -236,7 +236,7 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
 
         var status = await _harness.RunPumpingClockAsync();
 
-        Assert.Equal(ExecutorHealth.Error, status.Health);
+        Assert.Equal(DarkstarStatus.Error, status.Health);
         var workModeCalls = _home.Model.ReceivedServiceCalls.Where(c => c.EntityIds.Contains(EntityIds.WorkMode)).ToList();
         Assert.Equal(3, workModeCalls.Count);
         Assert.All(workModeCalls, c => Assert.True(c.Failed));
@@ -251,7 +251,7 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
         _harness.Clock.Advance(TimeSpan.FromMinutes(1));
         var next = await _harness.RunAsync();
 
-        Assert.Equal(ExecutorHealth.Ok, next.Health);
+        Assert.Equal(DarkstarStatus.Ok, next.Health);
         Assert.Equal(WorkModes.ForceCharge, SimState(EntityIds.WorkMode));
     }
 
@@ -263,7 +263,7 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
 
         var status = await _harness.RunPumpingClockAsync();
 
-        Assert.Equal(ExecutorHealth.Ok, status.Health);
+        Assert.Equal(DarkstarStatus.Ok, status.Health);
         Assert.Equal(2, _home.Model.ReceivedServiceCalls.Count);
         Assert.Equal(WorkModes.Hold, SimState(EntityIds.WorkMode));
         Assert.True(Assert.Single(await _harness.ReadLogAsync()).Success);
@@ -280,7 +280,7 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
         var status = await _harness.RunAsync();
 
         Assert.Equal(CommandedAction.Hold, status.CommandedAction);
-        Assert.Equal(ExecutorHealth.Degraded, status.Health);
+        Assert.Equal(DarkstarStatus.Degraded, status.Health);
         Assert.Equal(WorkModes.Hold, SimState(EntityIds.WorkMode));
         Assert.DoesNotContain(_home.Model.ReceivedServiceCalls, c => c.ServiceData.Contains(WorkModes.ForceDischarge, StringComparison.Ordinal));
     }

@@ -339,7 +339,7 @@ public sealed class AuroraTests
         var zone = TimeZones.Find("Europe/Stockholm");
         var friday = new DateTimeOffset(2026, 3, 20, 12, 0, 0, TimeSpan.Zero);
 
-        var next = RetrainBackgroundService.NextRetrain(friday, new ForecastingOptions(), zone);
+        var next = RetrainLoop.NextRetrain(friday, new ForecastingOptions(), zone);
 
         Assert.Equal(new DateTimeOffset(2026, 3, 22, 2, 0, 0, TimeSpan.Zero), next);
     }

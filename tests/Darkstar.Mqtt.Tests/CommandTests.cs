@@ -6,22 +6,23 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Darkstar.Mqtt.Tests;
 
-/// <summary>Commands from Home Assistant through a real broker to the handler, and the state published back.</summary>
+/// <summary>Commands from Home Assistant through a real broker to the controls' store, and the state published back.</summary>
 public sealed class CommandTests
 {
     private static readonly DarkstarTopicsView Topics = new();
 
     [Theory]
-    [InlineData("executor_enabled", "OFF", "switch ExecutorEnabled False", "OFF")]
-    [InlineData("allow_export", "OFF", "switch AllowExport False", "OFF")]
-    [InlineData("manual_override", "force_charge", "select ManualOverride force_charge", "force_charge")]
-    [InlineData("risk_appetite", "5", "select RiskAppetite 5", "5")]
-    [InlineData("min_soc", "25", "number MinSocPercent 25", "25")]
-    [InlineData("water_heater_min_kwh_per_day", "7.5", "number WaterHeaterMinKwhPerDay 7.5", "7.5")]
-    public async Task Command_Valid_ReachesHandlerAndStateIsPublishedBack(string id, string payload, string expectedCall, string expectedState)
+    [InlineData("executor_enabled", "OFF", "OFF")]
+    [InlineData("allow_export", "OFF", "OFF")]
+    [InlineData("manual_override", "force_charge", "force_charge")]
+    [InlineData("risk_appetite", "5", "5")]
+    [InlineData("min_soc", "25", "25")]
+    [InlineData("water_heater_min_kwh_per_day", "7.5", "7.5")]
+    public async Task Command_Valid_StoredInForceAndStateIsPublishedBack(string id, string payload, string expectedState)
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        await using var darkstar = await RunningService.StartAsync(RunningService.SettingsFor(broker.Host, broker.Port));
+        var stored = new MemorySettingsStore();
+        await using var darkstar = await RunningService.StartAsync(RunningService.SettingsFor(broker.Host, broker.Port), stored);
         await using var observer = await MqttObserver.ConnectAsync(broker, topicFilters: Topics.State(id));
         await observer.WaitForAsync(m => m.Topic == Topics.State(id), "the retained state");
         var before = observer.Received.Count;
@@ -29,20 +30,24 @@ public sealed class CommandTests
         await observer.PublishAsync(Topics.Command(id), payload);
 
         await observer.WaitForAsync(m => m.Topic == Topics.State(id) && m.PayloadText == expectedState, $"'{expectedState}' on {id}", before);
-        Assert.Equal([expectedCall], darkstar.Handler.Calls);
+        Assert.Equal(expectedState, darkstar.Controls.Current.StateText(id));
+        Assert.Equal(expectedState, stored.Values[id]);
     }
 
     [Fact]
-    public async Task Command_Button_ReachesHandlerWithoutState()
+    public async Task Command_Button_WakesItsLoopWithoutState()
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        await using var darkstar = await RunningService.StartAsync(RunningService.SettingsFor(broker.Host, broker.Port));
+        var stored = new MemorySettingsStore();
+        await using var darkstar = await RunningService.StartAsync(RunningService.SettingsFor(broker.Host, broker.Port), stored);
         await using var observer = await MqttObserver.ConnectAsync(broker);
 
         await observer.PublishAsync(Topics.Command("retrain_aurora"), "PRESS");
 
-        await Eventually.ReachesAsync(() => darkstar.Handler.Calls, calls => calls.Count > 0, "the button press reaching the handler");
-        Assert.Equal(["press RetrainAurora"], darkstar.Handler.Calls);
+        await Eventually.HoldsAsync(() => darkstar.Triggers.Retrain.IsPending, "the button press reaching the retraining's trigger");
+        Assert.Equal("retrain button", darkstar.Triggers.Retrain.Take());
+        Assert.False(darkstar.Triggers.Replan.IsPending);
+        Assert.Empty(stored.Values);
     }
 
     [Theory]
@@ -56,7 +61,8 @@ public sealed class CommandTests
     public async Task Command_Invalid_RejectedAndUnchangedStatePublishedAgain(string id, string payload, string unchangedState)
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        await using var darkstar = await RunningService.StartAsync(RunningService.SettingsFor(broker.Host, broker.Port));
+        var stored = new MemorySettingsStore();
+        await using var darkstar = await RunningService.StartAsync(RunningService.SettingsFor(broker.Host, broker.Port), stored);
         await using var observer = await MqttObserver.ConnectAsync(broker, topicFilters: Topics.State(id));
         await observer.WaitForAsync(m => m.Topic == Topics.State(id), "the retained state");
         var before = observer.Received.Count;
@@ -65,16 +71,15 @@ public sealed class CommandTests
 
         var again = await observer.WaitForAsync(m => m.Topic == Topics.State(id), $"the state of {id} published again", before);
         Assert.Equal(unchangedState, again.PayloadText);
-        Assert.Empty(darkstar.Handler.Calls);
-        Assert.Equal(unchangedState, darkstar.Service.Controls.StateText(id));
+        Assert.Empty(stored.Values);
+        Assert.Equal(unchangedState, darkstar.Controls.Current.StateText(id));
     }
 
     [Fact]
-    public async Task Command_HandlerRefuses_StateStaysUnchanged()
+    public async Task Command_StoreCannotPersist_StateStaysUnchanged()
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        await using var darkstar = await RunningService.StartAsync(RunningService.SettingsFor(broker.Host, broker.Port));
-        darkstar.Handler.Refuse = true;
+        await using var darkstar = await RunningService.StartAsync(RunningService.SettingsFor(broker.Host, broker.Port), new RefusingSettingsStore());
         await using var observer = await MqttObserver.ConnectAsync(broker, topicFilters: Topics.State("shadow_mode"));
         await observer.WaitForAsync(m => m.Topic == Topics.State("shadow_mode"), "the retained state");
         var before = observer.Received.Count;
@@ -83,7 +88,7 @@ public sealed class CommandTests
 
         var again = await observer.WaitForAsync(m => m.Topic == Topics.State("shadow_mode"), "the shadow mode state again", before);
         Assert.Equal("ON", again.PayloadText);
-        Assert.True(darkstar.Service.Controls.ShadowMode);
+        Assert.True(darkstar.Controls.Current.ShadowMode);
     }
 
     [Fact]
@@ -105,8 +110,8 @@ public sealed class CommandTests
 
         await using var second = await RunningService.StartAsync(RunningService.SettingsFor(broker.Host, broker.Port), store);
 
-        Assert.Equal(20, second.Service.Controls.MinSocPercent);
-        Assert.Equal("hold", second.Service.Controls.ManualOverride);
+        Assert.Equal(20, second.Controls.Current.MinSocPercent);
+        Assert.Equal("hold", second.Controls.Current.ManualOverride);
         var rows = await new UserSettingRepository(database).ReadAllAsync(CancellationToken.None);
         Assert.Equal(["manual_override=hold", "min_soc=20"], rows.Select(r => $"{r.Key}={r.Value}"));
         await using var late = await MqttObserver.ConnectAsync(broker, topicFilters: Topics.State("min_soc"));

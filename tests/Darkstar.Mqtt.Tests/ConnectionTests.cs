@@ -100,7 +100,7 @@ public sealed class ConnectionTests : IDisposable
 
         await connection.StartAsync(CancellationToken.None);
         // The loop pauses on the clock once its first attempt has failed.
-        await BrokerTests.WaitUntilAsync(() => clock.PendingTimers == 1 || connection.ConnectCount > 0, "the first attempt ending");
+        await Eventually.HoldsAsync(() => clock.PendingTimers == 1 || connection.ConnectCount > 0, "the first attempt ending");
 
         Assert.False(connection.IsConnected);
         Assert.Equal(0, connection.ConnectCount);
@@ -114,7 +114,7 @@ public sealed class ConnectionTests : IDisposable
     }
 
     private static Task WaitForPauseAfterAsync(int attempts, TcpCutter cutter, FakeTimeProvider clock) =>
-        BrokerTests.WaitUntilAsync(
+        Eventually.HoldsAsync(
             () => cutter.Accepted == attempts && clock.PendingTimers == 1,
             $"attempt {attempts} to fail and the loop to pause");
 }

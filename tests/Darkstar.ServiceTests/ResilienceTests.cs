@@ -1,10 +1,15 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
+using Darkstar.Core.Controls;
+using Darkstar.Core.Domain;
+using Darkstar.Core.Loops;
 using Darkstar.Core.Time;
 using Darkstar.Execution;
+using Darkstar.Learning.Weather;
 using Darkstar.Mqtt;
 using Darkstar.Mqtt.Discovery;
+using Darkstar.Planning.Kepler;
 using Darkstar.Planning.Solver;
 using Darkstar.Service;
 using Darkstar.Simulation.Home;
@@ -42,7 +47,7 @@ public sealed class ResilienceTests
         var (status, reason) = board.Current();
         Assert.Equal(DarkstarStatus.Degraded, status);
         Assert.Contains("Home Assistant", reason, StringComparison.Ordinal);
-        Assert.Equal(ExecutorHealth.Degraded, board.Executor!.Health);
+        Assert.Equal(DarkstarStatus.Degraded, board.Executor!.Health);
         using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
         {
             var response = await http.GetAsync(service.HealthUri, limit.Token);
@@ -83,7 +88,7 @@ public sealed class ResilienceTests
         var service = rig.Service;
         var board = service.Get<StatusBoard>();
         var planner = service.Get<PlannerLoop>();
-        var handler = service.Get<ServiceCommandHandler>();
+        var triggers = service.Get<ServiceTriggers>();
         await rig.RunForAsync(TimeSpan.FromHours(1), limit.Token);
         await Eventually.HoldsAsync(
             () => board.Current().Status == DarkstarStatus.Ok && board.Executor is { Mode: ExecutionMode.FollowingPlan },
@@ -92,7 +97,7 @@ public sealed class ResilienceTests
         // CBC breaks (its native library throws): the next plan is the self-consumption fallback.
         solver.Broken = true;
         var before = planner.Plans;
-        await handler.PressAsync(Mqtt.Controls.DarkstarButton.Replan, limit.Token);
+        triggers.Press(DarkstarButton.Replan);
         await Eventually.HoldsAsync(() => planner.Plans > before, "a plan with the broken solver", cancellationToken: limit.Token);
         await Eventually.HoldsAsync(
             () => board.Executor is { Mode: ExecutionMode.SafeMode } && board.Current().Status == DarkstarStatus.Degraded,
@@ -111,7 +116,7 @@ public sealed class ResilienceTests
             "the simulated inverter in its own self-consumption", cancellationToken: limit.Token);
 
         solver.Broken = false;
-        await handler.PressAsync(Mqtt.Controls.DarkstarButton.Replan, limit.Token);
+        triggers.Press(DarkstarButton.Replan);
         await Eventually.HoldsAsync(
             () => board.Current().Status == DarkstarStatus.Ok && board.Executor is { Mode: ExecutionMode.FollowingPlan },
             "ok and following the plan once the solver works again", cancellationToken: limit.Token);
@@ -167,7 +172,7 @@ public sealed class ResilienceTests
         static bool InEffect(SimulatedService service)
         {
             var executor = service.Get<IExecutorSettingsSource>().Current;
-            var planner = service.Get<PlannerControls>().Values;
+            var planner = service.Get<ControlStore>().Current;
             return !executor.AllowExport && executor.Override == ManualOverride.Hold && executor.MinSocPercent == 25
                 && planner.RiskAppetite == 5 && planner.MinSocPercent == 25 && !planner.AllowExport;
         }
@@ -188,7 +193,7 @@ public sealed class ResilienceTests
         Assert.All(forecast, w => Assert.NotNull(w.ShortwaveRadiationWM2));
         // Issued by the loop during the run (hourly), not once at start only.
         Assert.True(forecast.Max(w => w.IssuedAt) > service.Started + TimeSpan.FromHours(1));
-        var health = service.Get<ServiceHealth>().Loops.Single(l => l.Name == ServiceLoops.Weather);
+        var health = service.Get<ServiceHealth>().Loops.Single(l => l.Name == WeatherLoop.LoopName);
         Assert.NotNull(health.LastSuccess);
         Assert.Null(health.Problem);
 

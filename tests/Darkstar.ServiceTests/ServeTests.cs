@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Darkstar.Core.Controls;
 using Darkstar.Core.Domain;
+using Darkstar.Core.Loops;
 using Darkstar.Core.Time;
 using Darkstar.Execution;
 using Darkstar.Forecasting.Runtime;
+using Darkstar.Learning.Recording;
 using Darkstar.Mqtt;
+using Darkstar.Planning.Kepler;
 using Darkstar.Service;
 using Darkstar.Simulation.Home;
 using Darkstar.Simulation.Sources;
@@ -38,7 +42,7 @@ public sealed class ServeTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             using var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync(limit.Token));
             Assert.Equal("ok", health.RootElement.GetProperty("status").GetString());
-            foreach (var loop in new[] { ServiceLoops.Recorder, ServiceLoops.Forecaster, ServiceLoops.Planner, ServiceLoops.Executor })
+            foreach (var loop in new[] { RecorderWatch.LoopName, ForecastLoop.LoopName, PlannerLoop.LoopName, ExecutorService.LoopName })
             {
                 Assert.Equal(JsonValueKind.String, health.RootElement.GetProperty("loops").GetProperty(loop).GetProperty("last_success").ValueKind);
             }
@@ -224,7 +228,7 @@ public sealed class ServeTests
         using var limit = new CancellationTokenSource(RealTimeLimit);
         await using var rig = await ServiceRig.StartAsync(ButtonSpeed, null, limit.Token);
         var service = rig.Service;
-        var handler = service.Get<ServiceCommandHandler>();
+        var controls = service.Get<ControlStore>();
         var replanMinutes = rig.Options.Planner.ReplanMinutes;
         // Pressed five minutes after the second re-plan boundary: clear of the plans the start asks for (the first prices
         // read is one), and ten minutes before the next scheduled plan is due.
@@ -234,7 +238,7 @@ public sealed class ServeTests
         var pressed = InstantText.Truncate(service.Home.Clock.GetUtcNow());
         var scheduled = PlannerLoop.NextReplan(pressed, replanMinutes);
 
-        await handler.PressAsync(Mqtt.Controls.DarkstarButton.Replan, limit.Token);
+        service.Get<ServiceTriggers>().Press(DarkstarButton.Replan);
         var plans = await Eventually.ReachesAsync(
             rig.PlanTimings.Plans, made => made.Any(p => p.Reason == ButtonReason), "a plan made for the re-plan button", cancellationToken: limit.Token);
 
@@ -244,8 +248,8 @@ public sealed class ServeTests
             button.Started >= pressed && button.Started < scheduled,
             $"the button's plan began at {InstantText.Format(button.Started)}, pressed at {InstantText.Format(pressed)}, next scheduled {InstantText.Format(scheduled)}");
 
-        await handler.SetSwitchAsync(Mqtt.Controls.DarkstarSwitch.ShadowMode, true, limit.Token);
-        await handler.SelectAsync(Mqtt.Controls.DarkstarSelect.ManualOverride, "hold", limit.Token);
+        await controls.SetAsync(ControlCatalogue.ShadowMode, ControlCatalogue.On, limit.Token);
+        await controls.SetAsync(ControlCatalogue.ManualOverride, "hold", limit.Token);
         var settings = service.Get<IExecutorSettingsSource>().Current;
         Assert.True(settings.ShadowMode);
         Assert.Equal(ManualOverride.Hold, settings.Override);

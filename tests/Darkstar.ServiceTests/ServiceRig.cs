@@ -1,6 +1,8 @@
 using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
+using Darkstar.Forecasting.Inputs;
+using Darkstar.Planning.Kepler;
 using Darkstar.Planning.Solver;
 using Darkstar.Service;
 using Darkstar.Testing;

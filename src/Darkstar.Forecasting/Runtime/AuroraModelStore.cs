@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Darkstar.Core.Domain;
+using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
 using Darkstar.Forecasting.Forecasters;
 using Darkstar.Storage.Repositories;
@@ -11,7 +12,7 @@ namespace Darkstar.Forecasting.Runtime;
 /// Where Aurora's models live: one folder per version (<c>aurora/aurora_vN</c>) next to the database, and a row per
 /// training in <c>model_runs</c>. The current model is the latest succeeded run that was promoted.
 /// </summary>
-public sealed class AuroraModelStore(ModelRunRepository runs, string artifactsFolder) : IDisposable
+public sealed class AuroraModelStore(ModelRunRepository runs, string artifactsFolder) : IDisposable, IForecastVersionResolver
 {
     public const string VersionPrefix = "aurora_v";
     public const string PromotedMetric = "promoted";

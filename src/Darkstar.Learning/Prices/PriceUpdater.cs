@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Darkstar.Core.Domain;
+using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.Core.Units;
@@ -23,7 +24,7 @@ public sealed record PriceHorizon(int SlotsWritten, DateTimeOffset? KnownUntil, 
 /// integration's sensor (<c>raw_today</c>/<c>raw_tomorrow</c> and <c>tomorrow_valid</c>) or from the official
 /// integration's <c>nordpool.get_prices_for_date</c> action. Hourly prices become four slots.
 /// </summary>
-public sealed class PriceUpdater
+public sealed class PriceUpdater : IPriceRefresher
 {
     private readonly HomeAssistantWebSocketClient _client;
     private readonly PriceRepository _prices;
@@ -44,6 +45,8 @@ public sealed class PriceUpdater
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
+
+    async Task<int> IPriceRefresher.RefreshPricesAsync(CancellationToken cancellationToken) => (await UpdateAsync(cancellationToken)).SlotsWritten;
 
     public async Task<PriceHorizon> UpdateAsync(CancellationToken cancellationToken)
     {
@@ -168,3 +171,5 @@ public sealed class PriceUpdater
         return (slots, tomorrow);
     }
 }
+
+

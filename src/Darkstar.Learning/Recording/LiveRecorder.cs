@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Darkstar.Core.Domain;
+using Darkstar.Core.Loops;
 using Darkstar.Core.Time;
 using Darkstar.Core.Units;
 using Darkstar.HomeAssistant;
@@ -58,7 +59,7 @@ public sealed record LiveRecorderStatus(
 /// recorder statistics through <see cref="StatisticsBackfill"/>. Prices are refreshed on a schedule and whenever the
 /// Nord Pool sensor changes. The recorder is the reader of the client's <see cref="HomeAssistantWebSocketClient.ConnectionChanges"/>.
 /// </summary>
-public sealed class LiveRecorder : BackgroundService
+public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader
 {
     private readonly HomeAssistantWebSocketClient _client;
     private readonly SlotEtl _etl;

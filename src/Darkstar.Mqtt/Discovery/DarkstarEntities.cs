@@ -1,3 +1,4 @@
+using Darkstar.Core.Controls;
 using static Darkstar.Mqtt.Discovery.DarkstarEntityIds;
 
 namespace Darkstar.Mqtt.Discovery;
@@ -7,14 +8,7 @@ public static class DarkstarEntities
 {
     public static readonly IReadOnlyList<string> PlannedActions = ["charge", "discharge", "hold", "export", "idle"];
 
-    public static readonly IReadOnlyList<string> StatusValues = ["ok", "degraded", "error"];
-
-    public static readonly IReadOnlyList<string> RiskAppetites = ["1", "2", "3", "4", "5"];
-
-    public static readonly IReadOnlyList<string> OverrideModes = ["auto", "force_charge", "force_discharge", "hold", "force_export"];
-
-    /// <summary>The forecast versions the select offers when the caller knows of no others.</summary>
-    public static readonly IReadOnlyList<string> DefaultForecastVersions = ["baseline_7_day_avg", "aurora"];
+    public static readonly IReadOnlyList<string> StatusValues = Core.Domain.DarkstarStatusText.All;
 
     /// <summary>
     /// Components that earlier versions published and this one does not. On every announcement each is removed from
@@ -27,8 +21,15 @@ public static class DarkstarEntities
     public static IReadOnlyList<DarkstarEntity> All(string currency, IReadOnlyList<string>? forecastVersions = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(currency);
-        var versions = forecastVersions is { Count: > 0 } ? forecastVersions : DefaultForecastVersions;
+        var controls = ControlCatalogue.All(forecastVersions).ToDictionary(c => c.Id, StringComparer.Ordinal);
         var pricePerKwh = $"{currency}/kWh";
+        // A control's entity offers the values the control takes, no more and no fewer.
+        DarkstarEntity Control(DarkstarEntity entity)
+        {
+            var control = controls[entity.Id];
+            return entity with { Options = control.Options, Min = control.Min, Max = control.Max, Step = control.Step };
+        }
+
         return
         [
             // Forecasts have no state_class: Home Assistant must not compile statistics of predictions.
@@ -48,17 +49,17 @@ public static class DarkstarEntities
             new() { Id = Status, Platform = EntityPlatform.Sensor, Name = "Status", DeviceClass = "enum", Options = StatusValues, HasAttributes = true, EntityCategory = "diagnostic", Icon = "mdi:heart-pulse" },
             new() { Id = WaterHeaterPlannedNow, Platform = EntityPlatform.BinarySensor, Name = "Water heater planned now", DeviceClass = "running", Icon = "mdi:water-boiler" },
             new() { Id = CheapSlotNow, Platform = EntityPlatform.BinarySensor, Name = "Cheap slot now", Icon = "mdi:cash-clock" },
-            new() { Id = ExecutorEnabled, Platform = EntityPlatform.Switch, Name = "Executor enabled", Icon = "mdi:robot" },
-            new() { Id = ShadowMode, Platform = EntityPlatform.Switch, Name = "Shadow mode", EntityCategory = "config", Icon = "mdi:eye-outline" },
-            new() { Id = AllowExport, Platform = EntityPlatform.Switch, Name = "Allow export", EntityCategory = "config", Icon = "mdi:transmission-tower-export" },
-            new() { Id = ForecastVersion, Platform = EntityPlatform.Select, Name = "Active forecast version", Options = versions, EntityCategory = "config", Icon = "mdi:chart-timeline-variant" },
-            new() { Id = RiskAppetite, Platform = EntityPlatform.Select, Name = "Risk appetite", Options = RiskAppetites, EntityCategory = "config", Icon = "mdi:scale-balance" },
-            new() { Id = ManualOverride, Platform = EntityPlatform.Select, Name = "Manual override", Options = OverrideModes, Icon = "mdi:hand-back-right-outline" },
-            new() { Id = MinSoc, Platform = EntityPlatform.Number, Name = "Minimum SoC", DeviceClass = "battery", Unit = "%", Min = 0, Max = 100, Step = 1, EntityCategory = "config" },
-            new() { Id = MaxSoc, Platform = EntityPlatform.Number, Name = "Maximum SoC", DeviceClass = "battery", Unit = "%", Min = 0, Max = 100, Step = 1, EntityCategory = "config" },
-            new() { Id = WaterHeaterMinKwhPerDay, Platform = EntityPlatform.Number, Name = "Water heater minimum per day", DeviceClass = "energy", Unit = "kWh", Min = 0, Max = 50, Step = 0.5, EntityCategory = "config", Icon = "mdi:water-thermometer" },
-            new() { Id = Replan, Platform = EntityPlatform.Button, Name = "Re-plan now", Icon = "mdi:refresh" },
-            new() { Id = RetrainAurora, Platform = EntityPlatform.Button, Name = "Retrain Aurora", EntityCategory = "config", Icon = "mdi:school-outline" },
+            Control(new() { Id = ExecutorEnabled, Platform = EntityPlatform.Switch, Name = "Executor enabled", Icon = "mdi:robot" }),
+            Control(new() { Id = ShadowMode, Platform = EntityPlatform.Switch, Name = "Shadow mode", EntityCategory = "config", Icon = "mdi:eye-outline" }),
+            Control(new() { Id = AllowExport, Platform = EntityPlatform.Switch, Name = "Allow export", EntityCategory = "config", Icon = "mdi:transmission-tower-export" }),
+            Control(new() { Id = ForecastVersion, Platform = EntityPlatform.Select, Name = "Active forecast version", EntityCategory = "config", Icon = "mdi:chart-timeline-variant" }),
+            Control(new() { Id = RiskAppetite, Platform = EntityPlatform.Select, Name = "Risk appetite", EntityCategory = "config", Icon = "mdi:scale-balance" }),
+            Control(new() { Id = ManualOverride, Platform = EntityPlatform.Select, Name = "Manual override", Icon = "mdi:hand-back-right-outline" }),
+            Control(new() { Id = MinSoc, Platform = EntityPlatform.Number, Name = "Minimum SoC", DeviceClass = "battery", Unit = "%", EntityCategory = "config" }),
+            Control(new() { Id = MaxSoc, Platform = EntityPlatform.Number, Name = "Maximum SoC", DeviceClass = "battery", Unit = "%", EntityCategory = "config" }),
+            Control(new() { Id = WaterHeaterMinKwhPerDay, Platform = EntityPlatform.Number, Name = "Water heater minimum per day", DeviceClass = "energy", Unit = "kWh", EntityCategory = "config", Icon = "mdi:water-thermometer" }),
+            Control(new() { Id = Replan, Platform = EntityPlatform.Button, Name = "Re-plan now", Icon = "mdi:refresh" }),
+            Control(new() { Id = RetrainAurora, Platform = EntityPlatform.Button, Name = "Retrain Aurora", EntityCategory = "config", Icon = "mdi:school-outline" }),
         ];
     }
 }

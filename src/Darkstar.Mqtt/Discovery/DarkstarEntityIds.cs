@@ -1,8 +1,11 @@
+using Darkstar.Core.Controls;
+
 namespace Darkstar.Mqtt.Discovery;
 
 /// <summary>
 /// The component ids of every Darkstar entity. They are part of each entity's unique id
-/// (<c>darkstar_&lt;id&gt;</c>) and entity id, so they never change once released: rename the name, never the id.
+/// (<c>darkstar_&lt;id&gt;</c>) and entity id, so they never change once released: rename the name, never the id. The
+/// controls' ids are the <see cref="ControlCatalogue"/>'s.
 /// </summary>
 public static class DarkstarEntityIds
 {
@@ -21,15 +24,15 @@ public static class DarkstarEntityIds
     public const string Status = "status";
     public const string WaterHeaterPlannedNow = "water_heater_planned_now";
     public const string CheapSlotNow = "cheap_slot_now";
-    public const string ExecutorEnabled = "executor_enabled";
-    public const string ShadowMode = "shadow_mode";
-    public const string AllowExport = "allow_export";
-    public const string ForecastVersion = "forecast_version";
-    public const string RiskAppetite = "risk_appetite";
-    public const string ManualOverride = "manual_override";
-    public const string MinSoc = "min_soc";
-    public const string MaxSoc = "max_soc";
-    public const string WaterHeaterMinKwhPerDay = "water_heater_min_kwh_per_day";
-    public const string Replan = "replan";
-    public const string RetrainAurora = "retrain_aurora";
+    public const string ExecutorEnabled = ControlCatalogue.ExecutorEnabled;
+    public const string ShadowMode = ControlCatalogue.ShadowMode;
+    public const string AllowExport = ControlCatalogue.AllowExport;
+    public const string ForecastVersion = ControlCatalogue.ForecastVersion;
+    public const string RiskAppetite = ControlCatalogue.RiskAppetite;
+    public const string ManualOverride = ControlCatalogue.ManualOverride;
+    public const string MinSoc = ControlCatalogue.MinSoc;
+    public const string MaxSoc = ControlCatalogue.MaxSoc;
+    public const string WaterHeaterMinKwhPerDay = ControlCatalogue.WaterHeaterMinKwhPerDay;
+    public const string Replan = ControlCatalogue.Replan;
+    public const string RetrainAurora = ControlCatalogue.RetrainAurora;
 }

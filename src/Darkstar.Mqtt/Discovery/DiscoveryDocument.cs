@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Darkstar.Core.Controls;
 
 namespace Darkstar.Mqtt.Discovery;
 
@@ -9,9 +10,9 @@ namespace Darkstar.Mqtt.Discovery;
 /// </summary>
 public static class DiscoveryDocument
 {
-    public const string SwitchOn = "ON";
-    public const string SwitchOff = "OFF";
-    public const string ButtonPress = "PRESS";
+    public const string SwitchOn = ControlCatalogue.On;
+    public const string SwitchOff = ControlCatalogue.Off;
+    public const string ButtonPress = ControlCatalogue.Press;
 
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 

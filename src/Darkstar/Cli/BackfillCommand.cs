@@ -71,8 +71,12 @@ public static class BackfillCommand
             TimeProvider clock = home is null ? context.Clock : home.Clock;
             await using var client = new HomeAssistantWebSocketClient(settings, context.Clock, logging.CreateLogger<HomeAssistantWebSocketClient>());
             await client.StartAsync(cancellationToken);
-            var zone = options.Location.TimeZone is { } zoneId ? TimeZones.Find(zoneId)
-                : TimeZones.Find((await client.GetConfigAsync(cancellationToken)).TimeZone ?? "UTC");
+            var reported = options.Location.TimeZone is null ? (await client.GetConfigAsync(cancellationToken)).TimeZone : null;
+            if (OptionsResolver.ResolveTimeZone(options, context, homeAssistant: reported) is not { } zone)
+            {
+                return ExitCodes.InvalidInput;
+            }
+
             using var http = new HttpClient();
             var rest = new HomeAssistantRestClient(http, settings, logging.CreateLogger<HomeAssistantRestClient>());
             var database = new DarkstarDatabase(path, logging.CreateLogger<DarkstarDatabase>());

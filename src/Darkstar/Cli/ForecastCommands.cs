@@ -90,7 +90,11 @@ public static class ForecastCommands
             return ExitCodes.InvalidInput;
         }
 
-        var zone = resolved.Options.Location.TimeZone is { } id ? TimeZones.Find(id) : TimeZoneInfo.Utc;
+        if (OptionsResolver.ResolveTimeZone(resolved.Options, context) is not { } zone)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
         var path = parse.GetValue(global.Database)?.FullName ?? Path.GetFullPath(resolved.Options.DatabasePath);
         using var logging = CliLogging.Create(resolved.Options.LogLevel);
         try

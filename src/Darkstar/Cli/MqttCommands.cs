@@ -1,8 +1,9 @@
 using System.CommandLine;
+using Darkstar.Core.Controls;
+using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
 using Darkstar.Forecasting.Runtime;
 using Darkstar.Mqtt;
-using Darkstar.Mqtt.Controls;
 using Darkstar.Mqtt.Discovery;
 using Darkstar.Storage;
 using Darkstar.Storage.Repositories;
@@ -53,6 +54,11 @@ public static class MqttCommands
             return ExitCodes.InvalidInput;
         }
 
+        if (OptionsResolver.ResolveTimeZone(options, context) is not { } zone)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
         var mqttOptions = options.Mqtt with
         {
             Host = overrides.Host ?? options.Mqtt.Host,
@@ -86,7 +92,7 @@ public static class MqttCommands
 
         try
         {
-            return await AnnounceToAsync(settings, options, database, timeout, context, logging, parse.GetValue(global.Json), cancellationToken);
+            return await AnnounceToAsync(settings, options, zone, database, timeout, context, logging, parse.GetValue(global.Json), cancellationToken);
         }
         catch (Exception e) when (e is MqttException or SqliteException)
         {
@@ -98,6 +104,7 @@ public static class MqttCommands
     private static async Task<int> AnnounceToAsync(
         MqttConnectionSettings settings,
         DarkstarOptions options,
+        TimeZoneInfo zone,
         DarkstarDatabase? database,
         TimeSpan timeout,
         CliContext context,
@@ -111,10 +118,12 @@ public static class MqttCommands
             settings with { ClientId = "darkstar-announce", ReconnectMaxDelay = TimeSpan.FromSeconds(2) },
             TimeProvider.System,
             logging.CreateLogger<MqttConnection>());
-        IUserSettingsStore store = database is null
+        IUserSettingsStore stored = database is null
             ? new NoStoredSettings()
             : new DatabaseUserSettingsStore(new UserSettingRepository(database), context.Clock);
-        var stored = await store.LoadAsync(cancellationToken);
+        using var controls = new ControlStore(
+            DarkstarControlValues.FromOptions(options), new ReadOnlySettings(stored), logging.CreateLogger<ControlStore>());
+        await controls.LoadAsync(cancellationToken);
         using var service = new DarkstarMqttService(
             connection,
             new DarkstarMqttSettings
@@ -122,10 +131,9 @@ public static class MqttCommands
                 Topics = topics,
                 Currency = options.Pricing.Currency,
                 SoftwareVersion = VersionCommand.Version,
-                Defaults = DarkstarControlValues.FromOptions(options),
             },
-            new RefusingCommandHandler(),
-            new FixedSettingsStore(stored),
+            controls,
+            new ServiceTriggers(),
             context.Clock,
             logging.CreateLogger<DarkstarMqttService>());
 
@@ -137,10 +145,9 @@ public static class MqttCommands
             await service.WaitUntilStartedAsync(limit.Token);
             if (database is not null)
             {
-                var zone = options.Location.TimeZone is { } name ? TimeZoneInfo.FindSystemTimeZoneById(name) : TimeZoneInfo.Utc;
                 using var models = new AuroraModelStore(new ModelRunRepository(database), AuroraModelStore.FolderBeside(database.Path));
                 await new DatabaseStateReader(database, context.Clock, models.ResolveForecastVersionAsync, options.WaterHeating.Enabled)
-                    .PublishAsync(service.Publisher, service.Controls.ForecastVersion, zone, limit.Token);
+                    .PublishAsync(service.Publisher, controls.Current.ForecastVersion, zone, limit.Token);
             }
 
             await connection.WaitUntilConnectedAsync(limit.Token);
@@ -172,27 +179,16 @@ public static class MqttCommands
         return ExitCodes.Success;
     }
 
-    /// <summary>Announcing is one-shot: commands that arrive meanwhile are for the running add-on, not for this process.</summary>
-    private sealed class RefusingCommandHandler : IDarkstarCommandHandler
+    /// <summary>
+    /// Announcing is one-shot: a command that arrives meanwhile is for the running add-on, not for this process, so nothing
+    /// is written (the command is refused and its control's state published again); presses wake nothing here.
+    /// </summary>
+    private sealed class ReadOnlySettings(IUserSettingsStore stored) : IUserSettingsStore
     {
-        public Task SetSwitchAsync(DarkstarSwitch control, bool isOn, CancellationToken cancellationToken) => Refuse();
+        public Task<IReadOnlyDictionary<string, string>> LoadAsync(CancellationToken cancellationToken) => stored.LoadAsync(cancellationToken);
 
-        public Task SelectAsync(DarkstarSelect control, string selected, CancellationToken cancellationToken) => Refuse();
-
-        public Task SetNumberAsync(DarkstarNumber control, double value, CancellationToken cancellationToken) => Refuse();
-
-        public Task PressAsync(DarkstarButton button, CancellationToken cancellationToken) => Refuse();
-
-        private static Task Refuse() =>
+        public Task SaveAsync(string controlId, string value, CancellationToken cancellationToken) =>
             Task.FromException(new InvalidOperationException("'darkstar mqtt announce' does not carry out commands; the running add-on does."));
-    }
-
-    /// <summary>The stored settings read once; announcing never writes any.</summary>
-    private sealed class FixedSettingsStore(IReadOnlyDictionary<string, string> values) : IUserSettingsStore
-    {
-        public Task<IReadOnlyDictionary<string, string>> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(values);
-
-        public Task SaveAsync(string controlId, string value, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class NoStoredSettings : IUserSettingsStore

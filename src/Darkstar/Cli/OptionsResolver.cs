@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Darkstar.Core.Options;
+using Darkstar.Core.Time;
 
 namespace Darkstar.Cli;
 
@@ -39,6 +40,24 @@ public static class OptionsResolver
         }
 
         WriteErrors(context.Error, result);
+        return null;
+    }
+
+    /// <summary>
+    /// The home's time zone for a command that works in local days (<see cref="HomeTimeZone"/>: the command line's, the
+    /// options', Home Assistant's), or null after the problem has been written to stderr: the command then exits with
+    /// <see cref="ExitCodes.InvalidInput"/>.
+    /// </summary>
+    public static TimeZoneInfo? ResolveTimeZone(DarkstarOptions options, CliContext context, string? commandLine = null, string? homeAssistant = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        if (HomeTimeZone.TryResolve(commandLine, options.Location.TimeZone, homeAssistant, out var zone, out var problem))
+        {
+            return zone;
+        }
+
+        context.Error.WriteLine(problem + ".");
         return null;
     }
 

@@ -130,7 +130,7 @@ public static class PlanCommands
         }
 
         var options = resolved.Options;
-        if (!TryZone(options, context, out var zone))
+        if (OptionsResolver.ResolveTimeZone(options, context) is not { } zone)
         {
             return ExitCodes.InvalidInput;
         }
@@ -153,23 +153,6 @@ public static class PlanCommands
             await context.Error.WriteLineAsync($"Database {path}: {e.Message}");
             return ExitCodes.Failure;
         }
-    }
-
-    private static bool TryZone(DarkstarOptions options, CliContext context, out TimeZoneInfo zone)
-    {
-        if (options.Location.TimeZone is null)
-        {
-            zone = context.Clock.LocalTimeZone;
-            return true;
-        }
-
-        if (TimeZones.TryFind(options.Location.TimeZone, out zone))
-        {
-            return true;
-        }
-
-        context.Error.WriteLine($"location.time_zone: '{options.Location.TimeZone}' is not a known IANA time zone.");
-        return false;
     }
 
     private static void WritePlan(TextWriter output, PlanOutcome outcome, TimeZoneInfo zone, string currency)

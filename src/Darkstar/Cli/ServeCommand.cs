@@ -170,9 +170,9 @@ public static class ServeCommand
             problems.Add("location.latitude and location.longitude: the forecasts need your home's position.");
         }
 
-        if (!TimeZones.TryFind(options.Location.TimeZone, out _))
+        if (!HomeTimeZone.TryResolve(null, options.Location.TimeZone, null, out _, out var zoneProblem))
         {
-            problems.Add($"location.time_zone: '{options.Location.TimeZone}' is not a known IANA time zone (e.g. Europe/Stockholm).");
+            problems.Add(zoneProblem + ".");
         }
 
         if (arguments.HealthPort is < 0 or > 65535)

@@ -14,7 +14,7 @@ public static class SlotsCommand
     public static Command Create(CliContext context, GlobalOptions global)
     {
         var day = new Option<string?>("--day") { Description = "Local day, yyyy-MM-dd (default: today in the home's time zone)." };
-        var zone = new Option<string?>("--time-zone") { Description = "IANA time zone (default: the options' location.time_zone, else the machine's)." };
+        var zone = new Option<string?>("--time-zone") { Description = "IANA time zone (default: the options' location.time_zone)." };
         var command = new Command("slots", "Print the slot grid of a local day.") { day, zone };
         command.SetAction(parse =>
         {
@@ -24,15 +24,8 @@ public static class SlotsCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var zoneId = parse.GetValue(zone) ?? options.Options.Location.TimeZone;
-            TimeZoneInfo timeZone;
-            if (zoneId is null)
+            if (OptionsResolver.ResolveTimeZone(options.Options, context, commandLine: parse.GetValue(zone)) is not { } timeZone)
             {
-                timeZone = context.Clock.LocalTimeZone;
-            }
-            else if (!TimeZones.TryFind(zoneId, out timeZone))
-            {
-                context.Error.WriteLine($"--time-zone: '{zoneId}' is not a known IANA time zone (for example Europe/Stockholm).");
                 return ExitCodes.InvalidInput;
             }
 

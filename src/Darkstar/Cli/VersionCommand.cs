@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using Darkstar.Forecasting.Models;
+using Darkstar.Mqtt;
 using Darkstar.Planning.Solver;
 using Darkstar.Storage;
 
@@ -25,6 +26,7 @@ public static class VersionCommand
         ComponentVersion.OfNativeLibrary("sqlite", "SQLite", StorageRuntime.SqliteVersion),
         ComponentVersion.OfNativeLibrary("xgboost", "XGBoost", () => XGBoostModel.LibraryVersion.ToString()),
         ComponentVersion.OfNativeLibrary("cbc", "CBC", () => CbcSolver.LibraryVersion),
+        new("mqtt", "MQTT client", MqttConnection.ClientLibrary),
     ];
 
     public static Command Create(CliContext context, GlobalOptions global)

@@ -3,6 +3,7 @@ using System.Net;
 using Darkstar.Cli;
 using Darkstar.Core.Datasets;
 using Darkstar.Core.Domain;
+using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.HomeAssistant;

@@ -1,8 +1,8 @@
 using Darkstar.Core.Domain;
+using Darkstar.Core.Loops;
 using Darkstar.Core.Time;
 using Darkstar.Execution;
 using Darkstar.Learning.Recording;
-using Darkstar.Mqtt;
 using Microsoft.Extensions.Logging;
 
 namespace Darkstar.Service;
@@ -17,7 +17,7 @@ public sealed class StatusBoard(
     LiveRecorder recorder,
     TimeZoneInfo zone,
     TimeProvider clock,
-    ILogger<StatusBoard> logger) : IExecutorStatusReporter
+    ILogger<StatusBoard> logger) : IExecutorStatusReporter, IDarkstarStatusSource
 {
     private ExecutorStatus? _executor;
     private int _commandsSent;
@@ -39,20 +39,20 @@ public sealed class StatusBoard(
         Volatile.Write(ref _executor, status);
         Interlocked.Add(ref _commandsSent, status.CommandsSent);
         Interlocked.Add(ref _commandsFailed, status.CommandsFailed);
-        if (status.Health == ExecutorHealth.Ok)
+        if (status.Health == DarkstarStatus.Ok)
         {
-            health.Succeeded(ServiceLoops.Executor);
+            health.Succeeded(ExecutorService.LoopName);
         }
         else
         {
-            health.Failed(ServiceLoops.Executor, status.Reason ?? status.Health.ToString(), counts: false);
+            health.Failed(ExecutorService.LoopName, status.Reason ?? status.Health.ToString(), counts: false);
         }
 
         var current = Current();
         if (current != _lastLogged)
         {
             // A change of status is worth a line; the same status every minute is not.
-            logger.LogInformation("Status {Status}: {Reason}", ServiceHealth.StatusText(current.Status), current.Reason ?? "all well");
+            logger.LogInformation("Status {Status}: {Reason}", DarkstarStatusText.Of(current.Status), current.Reason ?? "all well");
             _lastLogged = current;
         }
 
@@ -64,13 +64,13 @@ public sealed class StatusBoard(
     public (DarkstarStatus Status, string? Reason) Current()
     {
         var executor = Executor;
-        if (executor is { Health: ExecutorHealth.Error })
+        if (executor is { Health: DarkstarStatus.Error })
         {
             return (DarkstarStatus.Error, executor.Reason ?? "the executor cannot carry out the plan");
         }
 
         var reasons = new List<string>();
-        if (executor is { Health: ExecutorHealth.Degraded })
+        if (executor is { Health: DarkstarStatus.Degraded })
         {
             reasons.Add(executor.Reason ?? "the executor runs on a fallback");
         }

@@ -1,23 +1,28 @@
+using Darkstar.Core.Controls;
+using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
-using Darkstar.Mqtt.Controls;
 using Darkstar.Mqtt.Discovery;
 using Darkstar.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Darkstar.Mqtt.Tests.Support;
 
-/// <summary>A Darkstar MQTT service connected to a test broker, with a fake clock for its announce delays.</summary>
+/// <summary>
+/// A Darkstar MQTT service connected to a test broker, with a fake clock for its announce delays, the controls' store
+/// it writes to (loaded from <c>user_settings</c> or memory) and the triggers its buttons pull.
+/// </summary>
 public sealed class RunningService : IAsyncDisposable
 {
     public const string SoftwareVersion = "0.0.0-test";
 
     public static readonly DarkstarTopics Topics = new("homeassistant", "darkstar");
 
-    private RunningService(MqttConnection connection, DarkstarMqttService service, RecordingCommandHandler handler, FakeTimeProvider clock)
+    private RunningService(MqttConnection connection, DarkstarMqttService service, ControlStore controls, ServiceTriggers triggers, FakeTimeProvider clock)
     {
         Connection = connection;
         Service = service;
-        Handler = handler;
+        Controls = controls;
+        Triggers = triggers;
         Clock = clock;
     }
 
@@ -25,7 +30,9 @@ public sealed class RunningService : IAsyncDisposable
 
     public DarkstarMqttService Service { get; }
 
-    public RecordingCommandHandler Handler { get; }
+    public ControlStore Controls { get; }
+
+    public ServiceTriggers Triggers { get; }
 
     public FakeTimeProvider Clock { get; }
 
@@ -48,7 +55,10 @@ public sealed class RunningService : IAsyncDisposable
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         var connection = new MqttConnection(settings, TimeProvider.System, NullLogger<MqttConnection>.Instance);
-        var handler = new RecordingCommandHandler();
+        var controls = new ControlStore(
+            DarkstarControlValues.FromOptions(new DarkstarOptions()), store ?? new MemorySettingsStore(), NullLogger<ControlStore>.Instance);
+        await controls.LoadAsync(CancellationToken.None);
+        var triggers = new ServiceTriggers();
         var service = new DarkstarMqttService(
             connection,
             new DarkstarMqttSettings
@@ -56,10 +66,9 @@ public sealed class RunningService : IAsyncDisposable
                 Topics = Topics,
                 Currency = "EUR",
                 SoftwareVersion = SoftwareVersion,
-                Defaults = DarkstarControlValues.FromOptions(new DarkstarOptions()),
             },
-            handler,
-            store ?? new MemorySettingsStore(),
+            controls,
+            triggers,
             clock,
             NullLogger<DarkstarMqttService>.Instance);
         await service.StartAsync(CancellationToken.None);
@@ -71,7 +80,7 @@ public sealed class RunningService : IAsyncDisposable
             await connection.FlushAsync(limit.Token);
         }
 
-        return new RunningService(connection, service, handler, clock);
+        return new RunningService(connection, service, controls, triggers, clock);
     }
 
     public async Task FlushAsync()
@@ -84,6 +93,7 @@ public sealed class RunningService : IAsyncDisposable
     {
         await Service.StopAsync(CancellationToken.None);
         Service.Dispose();
+        Controls.Dispose();
         await Connection.DisposeAsync();
     }
 }

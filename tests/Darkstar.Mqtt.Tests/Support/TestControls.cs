@@ -1,37 +1,7 @@
 using System.Collections.Concurrent;
-using Darkstar.Mqtt.Controls;
+using Darkstar.Core.Controls;
 
 namespace Darkstar.Mqtt.Tests.Support;
-
-/// <summary>Records every command the service routes to the add-on; can be told to refuse them.</summary>
-public sealed class RecordingCommandHandler : IDarkstarCommandHandler
-{
-    private readonly ConcurrentQueue<string> _calls = new();
-
-    public bool Refuse { get; set; }
-
-    public IReadOnlyList<string> Calls => [.. _calls];
-
-    public Task SetSwitchAsync(DarkstarSwitch control, bool isOn, CancellationToken cancellationToken) => Record($"switch {control} {isOn}");
-
-    public Task SelectAsync(DarkstarSelect control, string selected, CancellationToken cancellationToken) => Record($"select {control} {selected}");
-
-    public Task SetNumberAsync(DarkstarNumber control, double value, CancellationToken cancellationToken) =>
-        Record(FormattableString.Invariant($"number {control} {value}"));
-
-    public Task PressAsync(DarkstarButton button, CancellationToken cancellationToken) => Record($"press {button}");
-
-    private Task Record(string call)
-    {
-        if (Refuse)
-        {
-            return Task.FromException(new InvalidOperationException("refused by the test"));
-        }
-
-        _calls.Enqueue(call);
-        return Task.CompletedTask;
-    }
-}
 
 /// <summary>Settings kept in memory, for tests that are not about persistence.</summary>
 public sealed class MemorySettingsStore : IUserSettingsStore
@@ -48,4 +18,14 @@ public sealed class MemorySettingsStore : IUserSettingsStore
         _values[controlId] = value;
         return Task.CompletedTask;
     }
+}
+
+/// <summary>Settings that cannot be written (a database that refuses): a change must then not take effect.</summary>
+public sealed class RefusingSettingsStore : IUserSettingsStore
+{
+    public Task<IReadOnlyDictionary<string, string>> LoadAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+
+    public Task SaveAsync(string controlId, string value, CancellationToken cancellationToken) =>
+        Task.FromException(new InvalidOperationException("refused by the test"));
 }

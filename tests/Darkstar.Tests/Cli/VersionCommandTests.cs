@@ -19,13 +19,14 @@ public sealed class VersionCommandTests : IDisposable
         var line = Assert.Single(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         using var json = JsonDocument.Parse(line);
         var versions = json.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
-        Assert.Equal(["darkstar", "dotnet", "sqlite", "xgboost", "cbc"], versions.Keys);
+        Assert.Equal(["darkstar", "dotnet", "sqlite", "xgboost", "cbc", "mqtt"], versions.Keys);
         Assert.Equal(VersionCommand.Version, versions["darkstar"]);
         Assert.Equal(Environment.Version.ToString(), versions["dotnet"]);
         // The bundled SQLite (SQLitePCLRaw 3), Debian's libxgboost0 (1.6/1.7) and coinor-libcbc3 (2.10), as installed.
         Assert.StartsWith("3.53.", versions["sqlite"], StringComparison.Ordinal);
         Assert.Matches(@"^1\.\d+\.\d+$", versions["xgboost"]);
         Assert.Matches(@"^2\.10\.\d+$", versions["cbc"]);
+        Assert.Matches(@"^MQTTnet 5\.\d+\.\d+", versions["mqtt"]);
     }
 
     [Fact]

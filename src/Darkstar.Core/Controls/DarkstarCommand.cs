@@ -1,4 +1,4 @@
-namespace Darkstar.Mqtt.Controls;
+namespace Darkstar.Core.Controls;
 
 /// <summary>Darkstar's own switches.</summary>
 public enum DarkstarSwitch
@@ -44,25 +44,10 @@ public abstract record DarkstarCommand(string EntityId)
     public sealed record Press(string EntityId, DarkstarButton Button) : DarkstarCommand(EntityId);
 }
 
-/// <summary>
-/// Carries out what users ask through Darkstar's MQTT controls. The add-on implements it; the MQTT service calls it
-/// only with validated commands, one at a time. Throwing rejects the command: the control keeps its previous state.
-/// </summary>
-public interface IDarkstarCommandHandler
-{
-    Task SetSwitchAsync(DarkstarSwitch control, bool isOn, CancellationToken cancellationToken);
-
-    Task SelectAsync(DarkstarSelect control, string selected, CancellationToken cancellationToken);
-
-    Task SetNumberAsync(DarkstarNumber control, double value, CancellationToken cancellationToken);
-
-    Task PressAsync(DarkstarButton button, CancellationToken cancellationToken);
-}
-
-/// <summary>Keeps the values users set through the controls across restarts (the add-on: the <c>user_settings</c> table).</summary>
+/// <summary>Keeps the values users set through the controls across restarts (the service: the <c>user_settings</c> table).</summary>
 public interface IUserSettingsStore
 {
-    /// <summary>Every stored value, by control id, as its MQTT state text.</summary>
+    /// <summary>Every stored value, by control id, as its text (<see cref="DarkstarControlValues.StateText"/>).</summary>
     Task<IReadOnlyDictionary<string, string>> LoadAsync(CancellationToken cancellationToken);
 
     Task SaveAsync(string controlId, string value, CancellationToken cancellationToken);

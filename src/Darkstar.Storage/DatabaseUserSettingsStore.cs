@@ -1,9 +1,9 @@
-using Darkstar.Mqtt.Controls;
+using Darkstar.Core.Controls;
 using Darkstar.Storage.Repositories;
 
-namespace Darkstar.Mqtt;
+namespace Darkstar.Storage;
 
-/// <summary>Keeps what users set through Darkstar's MQTT controls in the database's <c>user_settings</c> table.</summary>
+/// <summary>Keeps what users set through Darkstar's controls in the database's <c>user_settings</c> table.</summary>
 public sealed class DatabaseUserSettingsStore(UserSettingRepository repository, TimeProvider clock) : IUserSettingsStore
 {
     public async Task<IReadOnlyDictionary<string, string>> LoadAsync(CancellationToken cancellationToken)

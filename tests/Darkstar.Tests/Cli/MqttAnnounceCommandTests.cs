@@ -2,18 +2,19 @@ using System.Globalization;
 using System.Text.Json;
 using Darkstar.Cli;
 using Darkstar.Core.Domain;
+using Darkstar.Mqtt.Discovery;
 using Darkstar.Mqtt.Tests.Support;
 using Darkstar.Storage;
 using Darkstar.Storage.Repositories;
 using Darkstar.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Darkstar.Mqtt.Tests;
+namespace Darkstar.Tests.Cli;
 
 /// <summary><c>darkstar mqtt announce</c> against the fixture broker.</summary>
-public sealed class AnnounceCommandTests : IDisposable
+public sealed class MqttAnnounceCommandTests : IDisposable
 {
-    private static readonly DarkstarTopicsView Topics = new();
+    private static readonly DarkstarTopics Topics = new("homeassistant", "darkstar");
     private static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 5, 0, TimeSpan.Zero);
 
     private readonly TempDirectory _temp = new();

@@ -1,8 +1,7 @@
 using System.Globalization;
 using Darkstar.Core.Options;
-using Darkstar.Mqtt.Discovery;
 
-namespace Darkstar.Mqtt.Controls;
+namespace Darkstar.Core.Controls;
 
 /// <summary>The current value of every stateful control: the options' values until a user changes one.</summary>
 public sealed record DarkstarControlValues
@@ -28,9 +27,9 @@ public sealed record DarkstarControlValues
     /// <summary>The ids of the controls that have a state (every switch, select and number).</summary>
     public static IReadOnlyList<string> StatefulIds { get; } =
     [
-        DarkstarEntityIds.ExecutorEnabled, DarkstarEntityIds.ShadowMode, DarkstarEntityIds.AllowExport,
-        DarkstarEntityIds.ForecastVersion, DarkstarEntityIds.RiskAppetite, DarkstarEntityIds.ManualOverride,
-        DarkstarEntityIds.MinSoc, DarkstarEntityIds.MaxSoc, DarkstarEntityIds.WaterHeaterMinKwhPerDay,
+        ControlCatalogue.ExecutorEnabled, ControlCatalogue.ShadowMode, ControlCatalogue.AllowExport,
+        ControlCatalogue.ForecastVersion, ControlCatalogue.RiskAppetite, ControlCatalogue.ManualOverride,
+        ControlCatalogue.MinSoc, ControlCatalogue.MaxSoc, ControlCatalogue.WaterHeaterMinKwhPerDay,
     ];
 
     public static DarkstarControlValues FromOptions(DarkstarOptions options)
@@ -41,7 +40,7 @@ public sealed record DarkstarControlValues
             ExecutorEnabled = options.Executor.Enabled,
             ShadowMode = options.Executor.ShadowMode,
             AllowExport = options.Grid.ExportAllowed,
-            ForecastVersion = Core.Options.ForecastVersionText.Of(options.Forecasting.ActiveForecastVersion),
+            ForecastVersion = ForecastVersionText.Of(options.Forecasting.ActiveForecastVersion),
             RiskAppetite = options.SIndex.RiskAppetite,
             ManualOverride = "auto",
             MinSocPercent = options.Battery.MinSocPercent,
@@ -53,15 +52,15 @@ public sealed record DarkstarControlValues
     /// <summary>The MQTT state text of control <paramref name="id"/>.</summary>
     public string StateText(string id) => id switch
     {
-        DarkstarEntityIds.ExecutorEnabled => OnOff(ExecutorEnabled),
-        DarkstarEntityIds.ShadowMode => OnOff(ShadowMode),
-        DarkstarEntityIds.AllowExport => OnOff(AllowExport),
-        DarkstarEntityIds.ForecastVersion => ForecastVersion,
-        DarkstarEntityIds.RiskAppetite => RiskAppetite.ToString(CultureInfo.InvariantCulture),
-        DarkstarEntityIds.ManualOverride => ManualOverride,
-        DarkstarEntityIds.MinSoc => Number(MinSocPercent),
-        DarkstarEntityIds.MaxSoc => Number(MaxSocPercent),
-        DarkstarEntityIds.WaterHeaterMinKwhPerDay => Number(WaterHeaterMinKwhPerDay),
+        ControlCatalogue.ExecutorEnabled => OnOff(ExecutorEnabled),
+        ControlCatalogue.ShadowMode => OnOff(ShadowMode),
+        ControlCatalogue.AllowExport => OnOff(AllowExport),
+        ControlCatalogue.ForecastVersion => ForecastVersion,
+        ControlCatalogue.RiskAppetite => RiskAppetite.ToString(CultureInfo.InvariantCulture),
+        ControlCatalogue.ManualOverride => ManualOverride,
+        ControlCatalogue.MinSoc => Number(MinSocPercent),
+        ControlCatalogue.MaxSoc => Number(MaxSocPercent),
+        ControlCatalogue.WaterHeaterMinKwhPerDay => Number(WaterHeaterMinKwhPerDay),
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, "Not a stateful Darkstar control."),
     };
 
@@ -81,7 +80,28 @@ public sealed record DarkstarControlValues
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Not a Darkstar command."),
     };
 
-    internal static string OnOff(bool on) => on ? DiscoveryDocument.SwitchOn : DiscoveryDocument.SwitchOff;
+    /// <summary>
+    /// <paramref name="options"/> as these values amend them for the planner: the user's forecast version, risk appetite,
+    /// SoC limits, export and water heating minimum. Every plan is made with the options amended so.
+    /// </summary>
+    public DarkstarOptions ApplyTo(DarkstarOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options with
+        {
+            Battery = options.Battery with { MinSocPercent = MinSocPercent, MaxSocPercent = MaxSocPercent },
+            Grid = options.Grid with { ExportAllowed = AllowExport },
+            WaterHeating = options.WaterHeating with { MinKwhPerDay = WaterHeaterMinKwhPerDay },
+            SIndex = options.SIndex with { RiskAppetite = RiskAppetite },
+            Forecasting = options.Forecasting with { ActiveForecastVersion = ForecastVersionText.Parse(ForecastVersion) },
+        };
+    }
+
+    /// <summary>True when changing control <paramref name="id"/> changes what <see cref="ApplyTo"/> gives the planner.</summary>
+    public static bool AmendsPlan(string id) => id is ControlCatalogue.AllowExport or ControlCatalogue.ForecastVersion
+        or ControlCatalogue.RiskAppetite or ControlCatalogue.MinSoc or ControlCatalogue.MaxSoc or ControlCatalogue.WaterHeaterMinKwhPerDay;
+
+    public static string OnOff(bool on) => on ? ControlCatalogue.On : ControlCatalogue.Off;
 
     internal static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

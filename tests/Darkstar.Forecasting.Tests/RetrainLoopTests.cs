@@ -1,17 +1,17 @@
 using System.Collections.Concurrent;
 using Darkstar.Core.Domain;
+using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
 using Darkstar.Forecasting.Inputs;
 using Darkstar.Forecasting.Runtime;
 using Darkstar.Forecasting.Training;
-using Darkstar.Service;
 using Darkstar.Storage;
 using Darkstar.Storage.Repositories;
 using Darkstar.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Darkstar.Tests.Service;
+namespace Darkstar.Forecasting.Tests;
 
 public sealed class RetrainLoopTests : IDisposable
 {
@@ -23,10 +23,10 @@ public sealed class RetrainLoopTests : IDisposable
     [Fact]
     public async Task ExecuteAsync_NoModelAndTheRecorderNeverReadsThePast_TrainsAtStartAfterAnHourNotNever()
     {
-        var cancellationToken = CancellationToken.None;
+        using var limit = new CancellationTokenSource(Eventually.Patience);
         var clock = new FakeTimeProvider(Now);
         var database = new DarkstarDatabase(_temp.File("darkstar.db"));
-        await new SchemaMigrator(database, clock).MigrateAsync(cancellationToken);
+        await new SchemaMigrator(database, clock).MigrateAsync(limit.Token);
         using var store = new AuroraModelStore(new ModelRunRepository(database), _temp.File("aurora"));
         using var training = new AuroraTrainingService(
             new HistoryLoader(new SlotObservationRepository(database), new WeatherRepository(database)),
@@ -36,31 +36,29 @@ public sealed class RetrainLoopTests : IDisposable
             clock,
             NullLogger<AuroraTrainingService>.Instance);
         var log = new LineLogger();
-        // Home Assistant out of reach: the recorder never gets to follow the sensors.
-        var never = new TaskCompletionSource();
-        using var loop = new RetrainLoop(
-            training, _ => never.Task, new ForecastingOptions(), TimeZoneInfo.Utc, new ServiceTriggers(), new ServiceHealth(clock), clock, log);
+        var context = LoopContext.For(clock);
+        using var loop = new RetrainLoop(training, new RecorderNeverFollowing(), new ForecastingOptions(), TimeZoneInfo.Utc, new ServiceTriggers(), context, log);
 
-        await loop.StartAsync(cancellationToken);
-        // The loop's only way on is its timer on the fake clock, and the clock fires timers within Advance: while the
-        // timer is still due, nothing has run, with no real time to wait out.
-        var due = await Eventually.ReachesAsync(() => clock.NextTimerDue, d => d is not null, "the loop to wait for the recorder");
-        Assert.Equal(Now + RetrainLoop.HistoryPatience, due);
-        Assert.DoesNotContain(log.Lines, IsRetraining);
-
+        await loop.StartAsync(limit.Token);
+        // Home Assistant out of reach: the recorder never gets to follow the sensors, and the loop waits for it.
+        await context.Activity.WaitUntilIdleAsync(limit.Token);
         clock.Advance(RetrainLoop.HistoryPatience - TimeSpan.FromMinutes(1));
-        Assert.Equal(Now + RetrainLoop.HistoryPatience, clock.NextTimerDue);
-        Assert.DoesNotContain(log.Lines, IsRetraining);
-
+        await context.Activity.WaitUntilIdleAsync(limit.Token);
+        var early = log.Lines.ToList();
         clock.Advance(TimeSpan.FromMinutes(1));
-        await Eventually.ReachesAsync(
-            () => log.Lines, lines => lines.Any(l => l.StartsWith("Retraining (there is no model yet) skipped", StringComparison.Ordinal)), "training at start");
-        await loop.StopAsync(cancellationToken);
+        await context.Activity.WaitUntilIdleAsync(limit.Token);
+        await loop.StopAsync(limit.Token);
 
+        Assert.DoesNotContain(early, l => l.StartsWith("Retraining", StringComparison.Ordinal));
         Assert.Contains(log.Lines, l => l.StartsWith("The recorder has not read the home's past", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.StartsWith("Retraining (there is no model yet) skipped", StringComparison.Ordinal));
+        Assert.Equal(1, context.Activity.RoundsDone);
     }
 
-    private static bool IsRetraining(string line) => line.StartsWith("Retraining", StringComparison.Ordinal);
+    private sealed class RecorderNeverFollowing : IHomeHistoryReader
+    {
+        public Task WaitUntilFollowingAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
+    }
 
     private sealed class LineLogger : ILogger<RetrainLoop>
     {

@@ -5,7 +5,7 @@ using Darkstar.Storage;
 using Darkstar.Storage.Repositories;
 using Darkstar.Testing;
 
-namespace Darkstar.Tests.Mqtt;
+namespace Darkstar.Mqtt.Tests;
 
 public sealed class DatabaseStateReaderTests : IDisposable
 {

@@ -1,15 +1,16 @@
 using System.Runtime.InteropServices;
 
-namespace Darkstar.Service;
+namespace Darkstar.Forecasting.Native;
 
 /// <summary>
 /// glibc gives every thread that meets another in <c>malloc</c> an arena of its own (up to eight per core), and what
 /// is freed in one arena is not reused by another: SQLite, XGBoost and CBC allocating from the thread pool's threads
 /// spread over many arenas, and the resident memory of a long-running service creeps up. Two arenas keep it flat
 /// (measured: about 30 MB less after a simulated day). A <c>MALLOC_ARENA_MAX</c> set in the environment wins; on musl
-/// (Alpine) there is no such knob and nothing happens.
+/// (Alpine) there is no such knob and nothing happens. It lives beside the XGBoost binding, whose training leaves the
+/// most freed memory behind.
 /// </summary>
-internal static partial class MallocArenas
+public static partial class MallocArenas
 {
     /// <summary>glibc's <c>M_ARENA_MAX</c>.</summary>
     private const int ArenaMaxParameter = -8;

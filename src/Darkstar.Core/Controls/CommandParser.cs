@@ -1,8 +1,7 @@
 using System.Globalization;
-using Darkstar.Mqtt.Discovery;
-using static Darkstar.Mqtt.Discovery.DarkstarEntityIds;
+using static Darkstar.Core.Controls.ControlCatalogue;
 
-namespace Darkstar.Mqtt.Controls;
+namespace Darkstar.Core.Controls;
 
 /// <summary>The outcome of reading a command payload: the command, or why it was rejected.</summary>
 public sealed record CommandParseResult(DarkstarCommand? Command, string? Error)
@@ -13,51 +12,51 @@ public sealed record CommandParseResult(DarkstarCommand? Command, string? Error)
 }
 
 /// <summary>
-/// Turns a payload on a command topic into a validated <see cref="DarkstarCommand"/>: the payload must be one the
-/// entity's discovery config allows (an option of the select, a number in range on the step, ON/OFF, PRESS), and the
-/// result must keep the controls consistent (minimum SoC not above maximum SoC).
+/// Turns a value a user sent (an MQTT command payload, a web form's field) into a validated <see cref="DarkstarCommand"/>:
+/// the value must be one the control takes (<see cref="ControlCatalogue"/>: an option of the select, a number in range on
+/// the step, ON/OFF, PRESS), and the result must keep the controls consistent (minimum SoC not above maximum SoC).
 /// </summary>
-public sealed class CommandParser(IReadOnlyList<DarkstarEntity> entities)
+public sealed class CommandParser(IReadOnlyList<ControlDefinition> controls)
 {
-    private readonly Dictionary<string, DarkstarEntity> _byId = entities.ToDictionary(e => e.Id, StringComparer.Ordinal);
+    private readonly Dictionary<string, ControlDefinition> _byId = controls.ToDictionary(e => e.Id, StringComparer.Ordinal);
 
     public CommandParseResult Parse(string entityId, string payload, DarkstarControlValues current)
     {
         ArgumentNullException.ThrowIfNull(entityId);
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(current);
-        if (!_byId.TryGetValue(entityId, out var entity) || !entity.IsCommandable)
+        if (!_byId.TryGetValue(entityId, out var entity))
         {
             return CommandParseResult.Rejected($"'{entityId}' is not a Darkstar control");
         }
 
         var text = payload.Trim();
-        return entity.Platform switch
+        return entity.Kind switch
         {
-            EntityPlatform.Switch => ParseSwitch(entity, text),
-            EntityPlatform.Select => ParseSelect(entity, text),
-            EntityPlatform.Number => ParseNumber(entity, text, current),
-            EntityPlatform.Button => text == DiscoveryDocument.ButtonPress
+            ControlKind.Switch => ParseSwitch(entity, text),
+            ControlKind.Select => ParseSelect(entity, text),
+            ControlKind.Number => ParseNumber(entity, text, current),
+            ControlKind.Button => text == Press
                 ? CommandParseResult.Accepted(new DarkstarCommand.Press(entity.Id, ButtonOf(entity.Id)))
-                : CommandParseResult.Rejected($"'{Shorten(text)}' is not {DiscoveryDocument.ButtonPress}"),
+                : CommandParseResult.Rejected($"'{Shorten(text)}' is not {Press}"),
             _ => CommandParseResult.Rejected($"'{entityId}' takes no commands"),
         };
     }
 
-    private static CommandParseResult ParseSwitch(DarkstarEntity entity, string text)
+    private static CommandParseResult ParseSwitch(ControlDefinition entity, string text)
     {
         bool on;
-        if (text == DiscoveryDocument.SwitchOn)
+        if (text == On)
         {
             on = true;
         }
-        else if (text == DiscoveryDocument.SwitchOff)
+        else if (text == Off)
         {
             on = false;
         }
         else
         {
-            return CommandParseResult.Rejected($"'{Shorten(text)}' is neither {DiscoveryDocument.SwitchOn} nor {DiscoveryDocument.SwitchOff}");
+            return CommandParseResult.Rejected($"'{Shorten(text)}' is neither {On} nor {Off}");
         }
 
         var control = entity.Id switch
@@ -70,7 +69,7 @@ public sealed class CommandParser(IReadOnlyList<DarkstarEntity> entities)
         return CommandParseResult.Accepted(new DarkstarCommand.SetSwitch(entity.Id, control, on));
     }
 
-    private static CommandParseResult ParseSelect(DarkstarEntity entity, string text)
+    private static CommandParseResult ParseSelect(ControlDefinition entity, string text)
     {
         var options = entity.Options ?? [];
         if (!options.Contains(text, StringComparer.Ordinal))
@@ -88,7 +87,7 @@ public sealed class CommandParser(IReadOnlyList<DarkstarEntity> entities)
         return CommandParseResult.Accepted(new DarkstarCommand.ChooseOption(entity.Id, control, text));
     }
 
-    private static CommandParseResult ParseNumber(DarkstarEntity entity, string text, DarkstarControlValues current)
+    private static CommandParseResult ParseNumber(ControlDefinition entity, string text, DarkstarControlValues current)
     {
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
         {

@@ -1,20 +1,8 @@
 using System.Collections.Concurrent;
+using Darkstar.Core.Domain;
 using Darkstar.Core.Time;
-using Darkstar.Mqtt;
 
-namespace Darkstar.Service;
-
-/// <summary>The service's loops, by the name <c>/health</c> shows them under.</summary>
-public static class ServiceLoops
-{
-    public const string Recorder = "recorder";
-    public const string Forecaster = "forecaster";
-    public const string Planner = "planner";
-    public const string Executor = "executor";
-    public const string Retrain = "retrain";
-    public const string Publisher = "mqtt";
-    public const string Weather = "weather";
-}
+namespace Darkstar.Core.Loops;
 
 /// <summary>One loop's record: when it last succeeded, and what went wrong on its latest run if it did.</summary>
 public sealed record LoopState(string Name, DateTimeOffset? LastSuccess, DateTimeOffset? LastRun, string? Problem, int Failures);
@@ -62,7 +50,7 @@ public sealed class ServiceHealth(TimeProvider clock)
     /// <summary>The <c>/health</c> document: overall status, its reason, the process's memory, and every loop.</summary>
     public object Document(DarkstarStatus status, string? reason) => new
     {
-        status = StatusText(status),
+        status = DarkstarStatusText.Of(status),
         reason,
         now = InstantText.Format(clock.GetUtcNow()),
         memory = Memory(),
@@ -88,11 +76,4 @@ public sealed class ServiceHealth(TimeProvider clock)
             gc_committed_mb = Math.Round(gc.TotalCommittedBytes / 1048576.0, 1),
         };
     }
-
-    public static string StatusText(DarkstarStatus status) => status switch
-    {
-        DarkstarStatus.Ok => "ok",
-        DarkstarStatus.Degraded => "degraded",
-        _ => "error",
-    };
 }

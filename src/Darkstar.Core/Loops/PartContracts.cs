@@ -1,0 +1,26 @@
+using Darkstar.Core.Options;
+
+namespace Darkstar.Core.Loops;
+
+// What one part of the service asks of another across libraries that do not reference each other: the part that owns
+// the work implements it and registers itself under it; the part that needs it asks the container.
+
+/// <summary>The live recorder, as the parts that wait for it to have read the home's past see it.</summary>
+public interface IHomeHistoryReader
+{
+    /// <summary>Completes once the recorder follows the sensors live: the home's past (or the gap since the last run) is read.</summary>
+    Task WaitUntilFollowingAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The price reader, as the planner sees it: at start it may have to read the prices before the recorder did.</summary>
+public interface IPriceRefresher
+{
+    /// <summary>Reads the prices now; returns the number of slots written.</summary>
+    Task<int> RefreshPricesAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Which stored forecast version an option value means (Aurora's forecasts are stored as its current <c>aurora_vN</c>).</summary>
+public interface IForecastVersionResolver
+{
+    Task<string> ResolveForecastVersionAsync(ForecastVersion version, CancellationToken cancellationToken);
+}

@@ -1,0 +1,48 @@
+using Darkstar.Core.Controls;
+using Darkstar.Core.Loops;
+using Darkstar.Core.Options;
+using Darkstar.Planning.Kepler;
+using Darkstar.Planning.Solver;
+using Darkstar.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Darkstar.Planning;
+
+public static class PlanningServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers Kepler for the service: the planner and its loop (every plan with the options as the
+    /// <see cref="ControlStore"/> amends them, told to every registered <see cref="IPlanListener"/>), and the Oracle and its
+    /// daily loop, on the registered <see cref="TimeProvider"/>. Needs storage, the controls, an
+    /// <see cref="IPriceRefresher"/> (<c>AddDarkstarLearning</c>) and, to plan on Aurora's stored version, an
+    /// <see cref="IForecastVersionResolver"/> (<c>AddDarkstarForecasting</c>).
+    /// </summary>
+    /// <param name="solver">Kepler's MILP solver; null is CBC.</param>
+    public static IServiceCollection AddDarkstarPlanning(
+        this IServiceCollection services, DarkstarOptions options, TimeZoneInfo zone, Func<LinearModel, SolverSettings, SolveResult>? solver = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(zone);
+        services.AddDarkstarLoops();
+        services.AddSingleton(sp => new KeplerPlanner(
+            sp.GetRequiredService<DarkstarDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KeplerPlanner>>(), solver,
+            sp.GetService<IForecastVersionResolver>() is { } versions ? versions.ResolveForecastVersionAsync : null));
+        services.AddDarkstarLoop(sp => new PlannerLoop(
+            sp.GetRequiredService<KeplerPlanner>(),
+            sp.GetRequiredService<IPriceRefresher>(),
+            options,
+            sp.GetRequiredService<ControlStore>(),
+            zone,
+            sp.GetRequiredService<ServiceTriggers>(),
+            sp.GetServices<IPlanListener>(),
+            sp.GetRequiredService<LoopContext>(),
+            sp.GetRequiredService<ILogger<PlannerLoop>>()));
+        services.AddSingleton(sp => new OracleRunner(sp.GetRequiredService<DarkstarDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddDarkstarLoop(sp => new OracleLoop(
+            sp.GetRequiredService<OracleRunner>(), sp.GetRequiredService<Storage.Repositories.OracleResultRepository>(), options, zone,
+            sp.GetRequiredService<LoopContext>(), sp.GetRequiredService<ILogger<OracleLoop>>()));
+        return services;
+    }
+}

@@ -1,0 +1,135 @@
+using Darkstar.Core.Loops;
+using Darkstar.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Darkstar.Core.Tests.Loops;
+
+public sealed class ServiceLoopTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 6, 10, 6, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Period = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task ExecuteAsync_RoundThrows_ReportedToHealthAndTheLoopGoesOn()
+    {
+        using var limit = new CancellationTokenSource(Patience);
+        var clock = new FakeTimeProvider(Start);
+        var context = LoopContext.For(clock);
+        using var loop = new RecordingLoop(context, round => round == 1 ? throw new InvalidOperationException("boom") : null);
+
+        await loop.StartAsync(limit.Token);
+        await context.Activity.WaitUntilIdleAsync(limit.Token);
+        var afterFailure = context.Health.Loops.Single();
+        clock.Advance(Period);
+        await context.Activity.WaitUntilIdleAsync(limit.Token);
+        await loop.StopAsync(limit.Token);
+
+        Assert.Equal("counting failed: boom", afterFailure.Problem);
+        Assert.Equal(1, afterFailure.Failures);
+        Assert.Equal(1, context.Health.Failures);
+        Assert.Equal(2, loop.Rounds.Count);
+        Assert.Null(context.Health.Loops.Single().Problem);
+        Assert.NotNull(context.Health.Loops.Single().LastSuccess);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RoundRunsPastSeveralDueInstants_OneRoundAtOnceThenTheSchedule()
+    {
+        using var limit = new CancellationTokenSource(Patience);
+        var clock = new FakeTimeProvider(Start);
+        var context = LoopContext.For(clock);
+        // The first round takes three and a half periods (a slow solve on a busy machine).
+        using var loop = new RecordingLoop(context, round =>
+        {
+            if (round == 1)
+            {
+                clock.Advance((3 * Period) + (Period / 2));
+            }
+
+            return null;
+        });
+
+        await loop.StartAsync(limit.Token);
+        await context.Activity.WaitUntilIdleAsync(limit.Token);
+        var late = loop.Rounds.ToList();
+        clock.Advance(Period / 2);
+        await context.Activity.WaitUntilIdleAsync(limit.Token);
+        await loop.StopAsync(limit.Token);
+
+        // Round 2 at once (late), not three catch-up rounds; round 3 at the next instant of the schedule.
+        Assert.Equal([Start, Start + (3 * Period) + (Period / 2)], late);
+        Assert.Equal(Start + (4 * Period), loop.Rounds[2]);
+        Assert.Equal(3, loop.Rounds.Count);
+        Assert.Equal(3, context.Activity.RoundsDone);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_TimersFireEarly_NoRoundBeforeItsInstant()
+    {
+        using var limit = new CancellationTokenSource(Patience);
+        var clock = new EarlyFiringClock(Start);
+        var context = LoopContext.For(clock);
+        using var loop = new RecordingLoop(context, _ => null);
+
+        await loop.StartAsync(limit.Token);
+        while (loop.Rounds.Count < 4)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(1), limit.Token);
+        }
+
+        await loop.StopAsync(limit.Token);
+
+        var rounds = loop.Rounds.ToList();
+        for (var i = 1; i < rounds.Count; i++)
+        {
+            Assert.True(rounds[i] >= Start + (i * Period), $"round {i + 1} ran at {rounds[i]:O}, before {Start + (i * Period):O}");
+        }
+    }
+
+    [Fact]
+    public async Task WaitUntilIdleAsync_TriggerRequested_WaitsForTheRoundItAskedFor()
+    {
+        using var limit = new CancellationTokenSource(Patience);
+        var clock = new FakeTimeProvider(Start);
+        var context = LoopContext.For(clock);
+        var trigger = new LoopTrigger();
+        using var loop = new RecordingLoop(context, _ => null, trigger);
+        await loop.StartAsync(limit.Token);
+        await context.Activity.WaitUntilIdleAsync(limit.Token);
+
+        trigger.Request("asked");
+        Assert.False(context.Activity.IsIdle);
+        await context.Activity.WaitUntilIdleAsync(limit.Token);
+        await loop.StopAsync(limit.Token);
+
+        Assert.Equal(["start", "asked"], loop.Reasons);
+    }
+
+    /// <summary>A loop every <see cref="Period"/> from its start that records when each round ran and why.</summary>
+    private sealed class RecordingLoop(LoopContext context, Func<int, string?> round, LoopTrigger? trigger = null)
+        : ServiceLoop("counter", context, NullLogger.Instance)
+    {
+        public List<DateTimeOffset> Rounds { get; } = [];
+
+        public List<string> Reasons { get; } = [];
+
+        protected override string Activity => "counting";
+
+        protected override LoopTrigger? Trigger => trigger;
+
+        protected override DateTimeOffset NextDue(DateTimeOffset roundStarted) => EveryPeriod(roundStarted, Period);
+
+        protected override Task<RoundOutcome> RoundAsync(string reason, CancellationToken cancellationToken)
+        {
+            lock (Rounds)
+            {
+                Rounds.Add(Clock.GetUtcNow());
+                Reasons.Add(reason);
+            }
+
+            var problem = round(Rounds.Count);
+            return Task.FromResult(problem is null ? RoundOutcome.Succeeded : RoundOutcome.Degraded(problem));
+        }
+    }
+}

@@ -25,6 +25,10 @@ case "$arch" in
   aarch64) debian_arch=arm64 ;;
   *) echo "addon-test: --arch is amd64 or aarch64, not '$arch'" >&2; exit 2 ;;
 esac
+# .NET's write-xor-execute code pages crash the runtime under qemu-user at random (an emulation limit, not an arm64
+# one): the emulated containers run without them.
+emulation=()
+[[ "$arch" == aarch64 ]] && emulation=(-e DOTNET_EnableWriteXorExecute=0)
 if [[ "$(id -u)" != 0 ]]; then
   echo "addon-test: run as root (it starts its own Docker daemon)" >&2
   exit 2
@@ -164,7 +168,7 @@ say "image ${image_mb} MB, base ${base_mb} MB: the add-on adds ${added_mb} MB (b
 [[ "$(docker image inspect -f '{{index .Config.Labels "io.hass.version"}}' "$image")" == "$version" ]] || fail "label io.hass.version is not $version"
 [[ "$(docker image inspect -f '{{index .Config.Labels "io.hass.arch"}}' "$image")" == "$arch" ]] || fail "label io.hass.arch is not $arch"
 [[ "$(docker image inspect -f '{{.Architecture}}' "$image")" == "$debian_arch" ]] || fail "the image is not for $debian_arch"
-docker run --rm --network=none "$image" darkstar version | grep -q "^darkstar $version " || fail "darkstar version in the image is not $version"
+docker run --rm --network=none "${emulation[@]}" "$image" darkstar version | grep -q "^darkstar $version " || fail "darkstar version in the image is not $version"
 if command -v apparmor_parser >/dev/null; then
   apparmor_parser --skip-kernel-load --skip-cache -Q "$root/addon/apparmor.txt" || fail "addon/apparmor.txt does not parse"
 fi
@@ -186,7 +190,7 @@ printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$brok
 mosquitto -c "$data/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
 pids+=($!)
 # The simulated home runs from the image too, on the machine's clock (the add-on runs on it), with a week of past.
-docker run -d --label darkstar.addon-test --name "darkstar-home-$arch" --network=host "$image" \
+docker run -d --label darkstar.addon-test "${emulation[@]}" --name "darkstar-home-$arch" --network=host "$image" \
   darkstar simulate --port "$home_port" --mqtt-port "$broker_port" --speed 1 --history-days 7 --token "$token" >/dev/null
 home="http://127.0.0.1:$home_port"
 for _ in $(seq 1 300); do curl -fs -H "Authorization: Bearer $token" "$home/api/" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -196,7 +200,7 @@ curl -fs -H "Authorization: Bearer $token" "$home/api/" >/dev/null || fail "the 
 # URL and no broker: the add-on reaches Home Assistant and the MQTT service through the Supervisor), with a topic base
 # of the test's own.
 topic_base=darkstar_addon_test
-docker run --rm --network=none "$image" darkstar config check --json | tail -n 1 |
+docker run --rm --network=none "${emulation[@]}" "$image" darkstar config check --json | tail -n 1 |
   jq --arg home "$home" --arg topic "$topic_base" \
     '.options | del(.. | nulls) | .home_assistant = {} | .forecasting.weather_url = $home | .mqtt.topic_base = $topic
      | .mqtt |= del(.host, .username, .password) | .executor.shadow_mode = false' >"$data/options.json"
@@ -205,7 +209,7 @@ jq -e '.input_sensors.battery_soc and .executor.work_mode_entity' "$data/options
 # --- Run the add-on -------------------------------------------------------------------------------------------------
 container="darkstar-addon-$arch"
 start_addon() {
-  docker run -d --label darkstar.addon-test --name "$container" --network=host -v "$data:/data" \
+  docker run -d --label darkstar.addon-test "${emulation[@]}" --name "$container" --network=host -v "$data:/data" \
     -e SUPERVISOR_TOKEN="$token" -e DARKSTAR_SUPERVISOR_URL="$home/" \
     "$image" /etc/s6-overlay/s6-rc.d/darkstar/run >/dev/null
 }
@@ -284,7 +288,7 @@ docker rm "$container" >/dev/null
 broken="$work/broken-$arch"
 rm -rf "$broken" && mkdir -p "$broken"
 jq '.battery.min_soc_percent = 150 | .pricing.currency = "euro"' "$data/options.json" >"$broken/options.json"
-docker run --label darkstar.addon-test --name "$container-broken" --network=host -v "$broken:/data" -e SUPERVISOR_TOKEN="$token" \
+docker run --label darkstar.addon-test "${emulation[@]}" --name "$container-broken" --network=host -v "$broken:/data" -e SUPERVISOR_TOKEN="$token" \
   "$image" /etc/s6-overlay/s6-rc.d/darkstar/run >/dev/null 2>&1 && fail "the add-on ran with invalid options"
 code="$(docker inspect -f '{{.State.ExitCode}}' "$container-broken")"
 messages="$(docker logs "$container-broken" 2>&1)"
@@ -292,7 +296,7 @@ docker rm "$container-broken" >/dev/null
 [[ "$code" == 2 ]] || fail "invalid options exit with $code, not 2"
 grep -q 'battery.min_soc_percent' <<<"$messages" && grep -q 'pricing.currency' <<<"$messages" || { echo "$messages" >&2; fail "the log does not name both invalid options"; }
 printf '{"battery": ' >"$broken/options.json"
-docker run --label darkstar.addon-test --name "$container-broken" --network=host -v "$broken:/data" -e SUPERVISOR_TOKEN="$token" \
+docker run --label darkstar.addon-test "${emulation[@]}" --name "$container-broken" --network=host -v "$broken:/data" -e SUPERVISOR_TOKEN="$token" \
   "$image" /etc/s6-overlay/s6-rc.d/darkstar/run >/dev/null 2>&1 && fail "the add-on ran with an options file that is not JSON"
 code="$(docker inspect -f '{{.State.ExitCode}}' "$container-broken")"
 messages="$(docker logs "$container-broken" 2>&1)"
@@ -309,7 +313,7 @@ day_for=1d; day_speed=1440
 [[ "$arch" == aarch64 ]] && { day_for=6h; day_speed=360; }
 say "serve --simulate --for $day_for at ${day_speed}x in the container"
 t=$SECONDS
-docker run -d --label darkstar.addon-test --name "$container-day" --network=host "$image" \
+docker run -d --label darkstar.addon-test "${emulation[@]}" --name "$container-day" --network=host "$image" \
   darkstar serve --simulate --speed "$day_speed" --for "$day_for" --json >/dev/null
 pid="$(docker inspect -f '{{.State.Pid}}' "$container-day")"
 day_rss_mb=0; day_peak_mb=0

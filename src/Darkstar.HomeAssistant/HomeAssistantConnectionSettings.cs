@@ -99,9 +99,9 @@ public sealed record HomeAssistantConnectionSettings
     /// <summary>
     /// Chooses the mode from the options: a configured <c>home_assistant.url</c> means standalone with
     /// <c>home_assistant.token</c>; no URL means the add-on, with <paramref name="supervisorToken"/>
-    /// (the value of <c>SUPERVISOR_TOKEN</c>, read by the caller at start-up).
+    /// (the value of <c>SUPERVISOR_TOKEN</c>, read by the caller at start-up) and <paramref name="supervisor"/> as in <see cref="ForAddOn"/>.
     /// </summary>
-    public static HomeAssistantConnectionSettings FromOptions(HomeAssistantOptions options, string? supervisorToken)
+    public static HomeAssistantConnectionSettings FromOptions(HomeAssistantOptions options, string? supervisorToken, Uri? supervisor = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!string.IsNullOrWhiteSpace(options.Url))
@@ -122,7 +122,7 @@ public sealed record HomeAssistantConnectionSettings
 
         if (!string.IsNullOrWhiteSpace(supervisorToken))
         {
-            return ForAddOn(supervisorToken.Trim());
+            return ForAddOn(supervisorToken.Trim(), supervisor);
         }
 
         throw new HomeAssistantConfigurationException(

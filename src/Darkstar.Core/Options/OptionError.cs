@@ -22,6 +22,12 @@ public sealed record OptionsContext(bool HasSupervisorToken)
 {
     public const string SupervisorTokenVariable = "SUPERVISOR_TOKEN";
 
+    /// <summary>
+    /// Points the add-on at another Supervisor than <c>http://supervisor/</c>: the image test's simulated home, which
+    /// serves the same <c>/core/api</c>, <c>/core/websocket</c> and <c>/services/mqtt</c> paths.
+    /// </summary>
+    public const string SupervisorUrlVariable = "DARKSTAR_SUPERVISOR_URL";
+
     /// <summary>Inside the add-on.</summary>
     public static OptionsContext AddOn { get; } = new(true);
 

@@ -113,6 +113,14 @@ public static class ServeCommand
         var path = parse.GetValue(global.Database)?.FullName ?? Path.GetFullPath(options.DatabasePath);
         using var logging = CliLogging.Create(options.LogLevel);
         var supervisorToken = context.Environment(OptionsContext.SupervisorTokenVariable);
+        var supervisorUrl = context.Environment(OptionsContext.SupervisorUrlVariable);
+        Uri? supervisor = null;
+        if (!string.IsNullOrEmpty(supervisorUrl) && !Uri.TryCreate(supervisorUrl, UriKind.Absolute, out supervisor))
+        {
+            await context.Error.WriteLineAsync($"{OptionsContext.SupervisorUrlVariable}: '{supervisorUrl}' is not an absolute URL such as http://supervisor/.");
+            return ExitCodes.InvalidInput;
+        }
+
         if (!await MigrateAsync(path, context, logging, cancellationToken))
         {
             return ExitCodes.Failure;
@@ -122,25 +130,27 @@ public static class ServeCommand
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
-            mqtt = await MqttBrokerSettingsResolver.ResolveAsync(options.Mqtt, supervisorToken, http, cancellationToken);
+            mqtt = await MqttBrokerSettingsResolver.ResolveAsync(options.Mqtt, supervisorToken, http, cancellationToken, supervisor);
         }
         catch (Exception e) when (e is MqttConfigurationException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             await context.Error.WriteLineAsync($"MQTT is off: {e.Message}");
         }
 
-        // In the add-on, Home Assistant reaches /health through ingress; standalone, only this machine may.
-        var address = string.IsNullOrEmpty(supervisorToken) ? IPAddress.Loopback : IPAddress.Any;
+        // In the add-on, Home Assistant reaches the web port through ingress (and nothing else may); standalone, only this machine may.
+        var addOn = !string.IsNullOrEmpty(supervisorToken);
+        var address = addOn ? IPAddress.Any : IPAddress.Loopback;
         var settings = new ServeSettings
         {
             Options = options,
             DatabasePath = path,
             TimeZone = zone,
             Site = site,
-            HomeAssistant = HomeAssistantConnectionSettings.FromOptions(options.HomeAssistant, supervisorToken),
+            HomeAssistant = HomeAssistantConnectionSettings.FromOptions(options.HomeAssistant, supervisorToken, supervisor),
             Mqtt = mqtt,
             Clock = context.Clock,
             HealthEndpoint = new IPEndPoint(address, arguments.HealthPort ?? IngressPort),
+            IngressOnly = addOn,
             LogLevel = logLevel,
         };
         await using var app = DarkstarServiceHost.Build(settings);

@@ -19,11 +19,12 @@ public static class SimulateCommand
         var token = new Option<string>("--token") { Description = "The long-lived access token clients must present.", DefaultValueFactory = _ => SimulatedHomeOptions.DefaultToken };
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic home.", DefaultValueFactory = _ => 1 };
         var historyDays = new Option<int>("--history-days") { Description = "Days of simulated past (history and statistics) the home has at start.", DefaultValueFactory = _ => 7 };
+        var mqttPort = new Option<int>("--mqtt-port") { Description = "The loopback broker's port that the Supervisor's /services/mqtt names.", DefaultValueFactory = _ => new SimulatedHomeOptions().MqttPort };
         var command = new Command("simulate", "Run the simulated home: Home Assistant's REST and WebSocket APIs on loopback, until Ctrl+C.")
         {
-            port, home, speed, token, seed, historyDays,
+            port, home, speed, token, seed, historyDays, mqttPort,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(context, global, parse, port, home, speed, token, seed, historyDays, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(context, global, parse, port, home, speed, token, seed, historyDays, mqttPort, cancellationToken));
         return command;
     }
 
@@ -37,6 +38,7 @@ public static class SimulateCommand
         Option<string> token,
         Option<int> seed,
         Option<int> historyDays,
+        Option<int> mqttPort,
         CancellationToken cancellationToken)
     {
         var speedValue = parse.GetValue(speed);
@@ -67,6 +69,13 @@ public static class SimulateCommand
             return ExitCodes.InvalidInput;
         }
 
+        var brokerPort = parse.GetValue(mqttPort);
+        if (brokerPort is < 1 or > 65535)
+        {
+            await context.Error.WriteLineAsync($"--mqtt-port: {brokerPort} is not a TCP port (1 to 65535).");
+            return ExitCodes.InvalidInput;
+        }
+
         // A replayed home runs from its data set's own dates, so it always needs an accelerated clock.
         var realTime = folder is null && speedValue == 1;
         SimulatedHome simulated;
@@ -81,6 +90,7 @@ public static class SimulateCommand
                 ClockMode = realTime ? SimulationClockMode.RealTime : SimulationClockMode.Accelerated,
                 Speed = speedValue,
                 History = TimeSpan.FromDays(days),
+                MqttPort = brokerPort,
             });
         }
         catch (Exception e) when (e is IOException or FormatException or ArgumentException or YamlDotNet.Core.YamlException)

@@ -45,6 +45,9 @@ public sealed record ServeSettings
 
     public required IPEndPoint HealthEndpoint { get; init; }
 
+    /// <summary>In the add-on: only the Supervisor's ingress proxy and the container itself may connect (<see cref="IngressClients"/>).</summary>
+    public bool IngressOnly { get; init; }
+
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
     /// <summary>Extra log sinks (the error counter of <c>serve --simulate</c>).</summary>
@@ -84,7 +87,13 @@ public static class DarkstarServiceHost
         }
 
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(15));
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(settings.HealthEndpoint));
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(settings.HealthEndpoint, listen =>
+        {
+            if (settings.IngressOnly)
+            {
+                listen.AcceptIngressOnly();
+            }
+        }));
         AddServices(builder.Services, settings);
 
         var app = builder.Build();

@@ -5,7 +5,10 @@ using YamlDotNet.RepresentationModel;
 
 namespace Darkstar.Core.Tests.Options;
 
-/// <summary>The add-on manifest (config.yaml) and the options model must name the same options with the same types.</summary>
+/// <summary>
+/// The add-on manifest (config.yaml) and the options model must name the same options with the same types; the files
+/// the add-on store shows beside it (translations, DOCS.md, icon, logo) and build.yaml must follow them.
+/// </summary>
 public sealed class AddOnManifestTests
 {
     // Options the user must supply in the add-on UI: the loader reports them missing for the bare defaults.
@@ -19,13 +22,7 @@ public sealed class AddOnManifestTests
         "pricing.nordpool_sensor",
     ];
 
-    private static readonly Lazy<YamlMappingNode> Manifest = new(() =>
-    {
-        var stream = new YamlStream();
-        using var reader = new StreamReader(RepositoryRoot.File("config.yaml"));
-        stream.Load(reader);
-        return (YamlMappingNode)stream.Documents[0].RootNode;
-    });
+    private static readonly Lazy<YamlMappingNode> Manifest = new(() => Load(RepositoryRoot.File("config.yaml")));
 
     [Fact]
     public void ConfigYaml_Options_LoadWithOnlyMissingUserSuppliedSensors()
@@ -172,6 +169,121 @@ public sealed class AddOnManifestTests
         Assert.Equal("false", Scalar("init"));
         Assert.Equal("true", Scalar("homeassistant_api"));
         Assert.Equal("true", Scalar("ingress"));
+    }
+
+    [Fact]
+    public void ConfigYaml_Manifest_FollowsTheAddOnLinter()
+    {
+        var keys = Manifest.Value.Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value).ToList();
+
+        // The linter's rules beyond the defaults: the image's HEALTHCHECK instead of a watchdog, ingress instead of webui.
+        Assert.DoesNotContain("watchdog", keys);
+        Assert.DoesNotContain("webui", keys);
+        // Built from the Dockerfile on the user's machine: no prebuilt image to name.
+        Assert.DoesNotContain("image", keys);
+        Assert.Contains("HEALTHCHECK", File.ReadAllText(RepositoryRoot.File("Dockerfile")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Translations_NameAndDescribeEveryOptionOnce()
+    {
+        var configuration = (YamlMappingNode)Load(RepositoryRoot.File("addon", "translations", "en.yaml"))["configuration"];
+        var translated = new List<string>();
+        foreach (var (key, value) in configuration.Children)
+        {
+            var name = ((YamlScalarNode)key).Value!;
+            var entry = (YamlMappingNode)value;
+            AssertNamedAndDescribed(name, entry);
+            if (entry.Children.TryGetValue("fields", out var fields))
+            {
+                foreach (var (fieldKey, field) in ((YamlMappingNode)fields).Children)
+                {
+                    var path = $"{name}.{((YamlScalarNode)fieldKey).Value}";
+                    AssertNamedAndDescribed(path, (YamlMappingNode)field);
+                    translated.Add(path);
+                }
+            }
+            else
+            {
+                translated.Add(name);
+            }
+        }
+
+        var schema = Leaves(Section("schema")).Select(l => l.Path).Order(StringComparer.Ordinal);
+        Assert.Equal(schema, translated.Order(StringComparer.Ordinal));
+        // Each section of the schema has its own name and description too.
+        Assert.All(OptionsModel.SectionKeys, section => Assert.True(configuration.Children.ContainsKey(section), $"en.yaml has no entry for the section {section}"));
+    }
+
+    [Fact]
+    public void Docs_ShowEveryOptionWithAnExample()
+    {
+        var docs = File.ReadAllText(RepositoryRoot.File("addon", "DOCS.md"));
+
+        // Every option appears as a YAML key in an example block.
+        foreach (var (path, _) in Leaves(Section("schema")))
+        {
+            var key = path.Split('.')[^1];
+            Assert.True(System.Text.RegularExpressions.Regex.IsMatch(docs, $@"(?m)^\s*{key}:"), $"DOCS.md has no example of {path}");
+        }
+    }
+
+    [Fact]
+    public void BuildYaml_BuildsFromTheDockerfilesBaseForEveryArchitecture()
+    {
+        var buildFrom = (YamlMappingNode)Load(RepositoryRoot.File("build.yaml"))["build_from"];
+        var dockerfileDefault = File.ReadLines(RepositoryRoot.File("Dockerfile"))
+            .Single(line => line.StartsWith("ARG BUILD_FROM=", StringComparison.Ordinal))["ARG BUILD_FROM=".Length..];
+
+        var architectures = ((YamlSequenceNode)Manifest.Value["arch"]).Children.Cast<YamlScalarNode>().Select(n => n.Value).Order(StringComparer.Ordinal);
+        Assert.Equal(architectures, buildFrom.Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value).Order(StringComparer.Ordinal));
+        Assert.All(buildFrom.Children.Values, image => Assert.Equal(dockerfileDefault, ((YamlScalarNode)image).Value));
+    }
+
+    [Fact]
+    public void StoreFiles_LieBesideConfigYamlAsLinksIntoAddOn()
+    {
+        // The Supervisor reads these from the folder of config.yaml; the repository keeps them in addon/.
+        foreach (var name in (string[])["DOCS.md", "icon.png", "logo.png", "apparmor.txt", "translations"])
+        {
+            var link = new FileInfo(RepositoryRoot.File(name));
+            Assert.Equal($"addon/{name}", link.LinkTarget);
+            Assert.True(Path.Exists(RepositoryRoot.File("addon", name)), $"addon/{name} is missing");
+        }
+
+        Assert.Equal("Darkstar", ((YamlScalarNode)Load(RepositoryRoot.File("repository.yaml"))["name"]).Value);
+    }
+
+    [Theory]
+    [InlineData("icon.png", 128, 128)]
+    [InlineData("logo.png", 250, 100)]
+    public void StoreImages_HaveTheStoresSizes(string name, int width, int height)
+    {
+        var header = new byte[24];
+        using (var png = File.OpenRead(RepositoryRoot.File("addon", name)))
+        {
+            png.ReadExactly(header);
+        }
+
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, header[..8]);
+        Assert.Equal(width, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(16)));
+        Assert.Equal(height, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(20)));
+    }
+
+    private static void AssertNamedAndDescribed(string path, YamlMappingNode entry)
+    {
+        foreach (var field in (string[])["name", "description"])
+        {
+            Assert.True(entry.Children.TryGetValue(field, out var value) && !string.IsNullOrWhiteSpace(((YamlScalarNode)value).Value), $"en.yaml: {path} has no {field}");
+        }
+    }
+
+    private static YamlMappingNode Load(string path)
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(path);
+        stream.Load(reader);
+        return (YamlMappingNode)stream.Documents[0].RootNode;
     }
 
     private static string? Scalar(string key) => ((YamlScalarNode)Manifest.Value[key]).Value;

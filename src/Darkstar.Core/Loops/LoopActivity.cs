@@ -96,6 +96,19 @@ public sealed class LoopActivity(TimeProvider clock)
         Changed();
     }
 
+    /// <summary>A round waits on another part (<see cref="ServiceLoop"/>'s outside wait): not in progress meanwhile.</summary>
+    internal void RoundPaused()
+    {
+        Interlocked.Decrement(ref _inProgress);
+        Changed();
+    }
+
+    internal void RoundResumed()
+    {
+        Interlocked.Increment(ref _inProgress);
+        Changed();
+    }
+
     internal void Changed()
     {
         TaskCompletionSource changed;

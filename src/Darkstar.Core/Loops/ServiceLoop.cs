@@ -65,6 +65,7 @@ public abstract class ServiceLoop : BackgroundService
     private readonly Lock _gate = new();
     private bool _busy;
     private DateTimeOffset? _waitingUntil;
+    private volatile bool _inRound;
 
     protected ServiceLoop(string name, LoopContext context, ILogger logger)
     {
@@ -107,6 +108,7 @@ public abstract class ServiceLoop : BackgroundService
     public async Task RunRoundAsync(string reason, CancellationToken cancellationToken)
     {
         _context.Activity.RoundStarted();
+        _inRound = true;
         try
         {
             var outcome = await RoundAsync(reason, cancellationToken);
@@ -130,6 +132,7 @@ public abstract class ServiceLoop : BackgroundService
         }
         finally
         {
+            _inRound = false;
             _context.Activity.RoundEnded();
         }
     }
@@ -158,6 +161,13 @@ public abstract class ServiceLoop : BackgroundService
     protected async Task WaitOutsideAsync(Func<CancellationToken, Task> wait, DateTimeOffset? until, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(wait);
+        // Inside a round, the round is not in progress while it waits on another part: else the service is never idle.
+        var pausedRound = _inRound;
+        if (pausedRound)
+        {
+            _context.Activity.RoundPaused();
+        }
+
         SetState(busy: false, waitingUntil: until);
         try
         {
@@ -165,6 +175,11 @@ public abstract class ServiceLoop : BackgroundService
         }
         finally
         {
+            if (pausedRound)
+            {
+                _context.Activity.RoundResumed();
+            }
+
             SetState(busy: true, waitingUntil: null);
         }
     }

@@ -26,7 +26,7 @@ public static class VersionCommand
         ComponentVersion.OfNativeLibrary("sqlite", "SQLite", StorageRuntime.SqliteVersion),
         ComponentVersion.OfNativeLibrary("xgboost", "XGBoost", () => XGBoostModel.LibraryVersion.ToString()),
         ComponentVersion.OfNativeLibrary("cbc", "CBC", () => CbcSolver.LibraryVersion),
-        new("mqtt", "MQTT client", MqttConnection.ClientLibrary),
+        new("mqtt", "MQTT", MqttConnection.ClientLibrary),
     ];
 
     public static Command Create(CliContext context, GlobalOptions global)

@@ -40,6 +40,7 @@ public sealed class VersionCommandTests : IDisposable
         Assert.Equal($"Darkstar  {VersionCommand.Version}", lines[0]);
         Assert.Matches(@"^SQLite +3\.53\.\d+$", lines[2]);
         Assert.Matches(@"^CBC +2\.10\.\d+$", lines[4]);
+        Assert.Matches(@"^MQTT +MQTTnet 5\.\d+\.\d+", lines[5]);
     }
 
     [Fact]

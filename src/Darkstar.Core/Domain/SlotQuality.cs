@@ -60,4 +60,8 @@ public static class SlotMeasurement
 }
 
 /// <summary>A slot's load and PV in kWh as measured; null where unknown or made up (spread across a gap, a spike).</summary>
-public readonly record struct MeasuredSlot(double? Load, double? Pv);
+public readonly record struct MeasuredSlot(double? Load, double? Pv)
+{
+    /// <summary>A slot with nothing measured (outside the history, or both values flagged).</summary>
+    public static MeasuredSlot Nothing { get; } = new(null, null);
+}

@@ -74,7 +74,7 @@ public sealed class SlotHistory
     {
         if (!Contains(slotIndex))
         {
-            return default;
+            return MeasuredSlot.Nothing;
         }
 
         var position = PositionOf(slotIndex);

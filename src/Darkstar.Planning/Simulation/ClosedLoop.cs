@@ -24,7 +24,7 @@ public sealed record ActualSeries(SlotRange Range, double?[] Load, double?[] Pv,
         var i = PositionOf(slotIndex);
         if (i < 0 || i >= Range.Count)
         {
-            return default;
+            return MeasuredSlot.Nothing;
         }
 
         return Measurements is { } measurements ? measurements[i] : new MeasuredSlot(Load[i], Pv[i]);

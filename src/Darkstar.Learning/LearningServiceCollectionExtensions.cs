@@ -57,7 +57,8 @@ public static class LearningServiceCollectionExtensions
                 HistoryDays = options.Forecasting.TrainingDays + 1,
             },
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<LiveRecorder>>()));
+            sp.GetRequiredService<ILogger<LiveRecorder>>(),
+            sp.GetRequiredService<LoopActivity>()));
         services.AddSingleton<IHomeHistoryReader>(sp => sp.GetRequiredService<LiveRecorder>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LiveRecorder>());
         services.AddDarkstarLoop<RecorderWatch>();

@@ -5,6 +5,7 @@ using Darkstar.Forecasting.Inputs;
 using Darkstar.Planning.Kepler;
 using Darkstar.Planning.Solver;
 using Darkstar.Service;
+using Darkstar.Simulation.Clock;
 using Darkstar.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,12 @@ public sealed class ServiceTestGroup
     public const string Name = "service";
 }
 
-/// <summary>The real service against the simulated home (accelerated clock) and a real mosquitto (required), in a folder of its own.</summary>
+/// <summary>
+/// The real service against the simulated home and a real mosquitto (required), in a folder of its own. The clock is
+/// stepped: it moves only when the test advances it, a simulated minute at a time, waiting after each until the service
+/// is idle (<see cref="SimulatedService.AdvanceAsync"/>), so a run does the same whatever the machine's load. One smoke
+/// test runs the real clock path, accelerated.
+/// </summary>
 internal sealed class ServiceRig : IAsyncDisposable
 {
     /// <summary>A summer Wednesday, 08:00 in Stockholm: a fixed day, so that the afternoon's price publication falls inside a short run.</summary>
@@ -48,20 +54,18 @@ internal sealed class ServiceRig : IAsyncDisposable
         return loaded.Options!;
     }
 
-    public static Task<ServiceRig> StartAsync(double speed, Func<DarkstarOptions, DarkstarOptions>? change, CancellationToken cancellationToken) =>
-        StartAsync(speed, change, solver: null, cancellationToken);
-
     /// <summary>
-    /// As above, with Kepler's solver given (a test's that fails on demand), and how much of the home's past the
-    /// simulated home keeps and whether it is backfilled before the service starts (else the service reads it).
+    /// Starts the service on the stepped clock (or accelerated to <paramref name="speed"/> simulated seconds per real
+    /// second), with Kepler's solver given (a test's that fails on demand), and how much of the home's past the simulated
+    /// home keeps and whether it is backfilled before the service starts (else the service reads it).
     /// </summary>
     public static async Task<ServiceRig> StartAsync(
-        double speed,
         Func<DarkstarOptions, DarkstarOptions>? change,
-        Func<LinearModel, SolverSettings, SolveResult>? solver,
         CancellationToken cancellationToken,
+        Func<LinearModel, SolverSettings, SolveResult>? solver = null,
         int historyDays = 8,
-        bool backfillBeforeStart = true)
+        bool backfillBeforeStart = true,
+        double? speed = null)
     {
         // Required, not optional: without a broker the service runs without MQTT and every assertion on it would vanish.
         Assert.True(
@@ -81,7 +85,8 @@ internal sealed class ServiceRig : IAsyncDisposable
                     DatabasePath = folder.File("darkstar.db"),
                     TimeZone = zone,
                     Site = new HomeSite(options.Location.Latitude!.Value, options.Location.Longitude!.Value, zone),
-                    Speed = speed,
+                    ClockMode = speed is null ? SimulationClockMode.Stepped : SimulationClockMode.Accelerated,
+                    Speed = speed ?? 1,
                     Start = Start,
                     HistoryDays = historyDays,
                     BackfillBeforeStart = backfillBeforeStart,
@@ -103,8 +108,28 @@ internal sealed class ServiceRig : IAsyncDisposable
         }
     }
 
+    /// <summary>Until <paramref name="simulated"/> after the service's start.</summary>
     public Task RunForAsync(TimeSpan simulated, CancellationToken cancellationToken) =>
         Service.RunUntilAsync(Service.Started + simulated, cancellationToken);
+
+    /// <summary>
+    /// Advances the stepped clock a minute at a time until <paramref name="done"/> holds (looked at before each step, then
+    /// with the service idle after it); fails once <paramref name="within"/> has passed on the simulated clock without it.
+    /// </summary>
+    public Task AdvanceUntilAsync(Func<bool> done, TimeSpan within, string what, CancellationToken cancellationToken) =>
+        AdvanceUntilAsync(_ => Task.FromResult(done()), within, what, cancellationToken);
+
+    /// <inheritdoc cref="AdvanceUntilAsync(Func{bool}, TimeSpan, string, CancellationToken)"/>
+    public async Task AdvanceUntilAsync(Func<CancellationToken, Task<bool>> done, TimeSpan within, string what, CancellationToken cancellationToken)
+    {
+        var clock = Service.Home.Clock;
+        var limit = clock.GetUtcNow() + within;
+        while (!await done(cancellationToken))
+        {
+            Assert.True(clock.GetUtcNow() < limit, $"{what}: not within {within} (simulated), at {InstantText.Format(clock.GetUtcNow())}");
+            await Service.AdvanceAsync(SimulationClock.TickInterval, cancellationToken);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

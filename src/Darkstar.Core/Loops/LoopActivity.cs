@@ -6,8 +6,9 @@ namespace Darkstar.Core.Loops;
 /// <para>
 /// Idle means: no round runs, no loop has a round due (its next instant is after the clock's now) and no loop has a
 /// wake-up call pending. A loop waiting for another part (<see cref="ServiceLoop"/>'s outside waits: the MQTT service to
-/// start, the recorder to read the past) counts as idle. What is not a <see cref="ServiceLoop"/> (the live recorder, the
-/// MQTT service's command handling, Home Assistant's client) is not counted here.
+/// start, the recorder to read the past) counts as idle. A part that works on the clock without being a loop (the live
+/// recorder) takes part through <see cref="IActivityPart"/>. What answers the outside world (the MQTT service's command
+/// handling, Home Assistant's client) is not counted here.
 /// </para>
 /// <para>
 /// How a deterministic test uses it: start the service on a stepped clock; <c>await WaitUntilIdleAsync</c>; advance the
@@ -19,7 +20,7 @@ namespace Darkstar.Core.Loops;
 public sealed class LoopActivity(TimeProvider clock)
 {
     private readonly Lock _gate = new();
-    private readonly List<ServiceLoop> _loops = [];
+    private readonly List<IActivityPart> _parts = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inProgress;
     private long _done;
@@ -38,8 +39,19 @@ public sealed class LoopActivity(TimeProvider clock)
             var now = clock.GetUtcNow();
             lock (_gate)
             {
-                return Volatile.Read(ref _inProgress) == 0 && _loops.TrueForAll(l => l.IsQuiet(now));
+                return Volatile.Read(ref _inProgress) == 0 && _parts.TrueForAll(p => p.IsQuiet(now));
             }
+        }
+    }
+
+    /// <summary>What keeps the service from being idle: the parts not quiet and the rounds running, for a test's message.</summary>
+    public string Describe()
+    {
+        var now = clock.GetUtcNow();
+        lock (_gate)
+        {
+            var busy = _parts.Where(p => !p.IsQuiet(now)).Select(p => p.Name).ToList();
+            return $"{RoundsInProgress} rounds running; not quiet: {(busy.Count == 0 ? "none" : string.Join(", ", busy))}";
         }
     }
 
@@ -63,21 +75,23 @@ public sealed class LoopActivity(TimeProvider clock)
         }
     }
 
-    internal void Add(ServiceLoop loop)
+    /// <summary>Counts <paramref name="part"/> in <see cref="IsIdle"/> until it is removed.</summary>
+    public void Add(IActivityPart part)
     {
+        ArgumentNullException.ThrowIfNull(part);
         lock (_gate)
         {
-            _loops.Add(loop);
+            _parts.Add(part);
         }
 
         Changed();
     }
 
-    internal void Remove(ServiceLoop loop)
+    public void Remove(IActivityPart part)
     {
         lock (_gate)
         {
-            _loops.Remove(loop);
+            _parts.Remove(part);
         }
 
         Changed();
@@ -109,7 +123,8 @@ public sealed class LoopActivity(TimeProvider clock)
         Changed();
     }
 
-    internal void Changed()
+    /// <summary>A part's quietness may have changed: waiters look again.</summary>
+    public void Changed()
     {
         TaskCompletionSource changed;
         lock (_gate)
@@ -120,4 +135,17 @@ public sealed class LoopActivity(TimeProvider clock)
 
         changed.TrySetResult();
     }
+}
+
+/// <summary>A part of the service counted in <see cref="LoopActivity.IsIdle"/>: every <see cref="ServiceLoop"/>, the live recorder.</summary>
+public interface IActivityPart
+{
+    /// <summary>The part's name, as <c>/health</c> shows it.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// True while the part has nothing to do at <paramref name="now"/>: nothing runs and nothing is due. A part calls
+    /// <see cref="LoopActivity.Changed"/> whenever this may have changed.
+    /// </summary>
+    bool IsQuiet(DateTimeOffset now);
 }

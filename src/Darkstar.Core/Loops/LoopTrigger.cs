@@ -51,9 +51,9 @@ public sealed class LoopTrigger
 
     /// <summary>
     /// Returns once a request is pending or <paramref name="clock"/> reads <paramref name="due"/> or later, whichever is
-    /// first; takes nothing.
+    /// first; takes nothing. <paramref name="armed"/> is called once the clock's timer is set (see <see cref="ClockWait"/>).
     /// </summary>
-    public async Task WakeAsync(DateTimeOffset due, TimeProvider clock, CancellationToken cancellationToken)
+    public async Task WakeAsync(DateTimeOffset due, TimeProvider clock, CancellationToken cancellationToken, Action? armed = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
         while (!IsPending)
@@ -67,6 +67,7 @@ public sealed class LoopTrigger
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var delay = Task.Delay(left, clock, limit.Token);
             var request = _requests.Reader.WaitToReadAsync(limit.Token).AsTask();
+            armed?.Invoke();
             await Task.WhenAny(delay, request);
             await limit.CancelAsync();
             cancellationToken.ThrowIfCancellationRequested();
@@ -81,13 +82,20 @@ public static class ClockWait
     /// Returns once <paramref name="clock"/> reads <paramref name="due"/> or later (at once when it already does). A timer may fire
     /// a moment before its time (by up to a millisecond of real time, seconds of an accelerated clock): the rest is waited out,
     /// so that a loop woken early does not run its round for the interval that is about to end.
+    /// <para>
+    /// <paramref name="armed"/> is called each time the clock's timer is set. A loop tells <see cref="LoopActivity"/> it
+    /// waits only then: told before, a test could see the service idle and step the clock on before the timer exists, and
+    /// the timer, set from the stepped instant, would fire a step late.
+    /// </para>
     /// </summary>
-    public static async Task UntilAsync(DateTimeOffset due, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task UntilAsync(DateTimeOffset due, TimeProvider clock, CancellationToken cancellationToken, Action? armed = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
         for (var left = due - clock.GetUtcNow(); left > TimeSpan.Zero; left = due - clock.GetUtcNow())
         {
-            await Task.Delay(left, clock, cancellationToken);
+            var delay = Task.Delay(left, clock, cancellationToken);
+            armed?.Invoke();
+            await delay;
         }
     }
 }

@@ -53,7 +53,7 @@ public readonly record struct RoundOutcome
 /// waits: tests on a stepped clock advance the clock and then await <see cref="LoopActivity.WaitUntilIdleAsync"/>.</item>
 /// </list>
 /// </summary>
-public abstract class ServiceLoop : BackgroundService
+public abstract class ServiceLoop : BackgroundService, IActivityPart
 {
     /// <summary>The reason of the first round.</summary>
     public const string StartReason = "start";
@@ -96,7 +96,7 @@ public abstract class ServiceLoop : BackgroundService
     protected virtual LoopTrigger? Trigger => null;
 
     /// <summary>True while the loop neither runs a round nor has one due or asked for (see <see cref="LoopActivity"/>).</summary>
-    internal bool IsQuiet(DateTimeOffset now)
+    bool IActivityPart.IsQuiet(DateTimeOffset now)
     {
         lock (_gate)
         {
@@ -217,14 +217,15 @@ public abstract class ServiceLoop : BackgroundService
                 var started = Clock.GetUtcNow();
                 await RunRoundAsync(reason, stoppingToken);
                 var due = NextDue(started);
-                SetState(busy: false, waitingUntil: due);
+                // Quiet once the timer is set (ClockWait says why), not before.
+                void Armed() => SetState(busy: false, waitingUntil: due);
                 if (Trigger is { } wake)
                 {
-                    await wake.WakeAsync(due, Clock, stoppingToken);
+                    await wake.WakeAsync(due, Clock, stoppingToken, Armed);
                 }
                 else
                 {
-                    await ClockWait.UntilAsync(due, Clock, stoppingToken);
+                    await ClockWait.UntilAsync(due, Clock, stoppingToken, Armed);
                 }
 
                 SetState(busy: true, waitingUntil: null);

@@ -59,7 +59,7 @@ public sealed record LiveRecorderStatus(
 /// recorder statistics through <see cref="StatisticsBackfill"/>. Prices are refreshed on a schedule and whenever the
 /// Nord Pool sensor changes. The recorder is the reader of the client's <see cref="HomeAssistantWebSocketClient.ConnectionChanges"/>.
 /// </summary>
-public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader
+public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActivityPart
 {
     private readonly HomeAssistantWebSocketClient _client;
     private readonly SlotEtl _etl;
@@ -75,8 +75,15 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader
     private readonly object _statusGate = new();
     private LiveRecorderStatus _status = new(null, null, 0, null, null, null, null);
     private TaskCompletionSource _statusChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly LoopActivity? _activity;
+    private readonly Lock _activityGate = new();
     private DateTimeOffset? _outageSince;
     private bool _pricesDue = true;
+
+    // For LoopActivity: the instant the next slot closes (null until the recorder follows), whether it works now, whether it ended.
+    private DateTimeOffset? _nextCloseAt;
+    private bool _working;
+    private bool _ended;
 
     public LiveRecorder(
         HomeAssistantWebSocketClient client,
@@ -85,7 +92,8 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader
         PriceUpdater? prices,
         LiveRecorderSettings settings,
         TimeProvider time,
-        ILogger<LiveRecorder> logger)
+        ILogger<LiveRecorder> logger,
+        LoopActivity? activity = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _etl = etl ?? throw new ArgumentNullException(nameof(etl));
@@ -94,6 +102,7 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _activity = activity;
         _byEntity = etl.Settings.Sensors
             .Where(s => s.Quantity is SensorQuantity.Energy || s.Role == SensorRole.BatterySoc)
             .ToDictionary(s => s.EntityId, StringComparer.Ordinal);
@@ -139,7 +148,53 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader
         }
     }
 
+    /// <summary>
+    /// Quiet once it follows the sensors, with no slot due to close and nothing in hand, or while Home Assistant is away
+    /// (nothing can be read until the client is back); quiet once it has ended. Not quiet before it follows: the first
+    /// read of the past (or of the gap since the last run) is work in hand.
+    /// </summary>
+    string IActivityPart.Name => "recorder";
+
+    public bool IsQuiet(DateTimeOffset now)
+    {
+        lock (_activityGate)
+        {
+            return _ended || (_nextCloseAt is { } next && (!_client.IsConnected || (!_working && now < next)));
+        }
+    }
+
+    /// <summary>Counted in the service's <see cref="LoopActivity"/> from the start, so that no wait can miss the first read of the past.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _activity?.Add(this);
+        return base.StartAsync(cancellationToken);
+    }
+
+    private void SetActivity(bool working, DateTimeOffset? nextCloseAt = null, bool ended = false)
+    {
+        lock (_activityGate)
+        {
+            _working = working;
+            _nextCloseAt = nextCloseAt ?? _nextCloseAt;
+            _ended |= ended;
+        }
+
+        _activity?.Changed();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await FollowAsync(stoppingToken);
+        }
+        finally
+        {
+            SetActivity(working: false, ended: true);
+        }
+    }
+
+    private async Task FollowAsync(CancellationToken stoppingToken)
     {
         await _client.StartAsync(stoppingToken);
         var entities = _byEntity.Keys.ToList();
@@ -163,7 +218,9 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader
 
         Report(s => s with { RecordingSince = readAt });
         await RefreshPricesIfDueAsync(stoppingToken);
-        var nextBoundary = SlotGrid.Floor(now) + SlotGrid.SlotLength;
+        // The first boundary the gap fill did not reach: started within the settle delay after a boundary, the slot that
+        // just ended is closed a moment later, not a quarter hour later.
+        var nextBoundary = SlotGrid.Floor(now - _settings.SettleDelay) + SlotGrid.SlotLength;
         Task<bool>? events = null;
         Task<bool>? connection = null;
         Task<bool>? wake = null;
@@ -171,12 +228,14 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader
         // moves while it is set up, and a late boundary would wait for the next one.
         using var wakeTimer = new PeriodicTimer(_settings.SettleDelay > TimeSpan.FromSeconds(1) ? _settings.SettleDelay : TimeSpan.FromSeconds(1), _time);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        SetActivity(working: false, nextCloseAt: nextBoundary + _settings.SettleDelay);
         while (!stoppingToken.IsCancellationRequested)
         {
             events ??= subscription.Reader.WaitToReadAsync(stopping.Token).AsTask();
             connection ??= _client.ConnectionChanges.WaitToReadAsync(stopping.Token).AsTask();
             wake ??= wakeTimer.WaitForNextTickAsync(stopping.Token).AsTask();
             await Task.WhenAny(events, connection, wake);
+            SetActivity(working: true);
             if (events.IsCompleted)
             {
                 if (!await events)
@@ -216,6 +275,8 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader
             {
                 await RefreshPricesIfDueAsync(stoppingToken);
             }
+
+            SetActivity(working: false, nextCloseAt: nextBoundary + _settings.SettleDelay);
         }
 
         await stopping.CancelAsync();

@@ -107,6 +107,34 @@ public sealed class ServiceLoopTests
     }
 
     /// <summary>A loop every <see cref="Period"/> from its start that records when each round ran and why.</summary>
+    /// <summary>
+    /// Idle means the loop's timer is set: a test that steps the clock the moment the service is idle must wake the loop
+    /// at its due instant. Told idle before its timer existed, the loop would set it from the stepped instant, a step
+    /// late, and a test waiting for the due instant would wait for ever. The clock here holds the timer's creation until
+    /// the test has looked.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task IsIdle_WhileTheLoopSetsItsTimer_False(bool withTrigger)
+    {
+        using var limit = new CancellationTokenSource(Patience);
+        var clock = new HeldTimerClock(new FakeTimeProvider(Start));
+        var context = LoopContext.For(clock);
+        using var loop = new RecordingLoop(context, _ => null, withTrigger ? new LoopTrigger() : null);
+
+        await loop.StartAsync(limit.Token);
+        await clock.Creating.WaitAsync(limit.Token);
+        var idleWhileSetting = context.Activity.IsIdle;
+        clock.Release();
+        await context.Activity.WaitUntilIdleAsync(limit.Token);
+        var due = clock.Inner.NextTimerDue;
+        await loop.StopAsync(limit.Token);
+
+        Assert.False(idleWhileSetting);
+        Assert.Equal(Start + Period, due);
+    }
+
     private sealed class RecordingLoop(LoopContext context, Func<int, string?> round, LoopTrigger? trigger = null)
         : ServiceLoop("counter", context, NullLogger.Instance)
     {
@@ -130,6 +158,33 @@ public sealed class ServiceLoopTests
 
             var problem = round(Rounds.Count);
             return Task.FromResult(problem is null ? RoundOutcome.Succeeded : RoundOutcome.Degraded(problem));
+        }
+    }
+
+    /// <summary>A fake clock whose first timer's creation waits until <see cref="Release"/>.</summary>
+    private sealed class HeldTimerClock(FakeTimeProvider inner) : TimeProvider
+    {
+        private readonly TaskCompletionSource _creating = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public FakeTimeProvider Inner => inner;
+
+        /// <summary>Completes when the first timer is being created.</summary>
+        public Task Creating => _creating.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (_creating.TrySetResult())
+            {
+                // The loop's own thread waits here, as a slow timer set-up would keep it.
+                _released.Task.Wait(Patience);
+            }
+
+            return inner.CreateTimer(callback, state, dueTime, period);
         }
     }
 }

@@ -11,6 +11,8 @@
 #
 # Needs root (it installs docker.io and debootstrap, and runs its own dockerd, stopped again at the end). Images and
 # build layers are kept in .run/addon-test/ so that a second run skips the base and the SDK image.
+# Exit codes: 0 passed, 1 failed, 3 Docker cannot run on this machine (not root, the packages cannot be installed, or
+# the daemon does not start): eng/test.sh counts that as skipped, not failed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 arch=amd64
@@ -31,12 +33,16 @@ emulation=()
 [[ "$arch" == aarch64 ]] && emulation=(-e DOTNET_EnableWriteXorExecute=0)
 if [[ "$(id -u)" != 0 ]]; then
   echo "addon-test: run as root (it starts its own Docker daemon)" >&2
-  exit 2
+  exit 3
 fi
 
 started=$SECONDS
 say() { printf 'addon-test: %s\n' "$*" >&2; }
 fail() { say "FAIL: $*"; exit 1; }
+# A SIGTERM (CI's budget) ends the run through the cleanup below. Bash runs a trap only between commands, so the long
+# steps run in the background and are waited for: `wait` returns at once on a trapped signal.
+trap 'say "stopped by SIGTERM"; exit 124' TERM
+interruptible() { "$@" & wait $!; }
 
 # --- Host tools -----------------------------------------------------------------------------------------------------
 wanted=(docker.io debootstrap mosquitto mosquitto-clients sqlite3 jq curl apparmor)
@@ -48,8 +54,8 @@ done
 if ((${#missing[@]})); then
   say "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } ||
+    { say "cannot install ${missing[*]}: Docker cannot run here"; exit 3; }
 fi
 # The docker.io package's client (another docker on PATH may be a newer client without the classic options).
 docker_cli="$(dpkg -L docker.io | grep -E '/bin/docker$')"
@@ -90,7 +96,7 @@ trap cleanup EXIT
   --data-root "$work/docker" --exec-root "$run_dir/exec" --pidfile "$run_dir/dockerd.pid" \
   -H "$DOCKER_HOST" >"$work/dockerd.log" 2>&1 &
 for _ in $(seq 1 100); do docker version >/dev/null 2>&1 && break; sleep 0.2; done
-docker version >/dev/null 2>&1 || fail "dockerd did not start (see $work/dockerd.log)"
+docker version >/dev/null 2>&1 || { say "dockerd did not start (see $work/dockerd.log): Docker cannot run here"; exit 3; }
 
 # --- Base and SDK images --------------------------------------------------------------------------------------------
 base="darkstar-local-base:$arch"
@@ -107,21 +113,21 @@ if ! docker image inspect "$base" >/dev/null 2>&1; then
   say "making $base with debootstrap from $mirror"
   rootfs="$(mktemp -d)"
   if [[ "$arch" == aarch64 ]]; then
-    debootstrap --variant=minbase --arch=arm64 --foreign bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1
+    interruptible debootstrap --variant=minbase --arch=arm64 --foreign bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1
     # .NET and dpkg under qemu need /proc; the second stage may unmount it itself.
     mount -t proc proc "$rootfs/proc"
     chroot "$rootfs" /debootstrap/debootstrap --second-stage >>"$work/debootstrap.log" 2>&1 || second_stage_failed=1
     if mountpoint -q "$rootfs/proc"; then umount "$rootfs/proc"; fi
     ((${second_stage_failed:-0} == 0)) || fail "debootstrap's second stage (see $work/debootstrap.log)"
   else
-    debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || fail "debootstrap (see $work/debootstrap.log)"
+    interruptible debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || fail "debootstrap (see $work/debootstrap.log)"
   fi
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb
   # `docker import` would label an arm64 tree amd64 (the host's); a build from scratch takes the platform it is given.
   context="$(mktemp -d)"
   tar -C "$rootfs" -cf "$context/rootfs.tar" .
   printf 'FROM scratch\nADD rootfs.tar /\nCMD ["bash"]\n' >"$context/Dockerfile"
-  DOCKER_BUILDKIT=1 docker build -q --platform "linux/$debian_arch" -t "$base" "$context" >/dev/null
+  DOCKER_BUILDKIT=1 interruptible docker build -q --platform "linux/$debian_arch" -t "$base" "$context" >/dev/null
   rm -rf "$rootfs" "$context"
 fi
 [[ "$(docker image inspect -f '{{.Architecture}}' "$base")" == "$debian_arch" ]] || fail "$base is not an image for $debian_arch"
@@ -146,8 +152,11 @@ COPY dotnet /usr/share/dotnet
 ENV PATH=/usr/share/dotnet:\$PATH DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
 EOF
   say "making $sdk from the host's SDK in $dotnet_root"
-  tar -c -C "$context" Dockerfile ca-certificates.crt -C "$dotnet_root" --transform 's,^\.,dotnet,' . |
-    DOCKER_BUILDKIT=0 docker build --network=host -q -t "$sdk" - >/dev/null
+  sdk_build() {
+    tar -c -C "$context" Dockerfile ca-certificates.crt -C "$dotnet_root" --transform 's,^\.,dotnet,' . |
+      DOCKER_BUILDKIT=0 docker build --network=host -q -t "$sdk" - >/dev/null
+  }
+  interruptible sdk_build
   rm -rf "$context"
 fi
 sdk_seconds=$((SECONDS - t))
@@ -157,7 +166,7 @@ version="$(sed -n 's/^version: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$root/config
 image="darkstar-addon:$arch"
 say "building $image (version $version)"
 t=$SECONDS
-DOCKER_BUILDKIT=1 docker build --network=host --progress=plain --platform "linux/$debian_arch" -t "$image" \
+DOCKER_BUILDKIT=1 interruptible docker build --network=host --progress=plain --platform "linux/$debian_arch" -t "$image" \
   --build-arg BUILD_FROM="$base" --build-arg BUILD_SDK="$sdk" --build-arg BUILD_ARCH="$arch" --build-arg BUILD_VERSION="$version" \
   "$root" >"$work/build-$arch.log" 2>&1 || { tail -n 40 "$work/build-$arch.log" >&2; fail "docker build (see $work/build-$arch.log)"; }
 build_seconds=$((SECONDS - t))

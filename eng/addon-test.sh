@@ -177,7 +177,8 @@ say "image ${image_mb} MB, base ${base_mb} MB: the add-on adds ${added_mb} MB (b
 [[ "$(docker image inspect -f '{{index .Config.Labels "io.hass.version"}}' "$image")" == "$version" ]] || fail "label io.hass.version is not $version"
 [[ "$(docker image inspect -f '{{index .Config.Labels "io.hass.arch"}}' "$image")" == "$arch" ]] || fail "label io.hass.arch is not $arch"
 [[ "$(docker image inspect -f '{{.Architecture}}' "$image")" == "$debian_arch" ]] || fail "the image is not for $debian_arch"
-docker run --rm --network=none "${emulation[@]}" "$image" darkstar version | grep -q "^darkstar $version " || fail "darkstar version in the image is not $version"
+image_version="$(docker run --rm --network=none "${emulation[@]}" "$image" darkstar version --json | tail -n 1 | jq -r .darkstar)"
+[[ "$image_version" == "$version" ]] || fail "darkstar version in the image is '$image_version', not $version"
 if command -v apparmor_parser >/dev/null; then
   apparmor_parser --skip-kernel-load --skip-cache -Q "$root/addon/apparmor.txt" || fail "addon/apparmor.txt does not parse"
 fi

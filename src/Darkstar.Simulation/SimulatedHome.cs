@@ -1,4 +1,5 @@
 using System.Net;
+using Darkstar.Core.Loops;
 using Darkstar.Simulation.Api;
 using Darkstar.Simulation.Clock;
 using Darkstar.Simulation.Faults;
@@ -94,6 +95,7 @@ public sealed class SimulatedHome : IAsyncDisposable
         Model.RunUntil(_start);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
+        builder.Services.AddSignalFreeHostLifetime();
         if (_options.LoggerFactory is { } loggerFactory)
         {
             builder.Services.AddSingleton(loggerFactory);

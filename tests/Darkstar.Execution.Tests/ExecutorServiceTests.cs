@@ -22,12 +22,15 @@ public sealed class ExecutorServiceTests
         using var harness = await ExecutorHarness.CreateAsync(home);
         await harness.WritePlanAsync(Slot(PlannedAction.Hold));
         var reporter = new ChannelReporter();
-        using var service = new ExecutorService(harness.Tick, reporter, LoopContext.For(harness.Clock), NullLogger<ExecutorService>.Instance);
+        var context = LoopContext.For(harness.Clock);
+        using var service = new ExecutorService(harness.Tick, reporter, context, NullLogger<ExecutorService>.Instance);
 
         await service.StartAsync(CancellationToken.None);
         var first = await reporter.Reports.Reader.ReadAsync().AsTask().WaitAsync(ExecutorHarness.Patience);
         home.Set("select.darkstar_sim_work_mode", "Self consumption");
         var quiet = reporter.Reports.Reader.TryRead(out _);
+        // Idle: the next tick's timer is set, so the minute advanced below is the one it waits for.
+        await context.Activity.WaitUntilIdleAsync(CancellationToken.None).WaitAsync(ExecutorHarness.Patience);
         harness.Clock.Advance(ExecutorService.TickInterval);
         var second = await reporter.Reports.Reader.ReadAsync().AsTask().WaitAsync(ExecutorHarness.Patience);
         await service.StopAsync(CancellationToken.None).WaitAsync(ExecutorHarness.Patience);

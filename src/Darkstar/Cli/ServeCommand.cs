@@ -158,7 +158,8 @@ public static class ServeCommand
         await context.Error.WriteLineAsync($"Darkstar serves; health at {HealthUri(app)}");
         try
         {
-            // Ctrl+C reaches the command's token; SIGTERM (the Supervisor stopping the add-on) the host's lifetime.
+            // Ctrl+C and SIGTERM (the Supervisor stopping the add-on) reach the command's token (Program.cs); the host has no
+            // signal handlers of its own (SignalFreeHostLifetime).
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
             await Task.Delay(Timeout.Infinite, stopping.Token);
         }

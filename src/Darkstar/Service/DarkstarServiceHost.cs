@@ -71,6 +71,7 @@ public static class DarkstarServiceHost
         ArgumentNullException.ThrowIfNull(settings);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Logging.ClearProviders();
+        builder.Services.AddSignalFreeHostLifetime();
         builder.Logging.SetMinimumLevel(settings.LogLevel);
         // Kestrel's and the host's own chatter is not the add-on's story.
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);

@@ -6,11 +6,26 @@ using Darkstar.Forecasting.Native;
 MallocArenas.Limit(2);
 
 using var stop = new CancellationTokenSource();
+
+// Asks the running command to stop through its CancellationToken. The token's callbacks run on the thread pool, not on
+// the signal's thread: run there, the whole shutdown (the command's await continues inline) ended by disposing this very
+// source while Cancel was still inside it, which aborted the stopping process.
+void RequestStop()
+{
+    try
+    {
+        _ = stop.CancelAsync();
+    }
+    catch (ObjectDisposedException)
+    {
+        // The command has ended already.
+    }
+}
+
 Console.CancelKeyPress += (_, e) =>
 {
-    // First Ctrl+C asks every command to stop through its CancellationToken.
     e.Cancel = true;
-    stop.Cancel();
+    RequestStop();
 };
 
 // SIGTERM (a service manager or the Supervisor stopping the process) stops a command as Ctrl+C does. Without this a web
@@ -18,7 +33,7 @@ Console.CancelKeyPress += (_, e) =>
 using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
 {
     signal.Cancel = true;
-    stop.Cancel();
+    RequestStop();
 });
 
 var context = CliContext.FromProcess(Console.Out, Console.Error);

@@ -63,6 +63,8 @@ function chart(container, title, series, data, axes, marks = {}) {
       draw: [(u) => {
         const ctx = u.ctx;
         ctx.save();
+        // A dashed series leaves its dash on the context.
+        ctx.setLineDash([]);
         for (const [from, to] of marks.blocks ?? []) {
           const left = u.valToPos(from, "x", true);
           const right = u.valToPos(to, "x", true);

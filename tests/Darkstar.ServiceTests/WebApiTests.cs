@@ -303,6 +303,22 @@ public sealed class WebApiTests(WebApiService fixture, ITestOutputHelper output)
         Assert.True(events.Listeners >= 1);
     }
 
+    [Fact]
+    public async Task Events_ArriveAfterAForecastRound()
+    {
+        using var stream = await Http.GetStreamAsync(new Uri("api/events", UriKind.Relative));
+        using var reader = new StreamReader(stream);
+        Assert.Equal(": connected", await reader.ReadLineAsync());
+        var read = ReadEventAsync(reader, "forecast");
+
+        // The forecaster runs every quarter hour.
+        await fixture.Rig.AdvanceUntilAsync(() => read.IsCompleted, TimeSpan.FromMinutes(20), "a forecast event", Limit());
+
+        var data = JsonNode.Parse(await read)!;
+        Assert.Contains(data["versions"]!.AsArray(), v => v!.GetValue<string>() == "baseline_7_day_avg");
+        Assert.Equal(SlotGrid.Floor(Service.Home.Clock.GetUtcNow()), SlotGrid.Floor(data["issued_at"]!.GetValue<DateTimeOffset>()));
+    }
+
     private static async Task<string> ReadEventAsync(StreamReader reader, string name)
     {
         string? eventName = null;

@@ -358,6 +358,7 @@ function listen() {
   };
   events.addEventListener("plan", onEvent("plan"));
   events.addEventListener("status", onEvent("status"));
+  events.addEventListener("forecast", onEvent("forecast"));
   events.addEventListener("open", () => { document.body.dataset.live = "open"; });
 }
 

@@ -137,6 +137,7 @@ public static class DarkstarServiceHost
         services.AddSingleton<IDarkstarStatusSource>(sp => sp.GetRequiredService<StatusBoard>());
         services.AddSingleton<WebEvents>();
         services.AddSingleton<IPlanListener>(sp => sp.GetRequiredService<WebEvents>());
+        services.AddSingleton<IForecastListener>(sp => sp.GetRequiredService<WebEvents>());
         services.AddSingleton(sp => new WebReader(
             sp.GetRequiredService<DarkstarDatabase>(), settings.Clock, settings.TimeZone, options, sp.GetRequiredService<ControlStore>(),
             sp.GetService<IForecastVersionResolver>()));

@@ -1,15 +1,16 @@
 using System.Threading.Channels;
 using Darkstar.Core.Domain;
+using Darkstar.Core.Loops;
 using Darkstar.Planning.Kepler;
 using Darkstar.Service;
 
 namespace Darkstar.Web;
 
 /// <summary>
-/// The web UI's live updates (<c>api/events</c>): a new plan, and a change of the status or of the executor's mode, sent
+/// The web UI's live updates (<c>api/events</c>): a new plan, a forecast round, and a change of the status or of the executor's mode, sent
 /// to every open event stream. A stream that falls behind loses its oldest events, never blocks the service.
 /// </summary>
-public sealed class WebEvents : IPlanListener, IDisposable
+public sealed class WebEvents : IPlanListener, IForecastListener, IDisposable
 {
     private const int Backlog = 32;
 
@@ -41,6 +42,12 @@ public sealed class WebEvents : IPlanListener, IDisposable
     {
         ArgumentNullException.ThrowIfNull(outcome);
         Send(new WebEvent("plan", $$"""{"plan_id":{{outcome.Plan.Id}},"reason":{{System.Text.Json.JsonSerializer.Serialize(reason)}}}"""));
+    }
+
+    public void ForecastIssued(DateTimeOffset issuedAt, IReadOnlyCollection<string> versions)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        Send(new WebEvent("forecast", System.Text.Json.JsonSerializer.Serialize(new { issued_at = issuedAt, versions })));
     }
 
     /// <summary>Opens a stream; dispose the lease to close it.</summary>

@@ -212,7 +212,7 @@ async function forecasts() {
       evaluation.active.startsWith("aurora") ? "It is the active version." : el("button", { type: "button", id: "use-aurora", "aria-label": "Use Aurora's forecast", onclick: () => setControl("forecast_version", "aurora", said) }, "Use Aurora"), " ", said)
     : el("p", {}, aurora ? "Aurora has not beaten the 7-day baseline over the last 14 days; the baseline stays the sensible choice." : "Aurora has no scored forecasts yet.");
 
-  const day = el("input", { type: "date", id: "forecast-day", "aria-label": "Day to compare", value: new Date(Date.now() - 86400000).toISOString().slice(0, 10) });
+  const day = el("input", { type: "date", id: "forecast-day", "aria-label": "Day to compare", value: evaluation.to });
   const dayChart = el("div", { class: "chart", id: "chart-forecast-day" });
   const hours = el("div", { class: "chart", id: "chart-mae-hour" });
   const showDay = async () => {
@@ -277,8 +277,11 @@ async function savings() {
 
 async function executor() {
   const filter = new URLSearchParams(location.hash.split("?")[1] ?? "").get("filter") ?? "all";
-  const from = new Date(Date.now() - 2 * 86400000).toISOString();
-  const [status, log] = await Promise.all([api("api/status"), api(`api/execution?filter=${filter}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(Date.now() + 3600000).toISOString())}`)]);
+  // The service's clock, not the browser's: a simulated home runs on its own.
+  const status = await api("api/status");
+  const now = Date.parse(status.now);
+  const from = new Date(now - 2 * 86400000).toISOString();
+  const log = await api(`api/execution?filter=${filter}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(now + 3600000).toISOString())}`);
   const choose = el("select", { id: "execution-filter", "aria-label": "Rows shown", onchange: (e) => { location.hash = `executor?filter=${e.target.value}`; } },
     ["all", "commanded", "failed", "shadow"].map((f) => el("option", { value: f, selected: f === filter }, f)));
   const fallbacks = log.filter((r) => r.error);

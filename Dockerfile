@@ -12,6 +12,10 @@ ARG BUILD_ARCH=amd64
 WORKDIR /source
 # global.json stays out: it pins the SDK band of the development machines, not the SDK image's.
 COPY .editorconfig Directory.Build.props Directory.Packages.props ./
+# The web UI is bundled by the build (src/Darkstar runs npm ci and web/build.mjs): node and npm in this stage only,
+# the run-time image gets the bundle alone.
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
+COPY web/ web/
 COPY src/ src/
 # Self-contained: Home Assistant's Debian base has no .NET runtime and Debian packages none, so the runtime ships
 # with the application (the one copy of it in the image, in the same layer).

@@ -20,6 +20,8 @@ done
 # node and npm already on PATH will do, so they are not in the one package list of the image.
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# Tests only: the web UI's browser tests drive Debian's chromium (playwright-core, never a downloaded browser).
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 
 if ((${#missing[@]} == 0)); then
   exit 0

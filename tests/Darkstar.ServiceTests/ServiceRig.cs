@@ -65,7 +65,9 @@ internal sealed class ServiceRig : IAsyncDisposable
         Func<LinearModel, SolverSettings, SolveResult>? solver = null,
         int historyDays = 8,
         bool backfillBeforeStart = true,
-        double? speed = null)
+        double? speed = null,
+        DateTimeOffset? start = null,
+        bool ingressOnly = false)
     {
         // Required, not optional: without a broker the service runs without MQTT and every assertion on it would vanish.
         Assert.True(
@@ -87,7 +89,8 @@ internal sealed class ServiceRig : IAsyncDisposable
                     Site = new HomeSite(options.Location.Latitude!.Value, options.Location.Longitude!.Value, zone),
                     ClockMode = speed is null ? SimulationClockMode.Stepped : SimulationClockMode.Accelerated,
                     Speed = speed ?? 1,
-                    Start = Start,
+                    Start = start ?? Start,
+                    IngressOnly = ingressOnly,
                     HistoryDays = historyDays,
                     BackfillBeforeStart = backfillBeforeStart,
                     LogLevel = LogLevel.Warning,

@@ -24,3 +24,9 @@ public interface IForecastVersionResolver
 {
     Task<string> ResolveForecastVersionAsync(ForecastVersion version, CancellationToken cancellationToken);
 }
+
+/// <summary>Told after every forecast round that stored forecasts: the web UI's live updates.</summary>
+public interface IForecastListener
+{
+    void ForecastIssued(DateTimeOffset issuedAt, IReadOnlyCollection<string> versions);
+}

@@ -8,7 +8,8 @@ namespace Darkstar.Forecasting.Runtime;
 /// One <see cref="ForecastRunner"/> round at start and at every quarter hour; a new round asks for no re-plan (the
 /// planner reads the latest issue when it plans). A failed round leaves the planner on older issues until the next.
 /// </summary>
-public sealed class ForecastLoop(ForecastRunner runner, LoopContext context, ILogger<ForecastLoop> logger) : ServiceLoop(LoopName, context, logger)
+public sealed class ForecastLoop(ForecastRunner runner, LoopContext context, ILogger<ForecastLoop> logger, IEnumerable<IForecastListener> listeners)
+    : ServiceLoop(LoopName, context, logger)
 {
     /// <summary>The name <c>/health</c> shows the forecaster under.</summary>
     public const string LoopName = "forecaster";
@@ -22,6 +23,13 @@ public sealed class ForecastLoop(ForecastRunner runner, LoopContext context, ILo
     {
         var round = await runner.RunOnceAsync(cancellationToken);
         Logger.LogDebug("Forecast round at {At}: {Versions}", InstantText.Format(round.IssuedAt), string.Join(", ", round.SlotsByVersion.Keys));
+        if (round.SlotsByVersion.Count > 0)
+        {
+            foreach (var listener in listeners)
+            {
+                listener.ForecastIssued(round.IssuedAt, [.. round.SlotsByVersion.Keys]);
+            }
+        }
         return RoundOutcome.Succeeded;
     }
 }

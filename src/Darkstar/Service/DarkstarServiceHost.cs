@@ -15,6 +15,7 @@ using Darkstar.Mqtt.Discovery;
 using Darkstar.Planning;
 using Darkstar.Planning.Kepler;
 using Darkstar.Storage;
+using Darkstar.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -87,6 +88,10 @@ public static class DarkstarServiceHost
             builder.Logging.AddProvider(provider);
         }
 
+        var recentLog = new RecentLog(settings.Clock);
+        builder.Logging.AddProvider(recentLog);
+        builder.Services.AddSingleton(recentLog);
+
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(settings.HealthEndpoint, listen =>
         {
@@ -106,6 +111,8 @@ public static class DarkstarServiceHost
             var document = JsonSerializer.Serialize(health.Document(status, reason), JsonReport.Options);
             return Results.Text(document, "application/json", statusCode: status == DarkstarStatus.Error ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
         });
+        app.MapDarkstarApi();
+        app.UseDarkstarPages();
         return app;
     }
 
@@ -129,6 +136,12 @@ public static class DarkstarServiceHost
         services.AddSingleton<StatusBoard>();
         services.AddSingleton<IExecutorStatusReporter>(sp => sp.GetRequiredService<StatusBoard>());
         services.AddSingleton<IDarkstarStatusSource>(sp => sp.GetRequiredService<StatusBoard>());
+        services.AddSingleton<WebEvents>();
+        services.AddSingleton<IPlanListener>(sp => sp.GetRequiredService<WebEvents>());
+        services.AddSingleton<IForecastListener>(sp => sp.GetRequiredService<WebEvents>());
+        services.AddSingleton(sp => new WebReader(
+            sp.GetRequiredService<DarkstarDatabase>(), settings.Clock, settings.TimeZone, options, sp.GetRequiredService<ControlStore>(),
+            sp.GetService<IForecastVersionResolver>()));
         services
             .AddDarkstarStorage(settings.DatabasePath)
             .AddDarkstarControls(options)

@@ -12,7 +12,10 @@ public static class IngressClients
     /// <summary>The Supervisor's address on the add-ons' network: every ingress request comes from it.</summary>
     public static readonly IPAddress Supervisor = IPAddress.Parse("172.30.32.2");
 
-    /// <summary>The Supervisor, or the container itself (its HEALTHCHECK).</summary>
+    /// <summary>
+    /// The Supervisor, or the container itself (its HEALTHCHECK, on 127.0.0.1). Only the loopback address itself: another
+    /// address of 127.0.0.0/8 is another local program's choice, not the health check's.
+    /// </summary>
     public static bool Allows(IPAddress? remote)
     {
         if (remote is null)
@@ -21,7 +24,7 @@ public static class IngressClients
         }
 
         var address = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
-        return IPAddress.IsLoopback(address) || address.Equals(Supervisor);
+        return address.Equals(IPAddress.Loopback) || address.Equals(IPAddress.IPv6Loopback) || address.Equals(Supervisor);
     }
 
     public static ListenOptions AcceptIngressOnly(this ListenOptions listen)

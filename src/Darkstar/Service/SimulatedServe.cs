@@ -76,6 +76,9 @@ public sealed record SimulatedServiceOptions
     /// <summary>Port of /health on loopback; 0 picks a free one.</summary>
     public int HealthPort { get; init; }
 
+    /// <summary>Only 127.0.0.1 and the Supervisor's address may connect, as in the add-on (<see cref="IngressClients"/>).</summary>
+    public bool IngressOnly { get; init; }
+
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
     /// <summary>False runs without MQTT even where mosquitto is installed.</summary>
@@ -277,6 +280,7 @@ public sealed class SimulatedService : IAsyncDisposable
             },
             Clock = Home.Clock,
             HealthEndpoint = new IPEndPoint(IPAddress.Loopback, _options.HealthPort),
+            IngressOnly = _options.IngressOnly,
             LogLevel = _options.LogLevel,
             LoggerProviders = [Errors],
             PlanListeners = _options.PlanListeners,

@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using Darkstar.Core.Controls;
+using Darkstar.Simulation.Clock;
+using Darkstar.Testing;
+using Xunit.Abstractions;
+
+namespace Darkstar.ServiceTests;
+
+/// <summary>
+/// The web UI in a real browser: Debian's chromium driven by playwright-core (web/test/browser.mjs) against the service
+/// on the simulated home, under an ingress-like prefix. Every page at desktop and phone width with no console error and
+/// no failed request, the overview's 48 hours, a control clicked reaching the executor, a plan event after re-plan.
+/// Screenshots go to TestResults/web/. The simulated clock runs on (a minute every 100 ms) while the browser works, so
+/// the executor's next tick and the re-plan happen.
+/// </summary>
+[Collection(ServiceTestGroup.Name)]
+public sealed class WebPagesTests(WebApiService fixture, ITestOutputHelper output) : IClassFixture<WebApiService>
+{
+    private static readonly string[] Pages = ["overview", "forecasts", "savings", "executor", "settings"];
+    private static readonly string[] Widths = ["desktop", "phone"];
+
+    private static string WebFolder => RepositoryRoot.File("web");
+
+    [Fact]
+    public async Task EveryPage_LoadsUnderAnIngressPrefix_AndTheControlsWork()
+    {
+        Assert.True(
+            File.Exists("/usr/bin/chromium") || Environment.GetEnvironmentVariable("DARKSTAR_CHROMIUM") is not null,
+            "Debian's chromium is not installed: the browser tests need it. eng/install-deps.sh installs it (apt-get install chromium).");
+        Assert.True(
+            Directory.Exists(Path.Combine(WebFolder, "node_modules", "playwright-core")),
+            "web/node_modules has no playwright-core: building src/Darkstar runs npm ci in web/ (needs node and npm).");
+        var service = fixture.Rig.Service;
+        var shadowBefore = service.Get<ControlStore>().Current.ShadowMode;
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var browser = ProcessRunner.RunAsync(
+            "node",
+            ["test/browser.mjs", new Uri(service.HealthUri, "/").ToString(), RepositoryRoot.File("TestResults", "web")],
+            workingDirectory: WebFolder,
+            timeout: TimeSpan.FromMinutes(2));
+        while (!browser.IsCompleted)
+        {
+            await service.AdvanceAsync(SimulationClock.TickInterval, stop.Token);
+            await Task.WhenAny(browser, Task.Delay(TimeSpan.FromMilliseconds(100), stop.Token));
+        }
+
+        var run = await browser;
+        output.WriteLine(run.Output);
+        var checks = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("{\"check\"", StringComparison.Ordinal))
+            .Select(l => JsonNode.Parse(l)!).ToList();
+        var failed = checks.Where(c => !c["ok"]!.GetValue<bool>()).Select(c => c.ToJsonString()).ToList();
+        Assert.True(run.ExitCode == 0 && failed.Count == 0, $"node test/browser.mjs failed ({run.ExitCode}):\n{string.Join('\n', failed)}\n{run.Error}");
+        // Five pages at two widths, each loaded and named; five fitting 360 px; the four overview checks.
+        Assert.Equal((5 * 2 * 2) + 5 + 4, checks.Count);
+
+        // What the page changed is in the one store, and the executor acts on it.
+        Assert.Equal(!shadowBefore, service.Get<ControlStore>().Current.ShadowMode);
+        Assert.Equal(!shadowBefore, service.Get<Service.StatusBoard>().Executor!.Shadow);
+        foreach (var page in Pages)
+        {
+            foreach (var width in Widths)
+            {
+                Assert.True(File.Exists(RepositoryRoot.File("TestResults", "web", $"{page}-{width}.png")), $"no screenshot of {page} at {width} width");
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+// Drives Debian's chromium (playwright-core, no downloaded browser) against a running Darkstar, through a small proxy
+// that puts every page under an ingress-like prefix as Home Assistant's ingress does (and strips it again).
+// Usage: node test/browser.mjs <darkstar base URL> <screenshot folder>
+// Prints one JSON line per check and a last line {"passed": n, "failed": [..]}; exits 1 when a check failed.
+import http from "node:http";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const [base, shots] = process.argv.slice(2);
+if (!base || !shots) {
+  console.error("usage: node test/browser.mjs <darkstar base URL> <screenshot folder>");
+  process.exit(2);
+}
+const target = new URL(base);
+const prefix = "/api/hassio_ingress/Zm9yLXRoZS10ZXN0/";
+await mkdir(shots, { recursive: true });
+
+// The ingress proxy: only paths under the prefix are forwarded; anything else (an absolute link) is a 404 the page
+// would show as a failed request.
+const proxy = http.createServer((request, response) => {
+  if (!request.url.startsWith(prefix)) {
+    response.writeHead(404).end(`outside the ingress prefix: ${request.url}`);
+    return;
+  }
+  const upstream = http.request({
+    host: target.hostname, port: target.port, method: request.method, path: "/" + request.url.slice(prefix.length),
+    headers: { ...request.headers, host: target.host, "x-ingress-path": prefix.slice(0, -1) },
+  }, (answer) => {
+    response.writeHead(answer.statusCode, answer.headers);
+    answer.pipe(response);
+  });
+  upstream.on("error", (error) => response.destroy(error));
+  request.pipe(upstream);
+});
+await new Promise((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+const root = `http://127.0.0.1:${proxy.address().port}${prefix}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.DARKSTAR_CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+
+const results = [];
+const check = (name, ok, detail) => {
+  results.push({ name, ok: Boolean(ok), detail });
+  console.log(JSON.stringify({ check: name, ok: Boolean(ok), detail }));
+};
+
+async function openPage(width, height) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => { if (!r.url().endsWith("api/events")) problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`); });
+  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  return { context, page, problems };
+}
+
+const pages = ["overview", "forecasts", "savings", "executor", "settings"];
+try {
+  for (const [label, width, height] of [["desktop", 1280, 900], ["phone", 360, 760]]) {
+    const { context, page, problems } = await openPage(width, height);
+    for (const name of pages) {
+      const started = Date.now();
+      await page.goto(`${root}#${name}`);
+      await page.waitForSelector(`body[data-ready="${name}"]`, { timeout: 15000 });
+      const loadedMs = Date.now() - started;
+      const alert = await page.$("[role=alert]");
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      await page.screenshot({ path: path.join(shots, `${name}-${label}.png`), fullPage: true });
+      check(`${name} loads at ${label} width`, !alert && problems.length === 0, { loadedMs, problems: problems.splice(0), alert: alert ? await alert.textContent() : null });
+      if (label === "phone") check(`${name} fits 360 px`, overflow <= 1, { overflow });
+      const unnamed = await page.evaluate(() => [...document.querySelectorAll("button, select, input, a")]
+        .filter((e) => !(e.getAttribute("aria-label") || e.textContent.trim() || e.labels?.length)).length);
+      check(`${name} controls have accessible names (${label})`, unnamed === 0, { unnamed });
+    }
+    await context.close();
+  }
+
+  const { context, page, problems } = await openPage(1280, 900);
+  await page.goto(`${root}#overview`);
+  await page.waitForSelector('body[data-ready="overview"]');
+  // A live event may redraw the page meanwhile: look at a drawn chart.
+  await page.waitForSelector("#chart-energy canvas", { timeout: 10000 });
+  const chart = await page.$eval("#chart-energy", (e) => ({ points: Number(e.dataset.points), hours: Number(e.dataset.hours), canvas: !!e.querySelector("canvas") }));
+  check("overview chart holds 48 hours", chart.points === 192 && chart.hours === 48 && chart.canvas, chart);
+
+  await page.waitForSelector('body[data-live="open"]', { timeout: 10000 });
+  const shadowBefore = await page.isChecked("#control-shadow_mode");
+  await page.click("#control-shadow_mode");
+  await page.waitForFunction(() => document.getElementById("control-said")?.textContent.startsWith("shadow mode"), null, { timeout: 10000 });
+  // The executor reports its shadow flag on its next tick (the test advances the simulated clock meanwhile).
+  let status = null;
+  for (const deadline = Date.now() + 20000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+    status = await page.evaluate(async () => (await fetch("api/status")).json());
+    if (status.executor?.shadow === !shadowBefore) break;
+  }
+  check("a control clicked reaches the executor", status?.executor?.shadow === !shadowBefore, { shadow: status?.executor?.shadow });
+  console.log(JSON.stringify({ shadow: !shadowBefore }));
+
+  const planEvents = await page.evaluate(() => Number(document.body.dataset.events ?? 0));
+  await page.click("#control-replan");
+  await page.waitForFunction((n) => Number(document.body.dataset.events ?? 0) > n && document.body.dataset.lastEvent === "plan", planEvents, { timeout: 20000 });
+  check("an SSE plan event arrives after re-plan", true, {});
+  check("no console error or failed request on the overview", problems.length === 0, { problems });
+  await context.close();
+} catch (error) {
+  check("browser run", false, { error: String(error) });
+} finally {
+  await browser.close();
+  proxy.close();
+}
+
+const failed = results.filter((r) => !r.ok).map((r) => r.name);
+console.log(JSON.stringify({ passed: results.length - failed.length, failed }));
+process.exit(failed.length ? 1 : 0);

@@ -33,12 +33,12 @@ public sealed class WebPagesTests(WebApiService fixture, ITestOutputHelper outpu
         var service = fixture.Rig.Service;
         var shadowBefore = service.Get<ControlStore>().Current.ShadowMode;
 
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var browser = ProcessRunner.RunAsync(
             "node",
             ["test/browser.mjs", new Uri(service.HealthUri, "/").ToString(), RepositoryRoot.File("TestResults", "web")],
             workingDirectory: WebFolder,
-            timeout: TimeSpan.FromMinutes(2));
+            timeout: TimeSpan.FromMinutes(5));
         while (!browser.IsCompleted)
         {
             await service.AdvanceAsync(SimulationClock.TickInterval, stop.Token);

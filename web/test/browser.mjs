@@ -7,6 +7,9 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { chromium } from "playwright-core";
 
+// A bound on every wait, not an expectation: generous, since CI's two cores may be busy with other tests.
+const PATIENCE = 60000;
+
 const [base, shots] = process.argv.slice(2);
 if (!base || !shots) {
   console.error("usage: node test/browser.mjs <darkstar base URL> <screenshot folder>");
@@ -51,6 +54,7 @@ const check = (name, ok, detail) => {
 async function openPage(width, height) {
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
+  page.setDefaultTimeout(PATIENCE);
   const problems = [];
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
@@ -66,7 +70,7 @@ try {
     for (const name of pages) {
       const started = Date.now();
       await page.goto(`${root}#${name}`);
-      await page.waitForSelector(`body[data-ready="${name}"]`, { timeout: 15000 });
+      await page.waitForSelector(`body[data-ready="${name}"]`, { timeout: PATIENCE });
       const loadedMs = Date.now() - started;
       const alert = await page.$("[role=alert]");
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -84,17 +88,17 @@ try {
   await page.goto(`${root}#overview`);
   await page.waitForSelector('body[data-ready="overview"]');
   // A live event may redraw the page meanwhile: look at a drawn chart.
-  await page.waitForSelector("#chart-energy canvas", { timeout: 10000 });
+  await page.waitForSelector("#chart-energy canvas", { timeout: PATIENCE });
   const chart = await page.$eval("#chart-energy", (e) => ({ points: Number(e.dataset.points), hours: Number(e.dataset.hours), canvas: !!e.querySelector("canvas") }));
   check("overview chart holds 48 hours", chart.points === 192 && chart.hours === 48 && chart.canvas, chart);
 
-  await page.waitForSelector('body[data-live="open"]', { timeout: 10000 });
+  await page.waitForSelector('body[data-live="open"]', { timeout: PATIENCE });
   const shadowBefore = await page.isChecked("#control-shadow_mode");
   await page.click("#control-shadow_mode");
-  await page.waitForFunction(() => document.getElementById("control-said")?.textContent.startsWith("shadow mode"), null, { timeout: 10000 });
+  await page.waitForFunction(() => document.getElementById("control-said")?.textContent.startsWith("shadow mode"), null, { timeout: PATIENCE });
   // The executor reports its shadow flag on its next tick (the test advances the simulated clock meanwhile).
   let status = null;
-  for (const deadline = Date.now() + 20000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+  for (const deadline = Date.now() + PATIENCE; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
     status = await page.evaluate(async () => (await fetch("api/status")).json());
     if (status.executor?.shadow === !shadowBefore) break;
   }
@@ -103,7 +107,7 @@ try {
 
   const planEvents = await page.evaluate(() => Number(document.body.dataset.events ?? 0));
   await page.click("#control-replan");
-  await page.waitForFunction((n) => Number(document.body.dataset.events ?? 0) > n && document.body.dataset.lastEvent === "plan", planEvents, { timeout: 20000 });
+  await page.waitForFunction((n) => Number(document.body.dataset.events ?? 0) > n && document.body.dataset.lastEvent === "plan", planEvents, { timeout: PATIENCE });
   check("an SSE plan event arrives after re-plan", true, {});
   check("no console error or failed request on the overview", problems.length === 0, { problems });
   await context.close();

@@ -81,6 +81,20 @@ public sealed class WebApiTests(WebApiService fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task OpenApi_DescribesEveryPathOfTheApi()
+    {
+        var document = await GetAsync("api/openapi.json");
+
+        var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
+        foreach (var path in new[] { "/api/status", "/api/overview", "/api/plan", "/api/forecasts", "/api/costs", "/api/execution", "/api/controls", "/api/events", "/api/settings" })
+        {
+            Assert.Contains(path, paths);
+        }
+
+        Assert.NotNull(document["paths"]!["/api/controls/{id}"]?["post"]);
+    }
+
+    [Fact]
     public async Task Status_SaysTheStatusItsReasonAndTheExecutorsMode()
     {
         var status = await GetAsync("api/status");

@@ -73,6 +73,7 @@ public static class DarkstarServiceHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Logging.ClearProviders();
         builder.Services.AddSignalFreeHostLifetime();
+        builder.Services.AddOpenApi();
         builder.Logging.SetMinimumLevel(settings.LogLevel);
         // Kestrel's and the host's own chatter is not the add-on's story.
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);

@@ -36,6 +36,8 @@ public static class DarkstarApi
     {
         ArgumentNullException.ThrowIfNull(app);
         var api = app.MapGroup("/api");
+        // The API's own description, for tinkerers and tools: every path, its parameters and methods.
+        app.MapOpenApi("/api/openapi.json");
         api.MapGet("/status", (HttpContext http) => Ok(StatusOf(http.RequestServices)));
         api.MapGet("/overview", async (HttpContext http, CancellationToken ct) => await Read(http, (reader, range) => reader.OverviewAsync(range, StatusOf(http.RequestServices), ct)));
         api.MapGet("/plan", async (HttpContext http, CancellationToken ct) => Ok(await ReaderOf(http).PlanAsync(ct)));

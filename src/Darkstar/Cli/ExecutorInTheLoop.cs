@@ -14,8 +14,8 @@ namespace Darkstar.Cli;
 
 /// <summary>
 /// The executor in the benchmark's closed loop: every minute of a slot it decides as <see cref="ExecutorTick"/> does
-/// (<see cref="ExecutionPolicy.Decide"/> on the plan's slot and the SoC the inverter reports), commands every entity not
-/// already in its wanted state, and the simulated home's inverter (<see cref="InverterModel"/>) runs the minute on what it
+/// (<see cref="ExecutionPolicy.Decide"/> on the plan's slot and the SoC the inverter reports, then <see cref="CalmCommands"/>),
+/// commands every entity not already in its wanted state, and the simulated home's inverter (<see cref="InverterModel"/>) runs the minute on what it
 /// was told. Every command goes into <see cref="Commands"/>, so the bench counts what the service would send.
 /// </summary>
 internal sealed class ExecutorInTheLoop : IClosedLoopExecutor
@@ -27,6 +27,7 @@ internal sealed class ExecutorInTheLoop : IClosedLoopExecutor
     private readonly ExecutorRuntimeSettings _settings;
     private readonly InverterModel _inverter;
     private readonly BatterySpec _battery;
+    private readonly CalmCommands _calm;
     private readonly Dictionary<string, EntityState> _states = new(StringComparer.Ordinal);
     private long _planId;
     private Schedule? _lastPlan;
@@ -40,6 +41,7 @@ internal sealed class ExecutorInTheLoop : IClosedLoopExecutor
         _options = options;
         _battery = battery;
         _settings = ExecutorRuntimeSettings.FromOptions(options) with { ExecutorEnabled = true, ShadowMode = false };
+        _calm = new CalmCommands(options.Executor);
         _inverter = new InverterModel(battery.CapacityKwh, Math.Max(battery.MaxChargeKw, battery.MaxDischargeKw), battery.ChargeEfficiency);
         var executor = options.Executor;
         // The inverter as the simulated home starts it: self-consumption at full power, nothing forced.
@@ -92,7 +94,7 @@ internal sealed class ExecutorInTheLoop : IClosedLoopExecutor
                 // As the simulated home reports it: to a tenth of a percent.
                 MeasuredSocPercent = Math.Round(_battery.ToPercent(socKwh), 1),
             });
-            foreach (var target in decision.Targets)
+            foreach (var target in _calm.Filter(now, decision, _states))
             {
                 if (!target.IsSatisfiedBy(_states.GetValueOrDefault(target.EntityId)))
                 {

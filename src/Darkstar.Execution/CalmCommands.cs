@@ -67,7 +67,8 @@ public sealed class CalmCommands
 
     private bool HeldByDwell(DateTimeOffset now, string option)
     {
-        if (_workModeChange is not { } last || _options.WorkModeMinDwellMinutes <= 0)
+        // Putting back the mode last commanded (a hand or the inverter changed it) is no change of intent.
+        if (_workModeChange is not { } last || _options.WorkModeMinDwellMinutes <= 0 || last.Option == option)
         {
             return false;
         }

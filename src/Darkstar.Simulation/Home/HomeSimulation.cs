@@ -19,7 +19,7 @@ public sealed class HomeSimulation
     public const double BatteryMaxPowerKw = 5;
     public const double RoundTripEfficiency = 0.9;
 
-    /// <summary>The inverter's own reserve: no work mode discharges below it.</summary>
+    /// <summary>The inverter's reserve as it starts (<see cref="EntityIds.DischargeFloor"/> sets it): no work mode discharges below it.</summary>
     public const double MinimumSocPercent = 5;
 
     public const double InitialSocPercent = 50;
@@ -49,6 +49,7 @@ public sealed class HomeSimulation
     private double _maxChargeW = BatteryMaxPowerKw * 1000;
     private double _maxDischargeW = BatteryMaxPowerKw * 1000;
     private double _socTargetPercent = 100;
+    private double _dischargeFloorPercent = MinimumSocPercent;
     private bool _waterHeaterOn;
     private bool _vacation;
     private bool _withholdTomorrowPrices;
@@ -379,7 +380,7 @@ public sealed class HomeSimulation
 
     /// <summary>The battery's AC charge and discharge power (kW) for one step, by work mode, within every limit.</summary>
     private (double Charge, double Discharge) Battery(double surplus, double hours) =>
-        Inverter.Powers(new InverterControls(_workMode, _gridCharging, _maxChargeW, _maxDischargeW, _socTargetPercent, MinimumSocPercent), _socKwh, surplus, hours);
+        Inverter.Powers(new InverterControls(_workMode, _gridCharging, _maxChargeW, _maxDischargeW, _socTargetPercent, _dischargeFloorPercent), _socKwh, surplus, hours);
 
     private void ApplyControl(string domain, string service, string entityId, JsonObject data)
     {
@@ -395,9 +396,9 @@ public sealed class HomeSimulation
 
                 _workMode = option;
                 break;
-            case ("number", "set_value", EntityIds.MaxChargePower or EntityIds.MaxDischargePower or EntityIds.SocTarget):
+            case ("number", "set_value", EntityIds.MaxChargePower or EntityIds.MaxDischargePower or EntityIds.SocTarget or EntityIds.DischargeFloor):
                 var value = NumberValue(data);
-                var (min, max) = entityId == EntityIds.SocTarget ? (0.0, 100.0) : (0.0, BatteryMaxPowerKw * 1000);
+                var (min, max) = entityId is EntityIds.SocTarget or EntityIds.DischargeFloor ? (0.0, 100.0) : (0.0, BatteryMaxPowerKw * 1000);
                 if (value < min || value > max)
                 {
                     throw new ServiceCallException("service_validation_error", string.Create(CultureInfo.InvariantCulture, $"Value {value} for {entityId} is outside valid range {min} - {max}"));
@@ -410,6 +411,10 @@ public sealed class HomeSimulation
                 else if (entityId == EntityIds.MaxDischargePower)
                 {
                     _maxDischargeW = value;
+                }
+                else if (entityId == EntityIds.DischargeFloor)
+                {
+                    _dischargeFloorPercent = value;
                 }
                 else
                 {
@@ -595,6 +600,7 @@ public sealed class HomeSimulation
         PublishSensor(EntityIds.MaxChargePower, Number(_maxChargeW, 1), now, NumberAttributes(EntityIds.MaxChargePower, BatteryMaxPowerKw * 1000, 100, "W"), context);
         PublishSensor(EntityIds.MaxDischargePower, Number(_maxDischargeW, 1), now, NumberAttributes(EntityIds.MaxDischargePower, BatteryMaxPowerKw * 1000, 100, "W"), context);
         PublishSensor(EntityIds.SocTarget, Number(_socTargetPercent, 1), now, NumberAttributes(EntityIds.SocTarget, 100, 1, "%"), context);
+        PublishSensor(EntityIds.DischargeFloor, Number(_dischargeFloorPercent, 1), now, NumberAttributes(EntityIds.DischargeFloor, 100, 1, "%"), context);
     }
 
     /// <summary>The Nord Pool sensor as the custom integration shows it; republished when its price or its days change.</summary>

@@ -33,7 +33,7 @@ internal sealed class ExecutorInTheLoop : IClosedLoopExecutor
     private Schedule? _lastPlan;
 
     /// <param name="options">The executor's options: the simulated home's entities and work modes, and the battery's limits.</param>
-    /// <param name="battery">The benchmark's battery; the inverter keeps its minimum SoC as its own reserve.</param>
+    /// <param name="battery">The benchmark's battery; the inverter's reserve is what the executor sets its discharge floor to.</param>
     public ExecutorInTheLoop(DarkstarOptions options, BatterySpec battery)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -50,6 +50,7 @@ internal sealed class ExecutorInTheLoop : IClosedLoopExecutor
         Set(executor.MaxChargePowerEntity, Number(battery.MaxChargeKw * 1000), DateTimeOffset.MinValue);
         Set(executor.MaxDischargePowerEntity, Number(battery.MaxDischargeKw * 1000), DateTimeOffset.MinValue);
         Set(executor.SocTargetEntity, Number(100), DateTimeOffset.MinValue);
+        Set(executor.DischargeFloorEntity, Number(0), DateTimeOffset.MinValue);
     }
 
     /// <summary>Every command sent, in order.</summary>
@@ -121,7 +122,7 @@ internal sealed class ExecutorInTheLoop : IClosedLoopExecutor
             Value(executor.MaxChargePowerEntity) ?? (_battery.MaxChargeKw * 1000),
             Value(executor.MaxDischargePowerEntity) ?? (_battery.MaxDischargeKw * 1000),
             Value(executor.SocTargetEntity) ?? 100,
-            _battery.MinSocPercent);
+            Value(executor.DischargeFloorEntity) ?? 0);
     }
 
     private string? Text(string? entityId) => entityId is not null && _states.TryGetValue(entityId, out var state) ? state.State : null;

@@ -148,7 +148,8 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
         Assert.Empty(_home.Model.ReceivedServiceCalls);
         Assert.Equal(WorkModes.SelfConsumption, SimState(EntityIds.WorkMode));
         var rows = await _harness.ReadLogAsync();
-        Assert.Equal(5, rows.Count);
+        // The five of the plan and the discharge floor the simulated home starts below the minimum SoC.
+        Assert.Equal(6, rows.Count);
         Assert.All(rows, r => Assert.True(r.Shadow));
         Assert.Contains(rows, r => r.EntityId == EntityIds.WorkMode && r.Value == WorkModes.ForceCharge && r.Service == "select.select_option");
     }
@@ -268,7 +269,7 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
         var failed = Assert.Single(rows, r => !r.Success);
         Assert.Equal(EntityIds.WorkMode, failed.EntityId);
         Assert.Contains("did not answer", failed.Error, StringComparison.Ordinal);
-        Assert.Equal(4, rows.Count(r => r.Success));
+        Assert.Equal(5, rows.Count(r => r.Success));
         Assert.Equal("on", SimState(EntityIds.GridCharging));
 
         _harness.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -287,9 +288,12 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
         var status = await _harness.RunPumpingClockAsync();
 
         Assert.Equal(DarkstarStatus.Ok, status.Health);
-        Assert.Equal(2, _home.Model.ReceivedServiceCalls.Count);
+        // The work mode twice, then the discharge floor the simulated home starts below the minimum SoC.
+        Assert.Equal(3, _home.Model.ReceivedServiceCalls.Count);
         Assert.Equal(WorkModes.Hold, SimState(EntityIds.WorkMode));
-        Assert.True(Assert.Single(await _harness.ReadLogAsync()).Success);
+        var rows = await _harness.ReadLogAsync();
+        Assert.Equal([EntityIds.WorkMode, EntityIds.DischargeFloor], rows.Select(r => r.EntityId));
+        Assert.All(rows, r => Assert.True(r.Success));
     }
 
     [Fact]

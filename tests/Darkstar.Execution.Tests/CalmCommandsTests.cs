@@ -21,30 +21,20 @@ public sealed class CalmCommandsTests
         WorkModeMinDwellMinutes = dwellMinutes,
     };
 
-    [Fact]
-    public void Filter_SocTargetWithinHysteresis_IsNotRewrittenBeyondItIs()
+    /// <summary>The entity at <paramref name="current"/>; a target <paramref name="near"/> within the threshold, one <paramref name="far"/> beyond it.</summary>
+    [Theory]
+    [InlineData(ActuatorRole.SocTarget, SocTarget, "41", 44, 47)]
+    [InlineData(ActuatorRole.MaxChargePower, MaxCharge, "2300", 2700, 5000)]
+    public void Filter_NumberWithinHysteresis_IsNotRewrittenBeyondItIs(ActuatorRole role, string entityId, string current, double near, double far)
     {
-        var calm = new CalmCommands(Options(socHysteresis: 5));
-        var states = States((SocTarget, "41"));
+        var calm = new CalmCommands(Options(socHysteresis: 5, powerHysteresis: 0.5));
+        var states = States((entityId, current));
 
-        var near = calm.Filter(SlotStart, Decision(0, new NumberValueTarget(ActuatorRole.SocTarget, SocTarget, 44, 1)), states);
-        var far = calm.Filter(SlotStart.AddMinutes(15), Decision(1, new NumberValueTarget(ActuatorRole.SocTarget, SocTarget, 47, 1)), states);
+        var nearTargets = calm.Filter(SlotStart, Decision(0, new NumberValueTarget(role, entityId, near, 1)), states);
+        var farTargets = calm.Filter(SlotStart.AddMinutes(15), Decision(1, new NumberValueTarget(role, entityId, far, 1)), states);
 
-        Assert.Empty(near);
-        Assert.Single(far);
-    }
-
-    [Fact]
-    public void Filter_PowerLimitWithinHysteresis_IsNotRewrittenBeyondItIs()
-    {
-        var calm = new CalmCommands(Options(powerHysteresis: 0.5));
-        var states = States((MaxCharge, "2300"));
-
-        var near = calm.Filter(SlotStart, Decision(0, new NumberValueTarget(ActuatorRole.MaxChargePower, MaxCharge, 2700, 1)), states);
-        var far = calm.Filter(SlotStart.AddMinutes(15), Decision(1, new NumberValueTarget(ActuatorRole.MaxChargePower, MaxCharge, 5000, 1)), states);
-
-        Assert.Empty(near);
-        Assert.Single(far);
+        Assert.Empty(nearTargets);
+        Assert.Equal(far, Assert.IsType<NumberValueTarget>(Assert.Single(farTargets)).Value);
     }
 
     [Fact]

@@ -150,6 +150,20 @@ internal sealed class CommandTally
 
     public int Count { get; private set; }
 
+    /// <summary>The service calls a simulated home took (failed ones changed nothing), counted as commands.</summary>
+    public static CommandTally Of(IEnumerable<ReceivedServiceCall> calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        var tally = new CommandTally();
+        foreach (var call in calls.Where(c => !c.Failed))
+        {
+            // The service and its data are the value: turn_on and turn_off, an option, a number.
+            tally.Add(call.At, string.Join(",", call.EntityIds), $"{call.Service} {call.ServiceData}");
+        }
+
+        return tally;
+    }
+
     /// <summary>
     /// Commands that set an entity back to a value it was commanded to within <see cref="FlapWindow"/> before, with a
     /// different value commanded in between (29 → 41 → 29 is one flap, 29 → 41 → 29 → 41 two).

@@ -12,6 +12,7 @@ public enum ActuatorRole
     MaxChargePower,
     MaxDischargePower,
     SocTarget,
+    DischargeFloor,
     WaterHeater,
 }
 

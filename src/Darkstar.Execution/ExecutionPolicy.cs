@@ -338,6 +338,13 @@ public static class ExecutionPolicy
             targets.Add(new NumberValueTarget(ActuatorRole.SocTarget, socTargetEntity, clamped, 1) { ClampNote = note });
         }
 
+        // The inverter's own floor keeps the minimum SoC between ticks and in every mode, safe mode above all: rounded up,
+        // so that the entity's whole percent is never below it.
+        if (executor.DischargeFloorEntity is { } floorEntity)
+        {
+            targets.Add(new NumberValueTarget(ActuatorRole.DischargeFloor, floorEntity, Math.Ceiling(limits.MinSocPercent - SocNoteTolerancePercent), 1));
+        }
+
         // The water heater follows the plan only; without a usable plan it is left as it is.
         if (executor.WaterHeaterEntity is { } waterHeaterEntity && options.WaterHeating.Enabled && slot is not null && mode != ExecutionMode.SafeMode)
         {

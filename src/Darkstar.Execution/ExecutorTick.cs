@@ -36,6 +36,7 @@ public sealed class ExecutorTick
     private readonly TimeProvider _time;
     private readonly ILogger<ExecutorTick> _logger;
     private readonly CommandRetryPolicy _retry;
+    private readonly CalmCommands _calm;
 
     // What shadow mode last logged per entity, so that an unchanged would-be command is logged once, not every minute.
     private readonly Dictionary<string, string> _shadowLogged = new(StringComparer.Ordinal);
@@ -67,6 +68,7 @@ public sealed class ExecutorTick
         _time = timeProvider;
         _logger = logger;
         _retry = retry ?? CommandRetryPolicy.Default;
+        _calm = new CalmCommands(options.Executor);
         if (_retry.MaxAttempts < 1 || _retry.FirstBackoff < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(retry), retry, "A retry policy needs at least one attempt and a backoff of at least 0.");
@@ -131,7 +133,7 @@ public sealed class ExecutorTick
         var sent = 0;
         var failures = new List<string>();
         var lostMidway = false;
-        foreach (var target in decision.Targets)
+        foreach (var target in _calm.Filter(now, decision, byId))
         {
             if (target.IsSatisfiedBy(byId.GetValueOrDefault(target.EntityId)))
             {

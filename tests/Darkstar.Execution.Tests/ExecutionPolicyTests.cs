@@ -11,6 +11,7 @@ public sealed class ExecutionPolicyTests
     private const string MaxCharge = "number.darkstar_sim_max_charge_power";
     private const string MaxDischarge = "number.darkstar_sim_max_discharge_power";
     private const string SocTarget = "number.darkstar_sim_soc_target";
+    private const string DischargeFloor = "number.darkstar_sim_discharge_floor";
     private const string WaterHeater = "switch.darkstar_sim_water_heater";
 
     private static ExecutorDecision Decide(ExecutorInputs inputs, DarkstarOptions? options = null) =>
@@ -36,8 +37,9 @@ public sealed class ExecutionPolicyTests
         Assert.Equal(57, Target<NumberValueTarget>(decision, ActuatorRole.SocTarget).Value);
         Assert.True(Target<SwitchTarget>(decision, ActuatorRole.WaterHeater).On);
         Assert.DoesNotContain(decision.Targets, t => t.Role == ActuatorRole.MaxDischargePower);
+        Assert.Equal(10, Target<NumberValueTarget>(decision, ActuatorRole.DischargeFloor).Value);
         Assert.Equal(
-            [WorkMode, GridCharging, MaxCharge, SocTarget, WaterHeater],
+            [WorkMode, GridCharging, MaxCharge, SocTarget, DischargeFloor, WaterHeater],
             decision.Targets.Select(t => t.EntityId));
     }
 

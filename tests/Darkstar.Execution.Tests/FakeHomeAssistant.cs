@@ -41,6 +41,8 @@ internal sealed class FakeHomeAssistant : IHomeAssistantGateway
         fake.Set("number.darkstar_sim_max_charge_power", "5000");
         fake.Set("number.darkstar_sim_max_discharge_power", "5000");
         fake.Set("number.darkstar_sim_soc_target", "100");
+        // The floor already at the simulated home's minimum SoC, as the executor leaves it after its first tick.
+        fake.Set("number.darkstar_sim_discharge_floor", "10");
         fake.Set("switch.darkstar_sim_water_heater", "off");
         return fake;
     }

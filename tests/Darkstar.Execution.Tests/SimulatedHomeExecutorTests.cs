@@ -73,20 +73,43 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
         Assert.Equal("on", SimState(EntityIds.GridCharging));
         Assert.Equal("3000", SimState(EntityIds.MaxChargePower));
         Assert.Equal("57", SimState(EntityIds.SocTarget));
+        Assert.Equal("10", SimState(EntityIds.DischargeFloor));
         Assert.Equal("on", SimState(EntityIds.WaterHeater));
         var calls = _home.Model.ReceivedServiceCalls;
         Assert.Equal(
-            ["select.select_option", "switch.turn_on", "number.set_value", "number.set_value", "switch.turn_on"],
+            ["select.select_option", "switch.turn_on", "number.set_value", "number.set_value", "number.set_value", "switch.turn_on"],
             calls.Select(c => $"{c.Domain}.{c.Service}"));
         Assert.All(calls, c => Assert.False(c.Failed));
         var rows = await _harness.ReadLogAsync();
-        Assert.Equal(5, rows.Count);
+        Assert.Equal(6, rows.Count);
         Assert.All(rows, r => Assert.True(r.Success && !r.Shadow && r.PlanId == planId));
 
         // The home follows: ten minutes of charging at 3 kW from the grid.
         await _home.AdvanceAsync(TimeSpan.FromMinutes(10), CancellationToken.None).WaitAsync(ExecutorHarness.Patience);
         Assert.InRange(_home.Model.SocPercent - socBefore, 4, 5.5);
         Assert.Equal("3000", SimState(EntityIds.BatteryPower));
+    }
+
+    [Fact]
+    public async Task RunAsync_DayOfSelfConsumption_SocNeverCrossesTheDischargeFloorItSets()
+    {
+        // No plan: safe mode all day, the inverter's own self-consumption, which alone would go down to its 5 % reserve.
+        var minimum = TestPlans.SimulatedHomeOptions.Battery.MinSocPercent;
+        Assert.True(minimum > HomeSimulation.MinimumSocPercent);
+        var lowest = _home.Model.SocPercent;
+        for (var minute = 0; minute < 24 * 60; minute++)
+        {
+            var status = await _harness.RunAsync();
+            Assert.Equal(ExecutionMode.SafeMode, status.Mode);
+            await _home.AdvanceAsync(TimeSpan.FromMinutes(1), CancellationToken.None).WaitAsync(ExecutorHarness.Patience);
+            _harness.Clock.Advance(TimeSpan.FromMinutes(1));
+            lowest = Math.Min(lowest, _home.Model.SocPercent);
+        }
+
+        Assert.Equal(WorkModes.SelfConsumption, SimState(EntityIds.WorkMode));
+        Assert.Equal("10", SimState(EntityIds.DischargeFloor));
+        // The battery went down to the floor and no further.
+        Assert.InRange(lowest, minimum - 1e-9, minimum + 0.5);
     }
 
     [Fact]
@@ -125,7 +148,8 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
         Assert.Empty(_home.Model.ReceivedServiceCalls);
         Assert.Equal(WorkModes.SelfConsumption, SimState(EntityIds.WorkMode));
         var rows = await _harness.ReadLogAsync();
-        Assert.Equal(5, rows.Count);
+        // The five of the plan and the discharge floor the simulated home starts below the minimum SoC.
+        Assert.Equal(6, rows.Count);
         Assert.All(rows, r => Assert.True(r.Shadow));
         Assert.Contains(rows, r => r.EntityId == EntityIds.WorkMode && r.Value == WorkModes.ForceCharge && r.Service == "select.select_option");
     }
@@ -245,7 +269,7 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
         var failed = Assert.Single(rows, r => !r.Success);
         Assert.Equal(EntityIds.WorkMode, failed.EntityId);
         Assert.Contains("did not answer", failed.Error, StringComparison.Ordinal);
-        Assert.Equal(4, rows.Count(r => r.Success));
+        Assert.Equal(5, rows.Count(r => r.Success));
         Assert.Equal("on", SimState(EntityIds.GridCharging));
 
         _harness.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -264,9 +288,12 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
         var status = await _harness.RunPumpingClockAsync();
 
         Assert.Equal(DarkstarStatus.Ok, status.Health);
-        Assert.Equal(2, _home.Model.ReceivedServiceCalls.Count);
+        // The work mode twice, then the discharge floor the simulated home starts below the minimum SoC.
+        Assert.Equal(3, _home.Model.ReceivedServiceCalls.Count);
         Assert.Equal(WorkModes.Hold, SimState(EntityIds.WorkMode));
-        Assert.True(Assert.Single(await _harness.ReadLogAsync()).Success);
+        var rows = await _harness.ReadLogAsync();
+        Assert.Equal([EntityIds.WorkMode, EntityIds.DischargeFloor], rows.Select(r => r.EntityId));
+        Assert.All(rows, r => Assert.True(r.Success));
     }
 
     [Fact]

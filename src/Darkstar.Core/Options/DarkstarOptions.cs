@@ -280,6 +280,28 @@ public sealed record ExecutorOptions
     [EntityId("number", "input_number")]
     public string? SocTargetEntity { get; init; }
 
+    /// <summary>
+    /// The inverter's discharge floor (reserve, backup SoC): no work mode discharges below it. The executor keeps it at the
+    /// minimum SoC, so that self-consumption stops there by itself between ticks.
+    /// </summary>
+    [EntityId("number", "input_number")]
+    public string? DischargeFloorEntity { get; init; }
+
+    /// <summary>A SoC target within this many points of the one the inverter has is not rewritten.</summary>
+    [Between(0, 50)]
+    public double SocTargetHysteresisPercent { get; init; } = 5;
+
+    /// <summary>A power limit within this many kW of the one the inverter has is not rewritten.</summary>
+    [Between(0, 100)]
+    public double PowerLimitHysteresisKw { get; init; } = 0.5;
+
+    /// <summary>
+    /// Within a slot, a work mode stays at least this long before the executor changes it again (safe mode, the user's
+    /// override and the SoC limits excepted; a new slot may change it at once).
+    /// </summary>
+    [Between(0, 60)]
+    public int WorkModeMinDwellMinutes { get; init; } = 15;
+
     /// <summary>A switch turned on and off, or a water_heater whose target temperature is set to the on/off temperatures.</summary>
     [EntityId("switch", "input_boolean", "water_heater")]
     public string? WaterHeaterEntity { get; init; }

@@ -51,6 +51,21 @@ public interface IPlanningForecastSource
     PlanningForecast Forecast(DateTimeOffset planTime, SlotRange horizon);
 }
 
+/// <summary>
+/// The executor itself in the closed loop: it carries out one slot of a plan tick by tick against the actual load and PV,
+/// commanding a model of the inverter as the service commands the real one, and counts what it commands. Darkstar.Execution
+/// owns the rule, so the caller supplies it.
+/// </summary>
+public interface IClosedLoopExecutor
+{
+    /// <summary>
+    /// Runs slot <paramref name="position"/> of <paramref name="plan"/> (made at <paramref name="planTime"/>) from
+    /// <paramref name="socKwh"/> against the slot's actual <paramref name="loadKwh"/> and <paramref name="pvKwh"/>, spread
+    /// evenly over it; returns the battery's AC charge and discharge over the slot, kWh.
+    /// </summary>
+    (double ChargeKwh, double DischargeKwh) ExecuteSlot(Schedule plan, DateTimeOffset planTime, int position, double socKwh, double loadKwh, double pvKwh);
+}
+
 /// <summary>How a planned slot is carried out against what actually happens.</summary>
 public enum ClosedLoopExecution
 {
@@ -132,6 +147,12 @@ public sealed record ClosedLoopSettings
     /// </summary>
     public double ExportCaution { get; init; }
 
+    /// <summary>
+    /// With <see cref="ClosedLoopExecution.Executor"/>, the executor's own rule ticking against an inverter model; null
+    /// runs each slot by the slot-level reading of that rule (<see cref="SlotExecution"/>) instead.
+    /// </summary>
+    public IClosedLoopExecutor? Executor { get; init; }
+
     /// <summary>Maps a plan's slot index to the end of the prices known then; null sees the whole series.</summary>
     public Func<long, long>? PriceHorizon { get; init; }
 }
@@ -155,6 +176,14 @@ public sealed record ClosedLoopResult(
     /// <summary>(no battery − MPC) / (no battery − Oracle): the share of the possible saving the MPC captured.</summary>
     public double CapturedSaving => NoBattery.Cost - Oracle.Cost is var possible && Math.Abs(possible) > 1e-9
         ? (NoBattery.Cost - Mpc.Cost) / possible
+        : double.NaN;
+
+    /// <summary>
+    /// (self-consumption − MPC) / (self-consumption − Oracle): the share of what planning can add over the rule any inverter
+    /// runs alone that the MPC captured; NaN when the Oracle saves nothing over that rule.
+    /// </summary>
+    public double GainCapture => SelfConsumption.Cost - Oracle.Cost is var possible && Math.Abs(possible) > 1e-9
+        ? (SelfConsumption.Cost - Mpc.Cost) / possible
         : double.NaN;
 }
 
@@ -255,7 +284,9 @@ public static class ClosedLoop
             {
                 var t = k + j;
                 var actualNetLoad = Math.Max(0, whole.LoadKwh[t]) - Math.Max(0, whole.PvKwh[t]);
-                var (charge, discharge) = Execute(schedule.Slots[j], settings.Execution, battery, socKwh, actualNetLoad);
+                var (charge, discharge) = settings.Execution == ClosedLoopExecution.Executor && settings.Executor is { } executor
+                    ? executor.ExecuteSlot(schedule, horizon.Start, j, socKwh, whole.LoadKwh[t], whole.PvKwh[t])
+                    : Execute(schedule.Slots[j], settings.Execution, battery, socKwh, actualNetLoad);
 
                 var step = Baselines.GridTakesTheRest(whole, t, whole.LoadKwh[t], whole.PvKwh[t], socKwh, charge, discharge);
                 socKwh = step.SocEndKwh;

@@ -26,6 +26,9 @@ public static class EntityIds
     public const string MaxChargePower = "number.darkstar_sim_max_charge_power";
     public const string MaxDischargePower = "number.darkstar_sim_max_discharge_power";
     public const string SocTarget = "number.darkstar_sim_soc_target";
+
+    /// <summary>The inverter's reserve: no work mode discharges below it.</summary>
+    public const string DischargeFloor = "number.darkstar_sim_discharge_floor";
     public const string WaterHeater = "switch.darkstar_sim_water_heater";
     public const string VacationMode = "input_boolean.darkstar_sim_vacation_mode";
     public const string NordpoolPrice = "sensor.darkstar_sim_nordpool_se3";

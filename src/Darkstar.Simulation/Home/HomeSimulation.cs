@@ -19,7 +19,7 @@ public sealed class HomeSimulation
     public const double BatteryMaxPowerKw = 5;
     public const double RoundTripEfficiency = 0.9;
 
-    /// <summary>The inverter's own reserve: no work mode discharges below it.</summary>
+    /// <summary>The inverter's reserve as it starts (<see cref="EntityIds.DischargeFloor"/> sets it): no work mode discharges below it.</summary>
     public const double MinimumSocPercent = 5;
 
     public const double InitialSocPercent = 50;
@@ -31,7 +31,8 @@ public sealed class HomeSimulation
     /// <summary>The config entry id of the simulated official Nord Pool integration.</summary>
     public const string NordpoolConfigEntryId = "01JDSSIMNORDPOOL0000000000";
 
-    private static readonly double OneWayEfficiency = Math.Sqrt(RoundTripEfficiency);
+    /// <summary>The simulated home's inverter and battery.</summary>
+    public static InverterModel Inverter { get; } = new(BatteryCapacityKwh, BatteryMaxPowerKw, Math.Sqrt(RoundTripEfficiency));
 
     private readonly object _gate = new();
     private readonly IHomeSource _source;
@@ -48,6 +49,7 @@ public sealed class HomeSimulation
     private double _maxChargeW = BatteryMaxPowerKw * 1000;
     private double _maxDischargeW = BatteryMaxPowerKw * 1000;
     private double _socTargetPercent = 100;
+    private double _dischargeFloorPercent = MinimumSocPercent;
     private bool _waterHeaterOn;
     private bool _vacation;
     private bool _withholdTomorrowPrices;
@@ -363,7 +365,7 @@ public sealed class HomeSimulation
             export = Math.Max(-net, 0);
         }
 
-        _socKwh = Math.Clamp(_socKwh + (charge * OneWayEfficiency * hours) - (discharge / OneWayEfficiency * hours), 0, BatteryCapacityKwh);
+        _socKwh = Inverter.SocAfter(_socKwh, charge, discharge, hours);
         _counters[EntityIds.LoadEnergy] += (load + water) * hours;
         _counters[EntityIds.PvEnergy] += pv * hours;
         _counters[EntityIds.GridImportEnergy] += import * hours;
@@ -377,35 +379,8 @@ public sealed class HomeSimulation
     }
 
     /// <summary>The battery's AC charge and discharge power (kW) for one step, by work mode, within every limit.</summary>
-    private (double Charge, double Discharge) Battery(double surplus, double hours)
-    {
-        var maxCharge = Math.Min(BatteryMaxPowerKw, _maxChargeW / 1000);
-        var maxDischarge = Math.Min(BatteryMaxPowerKw, _maxDischargeW / 1000);
-        var target = _socTargetPercent / 100 * BatteryCapacityKwh;
-        var floor = MinimumSocPercent / 100 * BatteryCapacityKwh;
-        double ChargeRoom(double upTo) => Math.Max(upTo - _socKwh, 0) / OneWayEfficiency / hours;
-        double DischargeRoom(double downTo) => Math.Max(_socKwh - Math.Max(downTo, floor), 0) * OneWayEfficiency / hours;
-
-        switch (_workMode)
-        {
-            case WorkModes.SelfConsumption:
-                return surplus >= 0
-                    ? (Math.Min(Math.Min(surplus, maxCharge), ChargeRoom(BatteryCapacityKwh)), 0)
-                    : (0, Math.Min(Math.Min(-surplus, maxDischarge), DischargeRoom(floor)));
-            case WorkModes.ForceCharge:
-                // From the grid only when grid charging is on; otherwise from the PV surplus alone.
-                var available = _gridCharging ? maxCharge : Math.Min(Math.Max(surplus, 0), maxCharge);
-                return (Math.Min(available, ChargeRoom(target)), 0);
-            case WorkModes.ForceDischarge:
-                // Covers the home's own load from the battery, down to the SoC target; nothing is exported from it.
-                return (0, Math.Min(Math.Min(Math.Max(-surplus, 0), maxDischarge), DischargeRoom(target)));
-            case WorkModes.ForceExport:
-                // Full discharge power down to the SoC target, whatever the load; the rest goes to the grid.
-                return (0, Math.Min(maxDischarge, DischargeRoom(target)));
-            default:
-                return (0, 0);
-        }
-    }
+    private (double Charge, double Discharge) Battery(double surplus, double hours) =>
+        Inverter.Powers(new InverterControls(_workMode, _gridCharging, _maxChargeW, _maxDischargeW, _socTargetPercent, _dischargeFloorPercent), _socKwh, surplus, hours);
 
     private void ApplyControl(string domain, string service, string entityId, JsonObject data)
     {
@@ -421,9 +396,9 @@ public sealed class HomeSimulation
 
                 _workMode = option;
                 break;
-            case ("number", "set_value", EntityIds.MaxChargePower or EntityIds.MaxDischargePower or EntityIds.SocTarget):
+            case ("number", "set_value", EntityIds.MaxChargePower or EntityIds.MaxDischargePower or EntityIds.SocTarget or EntityIds.DischargeFloor):
                 var value = NumberValue(data);
-                var (min, max) = entityId == EntityIds.SocTarget ? (0.0, 100.0) : (0.0, BatteryMaxPowerKw * 1000);
+                var (min, max) = entityId is EntityIds.SocTarget or EntityIds.DischargeFloor ? (0.0, 100.0) : (0.0, BatteryMaxPowerKw * 1000);
                 if (value < min || value > max)
                 {
                     throw new ServiceCallException("service_validation_error", string.Create(CultureInfo.InvariantCulture, $"Value {value} for {entityId} is outside valid range {min} - {max}"));
@@ -436,6 +411,10 @@ public sealed class HomeSimulation
                 else if (entityId == EntityIds.MaxDischargePower)
                 {
                     _maxDischargeW = value;
+                }
+                else if (entityId == EntityIds.DischargeFloor)
+                {
+                    _dischargeFloorPercent = value;
                 }
                 else
                 {
@@ -621,6 +600,7 @@ public sealed class HomeSimulation
         PublishSensor(EntityIds.MaxChargePower, Number(_maxChargeW, 1), now, NumberAttributes(EntityIds.MaxChargePower, BatteryMaxPowerKw * 1000, 100, "W"), context);
         PublishSensor(EntityIds.MaxDischargePower, Number(_maxDischargeW, 1), now, NumberAttributes(EntityIds.MaxDischargePower, BatteryMaxPowerKw * 1000, 100, "W"), context);
         PublishSensor(EntityIds.SocTarget, Number(_socTargetPercent, 1), now, NumberAttributes(EntityIds.SocTarget, 100, 1, "%"), context);
+        PublishSensor(EntityIds.DischargeFloor, Number(_dischargeFloorPercent, 1), now, NumberAttributes(EntityIds.DischargeFloor, 100, 1, "%"), context);
     }
 
     /// <summary>The Nord Pool sensor as the custom integration shows it; republished when its price or its days change.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using Darkstar.Core.Datasets;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Forecasts;
+using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.Learning.Benchmarks;
 using Darkstar.Learning.Datasets;
@@ -76,8 +77,9 @@ public static class BenchCommands
     private static Command CreatePlan(CliContext context, GlobalOptions global)
     {
         var home = new Option<DirectoryInfo>("--home") { Description = "A home folder of the shared data sets (e.g. ../shared/data/konstanz-home).", Required = true };
-        var from = new Option<string>("--from") { Description = "First local day, yyyy-MM-dd.", Required = true };
-        var days = new Option<int>("--days") { Description = "Local days to run.", DefaultValueFactory = _ => 7 };
+        var from = new Option<string>("--from") { Description = "First local day, yyyy-MM-dd (not with --all-months)." };
+        var days = new Option<int>("--days") { Description = "Local days to run (with --all-months, each window's length: 30 unless given).", DefaultValueFactory = _ => 7 };
+        var allMonths = new Option<bool>("--all-months") { Description = "Run a window from the first of every month the data set covers (with the days before and after it needs), and print each, the mean and the worst." };
         var batteryKwh = new Option<double>("--battery-kwh") { Description = "Battery capacity, kWh.", DefaultValueFactory = _ => 10 };
         var batteryKw = new Option<double>("--battery-kw") { Description = "Battery charge and discharge power, kW.", DefaultValueFactory = _ => 5 };
         var efficiency = new Option<double>("--efficiency") { Description = "Round-trip efficiency (0-1].", DefaultValueFactory = _ => 0.95 };
@@ -88,28 +90,42 @@ public static class BenchCommands
         forecasts.AcceptOnlyFromAmong("perfect", "baseline", "aurora");
         var execution = new Option<string>("--execution")
         {
-            Description = "executor: as the executor runs each slot (grid charging and export as planned, otherwise self-consumption guarded by the plan's target SoC); "
+            Description = "executor: the executor's own rule every minute commanding the simulated home's inverter (counts commands and flaps); "
+                + "slots: each slot as that rule reads it (grid charging and export as planned, otherwise self-consumption guarded by the plan's target SoC); "
                 + "power: the battery follows the planned energy; modes: the planned action picks the inverter mode.",
             DefaultValueFactory = _ => "executor",
         };
-        execution.AcceptOnlyFromAmong("executor", "power", "modes");
+        execution.AcceptOnlyFromAmong("executor", "slots", "power", "modes");
         var command = new Command("plan", "Cost of no battery, the self-consumption rule, the MPC in closed loop and the Oracle on a data set.")
         {
-            home, from, days, batteryKwh, batteryKw, efficiency, cycleCost, minSoc, replan, forecasts, execution,
+            home, from, days, allMonths, batteryKwh, batteryKw, efficiency, cycleCost, minSoc, replan, forecasts, execution,
         };
         command.SetAction((parse, cancellationToken) => RunPlanAsync(parse, context, global, new PlanBenchArguments(
-            parse.GetValue(home)!, parse.GetValue(from)!, parse.GetValue(days), parse.GetValue(batteryKwh), parse.GetValue(batteryKw),
-            parse.GetValue(efficiency), parse.GetValue(cycleCost), parse.GetValue(minSoc), parse.GetValue(replan), parse.GetValue(forecasts)!, parse.GetValue(execution)!), cancellationToken));
+            parse.GetValue(home)!, parse.GetValue(from), parse.GetValue(allMonths) && parse.GetResult(days) is not { Implicit: false } ? 30 : parse.GetValue(days), parse.GetValue(allMonths),
+            parse.GetValue(batteryKwh), parse.GetValue(batteryKw), parse.GetValue(efficiency), parse.GetValue(cycleCost), parse.GetValue(minSoc), parse.GetValue(replan),
+            parse.GetValue(forecasts)!, parse.GetValue(execution)!), cancellationToken));
         return command;
     }
 
     private sealed record PlanBenchArguments(
-        DirectoryInfo Home, string From, int Days, double BatteryKwh, double BatteryKw, double Efficiency, double CycleCost, double MinSocPercent,
+        DirectoryInfo Home, string? From, int Days, bool AllMonths, double BatteryKwh, double BatteryKw, double Efficiency, double CycleCost, double MinSocPercent,
         int ReplanMinutes, string Forecasts, string Execution);
+
+    /// <summary>One window's figures, as its JSON line prints them.</summary>
+    private sealed record PlanWindowReport(
+        string From, int Days, double NoBattery, double SelfConsumption, double Mpc, double Oracle, double? CapturedSaving, double? GainCapture,
+        double? CommandsPerDay, int? Flaps, double SolveMsMedian, double SolveMsP95);
 
     private static async Task<int> RunPlanAsync(ParseResult parse, CliContext context, GlobalOptions global, PlanBenchArguments arguments, CancellationToken cancellationToken)
     {
-        if (!DayText.TryParse(arguments.From, out var firstDay))
+        DateOnly firstDay = default;
+        if (arguments.AllMonths == (arguments.From is not null))
+        {
+            await context.Error.WriteLineAsync("bench plan: give either --from (one window) or --all-months (a window from the first of every month).");
+            return ExitCodes.InvalidInput;
+        }
+
+        if (arguments.From is not null && !DayText.TryParse(arguments.From, out firstDay))
         {
             await context.Error.WriteLineAsync($"--from: '{arguments.From}' is not a date of the form yyyy-MM-dd.");
             return ExitCodes.InvalidInput;
@@ -149,13 +165,16 @@ public static class BenchCommands
         var options = resolved.Options;
         var tariff = dataset.Tariff ?? Tariff.FromOptions(options.Pricing);
         var zone = dataset.TimeZone;
-        var period = new SlotRange(
-            SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(firstDay, zone)),
-            (int)(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(firstDay.AddDays(arguments.Days), zone)) - SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(firstDay, zone))));
         // The days before that the baseline forecast looks back over (and one for a DST day), two days after so the
         // last plans see a full horizon.
         var before = (SevenDayBaseline.LookbackDays + 1) * SlotGrid.SlotsPerUtcDay;
-        var series = new SlotRange(period.FirstIndex - before, period.Count + before + (2 * SlotGrid.SlotsPerUtcDay));
+        var after = 2 * SlotGrid.SlotsPerUtcDay;
+        var windows = arguments.AllMonths ? MonthWindows(dataset, arguments.Days, before, after) : [firstDay];
+        if (windows.Count == 0)
+        {
+            await context.Error.WriteLineAsync($"bench plan: {dataset.Name} holds no {arguments.Days}-day window from the first of a month with {before / SlotGrid.SlotsPerUtcDay} days before and 2 after.");
+            return ExitCodes.InvalidInput;
+        }
 
         var folder = Path.Combine(Path.GetTempPath(), "darkstar-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -170,75 +189,49 @@ public static class BenchCommands
                 observations, new SensorTotalRepository(database), prices, new WeatherRepository(database), new DataQualityRepository(database), context.Clock, logging);
             await context.Error.WriteLineAsync($"Importing {dataset.Name} into a temporary database ...");
             await importer.ImportAsync(dataset, options, tariff, cancellationToken);
-            var actual = await ReadActualAsync(observations, prices, series, cancellationToken);
-            var missing = Enumerable.Range(actual.PositionOf(period.FirstIndex), period.Count)
-                .Count(i => actual.Load[i] is null || actual.ImportPrice[i] is null);
-            if (missing > 0)
-            {
-                await context.Error.WriteLineAsync(
-                    $"bench plan: {missing} slots of {period} have no load or no price in {dataset.Name}; choose days inside its data.");
-                return ExitCodes.InvalidInput;
-            }
-
-            // The battery is the benchmark's own (the data set's home has none): nothing of it comes from the options.
-            var battery = new BatterySpec(
-                arguments.BatteryKwh, arguments.MinSocPercent, 100, arguments.BatteryKw, arguments.BatteryKw, arguments.Efficiency, arguments.CycleCost);
-            var periodStart = actual.PositionOf(period.FirstIndex);
-            var meanImport = Enumerable.Range(periodStart, period.Count).Average(i => actual.ImportPrice[i]!.Value);
             using var aurora = arguments.Forecasts == "aurora"
                 ? await AuroraSourceAsync(dataset, observations, database, options.Forecasting.TrainingDays, logging, cancellationToken)
                 : null;
-            var settings = new ClosedLoopSettings
+            var reports = new List<PlanWindowReport>();
+            foreach (var windowStart in windows)
             {
-                Battery = battery,
-                Grid = new GridSpec(UnlimitedGridKw, UnlimitedGridKw, options.Grid.ExportAllowed),
-                TimeZone = zone,
-                Period = period,
-                ReplanSlots = arguments.ReplanMinutes / SlotGrid.MinutesPerSlot,
-                HorizonSlots = options.Planner.HorizonHours * SlotGrid.SlotsPerHour,
-                InitialSocPercent = battery.MinSocPercent,
-                // A kWh left at the end replaces an import later, after the discharge loss.
-                FinalCreditPerKwh = meanImport * battery.DischargeEfficiency,
-                Forecast = arguments.Forecasts switch
+                var period = new SlotRange(
+                    SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(windowStart, zone)),
+                    (int)(SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(windowStart.AddDays(arguments.Days), zone)) - SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(windowStart, zone))));
+                var series = new SlotRange(period.FirstIndex - before, period.Count + before + after);
+                var actual = await ReadActualAsync(observations, prices, series, cancellationToken);
+                var missing = Enumerable.Range(actual.PositionOf(period.FirstIndex), period.Count)
+                    .Count(i => actual.Load[i] is null || actual.ImportPrice[i] is null);
+                if (missing > 0)
                 {
-                    "baseline" => ClosedLoopForecast.Baseline,
-                    "aurora" => ClosedLoopForecast.Supplied,
-                    _ => ClosedLoopForecast.Perfect,
-                },
-                ForecastSource = aurora,
-                Execution = arguments.Execution switch
+                    await context.Error.WriteLineAsync(
+                        $"bench plan: {missing} slots of {period} have no load or no price in {dataset.Name}; choose days inside its data.");
+                    if (!arguments.AllMonths)
+                    {
+                        return ExitCodes.InvalidInput;
+                    }
+
+                    continue;
+                }
+
+                var report = await RunWindowAsync(context, options, dataset, arguments, windowStart, period, actual, aurora, cancellationToken);
+                reports.Add(report);
+                if (arguments.AllMonths && parse.GetValue(global.Json))
                 {
-                    "modes" => ClosedLoopExecution.ActionModes,
-                    "power" => ClosedLoopExecution.PlannedPower,
-                    _ => ClosedLoopExecution.Executor,
-                },
-                SIndex = null,
-                // As the service does: battery export only where a plan on the risk appetite's cautious forecast agrees.
-                ExportCaution = SIndex.SpreadShare(options.SIndex.RiskAppetite),
-                PriceHorizon = PriceAvailability.DayAhead(zone),
-            };
-            await context.Error.WriteLineAsync($"Running {arguments.Days} days ({period.Count} slots), a plan every {arguments.ReplanMinutes} minutes ...");
-            var result = await Task.Run(() => ClosedLoop.Run(actual, settings, progress: null, cancellationToken), cancellationToken);
-            var solveMedian = Percentile(result.SolveMs, 0.5);
-            var solveP95 = Percentile(result.SolveMs, 0.95);
-            WritePlanReport(context.Output, dataset.Name, arguments, result, solveMedian, solveP95, settings);
-            if (parse.GetValue(global.Json))
-            {
-                JsonReport.Write(context.Output, new
-                {
-                    days = arguments.Days,
-                    no_battery = Math.Round(result.NoBattery.Cost, 2),
-                    self_consumption = Math.Round(result.SelfConsumption.Cost, 2),
-                    mpc = Math.Round(result.Mpc.Cost, 2),
-                    oracle = Math.Round(result.Oracle.Cost, 2),
-                    // No possible saving (the Oracle costs what no battery costs) leaves nothing to capture: null.
-                    captured_saving = double.IsNaN(result.CapturedSaving) ? (double?)null : Math.Round(result.CapturedSaving, 4),
-                    solve_ms_median = Math.Round(solveMedian, 1),
-                    solve_ms_p95 = Math.Round(solveP95, 1),
-                });
+                    JsonReport.Write(context.Output, report);
+                }
             }
 
-            return ExitCodes.Success;
+            if (arguments.AllMonths)
+            {
+                WriteWindowsSummary(context.Output, reports, parse.GetValue(global.Json));
+            }
+            else if (parse.GetValue(global.Json))
+            {
+                JsonReport.Write(context.Output, reports[0]);
+            }
+
+            return reports.Count > 0 ? ExitCodes.Success : ExitCodes.InvalidInput;
         }
         catch (Forecasting.Training.InsufficientTrainingDataException e)
         {
@@ -266,6 +259,145 @@ public static class BenchCommands
             {
                 // The temp cleaner takes it later; the result is already printed.
             }
+        }
+    }
+
+    /// <summary>The first of every month whose window of <paramref name="days"/> fits the data set with the slots it needs before and after.</summary>
+    private static List<DateOnly> MonthWindows(HomeDataset dataset, int days, int slotsBefore, int slotsAfter)
+    {
+        var zone = dataset.TimeZone;
+        var firstIndex = SlotGrid.IndexOf(SlotGrid.Ceiling(dataset.Meters[0].At));
+        var endIndex = SlotGrid.IndexOf(SlotGrid.Floor(dataset.Meters[^1].At));
+        var firstLocal = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(dataset.Meters[0].At, zone).DateTime);
+        var windows = new List<DateOnly>();
+        for (var month = new DateOnly(firstLocal.Year, firstLocal.Month, 1); ; month = month.AddMonths(1))
+        {
+            var start = SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(month, zone));
+            var end = SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(month.AddDays(days), zone));
+            if (end + slotsAfter > endIndex)
+            {
+                return windows;
+            }
+
+            if (start - slotsBefore >= firstIndex)
+            {
+                windows.Add(month);
+            }
+        }
+    }
+
+    private static async Task<PlanWindowReport> RunWindowAsync(
+        CliContext context, DarkstarOptions options, HomeDataset dataset, PlanBenchArguments arguments, DateOnly windowStart, SlotRange period,
+        ActualSeries actual, AuroraWalkForwardForecast? aurora, CancellationToken cancellationToken)
+    {
+        var zone = dataset.TimeZone;
+        // The battery is the benchmark's own (the data set's home has none): nothing of it comes from the options.
+        var battery = new BatterySpec(
+            arguments.BatteryKwh, arguments.MinSocPercent, 100, arguments.BatteryKw, arguments.BatteryKw, arguments.Efficiency, arguments.CycleCost);
+        var periodStart = actual.PositionOf(period.FirstIndex);
+        var meanImport = Enumerable.Range(periodStart, period.Count).Average(i => actual.ImportPrice[i]!.Value);
+        var executor = arguments.Execution == "executor" ? new ExecutorInTheLoop(BenchExecutorOptions(options, battery), battery) : null;
+        var settings = new ClosedLoopSettings
+        {
+            Battery = battery,
+            Grid = new GridSpec(UnlimitedGridKw, UnlimitedGridKw, options.Grid.ExportAllowed),
+            TimeZone = zone,
+            Period = period,
+            ReplanSlots = arguments.ReplanMinutes / SlotGrid.MinutesPerSlot,
+            HorizonSlots = options.Planner.HorizonHours * SlotGrid.SlotsPerHour,
+            InitialSocPercent = battery.MinSocPercent,
+            // A kWh left at the end replaces an import later, after the discharge loss.
+            FinalCreditPerKwh = meanImport * battery.DischargeEfficiency,
+            Forecast = arguments.Forecasts switch
+            {
+                "baseline" => ClosedLoopForecast.Baseline,
+                "aurora" => ClosedLoopForecast.Supplied,
+                _ => ClosedLoopForecast.Perfect,
+            },
+            ForecastSource = aurora,
+            Execution = arguments.Execution switch
+            {
+                "modes" => ClosedLoopExecution.ActionModes,
+                "power" => ClosedLoopExecution.PlannedPower,
+                _ => ClosedLoopExecution.Executor,
+            },
+            Executor = executor,
+            SIndex = null,
+            // As the service does: battery export only where a plan on the risk appetite's cautious forecast agrees.
+            ExportCaution = SIndex.SpreadShare(options.SIndex.RiskAppetite),
+            PriceHorizon = PriceAvailability.DayAhead(zone),
+        };
+        var from = DayText.Format(windowStart);
+        await context.Error.WriteLineAsync($"Running {arguments.Days} days from {from} ({period.Count} slots), a plan every {arguments.ReplanMinutes} minutes ...");
+        var result = await Task.Run(() => ClosedLoop.Run(actual, settings, progress: null, cancellationToken), cancellationToken);
+        var solveMedian = Percentile(result.SolveMs, 0.5);
+        var solveP95 = Percentile(result.SolveMs, 0.95);
+        WritePlanReport(context.Output, dataset.Name, from, arguments, result, executor?.Commands, solveMedian, solveP95, settings);
+        return new PlanWindowReport(
+            from,
+            arguments.Days,
+            Math.Round(result.NoBattery.Cost, 2),
+            Math.Round(result.SelfConsumption.Cost, 2),
+            Math.Round(result.Mpc.Cost, 2),
+            Math.Round(result.Oracle.Cost, 2),
+            // No possible saving (the Oracle costs what no battery costs) leaves nothing to capture: null.
+            RoundOrNull(result.CapturedSaving),
+            RoundOrNull(result.GainCapture),
+            executor is null ? null : Math.Round((double)executor.Commands.Count / arguments.Days, 1),
+            executor?.Commands.Flaps,
+            Math.Round(solveMedian, 1),
+            Math.Round(solveP95, 1));
+    }
+
+    /// <summary>
+    /// The executor's options in the benchmark: the simulated home's inverter entities and work modes (the inverter the
+    /// loop models), the benchmark's battery limits, and no water heater (the closed loop plans none).
+    /// </summary>
+    private static DarkstarOptions BenchExecutorOptions(DarkstarOptions options, BatterySpec battery)
+    {
+        var simulated = OptionsLoader.LoadEmbeddedDefault(OptionsContext.Standalone).GetValidOptions();
+        return simulated with
+        {
+            Battery = simulated.Battery with
+            {
+                CapacityKwh = battery.CapacityKwh,
+                MinSocPercent = battery.MinSocPercent,
+                MaxSocPercent = battery.MaxSocPercent,
+                MaxChargeKw = battery.MaxChargeKw,
+                MaxDischargeKw = battery.MaxDischargeKw,
+            },
+            Grid = simulated.Grid with { ExportAllowed = options.Grid.ExportAllowed },
+            WaterHeating = simulated.WaterHeating with { Enabled = false },
+        };
+    }
+
+    private static double? RoundOrNull(double value) => double.IsNaN(value) ? null : Math.Round(value, 4);
+
+    private static void WriteWindowsSummary(TextWriter output, List<PlanWindowReport> reports, bool json)
+    {
+        var captures = reports.Where(r => r.GainCapture is not null).ToList();
+        var mean = captures.Count == 0 ? (double?)null : Math.Round(captures.Average(r => r.GainCapture!.Value), 4);
+        var worst = captures.MinBy(r => r.GainCapture!.Value);
+        var dearer = reports.Count(r => r.Mpc > r.SelfConsumption);
+        var commands = reports.Where(r => r.CommandsPerDay is not null).ToList();
+        var commandText = commands.Count == 0
+            ? "."
+            : string.Create(CultureInfo.InvariantCulture, $"; commands per day mean {commands.Average(r => r.CommandsPerDay!.Value):0.0}, flaps {commands.Sum(r => r.Flaps!.Value)}.");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{reports.Count} windows: gain capture mean {mean:0.000}, worst {worst?.GainCapture:0.000} ({worst?.From}); MPC dearer than self-consumption in {dearer}{commandText}"));
+        if (json)
+        {
+            JsonReport.Write(output, new
+            {
+                windows = reports.Count,
+                gain_capture_mean = mean,
+                gain_capture_worst = worst?.GainCapture,
+                worst_window = worst?.From,
+                mpc_dearer_than_self_consumption = dearer,
+                commands_per_day_mean = commands.Count == 0 ? (double?)null : Math.Round(commands.Average(r => r.CommandsPerDay!.Value), 1),
+                flaps = commands.Count == 0 ? (int?)null : commands.Sum(r => r.Flaps!.Value),
+                results = reports,
+            });
         }
     }
 
@@ -313,10 +445,11 @@ public static class BenchCommands
     }
 
     private static void WritePlanReport(
-        TextWriter output, string home, PlanBenchArguments arguments, ClosedLoopResult result, double solveMedian, double solveP95, ClosedLoopSettings settings)
+        TextWriter output, string home, string from, PlanBenchArguments arguments, ClosedLoopResult result, CommandTally? commands, double solveMedian, double solveP95,
+        ClosedLoopSettings settings)
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{home}: {arguments.Days} days from {arguments.From}, battery {arguments.BatteryKwh} kWh / {arguments.BatteryKw} kW / {arguments.Efficiency} round trip, " +
+            $"{home}: {arguments.Days} days from {from}, battery {arguments.BatteryKwh} kWh / {arguments.BatteryKw} kW / {arguments.Efficiency} round trip, " +
             $"a plan every {arguments.ReplanMinutes} min with {arguments.Forecasts} forecasts, executed by {arguments.Execution}; prices known day-ahead from {DayAheadPrices.PublishedLocalHour}:00 local; " +
             $"energy gained in the battery credited at {settings.FinalCreditPerKwh:0.0000}/kWh; battery export confirmed on a forecast " +
             $"{settings.ExportCaution:P0} of the way to p90 load and p10 PV."));
@@ -327,8 +460,11 @@ public static class BenchCommands
                 $"{name,-18} {cost.ImportCost,10:0.00} {cost.ExportRevenue,10:0.00} {cost.CycleCost,8:0.00} {(cost.EndKwh - cost.StartKwh) * cost.CreditPerKwh,8:0.00} {cost.Cost,10:0.00}"));
         }
 
+        var commandText = commands is null
+            ? string.Empty
+            : string.Create(CultureInfo.InvariantCulture, $"{commands.Count} commands ({(double)commands.Count / arguments.Days:0.0} a day), {commands.Flaps} flaps; ");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"captured saving {result.CapturedSaving:0.0000}; {result.Plans} plans (solve median {solveMedian:0.0} ms, p95 {solveP95:0.0} ms), {result.FallbackPlans} fallbacks; Oracle {result.OracleStatus}."));
+            $"captured saving {result.CapturedSaving:0.0000}, gain capture {result.GainCapture:0.0000}; {commandText}{result.Plans} plans (solve median {solveMedian:0.0} ms, p95 {solveP95:0.0} ms), {result.FallbackPlans} fallbacks; Oracle {result.OracleStatus}."));
     }
 
     internal static double Percentile(IReadOnlyList<double> values, double quantile) =>

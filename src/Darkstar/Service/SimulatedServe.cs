@@ -36,7 +36,11 @@ public sealed record SimulatedRunSummary(
     int FailedCommands,
     double RealizedCost,
     double NoBatteryCost,
-    int Errors);
+    int Errors)
+{
+    /// <summary>Commands the home took that set an entity back to a value it had within 30 minutes (<see cref="Cli.CommandTally"/>).</summary>
+    public int Flaps { get; init; }
+}
 
 /// <summary>How to start a <see cref="SimulatedService"/>.</summary>
 public sealed record SimulatedServiceOptions
@@ -364,7 +368,7 @@ public sealed class SimulatedService : IAsyncDisposable
         var summary = await SummarizeAsync(
             Get<DarkstarDatabase>(), Started, lastBoundary, Get<PlannerLoop>().Plans, calls.Count,
             Get<StatusBoard>().CommandsFailed + calls.Count(c => c.Failed), Errors.Count + Get<ServiceHealth>().Failures, cancellationToken);
-        return summary with { SimulatedHours = (stopped - Started).TotalHours };
+        return summary with { SimulatedHours = (stopped - Started).TotalHours, Flaps = Cli.CommandTally.Of(calls).Flaps };
     }
 
     public async ValueTask DisposeAsync()
@@ -522,7 +526,7 @@ internal static class SimulatedServe
             var summary = await service.StopAsync(CancellationToken.None);
             await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Simulated {summary.SimulatedHours:0.0} h: {summary.SlotsObserved} of {summary.SlotsExpected} slots observed, {summary.Plans} plans, " +
-                $"{summary.Commands} commands ({summary.FailedCommands} failed), cost {summary.RealizedCost:0.00} {options.Pricing.Currency} " +
+                $"{summary.Commands} commands ({summary.FailedCommands} failed, {summary.Flaps} flaps), cost {summary.RealizedCost:0.00} {options.Pricing.Currency} " +
                 $"(without the battery {summary.NoBatteryCost:0.00}), {summary.Errors} errors."));
             if (json)
             {
@@ -532,6 +536,7 @@ internal static class SimulatedServe
                     slots_observed = summary.SlotsObserved,
                     plans = summary.Plans,
                     commands = summary.Commands,
+                    flaps = summary.Flaps,
                     failed_commands = summary.FailedCommands,
                     realized_cost = Math.Round(summary.RealizedCost, 3),
                     no_battery_cost = Math.Round(summary.NoBatteryCost, 3),

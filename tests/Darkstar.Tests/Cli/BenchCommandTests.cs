@@ -67,6 +67,67 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchPlan_KonstanzTwoDays_ReportsGainCaptureAndTheExecutorsCommands()
+    {
+        var home = SharedData.PathOf("konstanz-home");
+
+        var executor = await new CliRunner(_temp).RunAsync("bench", "plan", "--home", home, "--from", "2016-01-15", "--days", "2", "--json");
+        var slots = await new CliRunner(_temp).RunAsync("bench", "plan", "--home", home, "--from", "2016-01-15", "--days", "2", "--execution", "slots", "--json");
+
+        Assert.Equal(0, executor.ExitCode);
+        Assert.Equal(0, slots.ExitCode);
+        using var json = JsonDocument.Parse(executor.LastLine);
+        var root = json.RootElement;
+        var selfConsumption = root.GetProperty("self_consumption").GetDouble();
+        var possible = selfConsumption - root.GetProperty("oracle").GetDouble();
+        Assert.True(possible > 0, "the Oracle saves over the self-consumption rule in January");
+        // From the costs rounded to cents: equal within that rounding.
+        Assert.Equal((selfConsumption - root.GetProperty("mpc").GetDouble()) / possible, root.GetProperty("gain_capture").GetDouble(), 0.05);
+        // The executor ticking every minute commands the inverter at least once a day (the plan charges from the grid at night).
+        Assert.InRange(root.GetProperty("commands_per_day").GetDouble(), 1, 24 * 60);
+        Assert.True(root.GetProperty("flaps").GetInt32() >= 0);
+        Assert.Contains("commands (", executor.Output, StringComparison.Ordinal);
+        // The slot-level reading of the rule sends nothing to count.
+        using var slotJson = JsonDocument.Parse(slots.LastLine);
+        Assert.Equal(JsonValueKind.Null, slotJson.RootElement.GetProperty("commands_per_day").ValueKind);
+    }
+
+    [Fact]
+    public async Task BenchPlan_AllMonths_PrintsEveryWindowThenTheMeanAndWorst()
+    {
+        var home = SharedData.PathOf("konstanz-home");
+
+        var result = await new CliRunner(_temp).RunAsync("bench", "plan", "--home", home, "--all-months", "--days", "1", "--replan-minutes", "240", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.LastLine);
+        var root = json.RootElement;
+        var windows = root.GetProperty("results").EnumerateArray().ToList();
+        // Konstanz runs from 11 October 2015 to August 2016: the first of December to the first of August have the
+        // baseline's 22 days of lookback before them and two days after.
+        Assert.Equal(9, root.GetProperty("windows").GetInt32());
+        Assert.Equal(9, windows.Count);
+        Assert.Equal(["2015-12-01", "2016-01-01", "2016-02-01"], windows.Take(3).Select(w => w.GetProperty("from").GetString()));
+        Assert.All(windows, w => Assert.Equal(1, w.GetProperty("days").GetInt32()));
+        var captures = windows.Select(w => w.GetProperty("gain_capture")).Where(g => g.ValueKind == JsonValueKind.Number).Select(g => g.GetDouble()).ToList();
+        Assert.Equal(captures.Min(), root.GetProperty("gain_capture_worst").GetDouble(), 4);
+        // The mean of the unrounded figures, against those rounded to four places.
+        Assert.Equal(captures.Average(), root.GetProperty("gain_capture_mean").GetDouble(), 0.001);
+        Assert.Contains("9 windows: gain capture mean", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BenchPlan_FromWithAllMonths_ExitsTwo()
+    {
+        var home = SharedData.PathOf("konstanz-home");
+
+        var result = await new CliRunner(_temp).RunAsync("bench", "plan", "--home", home, "--from", "2016-01-15", "--all-months");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("either --from", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BenchForecast_IntradayHoursZero_ExitsTwoNamingTheOption()
     {
         var result = await new CliRunner(_temp).RunAsync(

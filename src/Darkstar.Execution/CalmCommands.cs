@@ -1,0 +1,122 @@
+using Darkstar.Core.Options;
+using Darkstar.Core.Time;
+using Darkstar.HomeAssistant.Model;
+
+namespace Darkstar.Execution;
+
+/// <summary>
+/// Which of a decision's targets the executor pursues this tick, so that a command changes only when the plan's intent
+/// changes (every command is a register write on the inverter):
+/// <list type="bullet">
+/// <item>hysteresis: a SoC target or power limit within <c>executor.soc_target_hysteresis_percent</c> or
+/// <c>power_limit_hysteresis_kw</c> of the entity's value is left as it is;</item>
+/// <item>dwell: within a slot, a work mode stays <c>executor.work_mode_min_dwell_minutes</c> before it changes again, and
+/// the battery's other targets wait with it (a move into hold keeps energy and acts at once; a new slot may change it at once);</item>
+/// <item>confirmation: a change the decision starts asking for in the middle of a slot and plan is sent only when the next
+/// tick asks for it too, so that no command is one the next tick undoes.</item>
+/// </list>
+/// Safe mode, the executor switched off, the user's override and a decision a limit changed (SoC at its minimum or
+/// maximum, a value clamped) are commanded at once. One instance per executor: it remembers the last work-mode change and
+/// what the previous tick asked for.
+/// </summary>
+public sealed class CalmCommands
+{
+    private readonly ExecutorOptions _options;
+    private (string Option, DateTimeOffset At)? _workModeChange;
+    private (DateTimeOffset Slot, long? PlanId, Dictionary<string, string> Wanted)? _previousTick;
+
+    public CalmCommands(ExecutorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+    }
+
+    /// <summary>The targets of <paramref name="decision"/> to bring about now, given the entities' <paramref name="states"/>.</summary>
+    public IReadOnlyList<EntityTarget> Filter(DateTimeOffset now, ExecutorDecision decision, IReadOnlyDictionary<string, EntityState> states)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(states);
+        var slot = SlotGrid.Floor(now);
+        var previous = _previousTick;
+        _previousTick = (slot, decision.PlanId, decision.Targets.ToDictionary(t => t.EntityId, t => t.ValueText, StringComparer.Ordinal));
+        var urgent = decision.Mode is not ExecutionMode.FollowingPlan || decision.LimitNotes.Count > 0;
+        if (urgent)
+        {
+            Remember(now, decision.Targets, states);
+            return decision.Targets;
+        }
+
+        var targets = decision.Targets.Where(t => !WithinHysteresis(t, states.GetValueOrDefault(t.EntityId))).ToList();
+        var sameSlotAndPlan = previous is { } p && p.Slot == slot && p.PlanId == decision.PlanId;
+        // A wish that changed since the last tick without a new slot or plan waits a tick: it may be undone by then.
+        var unconfirmed = sameSlotAndPlan
+            ? targets.Where(t => !t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId))
+                && previous!.Value.Wanted.TryGetValue(t.EntityId, out var wanted) && wanted != t.ValueText).ToList()
+            : [];
+        targets.RemoveAll(unconfirmed.Contains);
+        var mode = decision.Targets.OfType<SelectOptionTarget>().FirstOrDefault(t => t.Role == ActuatorRole.WorkMode);
+        if (mode is not null && !mode.IsSatisfiedBy(states.GetValueOrDefault(mode.EntityId)) && (unconfirmed.Contains(mode) || HeldByDwell(now, mode.Option)))
+        {
+            // The mode stays; its limits, grid charging and target stay with it, or they would run the old mode on the new one's settings.
+            targets.RemoveAll(IsBatteryTarget);
+        }
+
+        Remember(now, targets, states);
+        return targets;
+    }
+
+    private bool HeldByDwell(DateTimeOffset now, string option)
+    {
+        // Putting back the mode last commanded (a hand or the inverter changed it) is no change of intent.
+        if (_workModeChange is not { } last || _options.WorkModeMinDwellMinutes <= 0 || last.Option == option)
+        {
+            return false;
+        }
+
+        // Holding keeps the energy the plan saves for later: never delayed.
+        var intoHold = _options.WorkModeHold is { } hold && option == hold;
+        return !intoHold && SlotGrid.Floor(last.At) == SlotGrid.Floor(now) && now - last.At < TimeSpan.FromMinutes(_options.WorkModeMinDwellMinutes);
+    }
+
+    private bool WithinHysteresis(EntityTarget target, EntityState? state)
+    {
+        if (target is not NumberValueTarget number || state is null || !state.TryGetNumber(out var current) || number.ClampNote is not null)
+        {
+            return false;
+        }
+
+        var threshold = number.Role switch
+        {
+            ActuatorRole.SocTarget => _options.SocTargetHysteresisPercent,
+            ActuatorRole.MaxChargePower => PowerThreshold(_options.MaxChargePowerUnit),
+            ActuatorRole.MaxDischargePower => PowerThreshold(_options.MaxDischargePowerUnit),
+            _ => 0,
+        };
+        return Math.Abs(current - number.Value) < threshold;
+    }
+
+    private double PowerThreshold(PowerUnit unit)
+    {
+        try
+        {
+            return PowerLimitConverter.FromKilowatts(_options.PowerLimitHysteresisKw, unit, _options.BatteryVoltage);
+        }
+        catch (ArgumentException)
+        {
+            // Amperes without a voltage: the target cannot be commanded either; no hysteresis.
+            return 0;
+        }
+    }
+
+    private void Remember(DateTimeOffset now, IEnumerable<EntityTarget> targets, IReadOnlyDictionary<string, EntityState> states)
+    {
+        if (targets.OfType<SelectOptionTarget>().FirstOrDefault(t => t.Role == ActuatorRole.WorkMode) is { } mode
+            && !mode.IsSatisfiedBy(states.GetValueOrDefault(mode.EntityId)))
+        {
+            _workModeChange = (mode.Option, now);
+        }
+    }
+
+    private static bool IsBatteryTarget(EntityTarget target) => target.Role is
+        ActuatorRole.WorkMode or ActuatorRole.GridCharging or ActuatorRole.MaxChargePower or ActuatorRole.MaxDischargePower or ActuatorRole.SocTarget;
+}

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Darkstar.Core.Options;
+using Darkstar.HomeAssistant.Model;
+
+namespace Darkstar.Execution.Tests;
+
+/// <summary>Each calm-command rule alone: the others are switched off or not in play.</summary>
+public sealed class CalmCommandsTests
+{
+    private const string WorkMode = "select.inverter_work_mode";
+    private const string SocTarget = "number.inverter_soc_target";
+    private const string MaxCharge = "number.inverter_max_charge_power";
+    private static readonly DateTimeOffset SlotStart = TestPlans.SlotStart;
+
+    private static ExecutorOptions Options(double socHysteresis = 0, double powerHysteresis = 0, int dwellMinutes = 0) => new()
+    {
+        WorkModeHold = "Hold",
+        MaxChargePowerUnit = PowerUnit.Watt,
+        SocTargetHysteresisPercent = socHysteresis,
+        PowerLimitHysteresisKw = powerHysteresis,
+        WorkModeMinDwellMinutes = dwellMinutes,
+    };
+
+    /// <summary>The entity at <paramref name="current"/>; a target <paramref name="near"/> within the threshold, one <paramref name="far"/> beyond it.</summary>
+    [Theory]
+    [InlineData(ActuatorRole.SocTarget, SocTarget, "41", 44, 47)]
+    [InlineData(ActuatorRole.MaxChargePower, MaxCharge, "2300", 2700, 5000)]
+    public void Filter_NumberWithinHysteresis_IsNotRewrittenBeyondItIs(ActuatorRole role, string entityId, string current, double near, double far)
+    {
+        var calm = new CalmCommands(Options(socHysteresis: 5, powerHysteresis: 0.5));
+        var states = States((entityId, current));
+
+        var nearTargets = calm.Filter(SlotStart, Decision(0, new NumberValueTarget(role, entityId, near, 1)), states);
+        var farTargets = calm.Filter(SlotStart.AddMinutes(15), Decision(1, new NumberValueTarget(role, entityId, far, 1)), states);
+
+        Assert.Empty(nearTargets);
+        Assert.Equal(far, Assert.IsType<NumberValueTarget>(Assert.Single(farTargets)).Value);
+    }
+
+    [Fact]
+    public void Filter_WorkModeChangedWithinTheDwell_WaitsWithTheBatterysOtherTargetsUntilTheDwellOrANewSlot()
+    {
+        var calm = new CalmCommands(Options(dwellMinutes: 10));
+        var selfConsumption = States((WorkMode, "Self consumption"));
+        var charging = States((WorkMode, "Force charge"));
+
+        // Plan 1 at the slot's start: charge (a new slot: at once). Plan 2 two minutes later: self-consumption again.
+        Assert.Single(calm.Filter(SlotStart, Decision(1, Mode("Force charge")), selfConsumption));
+        var back = calm.Filter(SlotStart.AddMinutes(2), Decision(2, Mode("Self consumption"), new NumberValueTarget(ActuatorRole.MaxChargePower, MaxCharge, 5000, 1)), charging);
+        var afterDwell = calm.Filter(SlotStart.AddMinutes(10), Decision(2, Mode("Self consumption")), charging);
+        var nextSlot = new CalmCommands(Options(dwellMinutes: 10));
+        nextSlot.Filter(SlotStart.AddMinutes(14), Decision(1, Mode("Force charge")), selfConsumption);
+        var atNextSlot = nextSlot.Filter(SlotStart.AddMinutes(15), Decision(1, Mode("Self consumption")), charging);
+
+        Assert.Empty(back);
+        Assert.Single(afterDwell);
+        Assert.Single(atNextSlot);
+    }
+
+    [Fact]
+    public void Filter_WorkModeIntoHoldOrInSafeMode_IsNotHeldByTheDwell()
+    {
+        var calm = new CalmCommands(Options(dwellMinutes: 15));
+        calm.Filter(SlotStart, Decision(1, Mode("Self consumption")), States((WorkMode, "Force charge")));
+
+        var hold = calm.Filter(SlotStart.AddMinutes(1), Decision(2, Mode("Hold")), States((WorkMode, "Self consumption")));
+        var safe = calm.Filter(SlotStart.AddMinutes(2), Decision(2, Mode("Self consumption")) with { Mode = ExecutionMode.SafeMode }, States((WorkMode, "Hold")));
+
+        Assert.Single(hold);
+        Assert.Single(safe);
+    }
+
+    [Fact]
+    public void Filter_ChangeAskedForMidSlotAndPlan_IsSentOnlyWhenTheNextTickStillAsks()
+    {
+        var calm = new CalmCommands(Options());
+        var states = States((WorkMode, "Self consumption"));
+
+        calm.Filter(SlotStart, Decision(1, Mode("Self consumption")), states);
+        var blip = calm.Filter(SlotStart.AddMinutes(1), Decision(1, Mode("Hold")), states);
+        var undone = calm.Filter(SlotStart.AddMinutes(2), Decision(1, Mode("Self consumption")), states);
+        calm.Filter(SlotStart.AddMinutes(3), Decision(1, Mode("Hold")), states);
+        var confirmed = calm.Filter(SlotStart.AddMinutes(4), Decision(1, Mode("Hold")), states);
+
+        Assert.Empty(Unsatisfied(blip, states));
+        Assert.Empty(Unsatisfied(undone, states));
+        Assert.Equal("Hold", Assert.Single(Unsatisfied(confirmed, states)).ValueText);
+    }
+
+    [Fact]
+    public void Filter_LimitChangedTheDecision_CommandsAtOnce()
+    {
+        var calm = new CalmCommands(Options(socHysteresis: 5, dwellMinutes: 15));
+        calm.Filter(SlotStart, Decision(1, Mode("Force charge")), States((WorkMode, "Self consumption")));
+
+        var atMaximum = calm.Filter(SlotStart.AddMinutes(1), Decision(1, Mode("Self consumption")) with { LimitNotes = ["SoC 100 % is at or above the maximum"] }, States((WorkMode, "Force charge")));
+
+        Assert.Single(atMaximum);
+    }
+
+    private static List<EntityTarget> Unsatisfied(IReadOnlyList<EntityTarget> targets, Dictionary<string, EntityState> states) =>
+        [.. targets.Where(t => !t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId)))];
+
+    private static SelectOptionTarget Mode(string option) => new(ActuatorRole.WorkMode, WorkMode, option);
+
+    private static ExecutorDecision Decision(long planId, params EntityTarget[] targets) => new()
+    {
+        Health = Core.Domain.DarkstarStatus.Ok,
+        Mode = ExecutionMode.FollowingPlan,
+        Override = ManualOverride.Auto,
+        PlanId = planId,
+        Targets = targets,
+        LimitNotes = [],
+    };
+
+    private static Dictionary<string, EntityState> States(params (string EntityId, string State)[] states) =>
+        states.ToDictionary(s => s.EntityId, s => new EntityState(s.EntityId, s.State, new Dictionary<string, JsonElement>(), SlotStart, SlotStart), StringComparer.Ordinal);
+}

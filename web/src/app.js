@@ -251,6 +251,14 @@ async function forecasts() {
   await showDay();
 }
 
+// Only days whose realised cost was measured count: a day the service saw in part has none, and saved nothing known.
+function savedText(rows, currency) {
+  if (!rows.length) return "No day judged yet: the Oracle judges each day 30 minutes after midnight.";
+  const measured = rows.filter((r) => r.day.realised != null && r.day.no_battery != null).length;
+  if (!measured) return `No day with a measured cost yet (${rows.length} judged by the Oracle only).`;
+  return `Saved ${number(rows.at(-1).cumulative_savings)} ${currency} against no battery over ${measured} day${measured === 1 ? "" : "s"} with a measured cost.`;
+}
+
 async function savings() {
   const days = Number(new URLSearchParams(location.hash.split("?")[1] ?? "").get("days") ?? 30);
   const costs = await api(`api/costs?days=${days}`);
@@ -261,7 +269,7 @@ async function savings() {
   const rows = costs.days;
   page.replaceChildren(
     section("Savings", el("label", {}, "Show", choose),
-      el("p", {}, rows.length ? `Saved ${number(rows.at(-1).cumulative_savings)} ${costs.currency} against no battery over ${rows.length} days.` : "No day judged yet: the Oracle judges each day 30 minutes after midnight.")),
+      el("p", {}, savedText(rows, costs.currency))),
     section("Cost per day", perDay),
     section("Cumulative savings", cumulative),
     section("Days", table(["Day", { label: "Realised", num: 1 }, { label: "No battery", num: 1 }, { label: "Self-consumption", num: 1 }, { label: "Oracle", num: 1 }, { label: "Regret", num: 1 }],

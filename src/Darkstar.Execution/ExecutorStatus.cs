@@ -66,6 +66,15 @@ public static class ExecutionText
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, "Not a commanded action."),
     };
 
+    public static string Of(ExecutionMode mode) => mode switch
+    {
+        ExecutionMode.FollowingPlan => "following_plan",
+        ExecutionMode.ManualOverride => "manual_override",
+        ExecutionMode.SafeMode => "safe_mode",
+        ExecutionMode.Disabled => "disabled",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Not an execution mode."),
+    };
+
     public static string Of(PlannedAction action) => action switch
     {
         PlannedAction.Charge => "charge",

@@ -40,7 +40,7 @@ public sealed class ExecutorTick
 
     // What shadow mode last logged per entity, so that an unchanged would-be command is logged once, not every minute.
     private readonly Dictionary<string, string> _shadowLogged = new(StringComparer.Ordinal);
-    private bool _connectionLossLogged;
+    private bool? _inSafeModeLogged;
     private (long PlanId, IReadOnlyList<SlotPlan> Slots)? _slotsOfPlan;
 
     public ExecutorTick(
@@ -116,15 +116,6 @@ public sealed class ExecutorTick
         });
 
         var context = new RowContext(now, decision);
-        if (!connected)
-        {
-            await LogConnectionLossOnceAsync(context, decision.Reason!, cancellationToken);
-        }
-        else
-        {
-            _connectionLossLogged = false;
-        }
-
         if (!settings.ShadowMode)
         {
             _shadowLogged.Clear();
@@ -164,6 +155,7 @@ public sealed class ExecutorTick
         }
 
         var status = Status(now, decision, settings, sent, failures, lostMidway, planReadError);
+        await LogSafeModeChangeAsync(context, status, settings.ShadowMode, cancellationToken);
         if (LastStatus is null || LastStatus.Health != status.Health || LastStatus.Reason != status.Reason)
         {
             _logger.Log(
@@ -308,15 +300,34 @@ public sealed class ExecutorTick
         await InsertAsync(context.Row(target, success: true, durationMs: 0, shadow: true, target.ClampNote), cancellationToken);
     }
 
-    private async Task LogConnectionLossOnceAsync(RowContext context, string reason, CancellationToken cancellationToken)
+    /// <summary>One row when the executor enters safe mode (with the reason) and one when it leaves it, so that every
+    /// safe-mode episode can be shown with its start, end and cause.</summary>
+    private async Task LogSafeModeChangeAsync(RowContext context, ExecutorStatus status, bool shadow, CancellationToken cancellationToken)
     {
-        if (_connectionLossLogged)
+        var safe = status.Mode == ExecutionMode.SafeMode;
+        // After a restart an episode the last run left open is closed by this run's first mode, whatever it is.
+        _inSafeModeLogged ??= await LastLoggedModeIsSafeAsync(cancellationToken);
+        if (safe == _inSafeModeLogged)
         {
             return;
         }
 
-        _connectionLossLogged = true;
-        await InsertAsync(context.Row(null, success: false, durationMs: 0, shadow: _settings.Current.ShadowMode, reason), cancellationToken);
+        _inSafeModeLogged = safe;
+        await InsertAsync(context.ModeRow(status, shadow), cancellationToken);
+    }
+
+    private async Task<bool> LastLoggedModeIsSafeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var last = await _log.ReadLatestModeChangeAsync(cancellationToken);
+            return last?.Mode == ExecutionText.Of(ExecutionMode.SafeMode);
+        }
+        catch (DbException ex)
+        {
+            _logger.LogError("Could not read the executor's last mode change: {Message}", ex.Message);
+            return false;
+        }
     }
 
     private async Task InsertAsync(ExecutionRecord record, CancellationToken cancellationToken)
@@ -398,6 +409,13 @@ public sealed class ExecutorTick
             OverrideMode = Decision.Override == ManualOverride.Auto ? null : ManualOverrideText.ToText(Decision.Override),
             Shadow = shadow,
             Error = error,
+        };
+
+        /// <summary>The row marking a change of mode: no entity, the mode entered and why.</summary>
+        public ExecutionRecord ModeRow(ExecutorStatus status, bool shadow) => Row(null, success: true, durationMs: 0, shadow, error: null) with
+        {
+            Mode = ExecutionText.Of(status.Mode),
+            Reason = status.Reason,
         };
     }
 }

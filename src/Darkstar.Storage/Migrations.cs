@@ -236,6 +236,12 @@ public static class Migrations
         new(4, "forecasts by slot", """
             CREATE INDEX ix_slot_forecasts_slot_start ON slot_forecasts (slot_start);
             """),
+        // The executor's changes of mode (into and out of safe mode) as rows of their own, with the reason, so that the
+        // web UI can show each safe-mode episode: when it began, when it ended and why. NULL on command rows.
+        new(5, "executor mode changes", """
+            ALTER TABLE execution_log ADD COLUMN mode TEXT;
+            ALTER TABLE execution_log ADD COLUMN reason TEXT;
+            """),
     ];
 
     /// <summary>The newest schema version this code knows.</summary>

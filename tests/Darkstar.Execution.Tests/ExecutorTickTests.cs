@@ -132,7 +132,9 @@ public sealed class ExecutorTickTests
         Assert.Equal(ExecutionMode.SafeMode, status.Mode);
         Assert.Contains("connection lost while commanding", status.Reason, StringComparison.Ordinal);
         Assert.Single(home.Calls);
-        Assert.False(Assert.Single(await harness.ReadLogAsync()).Success);
+        var rows = await harness.ReadLogAsync();
+        Assert.False(Assert.Single(rows, r => r.EntityId is not null).Success);
+        Assert.Equal("safe_mode", Assert.Single(rows, r => r.Mode is not null).Mode);
     }
 
     [Fact]
@@ -150,10 +152,11 @@ public sealed class ExecutorTickTests
         Assert.Equal((DarkstarStatus.Degraded, ExecutionMode.SafeMode), (first.Health, first.Mode));
         Assert.Equal((DarkstarStatus.Degraded, ExecutionMode.SafeMode), (second.Health, second.Mode));
         Assert.Empty(home.Calls);
+        // One row marks the episode's start, with the reason; the second tick in safe mode adds none.
         var row = Assert.Single(await harness.ReadLogAsync());
-        Assert.False(row.Success);
         Assert.Null(row.EntityId);
-        Assert.Contains("Home Assistant connection lost", row.Error, StringComparison.Ordinal);
+        Assert.Equal("safe_mode", row.Mode);
+        Assert.Contains("Home Assistant connection lost", row.Reason, StringComparison.Ordinal);
 
         home.IsConnected = true;
         harness.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -161,6 +164,9 @@ public sealed class ExecutorTickTests
 
         Assert.Equal((DarkstarStatus.Ok, ExecutionMode.FollowingPlan), (recovered.Health, recovered.Mode));
         Assert.Equal("Force charge", home.Get("select.darkstar_sim_work_mode"));
+        // ... and one its end.
+        var modes = (await harness.ReadLogAsync()).Where(r => r.Mode is not null).Select(r => r.Mode).ToList();
+        Assert.Equal(["safe_mode", "following_plan"], modes);
     }
 
     [Fact]

@@ -238,7 +238,8 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
         Assert.Contains("Home Assistant connection lost", away.Reason, StringComparison.Ordinal);
         Assert.Empty(_home.Model.ReceivedServiceCalls);
         var lossRow = Assert.Single(await _harness.ReadLogAsync());
-        Assert.False(lossRow.Success);
+        Assert.Equal("safe_mode", lossRow.Mode);
+        Assert.Contains("Home Assistant connection lost", lossRow.Reason, StringComparison.Ordinal);
 
         // The backoff elapses on the client's clock; the next tick follows the plan again.
         var reconnected = _client.ConnectionChanges.ReadAsync().AsTask();

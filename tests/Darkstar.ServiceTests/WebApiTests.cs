@@ -86,7 +86,7 @@ public sealed class WebApiTests(WebApiService fixture, ITestOutputHelper output)
         var document = await GetAsync("api/openapi.json");
 
         var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
-        foreach (var path in new[] { "/api/status", "/api/overview", "/api/plan", "/api/forecasts", "/api/costs", "/api/execution", "/api/controls", "/api/events", "/api/settings" })
+        foreach (var path in new[] { "/api/status", "/api/overview", "/api/plan", "/api/forecasts", "/api/costs", "/api/execution", "/api/safe-mode", "/api/controls", "/api/events", "/api/settings" })
         {
             Assert.Contains(path, paths);
         }
@@ -223,6 +223,20 @@ public sealed class WebApiTests(WebApiService fixture, ITestOutputHelper output)
         using var bad = await Http.GetAsync(new Uri("api/execution?filter=sometimes", UriKind.Relative));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("filter must be all, commanded, failed or shadow", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SafeMode_EveryEpisodeTheExecutorLogged_WithItsReason()
+    {
+        var window = SlotRange.Between(SlotGrid.Floor(Service.Started), SlotGrid.Ceiling(Service.Home.Clock.GetUtcNow()));
+        var range = $"from={InstantText.Format(window.Start)}&to={InstantText.Format(window.End)}";
+        var episodes = (await GetAsync($"api/safe-mode?{range}")).AsArray();
+
+        // Each time the executor entered safe mode in the run is one episode, with the reason it logged.
+        var entered = (await new ExecutionLogRepository(Database).ReadRangeAsync(window.Start, window.End, Limit()))
+            .Where(r => r.Mode == "safe_mode").OrderByDescending(r => r.ExecutedAt).ToList();
+        Assert.Equal(entered.Select(r => (r.ExecutedAt, r.Reason)), episodes.Select(e => (e!["from"]!.GetValue<DateTimeOffset>(), e["reason"]?.GetValue<string>())));
+        Assert.All(episodes, e => Assert.True(e!["until"] is null || e["until"]!.GetValue<DateTimeOffset>() >= e["from"]!.GetValue<DateTimeOffset>()));
     }
 
     [Fact]

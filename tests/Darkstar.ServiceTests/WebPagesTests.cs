@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Darkstar.Core.Controls;
+using Darkstar.Mqtt.Discovery;
 using Darkstar.Simulation.Clock;
 using Darkstar.Testing;
 using Xunit.Abstractions;
@@ -34,6 +35,10 @@ public sealed class WebPagesTests(WebApiService fixture, ITestOutputHelper outpu
         var shadowBefore = service.Get<ControlStore>().Current.ShadowMode;
 
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        // Home Assistant's side of the broker: the shadow-mode entity's state must follow the click on the page.
+        Assert.NotNull(service.Broker);
+        var topics = new DarkstarTopics(fixture.Rig.Options.Mqtt.DiscoveryPrefix, fixture.Rig.Options.Mqtt.TopicBase);
+        await using var homeAssistant = await MqttPeer.ConnectAsync(service.Broker.Port, topics.State("+"), stop.Token);
         var browser = ProcessRunner.RunAsync(
             "node",
             ["test/browser.mjs", new Uri(service.HealthUri, "/").ToString(), RepositoryRoot.File("TestResults", "web")],
@@ -57,6 +62,11 @@ public sealed class WebPagesTests(WebApiService fixture, ITestOutputHelper outpu
         // What the page changed is in the one store, and the executor acts on it.
         Assert.Equal(!shadowBefore, service.Get<ControlStore>().Current.ShadowMode);
         Assert.Equal(!shadowBefore, service.Get<Service.StatusBoard>().Executor!.Shadow);
+        var shadowState = !shadowBefore ? "ON" : "OFF";
+        await Eventually.HoldsAsync(
+            () => homeAssistant.Received.Any(m => m.Topic == topics.State("shadow_mode") && m.PayloadText == shadowState),
+            $"the MQTT shadow-mode entity's state to become {shadowState} after the click",
+            cancellationToken: stop.Token);
         foreach (var page in Pages)
         {
             foreach (var width in Widths)

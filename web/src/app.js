@@ -57,7 +57,8 @@ function chart(container, title, series, data, axes, marks = {}) {
     height: width < 500 ? 220 : 280,
     series: [{}, ...series],
     axes: axes.map((a) => ({ stroke: css("--fg"), grid: { stroke: css("--line") }, ticks: { stroke: css("--line") }, ...a })),
-    scales: { x: { time: true } },
+    // One point alone (a first judged day) would get a span of years: a day either side instead.
+    scales: { x: data[0].length === 1 ? { time: true, range: [data[0][0] - 86400, data[0][0] + 86400] } : { time: true } },
     bands: marks.bands ?? [],
     hooks: {
       draw: [(u) => {
@@ -85,6 +86,8 @@ function chart(container, title, series, data, axes, marks = {}) {
     },
   };
   const plot = new uPlot(options, data, container);
+  // When the page became usable, for the browser test's record.
+  if (!performance.getEntriesByName("darkstar-first-chart").length) performance.mark("darkstar-first-chart");
   container.dataset.points = String(data[0].length);
   container.dataset.hours = data[0].length ? String((data[0][data[0].length - 1] - data[0][0] + slotSeconds) / 3600) : "0";
   container.setAttribute("role", "img");
@@ -289,7 +292,8 @@ async function executor() {
   const status = await api("api/status");
   const now = Date.parse(status.now);
   const from = new Date(now - 2 * 86400000).toISOString();
-  const log = await api(`api/execution?filter=${filter}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(now + 3600000).toISOString())}`);
+  const span = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(now + 3600000).toISOString())}`;
+  const [log, episodes] = await Promise.all([api(`api/execution?filter=${filter}&${span}`), api(`api/safe-mode?${span}`)]);
   const choose = el("select", { id: "execution-filter", "aria-label": "Rows shown", onchange: (e) => { location.hash = `executor?filter=${e.target.value}`; } },
     ["all", "commanded", "failed", "shadow"].map((f) => el("option", { value: f, selected: f === filter }, f)));
   const fallbacks = log.filter((r) => r.error);
@@ -301,10 +305,14 @@ async function executor() {
         el("div", { class: "kpi" }, el("div", { class: "label" }, "Shadow"), el("div", { class: "value" }, status.executor?.shadow ? "on" : "off")),
         el("div", { class: "kpi" }, el("div", { class: "label" }, "Commands sent / failed"), el("div", { class: "value" }, `${status.commands_sent} / ${status.commands_failed}`))),
       el("p", {}, status.reason ? `Degraded: ${status.reason}` : "No fallback in force.")),
+    section(`Safe mode (${episodes.length})`, episodes.length
+      ? table(["From", "Until", { label: "Minutes", num: 1 }, "Why"], episodes.map((e) => [timeText(e.from), e.until ? timeText(e.until) : "still in force",
+        number(((e.until ? Date.parse(e.until) : now) - Date.parse(e.from)) / 60000, 0), e.reason ?? "–"]))
+      : el("p", { class: "muted" }, "The executor has not fallen back to safe mode in the last two days.")),
     section(`Problems (${fallbacks.length})`, fallbacks.length ? table(["At", "Error"], fallbacks.map((r) => [timeText(r.executed_at), r.error])) : el("p", { class: "muted" }, "None in the last two days.")),
     section("Execution log", el("label", {}, "Show", choose), table(
       ["At", "Slot", "Planned", "Commanded", "Entity", "Value", "OK", "Shadow", "Override"],
-      log.slice(0, 500).map((r) => [timeText(r.executed_at), timeText(r.slot_start), words(r.planned_action), words(r.commanded_action), r.entity_id ?? "–", r.value ?? "–", r.success ? "yes" : "no", r.shadow ? "yes" : "no", words(r.override_mode)]))));
+      log.slice(0, 500).map((r) => [timeText(r.executed_at), timeText(r.slot_start), words(r.planned_action), words(r.commanded_action), r.entity_id ?? (r.mode ? `mode: ${words(r.mode)}` : "–"), r.value ?? "–", r.success ? "yes" : "no", r.shadow ? "yes" : "no", words(r.override_mode)]))));
 }
 
 async function settings() {

@@ -87,6 +87,28 @@ try {
   const { context, page, problems } = await openPage(1280, 900);
   await page.goto(`${root}#overview`);
   await page.waitForSelector('body[data-ready="overview"]');
+  // How long a fresh page took to draw its first chart, and the overview's API as the page calls it: printed, not checked.
+  const timing = await page.evaluate(() => {
+    const at = (entry, key) => (entry ? Math.round(entry[key]) : null);
+    const navigation = performance.getEntriesByType("navigation")[0];
+    const resource = (end) => performance.getEntriesByType("resource").find((r) => r.name.endsWith(end));
+    return {
+      first_chart_ms: at(performance.getEntriesByName("darkstar-first-chart")[0], "startTime"),
+      dom_content_loaded_ms: at(navigation, "domContentLoadedEventEnd"),
+      script_loaded_ms: at(resource("app.js"), "responseEnd"),
+      overview_answered_ms: at(resource("api/overview"), "responseEnd"),
+    };
+  });
+  const apiMs = await page.evaluate(async () => {
+    const times = [];
+    for (let i = 0; i < 10; i++) {
+      const started = performance.now();
+      await (await fetch("api/overview")).json();
+      times.push(performance.now() - started);
+    }
+    return times.sort((a, b) => a - b)[5];
+  });
+  console.log(JSON.stringify({ measure: "overview", ...timing, api_overview_ms_median: apiMs }));
   // A live event may redraw the page meanwhile: look at a drawn chart.
   // Looked at in one evaluation (a redraw between two looks could find the canvas replaced), until it holds or patience ends.
   const drawn = () => {

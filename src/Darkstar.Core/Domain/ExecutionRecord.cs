@@ -36,4 +36,11 @@ public sealed record ExecutionRecord
     public required bool Shadow { get; init; }
 
     public string? Error { get; init; }
+
+    /// <summary>On a row that marks a change of the executor's mode (no entity): the mode entered, for example
+    /// <c>safe_mode</c> or <c>following_plan</c>; null on command rows.</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>Why the mode was entered (the executor's status reason); null on command rows.</summary>
+    public string? Reason { get; init; }
 }

@@ -55,6 +55,8 @@ public static class DarkstarApi
             await ReadDays(http, 30, async (reader, days) => (object)await new DataQualityRepository(reader.Database).ReadRangeAsync(days.First, days.Last, ct)));
         api.MapGet("/execution", async (HttpContext http, CancellationToken ct) =>
             await Read(http, (reader, range) => reader.ExecutionAsync(range, http.Request.Query["filter"].FirstOrDefault(), ct)));
+        api.MapGet("/safe-mode", async (HttpContext http, CancellationToken ct) =>
+            await Read(http, async (reader, range) => (object)await reader.SafeModeEpisodesAsync(range, ct)));
         api.MapGet("/model-runs", async (HttpContext http, CancellationToken ct) => Ok(await new ModelRunRepository(ReaderOf(http).Database).ReadAllAsync(ct)));
         api.MapGet("/controls", (HttpContext http) => Ok(ControlsOf(http.RequestServices.GetRequiredService<ControlStore>())));
         api.MapPost("/controls/{id}", SetControlAsync);

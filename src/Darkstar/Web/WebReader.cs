@@ -4,6 +4,7 @@ using Darkstar.Core.Domain;
 using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
+using Darkstar.Execution;
 using Darkstar.Forecasting.Evaluation;
 using Darkstar.Storage;
 using Darkstar.Storage.Repositories;
@@ -209,6 +210,36 @@ public sealed class WebReader(
         return rows.Where(keep).OrderByDescending(r => r.ExecutedAt).ThenByDescending(r => r.Id).ToList();
     }
 
+    /// <summary>The safe-mode episodes that overlap <paramref name="range"/>, newest first: when each began, when it ended
+    /// (null while it lasts) and why, from the executor's mode-change rows.</summary>
+    public async Task<IReadOnlyList<SafeModeEpisode>> SafeModeEpisodesAsync(SlotRange range, CancellationToken cancellationToken)
+    {
+        var safeMode = ExecutionText.Of(ExecutionMode.SafeMode);
+        var changes = await new ExecutionLogRepository(database).ReadModeChangesAsync(range.Start, range.End, cancellationToken);
+        var episodes = new List<SafeModeEpisode>();
+        ExecutionRecord? began = null;
+        foreach (var change in changes)
+        {
+            if (change.Mode == safeMode)
+            {
+                began ??= change;
+            }
+            else if (began is not null)
+            {
+                episodes.Add(new SafeModeEpisode(began.ExecutedAt, change.ExecutedAt, began.Reason));
+                began = null;
+            }
+        }
+
+        if (began is not null)
+        {
+            episodes.Add(new SafeModeEpisode(began.ExecutedAt, null, began.Reason));
+        }
+
+        episodes.Reverse();
+        return episodes;
+    }
+
     public async Task<object> SettingsAsync(CancellationToken cancellationToken) => new
     {
         Options = OptionsPrinter.ToJsonObject(options),
@@ -242,6 +273,9 @@ public sealed class WebReader(
 
     private static double? Number(double value) => double.IsFinite(value) ? value : null;
 }
+
+/// <summary>A time the executor ran in safe mode (the inverter's self-consumption): from, until (null while it lasts), why.</summary>
+public sealed record SafeModeEpisode(DateTimeOffset From, DateTimeOffset? Until, string? Reason);
 
 /// <summary>A plan and its slots (both absent before the first plan).</summary>
 public sealed record PlanView(Plan? Plan, IReadOnlyList<SlotPlan> Slots);

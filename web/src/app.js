@@ -275,8 +275,8 @@ async function savings() {
       el("p", {}, savedText(rows, costs.currency))),
     section("Cost per day", perDay),
     section("Cumulative savings", cumulative),
-    section("Days", table(["Day", { label: "Realised", num: 1 }, { label: "No battery", num: 1 }, { label: "Self-consumption", num: 1 }, { label: "Oracle", num: 1 }, { label: "Regret", num: 1 }],
-      rows.map((r) => [r.day.day, number(r.day.realised), number(r.day.no_battery), number(r.day.self_consumption), number(r.day.oracle), number(r.day.regret)]))));
+    section("Days", table(["Day", { label: "Realised", num: 1 }, { label: "No battery", num: 1 }, { label: "Self-use rule", num: 1 }, { label: "Oracle", num: 1 }, { label: "Regret", num: 1 }],
+      rows.map((r) => [el("time", { datetime: r.day.day }, new Date(`${r.day.day}T12:00:00`).toLocaleDateString([], { month: "short", day: "numeric" })), number(r.day.realised), number(r.day.no_battery), number(r.day.self_consumption), number(r.day.oracle), number(r.day.regret)]))));
   const xs = rows.map((r) => Date.parse(`${r.day.day}T12:00:00`) / 1000);
   chart(perDay, `Cost per day (${costs.currency})`, [
     { label: "Realised", stroke: css("--accent"), width: 2 }, { label: "No battery", stroke: css("--grid") },

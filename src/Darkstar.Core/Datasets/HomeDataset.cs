@@ -115,6 +115,70 @@ public sealed partial class HomeDataset
         return dataset;
     }
 
+    /// <summary>
+    /// This home with its prices replaced by another day-ahead series (a file of <c>timestamp,price_eur_per_mwh</c>, any
+    /// resolution), moved onto the home's dates: every slot of the home's meters takes the series' price at the same
+    /// local weekday and time of day, a whole number of weeks later or earlier, at the same time of year as near as a
+    /// week allows. So the home's load and PV meet the other market's spreads (15-minute ones, say) in the same season.
+    /// A gap of up to an hour in the series (the autumn DST day's missing hour) keeps the price before it; slots the
+    /// series does not reach have no price.
+    /// </summary>
+    public HomeDataset WithPricesFrom(string path)
+    {
+        List<(DateTimeOffset Start, double PerMwh)> series = ReadPrices(path);
+        if (series.Count == 0)
+        {
+            throw new DatasetFormatException($"{path}: no prices.");
+        }
+
+        var byInstant = new Dictionary<DateTimeOffset, double>(series.Count * SlotGrid.SlotsPerHour);
+        for (var i = 0; i < series.Count; i++)
+        {
+            // Each price holds until the next (at most an hour: a longer gap is missing data, not a price).
+            var end = i + 1 < series.Count && series[i + 1].Start - series[i].Start <= TimeSpan.FromHours(2)
+                ? series[i + 1].Start
+                : series[i].Start.AddHours(1);
+            for (var t = series[i].Start; t < end; t = t.AddMinutes(SlotGrid.MinutesPerSlot))
+            {
+                byInstant[t] = series[i].PerMwh;
+            }
+        }
+
+        var homeFirst = LocalDate(Meters[0].At);
+        var seriesFirst = LocalDate(series[0].Start);
+        // The same calendar day in the series' first year (or the year after, if that day is already past), rounded to whole weeks.
+        var sameDay = new DateOnly(seriesFirst.Year, homeFirst.Month, Math.Min(homeFirst.Day, DateTime.DaysInMonth(seriesFirst.Year, homeFirst.Month)));
+        var shiftDays = (int)Math.Round((sameDay.DayNumber - homeFirst.DayNumber) / 7.0, MidpointRounding.AwayFromZero) * 7;
+
+        var prices = new List<(DateTimeOffset, double)>();
+        for (var slot = SlotGrid.Floor(Meters[0].At); slot <= Meters[^1].At; slot = slot.AddMinutes(SlotGrid.MinutesPerSlot))
+        {
+            var local = TimeZoneInfo.ConvertTime(slot, TimeZone).DateTime.AddDays(shiftDays);
+            if (TimeZone.IsInvalidTime(local))
+            {
+                continue;
+            }
+
+            var target = new DateTimeOffset(local, TimeZone.GetUtcOffset(local)).ToUniversalTime();
+            if (byInstant.TryGetValue(target, out var price))
+            {
+                prices.Add((slot, price));
+            }
+        }
+
+        if (prices.Count == 0)
+        {
+            throw new DatasetFormatException($"{path}: its dates, moved by {shiftDays} days onto {Name}'s, cover none of its slots.");
+        }
+
+        var copy = (HomeDataset)MemberwiseClone();
+        copy.Prices = prices;
+        copy.Name = $"{Name} with {Path.GetFileName(path)}";
+        return copy;
+    }
+
+    private DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, TimeZone).DateTime);
+
     private void ReadMeters(string path)
     {
         var lines = ReadLines(path);

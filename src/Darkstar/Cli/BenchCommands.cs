@@ -96,20 +96,25 @@ public static class BenchCommands
             DefaultValueFactory = _ => "executor",
         };
         execution.AcceptOnlyFromAmong("executor", "slots", "power", "modes");
+        var prices = new Option<FileInfo>("--prices")
+        {
+            Description = "Another day-ahead series (timestamp,price_eur_per_mwh; e.g. ../shared/data/prices-se3-15min.csv) in place of the home's prices, "
+                + "moved onto the home's dates by whole weeks (same local weekday and time of day, same time of year); the home's tariff applies.",
+        };
         var command = new Command("plan", "Cost of no battery, the self-consumption rule, the MPC in closed loop and the Oracle on a data set.")
         {
-            home, from, days, allMonths, batteryKwh, batteryKw, efficiency, cycleCost, minSoc, replan, forecasts, execution,
+            home, from, days, allMonths, batteryKwh, batteryKw, efficiency, cycleCost, minSoc, replan, forecasts, execution, prices,
         };
         command.SetAction((parse, cancellationToken) => RunPlanAsync(parse, context, global, new PlanBenchArguments(
             parse.GetValue(home)!, parse.GetValue(from), parse.GetValue(allMonths) && parse.GetResult(days) is not { Implicit: false } ? 30 : parse.GetValue(days), parse.GetValue(allMonths),
             parse.GetValue(batteryKwh), parse.GetValue(batteryKw), parse.GetValue(efficiency), parse.GetValue(cycleCost), parse.GetValue(minSoc), parse.GetValue(replan),
-            parse.GetValue(forecasts)!, parse.GetValue(execution)!), cancellationToken));
+            parse.GetValue(forecasts)!, parse.GetValue(execution)!, parse.GetValue(prices)), cancellationToken));
         return command;
     }
 
     private sealed record PlanBenchArguments(
         DirectoryInfo Home, string? From, int Days, bool AllMonths, double BatteryKwh, double BatteryKw, double Efficiency, double CycleCost, double MinSocPercent,
-        int ReplanMinutes, string Forecasts, string Execution);
+        int ReplanMinutes, string Forecasts, string Execution, FileInfo? Prices);
 
     /// <summary>One window's figures, as its JSON line prints them.</summary>
     private sealed record PlanWindowReport(
@@ -149,6 +154,10 @@ public static class BenchCommands
         try
         {
             dataset = HomeDataset.Load(arguments.Home.FullName);
+            if (arguments.Prices is { } otherPrices)
+            {
+                dataset = dataset.WithPricesFrom(otherPrices.FullName);
+            }
         }
         catch (Exception e) when (e is DatasetFormatException or IOException or UnauthorizedAccessException)
         {

@@ -291,9 +291,13 @@ public static class ExecutionPolicy
     {
         var executor = options.Executor;
         var targets = new List<EntityTarget>();
+        // The plan's hold keeps the battery's energy, not the sun's: an inverter's hold (standby) mode exports the PV
+        // surplus the battery could store. Where the discharge power can be set, the plan's hold is self-consumption with
+        // no discharge, so the surplus is still stored (in May, the hold mode gave away all the planner's gain).
+        var holdInSelfConsumption = action == CommandedAction.Hold && mode == ExecutionMode.FollowingPlan && executor.MaxDischargePowerEntity is not null;
         if (executor.WorkModeEntity is { } workModeEntity)
         {
-            var option = WorkModeOption(executor, action);
+            var option = holdInSelfConsumption ? executor.WorkModeSelfConsumption : WorkModeOption(executor, action);
             if (option is null)
             {
                 notes.Add($"executor.{WorkModeOptionName(action)} is not set: the work mode is left as it is");
@@ -315,6 +319,7 @@ public static class ExecutionPolicy
         {
             CommandedAction.Charge => (intent.ChargeKw, (double?)null),
             CommandedAction.Discharge or CommandedAction.Export => (null, intent.DischargeKw),
+            CommandedAction.Hold when holdInSelfConsumption => (limits.MaxChargeKw, 0),
             _ => (limits.MaxChargeKw, limits.MaxDischargeKw),
         };
         AddPowerTarget(targets, notes, ActuatorRole.MaxChargePower, executor.MaxChargePowerEntity, executor.MaxChargePowerUnit, executor.BatteryVoltage,

@@ -83,6 +83,8 @@ public sealed class ExecutionLimitPropertyTests
                             CommandedAction.Charge => executor.WorkModeCharge,
                             CommandedAction.Discharge => executor.WorkModeDischarge,
                             CommandedAction.Export => executor.WorkModeExport,
+                            // The plan's hold is self-consumption with no discharge where the discharge power can be set.
+                            CommandedAction.Hold when decision.Mode == ExecutionMode.FollowingPlan && executor.MaxDischargePowerEntity is not null => executor.WorkModeSelfConsumption,
                             CommandedAction.Hold => executor.WorkModeHold,
                             _ => executor.WorkModeSelfConsumption,
                         };

@@ -122,18 +122,30 @@ public sealed class ExecutionPolicyTests
     }
 
     [Theory]
-    [InlineData(PlannedAction.Idle, "Self consumption", CommandedAction.SelfConsumption)]
-    [InlineData(PlannedAction.Hold, "Hold", CommandedAction.Hold)]
-    public void Decide_IdleOrHold_ModeAndFullPowerLimitsRestored(PlannedAction planned, string workMode, CommandedAction commanded)
+    [InlineData(PlannedAction.Idle, CommandedAction.SelfConsumption, 5000)]
+    [InlineData(PlannedAction.Hold, CommandedAction.Hold, 0)]
+    public void Decide_IdleOrHold_SelfConsumptionWithFullChargeAndTheDischargeThePlanAllows(PlannedAction planned, CommandedAction commanded, double dischargeW)
     {
         var decision = Decide(Inputs(Slot(planned)));
 
+        // The plan's hold is self-consumption with no discharge: PV surplus is still stored, as the plan expects.
         Assert.Equal(commanded, decision.CommandedAction);
-        Assert.Equal(workMode, Target<SelectOptionTarget>(decision, ActuatorRole.WorkMode).Option);
+        Assert.Equal("Self consumption", Target<SelectOptionTarget>(decision, ActuatorRole.WorkMode).Option);
         Assert.False(Target<SwitchTarget>(decision, ActuatorRole.GridCharging).On);
         Assert.Equal(5000, Target<NumberValueTarget>(decision, ActuatorRole.MaxChargePower).Value);
-        Assert.Equal(5000, Target<NumberValueTarget>(decision, ActuatorRole.MaxDischargePower).Value);
+        Assert.Equal(dischargeW, Target<NumberValueTarget>(decision, ActuatorRole.MaxDischargePower).Value);
         Assert.DoesNotContain(decision.Targets, t => t.Role == ActuatorRole.SocTarget);
+    }
+
+    [Fact]
+    public void Decide_PlanHoldWithoutADischargePowerEntity_TheInvertersHoldMode()
+    {
+        var options = SimulatedHomeOptions with { Executor = SimulatedHomeOptions.Executor with { MaxDischargePowerEntity = null } };
+
+        var decision = Decide(Inputs(Slot(PlannedAction.Hold)), options);
+
+        Assert.Equal(CommandedAction.Hold, decision.CommandedAction);
+        Assert.Equal("Hold", Target<SelectOptionTarget>(decision, ActuatorRole.WorkMode).Option);
     }
 
     [Theory]
@@ -297,7 +309,8 @@ public sealed class ExecutionPolicyTests
         var decision = Decide(Inputs(Slot(planned, dischargeKwh: 1, exportKwh: 0.5, socEndPercent: 8), socPercent: soc));
 
         Assert.Equal(CommandedAction.Hold, decision.CommandedAction);
-        Assert.Equal("Hold", Target<SelectOptionTarget>(decision, ActuatorRole.WorkMode).Option);
+        Assert.Equal("Self consumption", Target<SelectOptionTarget>(decision, ActuatorRole.WorkMode).Option);
+        Assert.Equal(0, Target<NumberValueTarget>(decision, ActuatorRole.MaxDischargePower).Value);
         Assert.Equal(DarkstarStatus.Degraded, decision.Health);
         Assert.Contains("hold instead", decision.Reason, StringComparison.Ordinal);
     }
@@ -397,7 +410,7 @@ public sealed class ExecutionPolicyTests
     [Fact]
     public void Decide_WorkModeOptionNotSet_WorkModeLeftAloneAndNoted()
     {
-        var options = SimulatedHomeOptions with { Executor = SimulatedHomeOptions.Executor with { WorkModeHold = null } };
+        var options = SimulatedHomeOptions with { Executor = SimulatedHomeOptions.Executor with { WorkModeHold = null, MaxDischargePowerEntity = null } };
 
         var decision = Decide(Inputs(Slot(PlannedAction.Hold)), options);
 

@@ -21,6 +21,8 @@ public sealed class ExecutorServiceTests
         var home = FakeHomeAssistant.WithSimulatedInverter();
         using var harness = await ExecutorHarness.CreateAsync(home);
         await harness.WritePlanAsync(Slot(PlannedAction.Hold));
+        // The inverter's own hold mode: what the user's override commands (the plan's hold is self-consumption without discharge).
+        harness.Settings.Update(s => s with { Override = ManualOverride.Hold });
         var reporter = new ChannelReporter();
         var context = LoopContext.For(harness.Clock);
         using var service = new ExecutorService(harness.Tick, reporter, context, NullLogger<ExecutorService>.Instance);

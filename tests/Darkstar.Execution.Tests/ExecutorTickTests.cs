@@ -66,6 +66,8 @@ public sealed class ExecutorTickTests
         var home = FakeHomeAssistant.WithSimulatedInverter();
         using var harness = await ExecutorHarness.CreateAsync(home);
         await harness.WritePlanAsync(Slot(PlannedAction.Hold));
+        // The inverter's own hold mode: what the user's override commands (the plan's hold is self-consumption without discharge).
+        harness.Settings.Update(s => s with { Override = ManualOverride.Hold });
         home.FailNextCalls(2);
         var started = harness.Clock.GetUtcNow();
 
@@ -87,6 +89,8 @@ public sealed class ExecutorTickTests
         var home = FakeHomeAssistant.WithSimulatedInverter();
         using var harness = await ExecutorHarness.CreateAsync(home);
         await harness.WritePlanAsync(Slot(PlannedAction.Hold));
+        // The inverter's own hold mode: what the user's override commands (the plan's hold is self-consumption without discharge).
+        harness.Settings.Update(s => s with { Override = ManualOverride.Hold });
         home.FailNextCalls(3);
 
         var status = await harness.RunPumpingClockAsync();
@@ -108,6 +112,8 @@ public sealed class ExecutorTickTests
         home.IgnoreCalls = true;
         using var harness = await ExecutorHarness.CreateAsync(home, retry: new CommandRetryPolicy(2, TimeSpan.FromSeconds(1)));
         await harness.WritePlanAsync(Slot(PlannedAction.Hold));
+        // The inverter's own hold mode: what the user's override commands (the plan's hold is self-consumption without discharge).
+        harness.Settings.Update(s => s with { Override = ManualOverride.Hold });
 
         var status = await harness.RunPumpingClockAsync();
 

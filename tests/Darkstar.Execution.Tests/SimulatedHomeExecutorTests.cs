@@ -284,6 +284,7 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
     public async Task RunAsync_CallFailsOnce_RetriedAndSucceeds()
     {
         await _harness.WritePlanAsync(Slot(PlannedAction.Hold));
+        _harness.Settings.Update(s => s with { Override = ManualOverride.Hold });
         _home.Faults.FailNextServiceCalls(1);
 
         var status = await _harness.RunPumpingClockAsync();
@@ -309,7 +310,9 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
 
         Assert.Equal(CommandedAction.Hold, status.CommandedAction);
         Assert.Equal(DarkstarStatus.Degraded, status.Health);
-        Assert.Equal(WorkModes.Hold, SimState(EntityIds.WorkMode));
+        // Held as the plan holds: self-consumption with no discharge, so PV surplus is still stored.
+        Assert.Equal(WorkModes.SelfConsumption, SimState(EntityIds.WorkMode));
+        Assert.Equal("0", SimState(EntityIds.MaxDischargePower));
         Assert.DoesNotContain(_home.Model.ReceivedServiceCalls, c => c.ServiceData.Contains(WorkModes.ForceDischarge, StringComparison.Ordinal));
     }
 

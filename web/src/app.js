@@ -101,19 +101,26 @@ const bars = uPlot.paths.bars({ size: [0.8, 20] });
 
 // --- Controls -------------------------------------------------------------------------------------------------------
 
+// What the last control change said; kept across redraws, since the change itself brings a live event that redraws the page.
+let lastSaid = { text: "", error: false };
+
 async function setControl(id, value, said) {
   try {
     await api(`api/controls/${id}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ value }) });
-    said.textContent = `${words(id)}: ${value === "PRESS" ? "pressed" : value}`;
-    said.classList.remove("error-text");
+    lastSaid = { text: `${words(id)}: ${value === "PRESS" ? "pressed" : value}`, error: false };
   } catch (error) {
-    said.textContent = error.message;
-    said.classList.add("error-text");
+    lastSaid = { text: error.message, error: true };
+  }
+  // The element shown now: a redraw meanwhile replaced the one the click came from.
+  for (const shown of new Set([said, document.getElementById("control-said")])) {
+    if (!shown) continue;
+    shown.textContent = lastSaid.text;
+    shown.classList.toggle("error-text", lastSaid.error);
   }
 }
 
 function quickControls(values) {
-  const said = el("span", { role: "status", class: "muted", id: "control-said" });
+  const said = el("span", { role: "status", class: lastSaid.error ? "muted error-text" : "muted", id: "control-said" }, lastSaid.text);
   const toggle = (id, label, on) => el("label", {}, el("input", {
     type: "checkbox", id: `control-${id}`, checked: on, "aria-label": label,
     onchange: (e) => setControl(id, e.target.checked ? "ON" : "OFF", said),

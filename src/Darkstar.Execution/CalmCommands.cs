@@ -46,7 +46,7 @@ public sealed class CalmCommands
             return decision.Targets;
         }
 
-        var targets = decision.Targets.Where(t => !WithinHysteresis(t, states.GetValueOrDefault(t.EntityId))).ToList();
+        var targets = decision.Targets.Where(t => !WithinHysteresis(t, states.GetValueOrDefault(t.EntityId), decision.CommandedAction)).ToList();
         var sameSlotAndPlan = previous is { } p && p.Slot == slot && p.PlanId == decision.PlanId;
         // A wish that changed since the last tick without a new slot or plan waits a tick: it may be undone by then.
         var unconfirmed = sameSlotAndPlan
@@ -78,9 +78,17 @@ public sealed class CalmCommands
         return !intoHold && SlotGrid.Floor(last.At) == SlotGrid.Floor(now) && now - last.At < TimeSpan.FromMinutes(_options.WorkModeMinDwellMinutes);
     }
 
-    private bool WithinHysteresis(EntityTarget target, EntityState? state)
+    private bool WithinHysteresis(EntityTarget target, EntityState? state, CommandedAction? action)
     {
         if (target is not NumberValueTarget number || state is null || !state.TryGetNumber(out var current) || number.ClampNote is not null)
+        {
+            return false;
+        }
+
+        // A discharge or export stops at the SoC target: one left below the plan's would sell energy the plan keeps for the
+        // evening or the night, which is bought back later at the import price. It is always raised; only a target above
+        // the plan's (the battery keeps a little more) is left within the hysteresis.
+        if (number.Role == ActuatorRole.SocTarget && action is CommandedAction.Discharge or CommandedAction.Export && current < number.Value)
         {
             return false;
         }

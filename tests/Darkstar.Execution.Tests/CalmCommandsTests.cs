@@ -37,6 +37,24 @@ public sealed class CalmCommandsTests
         Assert.Equal(far, Assert.IsType<NumberValueTarget>(Assert.Single(farTargets)).Value);
     }
 
+    /// <summary>The entity says 41 and the hysteresis is 5 points.</summary>
+    [Theory]
+    [InlineData(CommandedAction.Export, 44, true)]
+    [InlineData(CommandedAction.Discharge, 44, true)]
+    [InlineData(CommandedAction.Export, 38, false)]
+    [InlineData(CommandedAction.Charge, 44, false)]
+    public void Filter_SocTargetBelowWhatAnExportShouldKeep_RaisedWhateverTheHysteresis(CommandedAction action, double wanted, bool sent)
+    {
+        // An export to 44 would otherwise stop at 41, selling what the plan keeps for later; one to 38 stopping at 41 keeps a
+        // little more, and is left. A charge target stays within the hysteresis either way.
+        var calm = new CalmCommands(Options(socHysteresis: 5));
+
+        var targets = calm.Filter(
+            SlotStart, Decision(0, new NumberValueTarget(ActuatorRole.SocTarget, SocTarget, wanted, 1)) with { CommandedAction = action }, States((SocTarget, "41")));
+
+        Assert.Equal(sent, targets.Count == 1);
+    }
+
     [Fact]
     public void Filter_WorkModeChangedWithinTheDwell_WaitsWithTheBatterysOtherTargetsUntilTheDwellOrANewSlot()
     {

@@ -77,6 +77,33 @@ public sealed class ClosedLoopTests
         Assert.True(result.Oracle.Cost <= result.SelfConsumption.Cost + 1e-6, $"self-consumption {result.SelfConsumption.Cost} < Oracle {result.Oracle.Cost}");
         Assert.True(result.Oracle.Cost <= result.Mpc.Cost + 1e-6, $"MPC {result.Mpc.Cost} < Oracle {result.Oracle.Cost}");
     }
+
+    [Fact]
+    public void Run_ANegativeMeterSlot_TheExecutorSeesNoSurplusFromIt()
+    {
+        // A counter glitch: the load of one slot in three is negative. The executor's inverter would charge from that
+        // "surplus" (from the grid, in truth); it must see the slot as the planner does, clamped at zero.
+        var actual = RepeatingDays(1, out var period);
+        var load = actual.Load.Select((l, i) => i % 3 == 0 ? -0.3 : l).ToArray();
+        var executor = new RecordingExecutor();
+
+        ClosedLoop.Run(actual with { Load = load }, Settings(period, ClosedLoopForecast.Perfect) with { Executor = executor }, null, CancellationToken.None);
+
+        Assert.Equal(period.Count, executor.Seen.Count);
+        Assert.All(executor.Seen, s => Assert.True(s.Load >= 0 && s.Pv >= 0, $"the executor saw load {s.Load}, PV {s.Pv}"));
+        Assert.Contains(executor.Seen, s => s.Load == 0);
+    }
+
+    private sealed class RecordingExecutor : IClosedLoopExecutor
+    {
+        public List<(double Load, double Pv)> Seen { get; } = [];
+
+        public (double ChargeKwh, double DischargeKwh) ExecuteSlot(Schedule plan, DateTimeOffset planTime, int position, double socKwh, double loadKwh, double pvKwh)
+        {
+            Seen.Add((loadKwh, pvKwh));
+            return (0, 0);
+        }
+    }
 }
 
 public sealed class ClosedLoopExecutionTests

@@ -283,9 +283,11 @@ public static class ClosedLoop
             for (var j = 0; j < settings.ReplanSlots && k + j < period.Count; j++)
             {
                 var t = k + j;
-                var actualNetLoad = Math.Max(0, whole.LoadKwh[t]) - Math.Max(0, whole.PvKwh[t]);
+                // A meter's negative slot (a counter glitch) is no surplus: the executor's inverter would charge from it.
+                var (actualLoad, actualPv) = (Math.Max(0, whole.LoadKwh[t]), Math.Max(0, whole.PvKwh[t]));
+                var actualNetLoad = actualLoad - actualPv;
                 var (charge, discharge) = settings.Execution == ClosedLoopExecution.Executor && settings.Executor is { } executor
-                    ? executor.ExecuteSlot(schedule, horizon.Start, j, socKwh, whole.LoadKwh[t], whole.PvKwh[t])
+                    ? executor.ExecuteSlot(schedule, horizon.Start, j, socKwh, actualLoad, actualPv)
                     : Execute(schedule.Slots[j], settings.Execution, battery, socKwh, actualNetLoad);
 
                 var step = Baselines.GridTakesTheRest(whole, t, whole.LoadKwh[t], whole.PvKwh[t], socKwh, charge, discharge);

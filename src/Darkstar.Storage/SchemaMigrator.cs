@@ -59,9 +59,18 @@ public sealed class SchemaMigrator
         return exists == 0 ? 0 : await ReadVersionAsync(connection, null, cancellationToken);
     }
 
-    /// <summary>Applies every migration not yet applied; returns the versions applied now (empty when up to date).</summary>
+    /// <summary>
+    /// Applies every migration not yet applied; returns the versions applied now (empty when up to date). An existing file
+    /// is checked first (<see cref="DarkstarDatabase.CheckIntegrityAsync"/>): a damaged one is refused unchanged.
+    /// </summary>
+    /// <exception cref="DatabaseCorruptException">The file is damaged or is not a database.</exception>
     public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
     {
+        if (File.Exists(_database.Path) && new FileInfo(_database.Path).Length > 0)
+        {
+            await _database.CheckIntegrityAsync(cancellationToken);
+        }
+
         await using var connection = await _database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             Migrations.CreateSchemaVersionTable, cancellationToken: cancellationToken));

@@ -66,18 +66,19 @@ public static class DatabaseFaults
     /// <summary>True for a database error of any kind (the service contains them; other exceptions are bugs to see).</summary>
     public static bool IsDatabaseError(Exception error) => error is SqliteException or DatabaseCorruptException;
 
-    /// <summary>One line: what happened to the database at <paramref name="path"/> and what to do.</summary>
-    public static string Describe(Exception error, string path)
+    /// <summary>One line: what happened to the database at <paramref name="path"/> (or "the database") and what to do.</summary>
+    public static string Describe(Exception error, string? path = null)
     {
         ArgumentNullException.ThrowIfNull(error);
+        path ??= "the database";
         return Classify(error) switch
         {
             DatabaseFaultKind.Locked =>
-                $"database is locked: another program holds {path} (a backup, an SQLite browser); Darkstar waits and tries again",
+                $"database is locked: another program holds {path} (a backup, an SQLite browser) longer than Darkstar waits; it tries again",
             DatabaseFaultKind.DiskFull =>
                 $"disk full: no space left to write {path}; free some space on its disk, and Darkstar writes what it holds when it can",
             DatabaseFaultKind.ReadOnly =>
-                $"the database {path} is read-only: give Darkstar's user write access to the file and its folder, or move it to a disk that is not mounted read-only",
+                $"read-only: {path} cannot be written; give Darkstar's user write access to the file and its folder, or move it to a disk that is not mounted read-only",
             DatabaseFaultKind.CannotOpen =>
                 $"cannot open the database {path}: check that its folder exists and that Darkstar's user may read and write the file and the folder ({error.Message})",
             DatabaseFaultKind.Corrupt when error is DatabaseCorruptException => error.Message,

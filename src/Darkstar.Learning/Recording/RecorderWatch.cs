@@ -43,6 +43,10 @@ public sealed class RecorderWatch(
         {
             Health.Failed(Name, $"Home Assistant unreachable since {InstantText.Format(since)}", counts: false);
         }
+        else if (status.Fault is { } fault)
+        {
+            Health.Failed(Name, fault, counts: false);
+        }
         else if (status.RecordedUntil is { } until && until < due)
         {
             Health.Failed(Name, $"slots recorded only until {InstantText.Format(until)}{(status.LastProblem is { } p ? $": {p}" : "")}", counts: false);

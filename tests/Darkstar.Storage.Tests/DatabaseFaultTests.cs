@@ -124,8 +124,8 @@ public sealed class DatabaseFaultTests
         Assert.Equal(before, await File.ReadAllBytesAsync(copy));
     }
 
-    /// <summary>A checkpointed copy of <paramref name="source"/> with random bytes over a few of its pages (not the header).</summary>
-    internal static async Task CopyDamagedAsync(string source, string copy)
+    /// <summary>A damaged copy of <paramref name="source"/>, checkpointed and closed first.</summary>
+    private static async Task CopyDamagedAsync(string source, string copy)
     {
         await using (var connection = new SqliteConnection($"Data Source={source}"))
         {
@@ -134,18 +134,7 @@ public sealed class DatabaseFaultTests
         }
 
         SqliteConnection.ClearAllPools();
-        File.Copy(source, copy);
-        var random = new Random(23);
-        await using var file = new FileStream(copy, FileMode.Open, FileAccess.ReadWrite);
-        const int pageSize = 4096;
-        var pages = file.Length / pageSize;
-        var noise = new byte[pageSize / 2];
-        for (var page = 2L; page < pages; page += 3)
-        {
-            random.NextBytes(noise);
-            file.Position = (page * pageSize) + 100;
-            await file.WriteAsync(noise);
-        }
+        await DamagedFile.CopyWithNoiseAsync(source, copy);
     }
 }
 

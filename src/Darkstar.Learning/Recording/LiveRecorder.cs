@@ -122,6 +122,12 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
             .ToDictionary(s => s.EntityId, StringComparer.Ordinal);
     }
 
+    /// <summary>True while the connection to Home Assistant is up (the outage in <see cref="Status"/> may still be filling).</summary>
+    public bool HomeAssistantConnected => _client.IsConnected;
+
+    /// <summary>Home Assistant's refusal of the token while it lasts; see <see cref="HomeAssistantWebSocketClient.Refusal"/>.</summary>
+    public string? TokenRefused => _client.Refusal?.Message;
+
     public LiveRecorderStatus Status
     {
         get
@@ -173,7 +179,8 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
     {
         lock (_activityGate)
         {
-            return _ended || (_nextCloseAt is { } next && (!_client.IsConnected || (!_working && now < next)));
+            // A refused token: nothing to do until Home Assistant accepts it (the client asks again by itself).
+            return _ended || _client.Refusal is not null || (_nextCloseAt is { } next && (!_client.IsConnected || (!_working && now < next)));
         }
     }
 

@@ -274,7 +274,8 @@ public sealed class SimulatedService : IAsyncDisposable
             DatabasePath = _options.DatabasePath,
             TimeZone = _options.TimeZone,
             Site = _options.Site,
-            HomeAssistant = homeAssistant,
+            // The simulated home is local: a refused token (a fault a test injects) is asked about again within seconds.
+            HomeAssistant = homeAssistant with { RefusedTokenRetryDelay = TimeSpan.FromSeconds(1) },
             Mqtt = Broker is null ? null : new MqttConnectionSettings
             {
                 Host = "127.0.0.1",
@@ -546,7 +547,18 @@ internal static class SimulatedServe
 
             return summary.Errors == 0 ? ExitCodes.Success : ExitCodes.Failure;
         }
-        catch (Exception e) when (e is HomeAssistantException or SqliteException or SchemaVersionTooNewException or InvalidOperationException or IOException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C or SIGTERM before the service ran: nothing to sum up, but a stop asked for is a clean one.
+            await context.Error.WriteLineAsync("serve --simulate: stopped while starting.");
+            return ExitCodes.Success;
+        }
+        catch (Exception e) when (e is SqliteException or DatabaseCorruptException)
+        {
+            await context.Error.WriteLineAsync($"serve --simulate: {DatabaseFaults.Describe(e, path)}");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is HomeAssistantException or SchemaVersionTooNewException or InvalidOperationException or IOException)
         {
             await context.Error.WriteLineAsync($"serve --simulate: {e.Message}");
             return ExitCodes.Failure;

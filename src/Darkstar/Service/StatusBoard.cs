@@ -64,6 +64,12 @@ public sealed class StatusBoard(
     public (DarkstarStatus Status, string? Reason) Current()
     {
         var executor = Executor;
+        if (recorder.TokenRefused is { } refused)
+        {
+            // Nothing can be read or commanded until the token is accepted: an error a user must fix, not a passing fault.
+            return (DarkstarStatus.Error, refused);
+        }
+
         if (executor is { Health: DarkstarStatus.Error })
         {
             return (DarkstarStatus.Error, executor.Reason ?? "the executor cannot carry out the plan");
@@ -75,9 +81,10 @@ public sealed class StatusBoard(
             reasons.Add(executor.Reason ?? "the executor runs on a fallback");
         }
 
-        if (recorder.Status.OutageSince is { } since)
+        if (!recorder.HomeAssistantConnected)
         {
-            reasons.Add($"Home Assistant unreachable since {InstantText.Format(since)}");
+            // From the connection itself, so that the line goes the moment Home Assistant is back (its gap fills later).
+            reasons.Add(recorder.Status.OutageSince is { } since ? $"Home Assistant unreachable since {InstantText.Format(since)}" : "Home Assistant unreachable");
         }
 
         var now = clock.GetUtcNow();

@@ -225,10 +225,10 @@ public static class ServeCommand
         $"port {endpoint.Port} for /health is in use (another program, or Darkstar runs already): stop it, or choose another port with --health-port" +
         (defaultPort ? $" (the default is {IngressPort})" : "");
 
-    internal static List<string> Validate(DarkstarOptions options, ServeArguments arguments, out TimeSpan? runFor)
+    /// <summary>What the service needs of valid options beyond what the options themselves require (<c>config check</c> says it too).</summary>
+    internal static List<string> ServiceRequirements(DarkstarOptions options)
     {
         var problems = new List<string>();
-        runFor = null;
         if (options.Location.Latitude is null || options.Location.Longitude is null)
         {
             problems.Add("location.latitude and location.longitude: the forecasts need your home's position.");
@@ -238,6 +238,14 @@ public static class ServeCommand
         {
             problems.Add(zoneProblem + ".");
         }
+
+        return problems;
+    }
+
+    internal static List<string> Validate(DarkstarOptions options, ServeArguments arguments, out TimeSpan? runFor)
+    {
+        var problems = ServiceRequirements(options);
+        runFor = null;
 
         if (arguments.HealthPort is < 0 or > 65535)
         {

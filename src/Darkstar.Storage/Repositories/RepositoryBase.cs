@@ -54,7 +54,7 @@ public abstract class RepositoryBase
     }
 
     /// <summary>Rolls back what SQLite has not rolled back itself, without an error of its own.</summary>
-    private static void RollBack(SqliteConnection connection, SqliteTransaction transaction)
+    internal static void RollBack(SqliteConnection connection, SqliteTransaction transaction)
     {
         try
         {

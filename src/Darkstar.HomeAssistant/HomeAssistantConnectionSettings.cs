@@ -43,6 +43,13 @@ public sealed record HomeAssistantConnectionSettings
 
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Null: a refused token stops the client (a command, where the user reads the message at once). Otherwise the wait
+    /// before asking again after a refusal, doubling up to 30 minutes: the service stays up, reporting the refusal
+    /// (<see cref="WebSockets.HomeAssistantWebSocketClient.Refusal"/>), until the token is accepted.
+    /// </summary>
+    public TimeSpan? RefusedTokenRetryDelay { get; init; }
+
     /// <summary>Randomises reconnect delays so that many clients do not reconnect in step after a restart.</summary>
     public bool ReconnectJitter { get; init; } = true;
 

@@ -1,6 +1,7 @@
 using Darkstar.Core.Controls;
 using Darkstar.Core.Loops;
 using Darkstar.Mqtt.Discovery;
+using Darkstar.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -41,6 +42,7 @@ public sealed class DarkstarMqttService : BackgroundService
     private readonly IReadOnlyList<DarkstarEntity> _entities;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenSource? _pendingAnnounce;
+    private readonly InstallationIdentity? _installation;
 
     public DarkstarMqttService(
         MqttConnection connection,
@@ -48,7 +50,8 @@ public sealed class DarkstarMqttService : BackgroundService
         ControlStore controls,
         ServiceTriggers triggers,
         TimeProvider clock,
-        ILogger<DarkstarMqttService> logger)
+        ILogger<DarkstarMqttService> logger,
+        InstallationIdentity? installation = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(settings);
@@ -62,9 +65,31 @@ public sealed class DarkstarMqttService : BackgroundService
         _triggers = triggers;
         _clock = clock;
         _logger = logger;
+        _installation = installation;
         _entities = DarkstarEntities.All(settings.Currency, settings.ForecastVersions);
         Publisher = new DarkstarPublisher(connection, settings.Topics);
         _controls.Changed += OnControlsChanged;
+    }
+
+    /// <summary>
+    /// Connects as <c>darkstar-</c> and the installation's id rather than the default id: two installations on one broker
+    /// would otherwise knock each other off, for ever. A client id set in the settings stays.
+    /// </summary>
+    private async Task UseInstallationClientIdAsync(CancellationToken cancellationToken)
+    {
+        if (_installation is null || _connection.Settings.ClientId != MqttConnectionSettings.DefaultClientId)
+        {
+            return;
+        }
+
+        try
+        {
+            _connection.UseClientId($"{MqttConnectionSettings.DefaultClientId}-{await _installation.ReadOrCreateAsync(cancellationToken)}");
+        }
+        catch (Exception e) when (DatabaseFaults.IsDatabaseError(e))
+        {
+            _logger.LogWarning("MQTT connects as '{ClientId}': the installation's id could not be read ({Fault})", _connection.Settings.ClientId, DatabaseFaults.Describe(e));
+        }
     }
 
     /// <summary>The typed API the rest of the add-on publishes its figures through.</summary>
@@ -101,6 +126,7 @@ public sealed class DarkstarMqttService : BackgroundService
             _connection.Subscribe(_settings.Topics.AllCommands);
             _connection.Subscribe(_settings.Topics.HomeAssistantStatus);
             _connection.Connected += (_, _) => Announce();
+            await UseInstallationClientIdAsync(stoppingToken);
             await _connection.StartAsync(stoppingToken);
             _ready.TrySetResult();
         }

@@ -29,7 +29,7 @@ public sealed class MqttConnection : IAsyncDisposable
     // MQTTnet's own limit on opening the socket, the TLS handshake and each acknowledgement (its default is 100 s).
     private static readonly TimeSpan NetworkTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly MqttConnectionSettings _settings;
+    private MqttConnectionSettings _settings;
     private readonly TimeProvider _clock;
     private readonly ILogger<MqttConnection> _logger;
     private readonly Channel<LoopCommand> _commands = Channel.CreateUnbounded<LoopCommand>(new UnboundedChannelOptions { SingleReader = true });
@@ -67,6 +67,18 @@ public sealed class MqttConnection : IAsyncDisposable
     public static string ClientLibrary { get; } = DescribeClientLibrary();
 
     public MqttConnectionSettings Settings => _settings;
+
+    /// <summary>Sets the client id the connection announces; only before <see cref="StartAsync"/>.</summary>
+    public void UseClientId(string clientId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
+        if (_loop is not null)
+        {
+            throw new InvalidOperationException("The client id is set before the connection starts.");
+        }
+
+        _settings = _settings with { ClientId = clientId };
+    }
 
     public bool IsConnected => _connected;
 

@@ -20,7 +20,13 @@ public sealed record MqttConnectionSettings
     /// <summary>The CA certificate file (PEM, may hold several, or DER) that signs the broker's certificate; null means the system's CAs.</summary>
     public string? CaFile { get; init; }
 
-    public string ClientId { get; init; } = "darkstar";
+    public string ClientId { get; init; } = DefaultClientId;
+
+    /// <summary>
+    /// The client id when none is given. The service replaces it with one of its installation
+    /// (<see cref="DarkstarMqttService"/>): a broker drops a client when another connects with its id.
+    /// </summary>
+    public const string DefaultClientId = "darkstar";
 
     /// <summary>Where <c>online</c> goes on every connect and the broker's last will puts <c>offline</c>.</summary>
     public required string AvailabilityTopic { get; init; }

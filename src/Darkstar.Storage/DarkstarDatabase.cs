@@ -49,6 +49,17 @@ public sealed class DarkstarDatabase
 
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// A cap on the file's size in pages for every connection opened from now on; null leaves SQLite's own. A size-limited
+    /// file is how the tests see a full disk (<c>database or disk is full</c>) without filling one.
+    /// </summary>
+    public long? MaxPageCount { get; set; }
+
+    // SQLite's own largest page count, the cap when none is set.
+    private const long NoPageCap = 4294967294;
+
+    private volatile bool _capped;
+
     /// <summary>Opens a connection, creating the file and its folder when they are missing.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -65,7 +76,15 @@ public sealed class DarkstarDatabase
             await connection.OpenAsync(cancellationToken);
             await using (var command = connection.CreateCommand())
             {
-                command.CommandText = _connectionPragmas;
+                // A pooled connection keeps the cap it was given: once a cap was set, every connection is told the current one.
+                if (MaxPageCount is not null)
+                {
+                    _capped = true;
+                }
+
+                command.CommandText = _capped
+                    ? string.Create(CultureInfo.InvariantCulture, $"{_connectionPragmas} PRAGMA max_page_count = {MaxPageCount ?? NoPageCap};")
+                    : _connectionPragmas;
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -75,6 +94,37 @@ public sealed class DarkstarDatabase
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// SQLite's <c>quick_check</c>: throws <see cref="DatabaseCorruptException"/>, with what to do, when the file is damaged
+    /// or is not a database at all. Reads every page once (seconds for a large file on an SD card); run at start only.
+    /// </summary>
+    public async Task CheckIntegrityAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA quick_check(5);";
+            var problems = new List<string>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    problems.Add(reader.GetString(0));
+                }
+            }
+
+            if (problems is not ["ok"])
+            {
+                throw new DatabaseCorruptException(Path, $"integrity check: {string.Join("; ", problems)}", null);
+            }
+        }
+        catch (SqliteException e) when (DatabaseFaults.Classify(e) == DatabaseFaultKind.Corrupt)
+        {
+            throw new DatabaseCorruptException(Path, e.Message, e);
         }
     }
 

@@ -59,9 +59,18 @@ public sealed class SchemaMigrator
         return exists == 0 ? 0 : await ReadVersionAsync(connection, null, cancellationToken);
     }
 
-    /// <summary>Applies every migration not yet applied; returns the versions applied now (empty when up to date).</summary>
+    /// <summary>
+    /// Applies every migration not yet applied; returns the versions applied now (empty when up to date). An existing file
+    /// is checked first (<see cref="DarkstarDatabase.CheckIntegrityAsync"/>): a damaged one is refused unchanged.
+    /// </summary>
+    /// <exception cref="DatabaseCorruptException">The file is damaged or is not a database.</exception>
     public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
     {
+        if (File.Exists(_database.Path) && new FileInfo(_database.Path).Length > 0)
+        {
+            await _database.CheckIntegrityAsync(cancellationToken);
+        }
+
         await using var connection = await _database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             Migrations.CreateSchemaVersionTable, cancellationToken: cancellationToken));
@@ -99,22 +108,33 @@ public sealed class SchemaMigrator
     {
         // BEGIN IMMEDIATE (the provider's default) takes the write lock first, so a second process
         // migrating at the same moment waits and then sees the version already recorded.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var current = await ReadVersionAsync(connection, transaction, cancellationToken);
-        if (current >= migration.Version)
+        var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        try
         {
-            return false;
-        }
+            var current = await ReadVersionAsync(connection, transaction, cancellationToken);
+            if (current >= migration.Version)
+            {
+                await transaction.DisposeAsync();
+                return false;
+            }
 
-        _logger.LogInformation("Applying migration {Version} ({Name})", migration.Version, migration.Name);
-        await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt);",
-            new { migration.Version, migration.Name, AppliedAt = _timeProvider.GetUtcNow() },
-            transaction,
-            cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+            _logger.LogInformation("Applying migration {Version} ({Name})", migration.Version, migration.Name);
+            await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt);",
+                new { migration.Version, migration.Name, AppliedAt = _timeProvider.GetUtcNow() },
+                transaction,
+                cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            await transaction.DisposeAsync();
+            return true;
+        }
+        catch
+        {
+            // A full disk's own error, not the rollback's "no transaction is active".
+            Repositories.RepositoryBase.RollBack(connection, transaction);
+            throw;
+        }
     }
 
     private static Task<int> ReadVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken) =>

@@ -34,6 +34,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<TrainingEpisodeRepository>();
         services.AddSingleton<AntaresTrainingRunRepository>();
         services.AddSingleton<UserSettingRepository>();
+        services.AddSingleton<InstallationIdentity>();
         services.TryAddSingleton<IUserSettingsStore>(sp => new DatabaseUserSettingsStore(sp.GetRequiredService<UserSettingRepository>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }

@@ -9,6 +9,7 @@ using Darkstar.Learning.Prices;
 using Darkstar.Learning.Recording;
 using Darkstar.Simulation;
 using Darkstar.Simulation.Clock;
+using Darkstar.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Darkstar.Learning.Tests;

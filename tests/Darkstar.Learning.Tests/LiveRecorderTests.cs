@@ -315,6 +315,108 @@ public sealed class LiveRecorderTests
         Assert.DoesNotContain(log.Lines, l => l.Contains("First start", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("locked")]
+    [InlineData("disk full")]
+    public async Task ExecuteAsync_DatabaseRefusesASlot_RecorderGoesOnReportsTheFaultAndWritesTheSlotLate(string fault)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var start = SlotGrid.StartOfLocalDay(Day, Stockholm).AddHours(9).AddMinutes(10);
+        await using var rig = await HomeRig.StartAsync(start, TimeSpan.Zero, limit.Token);
+        var (home, harness) = (rig.Home, rig.Harness);
+        var log = new CollectingLogger<LiveRecorder>();
+        using var recorder = rig.NewRecorder(new LiveRecorderSettings(), log);
+        await recorder.StartAsync(limit.Token);
+        await recorder.WaitUntilFollowingAsync(limit.Token).WaitAsync(Patience, limit.Token);
+        var first = SlotGrid.Floor(start) + SlotGrid.SlotLength;
+        var truth = new Dictionary<DateTimeOffset, double>();
+        async Task ToBoundaryAsync(DateTimeOffset boundary)
+        {
+            await home.AdvanceAsync(boundary - home.Clock.GetUtcNow(), limit.Token);
+            truth[boundary] = home.Model.MeasuredKwh(EntityIds.LoadEnergy);
+            await home.AdvanceAsync(TimeSpan.FromMinutes(1), limit.Token);
+        }
+
+        await ToBoundaryAsync(first);
+        await WaitRecordedAsync(recorder, log, first, limit.Token);
+
+        // The fault: another program holds the write lock (beyond the 5 s busy timeout), or the disk is full.
+        await using var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={harness.Database.Path};Pooling=False");
+        if (fault == "locked")
+        {
+            await holder.OpenAsync(limit.Token);
+            await using var begin = holder.CreateCommand();
+            begin.CommandText = "BEGIN EXCLUSIVE;";
+            await begin.ExecuteNonQueryAsync(limit.Token);
+        }
+        else
+        {
+            // Packed (no free page, full leaves) and capped at its size: the next rows need a page there is no room for.
+            await using var connection = await harness.Database.OpenAsync(limit.Token);
+            await using var command = connection.CreateCommand();
+            // Slots of a later year (outside what the test reads) fill the pages the next slots belong in.
+            command.CommandText = """
+                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 2999)
+                INSERT INTO slot_observations (slot_start, load_kwh) SELECT strftime('%Y-%m-%dT%H:%M:%SZ', '2030-01-01', '+' || (i * 15) || ' minutes'), 1 FROM n;
+                VACUUM;
+                """;
+            await command.ExecuteNonQueryAsync(limit.Token);
+            command.CommandText = "PRAGMA page_count;";
+            harness.Database.MaxPageCount = (long)(await command.ExecuteScalarAsync(limit.Token))!;
+        }
+
+        // A slot's few rows may still fit in pages with room left: the disk is found full within a few slots.
+        var second = first;
+        for (var tries = 0; tries < 12 && recorder.Status.Fault is null; tries++)
+        {
+            second += SlotGrid.SlotLength;
+            await ToBoundaryAsync(second);
+            await Eventually.ReachesAsync(
+                () => recorder.Status, s => s.Fault is not null || s.RecordedUntil >= second, "the recorder to write the slot or report the fault", cancellationToken: limit.Token);
+        }
+
+        Assert.Contains(fault, recorder.Status.Fault, StringComparison.Ordinal);
+        Assert.Equal(second - SlotGrid.SlotLength, recorder.Status.RecordedUntil);
+        Assert.False(recorder.ExecuteTask!.IsCompleted, "the recorder must go on");
+
+        // The fault passes within the slot: the slot is written late, by the recorder's own retry, before the next boundary.
+        if (fault == "locked")
+        {
+            await holder.CloseAsync();
+        }
+        else
+        {
+            harness.Database.MaxPageCount = null;
+        }
+
+        for (var step = 0; step < 60 && recorder.Status.RecordedUntil < second; step++)
+        {
+            await home.AdvanceAsync(TimeSpan.FromSeconds(10), limit.Token);
+            // Quiet again: the retry that was due has run.
+            await Eventually.HoldsAsync(() => recorder.IsQuiet(home.Clock.GetUtcNow()), "the recorder to settle", cancellationToken: limit.Token);
+        }
+
+        await WaitRecordedAsync(recorder, log, second, limit.Token);
+        Assert.Null(recorder.Status.Fault);
+        Assert.True(home.Clock.GetUtcNow() < second + SlotGrid.SlotLength, "written within the slot");
+        var third = second + SlotGrid.SlotLength;
+        await ToBoundaryAsync(third);
+        await WaitRecordedAsync(recorder, log, third, limit.Token);
+        await recorder.StopAsync(limit.Token);
+
+        var slots = await harness.Observations.ReadRangeAsync(SlotRange.Between(first, third), limit.Token);
+        Assert.Equal((int)((third - first) / SlotGrid.SlotLength), slots.Count);
+        Assert.All(slots, s =>
+        {
+            var expected = truth[s.SlotStart + SlotGrid.SlotLength] - truth[s.SlotStart];
+            Assert.True(Math.Abs(s.LoadKwh!.Value - expected) <= (0.01 * expected) + 0.0025, $"{InstantText.Format(s.SlotStart)}: {s.LoadKwh} kWh, truly {expected:0.0000}");
+            Assert.False(s.QualityFlags.HasFlag(SlotQuality.Backfilled), "written from the readings kept in memory");
+        });
+        // Logged once with its cause, and once that it passed.
+        Assert.Single(log.Lines, l => l.Contains(fault, StringComparison.Ordinal) && l.StartsWith("Error:", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.Contains("written, late", StringComparison.Ordinal));
+    }
+
     /// <summary>Starts the recorder, runs the home a minute past <paramref name="boundary"/>, waits until the slots up to it are recorded, and stops.</summary>
     private static async Task RecordUntilAsync(
         LiveRecorder recorder, SimulatedHome home, CollectingLogger<LiveRecorder> log, DateTimeOffset boundary, CancellationToken cancellationToken)

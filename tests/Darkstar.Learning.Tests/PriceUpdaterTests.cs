@@ -4,6 +4,7 @@ using Darkstar.HomeAssistant;
 using Darkstar.HomeAssistant.WebSockets;
 using Darkstar.Learning.Prices;
 using Darkstar.Simulation;
+using Darkstar.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Darkstar.Learning.Tests;

@@ -201,6 +201,99 @@ public sealed class ResilienceTests
         Assert.Equal(0, summary.Errors);
     }
 
+    [Fact]
+    public async Task TokenRefused_ServiceStaysUpInErrorSayingSo_AndGoesOnOnceAccepted()
+    {
+        using var limit = new CancellationTokenSource(RealTimeLimit);
+        await using var rig = await ServiceRig.StartAsync(null, limit.Token);
+        var service = rig.Service;
+        var board = service.Get<StatusBoard>();
+        var homeAssistant = service.Get<HomeAssistantWebSocketClient>();
+        await rig.RunForAsync(TimeSpan.FromMinutes(30), limit.Token);
+
+        service.Home.Faults.RefuseAuth = true;
+        service.Home.Faults.DropWebSockets();
+        await rig.AdvanceUntilAsync(() => board.Current().Status == DarkstarStatus.Error, TimeSpan.FromMinutes(5), "error after the token was refused", limit.Token);
+        Assert.Contains("Home Assistant refused the access token", board.Current().Reason, StringComparison.Ordinal);
+        await AssertHealthAsync(service, HttpStatusCode.ServiceUnavailable, "error", "refused the access token", limit.Token);
+        // Up and in error for a quarter hour, not stopped.
+        for (var minute = 0; minute < 15; minute++)
+        {
+            await service.AdvanceAsync(SimulationClock.TickInterval, limit.Token);
+            Assert.True(board.Current().Status == DarkstarStatus.Error, $"{board.Current()} at {InstantText.Format(service.Home.Clock.GetUtcNow())}, connected {homeAssistant.IsConnected}");
+        }
+
+        Assert.False(service.App.Lifetime.ApplicationStopping.IsCancellationRequested, "the host stopped");
+
+        service.Home.Faults.RefuseAuth = false;
+        await Eventually.HoldsAsync(() => homeAssistant.IsConnected, "connected once the token was accepted", cancellationToken: limit.Token);
+        await rig.AdvanceUntilAsync(() => board.Current().Status == DarkstarStatus.Ok, TimeSpan.FromMinutes(20), "ok once the token was accepted", limit.Token);
+        // The time refused is filled from Home Assistant's statistics at the next slot boundary.
+        var recorder = service.Get<Learning.Recording.LiveRecorder>();
+        await rig.AdvanceUntilAsync(
+            () => recorder.Status is { OutageSince: null, RecordedUntil: { } until } && until >= SlotGrid.Floor(service.Home.Clock.GetUtcNow()),
+            TimeSpan.FromMinutes(20), "the refused time filled", limit.Token);
+        var summary = await service.StopAsync(limit.Token);
+        Assert.Equal(summary.SlotsExpected, summary.SlotsObserved);
+    }
+
+    [Fact]
+    public async Task HomeAssistantBackAndBrokerAway_StatusSaysSoWithinOneTick_OnHealthAndMqttAlike()
+    {
+        using var limit = new CancellationTokenSource(RealTimeLimit);
+        await using var rig = await ServiceRig.StartAsync(null, limit.Token);
+        var service = rig.Service;
+        var board = service.Get<StatusBoard>();
+        var homeAssistant = service.Get<HomeAssistantWebSocketClient>();
+        var topics = new DarkstarTopics(rig.Options.Mqtt.DiscoveryPrefix, rig.Options.Mqtt.TopicBase);
+        await using var peer = await MqttPeer.ConnectAsync(service.Broker!.Port, topics.State("+"), limit.Token);
+        await rig.RunForAsync(TimeSpan.FromMinutes(30), limit.Token);
+
+        service.Home.Faults.RefuseWebSockets = true;
+        service.Home.Faults.DropWebSockets();
+        await Eventually.HoldsAsync(() => !homeAssistant.IsConnected, "the service noticed the connection drop", cancellationToken: limit.Token);
+        await service.AdvanceAsync(SimulationClock.TickInterval, limit.Token);
+        Assert.Contains("Home Assistant unreachable", board.Current().Reason, StringComparison.Ordinal);
+        await AssertHealthAsync(service, HttpStatusCode.OK, "degraded", "Home Assistant unreachable", limit.Token);
+        // Mid-slot, so that the recorder's gap fill (at the next boundary) is still ahead when Home Assistant is back.
+        await rig.AdvanceUntilAsync(() => service.Home.Clock.GetUtcNow().Minute % 15 == 3, TimeSpan.FromMinutes(20), "a slot's third minute", limit.Token);
+
+        service.Home.Faults.RefuseWebSockets = false;
+        await Eventually.HoldsAsync(() => homeAssistant.IsConnected, "reconnected to Home Assistant", cancellationToken: limit.Token);
+        await service.AdvanceAsync(SimulationClock.TickInterval, limit.Token);
+        Assert.DoesNotContain("unreachable", board.Current().Reason ?? "", StringComparison.Ordinal);
+        await AssertHealthAsync(service, HttpStatusCode.OK, null, "unreachable", limit.Token, absent: true);
+        var status = topics.State(DarkstarEntityIds.Status);
+        await Eventually.HoldsAsync(
+            () => peer.Received.LastOrDefault(m => m.Topic == status)?.PayloadText == DarkstarStatusText.Of(board.Current().Status),
+            "MQTT's status to match /health's", cancellationToken: limit.Token);
+
+        var connection = service.Get<MqttConnection>();
+        var restart = service.RestartBrokerAsync(TimeSpan.FromSeconds(8), limit.Token);
+        await Eventually.HoldsAsync(() => !connection.IsConnected, "the service noticed the broker gone", cancellationToken: limit.Token);
+        await AssertHealthAsync(service, HttpStatusCode.OK, "degraded", "MQTT broker unreachable", limit.Token);
+        await restart;
+        await Eventually.HoldsAsync(() => connection.IsConnected, "reconnected to the broker", cancellationToken: limit.Token);
+        await AssertHealthAsync(service, HttpStatusCode.OK, null, "MQTT broker unreachable", limit.Token, absent: true);
+    }
+
+    private static async Task AssertHealthAsync(
+        SimulatedService service, HttpStatusCode code, string? status, string reason, CancellationToken cancellationToken, bool absent = false)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var response = await http.GetAsync(service.HealthUri, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(code == response.StatusCode, text);
+        using var health = JsonDocument.Parse(text);
+        if (status is not null)
+        {
+            Assert.Equal(status, health.RootElement.GetProperty("status").GetString());
+        }
+
+        var said = health.RootElement.GetProperty("reason").GetString() ?? "";
+        Assert.True(absent != said.Contains(reason, StringComparison.Ordinal), $"/health reason: {said}");
+    }
+
     private static void AssertNoExportCommanded(IReadOnlyList<ReceivedServiceCall> calls, ServiceRig rig) =>
         Assert.DoesNotContain(calls, c => c.EntityIds.Contains(rig.Options.Executor.WorkModeEntity!) && c.ServiceData.Contains(rig.Options.Executor.WorkModeExport!, StringComparison.Ordinal));
 

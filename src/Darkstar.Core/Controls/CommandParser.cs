@@ -14,7 +14,7 @@ public sealed record CommandParseResult(DarkstarCommand? Command, string? Error)
 /// <summary>
 /// Turns a value a user sent (an MQTT command payload, a web form's field) into a validated <see cref="DarkstarCommand"/>:
 /// the value must be one the control takes (<see cref="ControlCatalogue"/>: an option of the select, a number in range on
-/// the step, ON/OFF, PRESS), and the result must keep the controls consistent (minimum SoC not above maximum SoC).
+/// the step, ON/OFF, PRESS), and the result must keep the controls consistent (minimum SoC below maximum SoC, as the options require).
 /// </summary>
 public sealed class CommandParser(IReadOnlyList<ControlDefinition> controls)
 {
@@ -110,17 +110,21 @@ public sealed class CommandParser(IReadOnlyList<ControlDefinition> controls)
             }
         }
 
-        var (number, consistent) = entity.Id switch
+        // As the options: the minimum strictly below the maximum (equal leaves the battery no room to work in).
+        var (number, inconsistency) = entity.Id switch
         {
-            MinSoc => (DarkstarNumber.MinSocPercent, value <= current.MaxSocPercent),
-            MaxSoc => (DarkstarNumber.MaxSocPercent, value >= current.MinSocPercent),
-            WaterHeaterMinKwhPerDay => (DarkstarNumber.WaterHeaterMinKwhPerDay, true),
+            MinSoc => (DarkstarNumber.MinSocPercent, value < current.MaxSocPercent
+                ? null
+                : FormattableString.Invariant($"{value} %: the minimum SoC must be below the maximum SoC ({current.MaxSocPercent} %)")),
+            MaxSoc => (DarkstarNumber.MaxSocPercent, value > current.MinSocPercent
+                ? null
+                : FormattableString.Invariant($"{value} %: the maximum SoC must be above the minimum SoC ({current.MinSocPercent} %)")),
+            WaterHeaterMinKwhPerDay => (DarkstarNumber.WaterHeaterMinKwhPerDay, (string?)null),
             _ => throw new InvalidOperationException($"Number '{entity.Id}' has no control."),
         };
-        if (!consistent)
+        if (inconsistency is not null)
         {
-            return CommandParseResult.Rejected(FormattableString.Invariant(
-                $"{value} % would put the minimum SoC ({current.MinSocPercent} %) above the maximum SoC ({current.MaxSocPercent} %)"));
+            return CommandParseResult.Rejected(inconsistency);
         }
 
         return CommandParseResult.Accepted(new DarkstarCommand.SetNumber(entity.Id, number, value));

@@ -42,8 +42,10 @@ public readonly record struct RoundOutcome
 /// (<see cref="NextDue"/>) or its <see cref="Trigger"/> says, on the injected clock.
 /// <list type="bullet">
 /// <item>Health: the loop is registered in <see cref="ServiceHealth"/> under its <see cref="Name"/> at start; each round's
-/// outcome is reported there. A round that throws is logged and reported as "<see cref="Activity"/> failed: ..." (a counted
-/// failure), and the loop goes on with its next round: no exception of a round stops the loop or the host.</item>
+/// outcome is reported there. A round that throws is logged (once while the same failure repeats) and reported as
+/// "<see cref="Activity"/> failed: ..." (a counted failure), and the loop goes on: it tries again after
+/// <see cref="FirstRetryDelay"/>, doubling while it fails, or at its schedule when that is sooner. No exception of a round
+/// stops the loop or the host.</item>
 /// <item>Never early: a round due at an instant runs only once the clock reads it, however early the clock's timer fires.</item>
 /// <item>Once when late: the next round is due at the first scheduled instant after the start of the round that just ran.
 /// A round that ran past that instant (a slow solve, a busy machine, an accelerated clock) is followed by one round at once,
@@ -66,6 +68,14 @@ public abstract class ServiceLoop : BackgroundService, IActivityPart
     private bool _busy;
     private DateTimeOffset? _waitingUntil;
     private volatile bool _inRound;
+    private string? _failure;
+    private int _failuresInARow;
+
+    /// <summary>The first retry after a round that threw; it doubles with each further failure up to <see cref="MaxRetryDelay"/>.</summary>
+    public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest wait before a failing round is tried again (sooner when the schedule says).</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(30);
 
     protected ServiceLoop(string name, LoopContext context, ILogger logger)
     {
@@ -123,12 +133,32 @@ public abstract class ServiceLoop : BackgroundService, IActivityPart
                     Health.Succeeded(Name);
                 }
             }
+
+            if (_failure is not null)
+            {
+                Logger.LogInformation("{Loop}: {Activity} works again", Name, Activity);
+            }
+
+            _failure = null;
+            _failuresInARow = 0;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            // One failed round must not stop the next: the loop's work waits until then on what it did last.
-            Logger.LogError(e, "{Loop}: {Activity} failed ({Reason})", Name, Activity, reason);
-            Health.Failed(Name, $"{Activity} failed: {e.Message}");
+            // One failed round must not stop the next: the loop's work waits until then on what it did last. The same
+            // failure again is not logged again: the first line has its cause, and the status shows it while it lasts.
+            var problem = $"{Activity} failed: {e.Message}";
+            if (problem != _failure)
+            {
+                Logger.LogError(e, "{Loop}: {Activity} failed ({Reason}); tried again in {Delay}", Name, Activity, reason, RetryDelay(_failuresInARow + 1));
+            }
+            else
+            {
+                Logger.LogDebug("{Loop}: {Problem} again ({Reason})", Name, problem, reason);
+            }
+
+            _failure = problem;
+            _failuresInARow++;
+            Health.Failed(Name, problem);
         }
         finally
         {
@@ -136,6 +166,9 @@ public abstract class ServiceLoop : BackgroundService, IActivityPart
             _context.Activity.RoundEnded();
         }
     }
+
+    private static TimeSpan RetryDelay(int failuresInARow) =>
+        TimeSpan.FromTicks(Math.Min(FirstRetryDelay.Ticks << Math.Min(failuresInARow - 1, 16), MaxRetryDelay.Ticks));
 
     /// <summary>One round; <paramref name="reason"/> is <see cref="StartReason"/>, <see cref="ScheduleReason"/> or the trigger's.</summary>
     protected abstract Task<RoundOutcome> RoundAsync(string reason, CancellationToken cancellationToken);
@@ -217,6 +250,12 @@ public abstract class ServiceLoop : BackgroundService, IActivityPart
                 var started = Clock.GetUtcNow();
                 await RunRoundAsync(reason, stoppingToken);
                 var due = NextDue(started);
+                if (_failuresInARow > 0 && started + RetryDelay(_failuresInARow) is { } retry && retry < due)
+                {
+                    // A round that threw is tried again sooner than its schedule, waiting longer each time it fails.
+                    due = retry;
+                }
+
                 // Quiet once the timer is set (ClockWait says why), not before.
                 void Armed() => SetState(busy: false, waitingUntil: due);
                 if (Trigger is { } wake)

@@ -77,12 +77,40 @@ internal sealed class HomeAssistantSession : IAsyncDisposable
         }
         catch (WebSocketException ex)
         {
-            throw new HomeAssistantConnectionLostException($"Could not connect to Home Assistant at {settings.WebSocketUri}: {ex.Message}", DisconnectReason.NetworkError, ex);
+            throw new HomeAssistantConnectionLostException(
+                $"Could not connect to Home Assistant at {settings.WebSocketUri}: {WhyNotConnected(ex, settings.WebSocketUri)}", DisconnectReason.NetworkError, ex);
         }
         finally
         {
             transport?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// What stood in the way, in words a user can act on: .NET says "Unable to connect to the remote server" for an unknown
+    /// host, a closed port, a web server that is not Home Assistant and a port where another service (a broker) listens alike.
+    /// </summary>
+    internal static string WhyNotConnected(WebSocketException error, Uri uri)
+    {
+        const string Check = "check home_assistant.url: Home Assistant's own address, such as http://homeassistant.local:8123";
+        var where = $"{uri.Host}:{uri.Port}";
+        for (Exception? cause = error; cause is not null; cause = cause.InnerException)
+        {
+            switch (cause)
+            {
+                case System.Net.Http.HttpRequestException { HttpRequestError: System.Net.Http.HttpRequestError.NameResolutionError }:
+                    return $"the host {uri.Host} is not known; {Check}";
+                case System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused }:
+                    return $"nothing listens on {where}; {Check}";
+                case System.Net.Http.HttpRequestException { HttpRequestError: System.Net.Http.HttpRequestError.InvalidResponse or System.Net.Http.HttpRequestError.ResponseEnded }:
+                    return $"{where} answered, but not in HTTP (another service, such as an MQTT broker, listens there); {Check}";
+                case WebSocketException { WebSocketErrorCode: WebSocketError.NotAWebSocket }:
+                    return $"{where} answered as a web server, but not as Home Assistant's WebSocket API ({cause.Message}); {Check}";
+            }
+        }
+
+        var innermost = error.GetBaseException();
+        return $"{innermost.Message}; {Check}";
     }
 
     private static async Task<string?> AuthenticateAsync(WebSocketTransport transport, HomeAssistantConnectionSettings settings, CancellationToken cancellationToken)

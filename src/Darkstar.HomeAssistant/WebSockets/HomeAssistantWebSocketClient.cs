@@ -32,6 +32,7 @@ public sealed class HomeAssistantWebSocketClient : IAsyncDisposable
     private readonly object _gate = new();
     private TaskCompletionSource<HomeAssistantSession> _sessionReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private HomeAssistantSession? _session;
+    private HomeAssistantAuthenticationException? _refusal;
     private Task? _runLoop;
     private bool _disposed;
 
@@ -50,6 +51,15 @@ public sealed class HomeAssistantWebSocketClient : IAsyncDisposable
     public ChannelReader<ConnectionChange> ConnectionChanges => _changes.Reader;
 
     public bool IsConnected => Volatile.Read(ref _session) is { Ended.IsCompleted: false };
+
+    /// <summary>
+    /// Home Assistant's latest refusal of the token, while it lasts (null once a connection is accepted); only with
+    /// <see cref="HomeAssistantConnectionSettings.RefusedTokenRetryDelay"/>, else a refusal stops the client.
+    /// </summary>
+    public HomeAssistantAuthenticationException? Refusal => Volatile.Read(ref _refusal);
+
+    /// <summary>The longest wait between two attempts with a refused token.</summary>
+    public static readonly TimeSpan MaxRefusedTokenRetryDelay = TimeSpan.FromMinutes(30);
 
     /// <summary>The version Home Assistant announced on the current connection.</summary>
     public string? HomeAssistantVersion => Volatile.Read(ref _session)?.HomeAssistantVersion;
@@ -241,6 +251,12 @@ public sealed class HomeAssistantWebSocketClient : IAsyncDisposable
             throw new InvalidOperationException("Call StartAsync before sending commands.");
         }
 
+        if (Refusal is { } refused)
+        {
+            // No connection comes while the token is refused: say so at once rather than after the command timeout.
+            throw new HomeAssistantAuthenticationException(refused.Message, refused);
+        }
+
         Task<HomeAssistantSession> ready;
         lock (_gate)
         {
@@ -263,6 +279,7 @@ public sealed class HomeAssistantWebSocketClient : IAsyncDisposable
     private async Task RunAsync(CancellationToken stop)
     {
         Exception? fatal = null;
+        var refusedWait = TimeSpan.Zero;
         while (!stop.IsCancellationRequested)
         {
             HomeAssistantSession session;
@@ -277,6 +294,28 @@ public sealed class HomeAssistantWebSocketClient : IAsyncDisposable
             {
                 break;
             }
+            catch (HomeAssistantAuthenticationException ex) when (_settings.RefusedTokenRetryDelay is { } first)
+            {
+                // The service stays up and says so; the token may be accepted later (a Supervisor restart, a new token).
+                if (Volatile.Read(ref _refusal) is null)
+                {
+                    _logger.LogError("{Message} Darkstar asks again from time to time.", ex.Message);
+                }
+
+                Volatile.Write(ref _refusal, ex);
+                Report(new ConnectionChange(ConnectionStatus.Disconnected, _time.GetUtcNow(), DisconnectReason.AuthInvalid, ex));
+                refusedWait = refusedWait < first ? first : TimeSpan.FromTicks(Math.Min(refusedWait.Ticks * 2, MaxRefusedTokenRetryDelay.Ticks));
+                try
+                {
+                    await Task.Delay(refusedWait, _time, stop);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                continue;
+            }
             catch (HomeAssistantAuthenticationException ex)
             {
                 _logger.LogError("{Message} The client stops reconnecting.", ex.Message);
@@ -290,6 +329,13 @@ public sealed class HomeAssistantWebSocketClient : IAsyncDisposable
                 break;
             }
 
+            if (Volatile.Read(ref _refusal) is not null)
+            {
+                _logger.LogInformation("Home Assistant accepts the token again");
+                Volatile.Write(ref _refusal, null);
+            }
+
+            refusedWait = TimeSpan.Zero;
             await RunSessionAsync(session, stop);
         }
 

@@ -9,6 +9,7 @@ using Darkstar.HomeAssistant.WebSockets;
 using Darkstar.Learning.Backfill;
 using Darkstar.Learning.Etl;
 using Darkstar.Learning.Prices;
+using Darkstar.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +27,12 @@ public sealed record LiveRecorderSettings
     /// <summary>Prices are read again at least this often, and whenever the Nord Pool sensor changes.</summary>
     public TimeSpan PriceRefreshInterval { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The longest wait before slots the database refused (locked, full) are written again, and before the recorder
+    /// follows again after a fault that stopped it; the wait starts at <see cref="SettleDelay"/> and doubles up to this.
+    /// </summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The custom integration's sensor whose changes trigger a price update; null with the action source.</summary>
     public string? NordpoolSensor { get; init; }
 
@@ -39,7 +46,8 @@ public sealed record LiveRecorderSettings
 
 /// <summary>
 /// Where the live recorder stands: since when it follows the sensors (null until subscribed), the last slot boundary
-/// written, gaps filled, an outage not yet filled, prices, the last problem.
+/// written, gaps filled, an outage not yet filled, prices, the last problem, and the fault that keeps it from writing now
+/// (a database that is locked, full or damaged; null once a write succeeds again).
 /// </summary>
 public sealed record LiveRecorderStatus(
     DateTimeOffset? RecordingSince,
@@ -48,7 +56,8 @@ public sealed record LiveRecorderStatus(
     DateTimeOffset? OutageSince,
     PriceHorizon? Prices,
     DateTimeOffset? PricesUpdatedAt,
-    string? LastProblem);
+    string? LastProblem,
+    string? Fault = null);
 
 /// <summary>
 /// Records every 15-minute slot live: it subscribes to the state changes of the mapped sensors and, a moment after
@@ -80,6 +89,11 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
     private DateTimeOffset? _outageSince;
     private bool _pricesDue = true;
 
+    // Slots closed but not yet written (the database refused them): written in order, before any later one, at _retryAt.
+    private readonly List<(DateTimeOffset Boundary, EtlBatch Batch)> _unwritten = [];
+    private DateTimeOffset _retryAt;
+    private TimeSpan _retryDelay;
+
     // For LoopActivity: the instant the next slot closes (null until the recorder follows), whether it works now, whether it ended.
     private DateTimeOffset? _nextCloseAt;
     private bool _working;
@@ -107,6 +121,12 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
             .Where(s => s.Quantity is SensorQuantity.Energy || s.Role == SensorRole.BatterySoc)
             .ToDictionary(s => s.EntityId, StringComparer.Ordinal);
     }
+
+    /// <summary>True while the connection to Home Assistant is up (the outage in <see cref="Status"/> may still be filling).</summary>
+    public bool HomeAssistantConnected => _client.IsConnected;
+
+    /// <summary>Home Assistant's refusal of the token while it lasts; see <see cref="HomeAssistantWebSocketClient.Refusal"/>.</summary>
+    public string? TokenRefused => _client.Refusal?.Message;
 
     public LiveRecorderStatus Status
     {
@@ -159,7 +179,8 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
     {
         lock (_activityGate)
         {
-            return _ended || (_nextCloseAt is { } next && (!_client.IsConnected || (!_working && now < next)));
+            // A refused token: nothing to do until Home Assistant accepts it (the client asks again by itself).
+            return _ended || _client.Refusal is not null || (_nextCloseAt is { } next && (!_client.IsConnected || (!_working && now < next)));
         }
     }
 
@@ -182,16 +203,82 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
         _activity?.Changed();
     }
 
+    /// <summary>
+    /// Follows the sensors until stopped. A fault that ends following (the database unusable at a gap fill, anything
+    /// unforeseen) is logged once, shown in <see cref="LiveRecorderStatus.Fault"/>, and following starts again after a
+    /// growing wait: what happened meanwhile is filled from the statistics. No exception of the recorder stops the host.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await FollowAsync(stoppingToken);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await FollowAsync(stoppingToken);
+                    return;
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    var retryAt = NoteFault(e, "the recorder stopped following the sensors");
+                    SetActivity(working: false, nextCloseAt: retryAt);
+                    await ClockWait.UntilAsync(retryAt, _time, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
         }
         finally
         {
             SetActivity(working: false, ended: true);
         }
+    }
+
+    /// <summary>
+    /// Reports <paramref name="error"/> as the recorder's fault (logged when it is new, not again while it lasts) and
+    /// returns when to try again: the wait doubles from the settle delay up to <see cref="LiveRecorderSettings.MaxRetryDelay"/>.
+    /// </summary>
+    private DateTimeOffset NoteFault(Exception error, string consequence)
+    {
+        var fault = DatabaseFaults.IsDatabaseError(error) ? DatabaseFaults.Describe(error) : error.Message;
+        if (Status.Fault != fault)
+        {
+            if (DatabaseFaults.IsDatabaseError(error))
+            {
+                // A named database fault: its line says everything, a stack trace would bury it.
+                _logger.LogError("Recorder: {Fault}; {Consequence}, and tries again", fault, consequence);
+            }
+            else
+            {
+                _logger.LogError(error, "Recorder: {Fault}; {Consequence}, and tries again", fault, consequence);
+            }
+        }
+
+        Report(s => s with { Fault = fault, LastProblem = fault });
+        var floor = _settings.SettleDelay > TimeSpan.FromSeconds(1) ? _settings.SettleDelay : TimeSpan.FromSeconds(1);
+        _retryDelay = _retryDelay < floor ? floor : TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, _settings.MaxRetryDelay.Ticks));
+        _retryAt = _time.GetUtcNow() + _retryDelay;
+        return _retryAt;
+    }
+
+    private void ClearFault(string whatWorked)
+    {
+        _retryDelay = TimeSpan.Zero;
+        if (Status.Fault is { } fault)
+        {
+            _logger.LogInformation("Recorder: {Done}; the fault has passed ({Fault})", whatWorked, fault);
+            Report(s => s with { Fault = null });
+        }
+    }
+
+    /// <summary>When the recorder next has something to do: the next slot to close, or sooner a retry of unwritten slots.</summary>
+    private DateTimeOffset NextWork(DateTimeOffset nextBoundary)
+    {
+        var close = nextBoundary + _settings.SettleDelay;
+        return _unwritten.Count > 0 && _retryAt < close ? _retryAt : close;
     }
 
     private async Task FollowAsync(CancellationToken stoppingToken)
@@ -218,6 +305,7 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
 
         Report(s => s with { RecordingSince = readAt });
         await RefreshPricesIfDueAsync(stoppingToken);
+        ClearFault("following the sensors again");
         // The first boundary the gap fill did not reach: started within the settle delay after a boundary, the slot that
         // just ended is closed a moment later, not a quarter hour later.
         var nextBoundary = SlotGrid.Floor(now - _settings.SettleDelay) + SlotGrid.SlotLength;
@@ -228,7 +316,7 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
         // moves while it is set up, and a late boundary would wait for the next one.
         using var wakeTimer = new PeriodicTimer(_settings.SettleDelay > TimeSpan.FromSeconds(1) ? _settings.SettleDelay : TimeSpan.FromSeconds(1), _time);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        SetActivity(working: false, nextCloseAt: nextBoundary + _settings.SettleDelay);
+        SetActivity(working: false, nextCloseAt: NextWork(nextBoundary));
         while (!stoppingToken.IsCancellationRequested)
         {
             events ??= subscription.Reader.WaitToReadAsync(stopping.Token).AsTask();
@@ -270,13 +358,17 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
             {
                 nextBoundary = await CloseSlotsAsync(nextBoundary, subscription, stoppingToken);
             }
+            else if (_unwritten.Count > 0 && _time.GetUtcNow() >= _retryAt)
+            {
+                await WriteUnwrittenAsync(stoppingToken);
+            }
 
             if (_pricesDue)
             {
                 await RefreshPricesIfDueAsync(stoppingToken);
             }
 
-            SetActivity(working: false, nextCloseAt: nextBoundary + _settings.SettleDelay);
+            SetActivity(working: false, nextCloseAt: NextWork(nextBoundary));
         }
 
         await stopping.CancelAsync();
@@ -395,18 +487,49 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
 
         batch.Soc.AddRange(_pendingSoc.Where(r => r.At <= boundary));
         _pendingSoc.RemoveAll(r => r.At <= boundary);
-        try
+        _unwritten.Add((boundary, batch));
+        await WriteUnwrittenAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the closed slots the database has not taken yet, oldest first. A database fault (locked beyond the busy
+    /// timeout, a full disk) keeps them in memory for the next attempt: the slot is recorded late, not lost.
+    /// </summary>
+    private async Task WriteUnwrittenAsync(CancellationToken cancellationToken)
+    {
+        var late = false;
+        while (_unwritten.Count > 0)
         {
-            await _etl.IngestAsync(batch, cancellationToken);
-        }
-        catch (UnitConversionException e)
-        {
-            // A sensor reports a unit that is not energy: those readings cannot be learned; the next ones may.
-            Report(s => s with { LastProblem = e.Message });
-            _logger.LogError(e, "Readings up to {Boundary} not recorded", InstantText.Format(boundary));
+            var (boundary, batch) = _unwritten[0];
+            try
+            {
+                await _etl.IngestAsync(batch, cancellationToken);
+            }
+            catch (UnitConversionException e)
+            {
+                // A sensor reports a unit that is not energy: those readings cannot be learned; the next ones may.
+                Report(s => s with { LastProblem = e.Message });
+                _logger.LogError(e, "Readings up to {Boundary} not recorded", InstantText.Format(boundary));
+            }
+            catch (Exception e) when (DatabaseFaults.IsDatabaseError(e) && !cancellationToken.IsCancellationRequested)
+            {
+                NoteFault(e, $"the slots up to {InstantText.Format(_unwritten[^1].Boundary)} are kept in memory");
+                return;
+            }
+
+            _unwritten.RemoveAt(0);
+            late |= Status.Fault is not null;
+            Report(s => s with { RecordedUntil = boundary });
         }
 
-        Report(s => s with { RecordedUntil = boundary });
+        if (late)
+        {
+            ClearFault($"the slots up to {InstantText.Format(Status.RecordedUntil!.Value)} are written, late");
+        }
+        else
+        {
+            _retryDelay = TimeSpan.Zero;
+        }
     }
 
     /// <summary>
@@ -482,6 +605,8 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
         }
 
         _pendingSoc.RemoveAll(r => r.At <= until);
+        // The statistics covered the slots the database had refused.
+        _unwritten.RemoveAll(u => u.Boundary <= until);
         _outageSince = null;
         _pricesDue |= outageSince is not null;
         Report(s => s with
@@ -516,6 +641,11 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
             // energy goes on being recorded meanwhile.
             Report(s => s with { LastProblem = e.Message });
             _logger.LogError("Prices not updated: {Problem}", e.Message);
+        }
+        catch (Exception e) when (DatabaseFaults.IsDatabaseError(e) && !cancellationToken.IsCancellationRequested)
+        {
+            // Read again at the next slot boundary (the refresh is due while the stored ones are old).
+            NoteFault(e, "prices not updated");
         }
     }
 

@@ -39,9 +39,15 @@ public sealed class RecorderWatch(
         var status = recorder.Status;
         // A slot is closed a few seconds after its end: one slot behind, with a slot's grace, is on time.
         var due = SlotGrid.Floor(now) - SlotGrid.SlotLength;
-        if (status.OutageSince is { } since)
+        if (status.OutageSince is not null || recorder.TokenRefused is not null)
         {
-            Health.Failed(Name, $"Home Assistant unreachable since {InstantText.Format(since)}", counts: false);
+            // Home Assistant away, or an outage not filled yet: the status says so from the connection itself, so that it
+            // clears the moment Home Assistant is back; the recorder has done what it can.
+            Health.Succeeded(Name);
+        }
+        else if (status.Fault is { } fault)
+        {
+            Health.Failed(Name, fault, counts: false);
         }
         else if (status.RecordedUntil is { } until && until < due)
         {

@@ -33,18 +33,20 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(slots);
-        await using var connection = await Database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var planId = await connection.ExecuteScalarAsync<long>(
-            new CommandDefinition(InsertPlanSql, PlanRow.From(plan), transaction, cancellationToken: cancellationToken));
-        var rows = slots.Select(s =>
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return SlotRow.From(s with { PlanId = planId });
-        });
-        await connection.ExecuteAsync(new CommandDefinition(InsertSlotSql, rows, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return planId;
+        return await InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                var planId = await connection.ExecuteScalarAsync<long>(
+                    new CommandDefinition(InsertPlanSql, PlanRow.From(plan), transaction, cancellationToken: cancellationToken));
+                var rows = slots.Select(s =>
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    return SlotRow.From(s with { PlanId = planId });
+                });
+                await connection.ExecuteAsync(new CommandDefinition(InsertSlotSql, rows, transaction, cancellationToken: cancellationToken));
+                return planId;
+            },
+            cancellationToken);
     }
 
     public async Task<Plan?> ReadAsync(long planId, CancellationToken cancellationToken) =>

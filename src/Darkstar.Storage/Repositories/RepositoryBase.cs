@@ -22,13 +22,50 @@ public abstract class RepositoryBase
     protected async Task<int> ExecuteBatchAsync<TRow>(string sql, IEnumerable<TRow> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        await using var connection = await Database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Dapper runs one command for every row of the sequence, so the statement is prepared once.
-        var count = await connection.ExecuteAsync(
-            new CommandDefinition(sql, CheckedEach(rows, cancellationToken), transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return count;
+        return await InTransactionAsync(
+            (connection, transaction) => connection.ExecuteAsync(
+                new CommandDefinition(sql, CheckedEach(rows, cancellationToken), transaction, cancellationToken: cancellationToken)),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction on a connection of its own and commits it. When the work or the
+    /// commit fails, the error that caused it is the one thrown: SQLite has rolled back by itself after some errors (a full
+    /// disk), and the rollback's own "no transaction is active" must not hide why.
+    /// </summary>
+    protected async Task<T> InTransactionAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var connection = await Database.OpenAsync(cancellationToken);
+        var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            await transaction.DisposeAsync();
+            return result;
+        }
+        catch
+        {
+            RollBack(connection, transaction);
+            throw;
+        }
+    }
+
+    /// <summary>Rolls back what SQLite has not rolled back itself, without an error of its own.</summary>
+    internal static void RollBack(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        try
+        {
+            transaction.Dispose();
+        }
+        catch (SqliteException)
+        {
+            // No transaction was active any more: closing the connection drops what is left of it.
+            SqliteConnection.ClearPool(connection);
+            connection.Close();
+        }
     }
 
     /// <summary>
@@ -43,29 +80,31 @@ public abstract class RepositoryBase
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(rows);
-        await using var connection = await Database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        var parameters = columns.Select(c => command.Parameters.Add(new SqliteParameter(SqlText.Parameter(c), DBNull.Value))).ToArray();
-        command.Prepare();
-        var row = new object?[columns.Count];
-        var count = 0;
-        foreach (var item in rows)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            values(item, row);
-            for (var i = 0; i < parameters.Length; i++)
+        return await InTransactionAsync(
+            (connection, transaction) =>
             {
-                parameters[i].Value = row[i] ?? DBNull.Value;
-            }
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                var parameters = columns.Select(c => command.Parameters.Add(new SqliteParameter(SqlText.Parameter(c), DBNull.Value))).ToArray();
+                command.Prepare();
+                var row = new object?[columns.Count];
+                var count = 0;
+                foreach (var item in rows)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    values(item, row);
+                    for (var i = 0; i < parameters.Length; i++)
+                    {
+                        parameters[i].Value = row[i] ?? DBNull.Value;
+                    }
 
-            count += command.ExecuteNonQuery();
-        }
+                    count += command.ExecuteNonQuery();
+                }
 
-        await transaction.CommitAsync(cancellationToken);
-        return count;
+                return Task.FromResult(count);
+            },
+            cancellationToken);
     }
 
     private static IEnumerable<TRow> CheckedEach<TRow>(IEnumerable<TRow> rows, CancellationToken cancellationToken)

@@ -16,6 +16,17 @@ public sealed class UserSettingRepository(DarkstarDatabase database) : Repositor
         return rows.Select(r => new UserSetting(r.Key, r.Value, InstantText.ParseExact(r.UpdatedAt))).ToList();
     }
 
+    /// <summary>The value stored under <paramref name="key"/>, or null.</summary>
+    public Task<string?> ReadAsync(string key, CancellationToken cancellationToken) =>
+        QuerySingleOrDefaultAsync<string?>($"SELECT value FROM {Schema.UserSettings} WHERE key = @Key;", new { Key = key }, cancellationToken);
+
+    /// <summary>Stores <paramref name="value"/> under <paramref name="key"/> unless a value is there already (which stays).</summary>
+    public Task<int> InsertIfMissingAsync(string key, string value, DateTimeOffset updatedAt, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            $"INSERT INTO {Schema.UserSettings} (key, value, updated_at) VALUES (@Key, @Value, @UpdatedAt) ON CONFLICT (key) DO NOTHING;",
+            new { Key = key, Value = value, UpdatedAt = InstantText.Format(updatedAt) },
+            cancellationToken);
+
     public Task<int> UpsertAsync(string key, string value, DateTimeOffset updatedAt, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);

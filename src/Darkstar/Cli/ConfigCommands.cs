@@ -22,9 +22,20 @@ public static class ConfigCommands
             context.Output.Write(OptionsPrinter.ToYaml(result.Options));
         }
 
+        // Valid options the service would still refuse at start are not valid for the add-on.
+        var serveProblems = result is { IsValid: true, Options: { } options } ? ServeCommand.ServiceRequirements(options) : [];
+        var valid = result.IsValid && serveProblems.Count == 0;
         if (!result.IsValid)
         {
             OptionsResolver.WriteErrors(context.Error, result);
+        }
+        else if (serveProblems.Count > 0)
+        {
+            context.Error.WriteLine($"The options are valid, but serve needs more ({serveProblems.Count} problem{(serveProblems.Count == 1 ? "" : "s")}):");
+            foreach (var problem in serveProblems)
+            {
+                context.Error.WriteLine($"  {problem}");
+            }
         }
         else
         {
@@ -35,13 +46,14 @@ public static class ConfigCommands
         {
             JsonReport.Write(context.Output, new
             {
-                valid = result.IsValid,
+                valid,
                 source = result.Source,
-                errors = result.Errors.Select(e => new { option = e.Option, value = e.Value, problem = e.Problem }).ToArray(),
+                errors = result.Errors.Select(e => new { option = e.Option, value = e.Value, problem = e.Problem })
+                    .Concat(serveProblems.Select(p => new { option = "serve", value = (string?)null, problem = p })).ToArray(),
                 options = result.Options is null ? null : OptionsPrinter.ToJsonObject(result.Options),
             });
         }
 
-        return result.IsValid ? ExitCodes.Success : ExitCodes.InvalidInput;
+        return valid ? ExitCodes.Success : ExitCodes.InvalidInput;
     }
 }

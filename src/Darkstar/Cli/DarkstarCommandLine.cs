@@ -40,6 +40,9 @@ public static class DarkstarCommandLine
             Error = context.Error,
             // Our commands report their own errors with actionable text; a crash still prints its stack.
             EnableDefaultExceptionHandler = true,
+            // Program.cs turns Ctrl+C and SIGTERM into the token; System.CommandLine's own handler would end the process
+            // with 143 two seconds later, before a command (serve starting, or stopping its loops) had stopped cleanly.
+            ProcessTerminationTimeout = null,
         };
         if (parse.Errors.Count > 0)
         {

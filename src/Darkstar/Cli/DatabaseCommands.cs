@@ -43,7 +43,12 @@ public static class DatabaseCommands
 
             return ExitCodes.Success;
         }
-        catch (Exception e) when (e is SchemaVersionTooNewException or SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is SqliteException or DatabaseCorruptException or UnauthorizedAccessException)
+        {
+            await context.Error.WriteLineAsync(DatabaseFaults.Describe(e, path));
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is SchemaVersionTooNewException or IOException)
         {
             await context.Error.WriteLineAsync($"Database {path}: {e.Message}");
             return ExitCodes.Failure;

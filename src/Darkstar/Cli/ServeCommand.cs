@@ -121,6 +121,13 @@ public static class ServeCommand
             return ExitCodes.InvalidInput;
         }
 
+        var healthEndpoint = new IPEndPoint(string.IsNullOrEmpty(supervisorToken) ? IPAddress.Loopback : IPAddress.Any, arguments.HealthPort ?? IngressPort);
+        if (PortTakenProblem(healthEndpoint, arguments.HealthPort is null) is { } portTaken)
+        {
+            await context.Error.WriteLineAsync($"serve: {portTaken}");
+            return ExitCodes.Failure;
+        }
+
         if (!await MigrateAsync(path, context, logging, cancellationToken))
         {
             return ExitCodes.Failure;
@@ -139,7 +146,6 @@ public static class ServeCommand
 
         // In the add-on, Home Assistant reaches the web port through ingress (and nothing else may); standalone, only this machine may.
         var addOn = !string.IsNullOrEmpty(supervisorToken);
-        var address = addOn ? IPAddress.Any : IPAddress.Loopback;
         var settings = new ServeSettings
         {
             Options = options,
@@ -149,12 +155,27 @@ public static class ServeCommand
             HomeAssistant = HomeAssistantConnectionSettings.FromOptions(options.HomeAssistant, supervisorToken, supervisor),
             Mqtt = mqtt,
             Clock = context.Clock,
-            HealthEndpoint = new IPEndPoint(address, arguments.HealthPort ?? IngressPort),
+            HealthEndpoint = healthEndpoint,
             IngressOnly = addOn,
             LogLevel = logLevel,
         };
         await using var app = DarkstarServiceHost.Build(settings);
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException or null)
+        {
+            // Taken between the check above and now.
+            await context.Error.WriteLineAsync($"serve: {PortTakenMessage(healthEndpoint, arguments.HealthPort is null)} ({e.Message})");
+            return ExitCodes.Failure;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await context.Error.WriteLineAsync("Darkstar stopped while starting.");
+            return ExitCodes.Success;
+        }
+
         await context.Error.WriteLineAsync($"Darkstar serves; health at {HealthUri(app)}");
         try
         {
@@ -169,13 +190,45 @@ public static class ServeCommand
         }
 
         await app.StopAsync(CancellationToken.None);
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            // Nobody asked it to stop: a part ended the host. The Supervisor must see a failure, not a clean stop.
+            await context.Error.WriteLineAsync("serve: the service stopped after an error (see the log above); it exits so that it is restarted.");
+            return ExitCodes.Failure;
+        }
+
         return ExitCodes.Success;
     }
 
-    internal static List<string> Validate(DarkstarOptions options, ServeArguments arguments, out TimeSpan? runFor)
+    /// <summary>Null when <paramref name="endpoint"/> is free to listen on; else what to do about it.</summary>
+    internal static string? PortTakenProblem(IPEndPoint endpoint, bool defaultPort)
+    {
+        if (endpoint.Port == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            var listener = new System.Net.Sockets.TcpListener(endpoint);
+            listener.Start();
+            listener.Stop();
+            return null;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return $"{PortTakenMessage(endpoint, defaultPort)} ({e.Message})";
+        }
+    }
+
+    private static string PortTakenMessage(IPEndPoint endpoint, bool defaultPort) =>
+        $"port {endpoint.Port} for /health is in use (another program, or Darkstar runs already): stop it, or choose another port with --health-port" +
+        (defaultPort ? $" (the default is {IngressPort})" : "");
+
+    /// <summary>What the service needs of valid options beyond what the options themselves require (<c>config check</c> says it too).</summary>
+    internal static List<string> ServiceRequirements(DarkstarOptions options)
     {
         var problems = new List<string>();
-        runFor = null;
         if (options.Location.Latitude is null || options.Location.Longitude is null)
         {
             problems.Add("location.latitude and location.longitude: the forecasts need your home's position.");
@@ -185,6 +238,14 @@ public static class ServeCommand
         {
             problems.Add(zoneProblem + ".");
         }
+
+        return problems;
+    }
+
+    internal static List<string> Validate(DarkstarOptions options, ServeArguments arguments, out TimeSpan? runFor)
+    {
+        var problems = ServiceRequirements(options);
+        runFor = null;
 
         if (arguments.HealthPort is < 0 or > 65535)
         {
@@ -245,7 +306,12 @@ public static class ServeCommand
             await new SchemaMigrator(database, context.Clock, logging.CreateLogger<SchemaMigrator>()).MigrateAsync(cancellationToken);
             return true;
         }
-        catch (Exception e) when (e is SqliteException or SchemaVersionTooNewException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is SqliteException or DatabaseCorruptException or UnauthorizedAccessException)
+        {
+            await context.Error.WriteLineAsync($"serve: {DatabaseFaults.Describe(e, path)}");
+            return false;
+        }
+        catch (Exception e) when (e is SchemaVersionTooNewException or IOException)
         {
             await context.Error.WriteLineAsync($"serve: database {path}: {e.Message}");
             return false;

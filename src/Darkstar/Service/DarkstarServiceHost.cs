@@ -67,6 +67,9 @@ public sealed record ServeSettings
 /// </summary>
 public static class DarkstarServiceHost
 {
+    /// <summary>The service stays up when Home Assistant refuses the token, asking again after this, then less often.</summary>
+    public static readonly TimeSpan RefusedTokenRetryDelay = TimeSpan.FromMinutes(1);
+
     public static WebApplication Build(ServeSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -146,7 +149,7 @@ public static class DarkstarServiceHost
         services
             .AddDarkstarStorage(settings.DatabasePath)
             .AddDarkstarControls(options)
-            .AddDarkstarHomeAssistant(settings.HomeAssistant)
+            .AddDarkstarHomeAssistant(settings.HomeAssistant with { RefusedTokenRetryDelay = settings.HomeAssistant.RefusedTokenRetryDelay ?? RefusedTokenRetryDelay })
             .AddDarkstarLearning(options, settings.TimeZone, settings.Site.Latitude, settings.Site.Longitude)
             .AddDarkstarForecasting(options, settings.Site, settings.DatabasePath)
             .AddDarkstarPlanning(options, settings.TimeZone, settings.Solver)

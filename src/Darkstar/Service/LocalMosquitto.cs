@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -22,6 +23,13 @@ public sealed class LocalMosquitto : IAsyncDisposable
 
     public int Port { get; }
 
+    private const string FolderPrefix = "darkstar-mosquitto-";
+
+    // $1: the parent's pid; the rest: the broker's command line. Stops the broker when the parent is gone or when told to.
+    private const string Watchdog =
+        "parent=$1; shift; \"$@\" & broker=$!; trap 'kill $broker 2>/dev/null; exit 0' TERM INT; " +
+        "while kill -0 \"$parent\" 2>/dev/null && kill -0 $broker 2>/dev/null; do sleep 1; done; kill $broker 2>/dev/null; wait $broker";
+
     public static string? FindExecutable()
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
@@ -43,17 +51,23 @@ public sealed class LocalMosquitto : IAsyncDisposable
             port = FreePort();
         }
 
-        var folder = Directory.CreateTempSubdirectory("darkstar-mosquitto-");
+        OwnedTemporaryFolder.RemoveStale(FolderPrefix);
+        var folder = OwnedTemporaryFolder.Create(FolderPrefix);
         var config = Path.Combine(folder.FullName, "mosquitto.conf");
         await File.WriteAllTextAsync(config, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n", cancellationToken);
-        var start = new ProcessStartInfo(executable)
+        // Through a small watchdog: the broker goes when this process goes, even killed with SIGKILL (which runs no code
+        // of ours). PR_SET_PDEATHSIG would follow the starting thread, not the process, and .NET's threads come and go.
+        var start = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(config);
+        foreach (var argument in new[] { "-c", Watchdog, "darkstar-mosquitto", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), executable, "-c", config })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{executable} did not start.");
         // Its output is not ours to show, but an unread pipe would fill up and stall it.
         process.OutputDataReceived += (_, _) => { };
@@ -87,7 +101,7 @@ public sealed class LocalMosquitto : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            _process.Kill(entireProcessTree: true);
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
             {

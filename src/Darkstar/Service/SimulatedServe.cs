@@ -170,6 +170,15 @@ public sealed class SimulatedService : IAsyncDisposable
         var homeAssistant = HomeAssistantConnectionSettings.ForStandalone(Home.BaseUri, Home.Token);
         var database = new DarkstarDatabase(_options.DatabasePath, _logging.CreateLogger<DarkstarDatabase>());
         await new SchemaMigrator(database, Home.Clock, _logging.CreateLogger<SchemaMigrator>()).MigrateAsync(cancellationToken);
+        if (await new SlotObservationRepository(database).ReadLatestSlotStartAsync(cancellationToken) is { } latest && latest >= SlotGrid.Floor(Home.Clock.GetUtcNow()))
+        {
+            // An earlier run on this database went further than this one starts: its future is in the data until the clock passes it.
+            await log.WriteLineAsync(
+                $"The simulated clock ({InstantText.Format(Home.Clock.GetUtcNow())}) is behind the database's latest slot ({InstantText.Format(latest)}), " +
+                "which an earlier run recorded: until the clock passes it, the service sees readings from its future and may plan in safe mode. " +
+                "Leave out --db for a fresh database, or use another file.");
+        }
+
         if (_options.BackfillBeforeStart)
         {
             await BackfillAsync(homeAssistant, database, log, cancellationToken);
@@ -274,7 +283,8 @@ public sealed class SimulatedService : IAsyncDisposable
             DatabasePath = _options.DatabasePath,
             TimeZone = _options.TimeZone,
             Site = _options.Site,
-            HomeAssistant = homeAssistant,
+            // The simulated home is local: a refused token (a fault a test injects) is asked about again within seconds.
+            HomeAssistant = homeAssistant with { RefusedTokenRetryDelay = TimeSpan.FromSeconds(1) },
             Mqtt = Broker is null ? null : new MqttConnectionSettings
             {
                 Host = "127.0.0.1",
@@ -472,6 +482,8 @@ internal static class SimulatedServe
         };
     }
 
+    private const string TemporaryFolderPrefix = "darkstar-serve-";
+
     internal static async Task<int> RunAsync(
         CliContext context,
         DarkstarOptions options,
@@ -485,7 +497,9 @@ internal static class SimulatedServe
         CancellationToken cancellationToken)
     {
         using var logging = CliLogging.Create(options.LogLevel);
-        var temporary = databasePath is null ? Directory.CreateTempSubdirectory("darkstar-serve-") : null;
+        // The folders of earlier runs killed before they could remove their own.
+        OwnedTemporaryFolder.RemoveStale(TemporaryFolderPrefix);
+        var temporary = databasePath is null ? OwnedTemporaryFolder.Create(TemporaryFolderPrefix) : null;
         var path = databasePath ?? Path.Combine(temporary!.FullName, "darkstar.db");
         try
         {
@@ -546,7 +560,18 @@ internal static class SimulatedServe
 
             return summary.Errors == 0 ? ExitCodes.Success : ExitCodes.Failure;
         }
-        catch (Exception e) when (e is HomeAssistantException or SqliteException or SchemaVersionTooNewException or InvalidOperationException or IOException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C or SIGTERM before the service ran: nothing to sum up, but a stop asked for is a clean one.
+            await context.Error.WriteLineAsync("serve --simulate: stopped while starting.");
+            return ExitCodes.Success;
+        }
+        catch (Exception e) when (e is SqliteException or DatabaseCorruptException)
+        {
+            await context.Error.WriteLineAsync($"serve --simulate: {DatabaseFaults.Describe(e, path)}");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is HomeAssistantException or SchemaVersionTooNewException or InvalidOperationException or IOException)
         {
             await context.Error.WriteLineAsync($"serve --simulate: {e.Message}");
             return ExitCodes.Failure;

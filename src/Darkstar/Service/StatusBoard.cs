@@ -3,6 +3,7 @@ using Darkstar.Core.Loops;
 using Darkstar.Core.Time;
 using Darkstar.Execution;
 using Darkstar.Learning.Recording;
+using Darkstar.Mqtt;
 using Microsoft.Extensions.Logging;
 
 namespace Darkstar.Service;
@@ -10,14 +11,16 @@ namespace Darkstar.Service;
 /// <summary>
 /// The service's one status, for the MQTT status entity and <c>/health</c>: error when commands fail; degraded when the
 /// executor runs on a fallback (safe mode for a lost Home Assistant connection, a failed solve or an old plan; a clamp),
-/// tomorrow's prices are late or a loop's latest run failed; ok otherwise. The executor reports here after every tick.
+/// tomorrow's prices are late, Home Assistant or the broker is away, or a loop's latest run failed; ok otherwise. The
+/// executor reports here after every tick, and MQTT publishes it then; <c>/health</c> reads it when asked.
 /// </summary>
 public sealed class StatusBoard(
     ServiceHealth health,
     LiveRecorder recorder,
     TimeZoneInfo zone,
     TimeProvider clock,
-    ILogger<StatusBoard> logger) : IExecutorStatusReporter, IDarkstarStatusSource
+    ILogger<StatusBoard> logger,
+    MqttConnection? broker = null) : IExecutorStatusReporter, IDarkstarStatusSource
 {
     private ExecutorStatus? _executor;
     private int _commandsSent;
@@ -64,6 +67,12 @@ public sealed class StatusBoard(
     public (DarkstarStatus Status, string? Reason) Current()
     {
         var executor = Executor;
+        if (recorder.TokenRefused is { } refused)
+        {
+            // Nothing can be read or commanded until the token is accepted: an error a user must fix, not a passing fault.
+            return (DarkstarStatus.Error, refused);
+        }
+
         if (executor is { Health: DarkstarStatus.Error })
         {
             return (DarkstarStatus.Error, executor.Reason ?? "the executor cannot carry out the plan");
@@ -75,9 +84,16 @@ public sealed class StatusBoard(
             reasons.Add(executor.Reason ?? "the executor runs on a fallback");
         }
 
-        if (recorder.Status.OutageSince is { } since)
+        if (!recorder.HomeAssistantConnected)
         {
-            reasons.Add($"Home Assistant unreachable since {InstantText.Format(since)}");
+            // From the connection itself, so that the line goes the moment Home Assistant is back (its gap fills later).
+            reasons.Add(recorder.Status.OutageSince is { } since ? $"Home Assistant unreachable since {InstantText.Format(since)}" : "Home Assistant unreachable");
+        }
+
+        if (broker is { IsConnected: false })
+        {
+            // Home Assistant cannot see this status while the broker is away; /health and the log can.
+            reasons.Add("MQTT broker unreachable");
         }
 
         var now = clock.GetUtcNow();

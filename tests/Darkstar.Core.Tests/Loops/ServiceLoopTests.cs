@@ -1,5 +1,6 @@
 using Darkstar.Core.Loops;
 using Darkstar.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Darkstar.Core.Tests.Loops;
@@ -21,7 +22,7 @@ public sealed class ServiceLoopTests
         await loop.StartAsync(limit.Token);
         await context.Activity.WaitUntilIdleAsync(limit.Token);
         var afterFailure = context.Health.Loops.Single();
-        clock.Advance(Period);
+        clock.Advance(ServiceLoop.FirstRetryDelay);
         await context.Activity.WaitUntilIdleAsync(limit.Token);
         await loop.StopAsync(limit.Token);
 
@@ -31,6 +32,34 @@ public sealed class ServiceLoopTests
         Assert.Equal(2, loop.Rounds.Count);
         Assert.Null(context.Health.Loops.Single().Problem);
         Assert.NotNull(context.Health.Loops.Single().LastSuccess);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RoundThrowsThreeTimes_LoggedOnceRetriedSoonerWithGrowingWaitsThenTheSchedule()
+    {
+        using var limit = new CancellationTokenSource(Patience);
+        var clock = new FakeTimeProvider(Start);
+        var context = LoopContext.For(clock);
+        var log = new CollectingLogger<RecordingLoop>();
+        using var loop = new RecordingLoop(context, round => round <= 3 ? throw new InvalidOperationException("database is locked") : null, logger: log);
+
+        await loop.StartAsync(limit.Token);
+        await context.Activity.WaitUntilIdleAsync(limit.Token);
+        foreach (var wait in new[] { 1, 2, 4, 8 })
+        {
+            clock.Advance(TimeSpan.FromMinutes(wait));
+            await context.Activity.WaitUntilIdleAsync(limit.Token);
+        }
+
+        await loop.StopAsync(limit.Token);
+
+        // Tried again 1, 2 and 4 minutes after each failure (the schedule's 15 minutes would have lost the quarter hour),
+        // then on the schedule again.
+        Assert.Equal([Start, Start.AddMinutes(1), Start.AddMinutes(3), Start.AddMinutes(7), Start + Period], loop.Rounds);
+        Assert.Single(log.Lines, l => l.StartsWith("Error:", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.Contains("counting works again", StringComparison.Ordinal));
+        Assert.Null(context.Health.Loops.Single().Problem);
+        Assert.Equal(3, context.Health.Failures);
     }
 
     [Fact]
@@ -141,8 +170,8 @@ public sealed class ServiceLoopTests
         Assert.Equal(Start + Period, due);
     }
 
-    private sealed class RecordingLoop(LoopContext context, Func<int, string?> round, LoopTrigger? trigger = null)
-        : ServiceLoop("counter", context, NullLogger.Instance)
+    private sealed class RecordingLoop(LoopContext context, Func<int, string?> round, LoopTrigger? trigger = null, ILogger? logger = null)
+        : ServiceLoop("counter", context, logger ?? NullLogger.Instance)
     {
         public List<DateTimeOffset> Rounds { get; } = [];
 

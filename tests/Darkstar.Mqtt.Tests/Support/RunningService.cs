@@ -51,7 +51,7 @@ public sealed class RunningService : IAsyncDisposable
     };
 
     public static async Task<RunningService> StartAsync(
-        MqttConnectionSettings settings, IUserSettingsStore? store = null, bool waitForConnection = true)
+        MqttConnectionSettings settings, IUserSettingsStore? store = null, bool waitForConnection = true, Storage.InstallationIdentity? installation = null)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         var connection = new MqttConnection(settings, TimeProvider.System, NullLogger<MqttConnection>.Instance);
@@ -70,7 +70,8 @@ public sealed class RunningService : IAsyncDisposable
             controls,
             triggers,
             clock,
-            NullLogger<DarkstarMqttService>.Instance);
+            NullLogger<DarkstarMqttService>.Instance,
+            installation);
         await service.StartAsync(CancellationToken.None);
         using var limit = new CancellationTokenSource(MqttObserver.Wait);
         await service.WaitUntilStartedAsync(limit.Token);

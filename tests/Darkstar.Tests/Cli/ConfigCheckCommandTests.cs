@@ -24,6 +24,28 @@ public sealed class ConfigCheckCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ConfigCheck_AddOnOptionsWithoutLocation_ExitsTwoAsServeRefusesThem()
+    {
+        var runner = new CliRunner(_temp) { AddOnOptionsPath = _temp.File("options.json") };
+        runner.Environment["SUPERVISOR_TOKEN"] = "supervisor-token";
+        await File.WriteAllTextAsync(runner.AddOnOptionsPath, """
+            {"input_sensors": {"total_grid_import": "sensor.import", "total_grid_export": "sensor.export",
+             "total_pv_production": "sensor.pv", "battery_soc": "sensor.soc"},
+             "pricing": {"nordpool_sensor": "sensor.nordpool_kwh_se3_sek"}}
+            """);
+
+        var check = await runner.RunAsync("config", "check", "--json");
+        var serve = await runner.RunAsync("serve", "--db", _temp.File("d.db"));
+
+        Assert.Equal(Darkstar.Cli.ExitCodes.InvalidInput, serve.ExitCode);
+        Assert.Equal(Darkstar.Cli.ExitCodes.InvalidInput, check.ExitCode);
+        Assert.Contains("serve needs more", check.Error, StringComparison.Ordinal);
+        Assert.Contains("location.latitude", check.Error, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(check.LastLine);
+        Assert.False(json.RootElement.GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
     public async Task ConfigCheck_BadFile_ExitsTwoNamingEveryBadOptionWithoutTheToken()
     {
         var path = _temp.File("options.yaml");
@@ -55,7 +77,8 @@ public sealed class ConfigCheckCommandTests : IDisposable
         await File.WriteAllTextAsync(runner.AddOnOptionsPath, """
             {"input_sensors": {"total_grid_import": "sensor.import", "total_grid_export": "sensor.export",
              "total_pv_production": "sensor.pv", "battery_soc": "sensor.soc"},
-             "pricing": {"nordpool_sensor": "sensor.nordpool_kwh_se3_sek"}}
+             "pricing": {"nordpool_sensor": "sensor.nordpool_kwh_se3_sek"},
+             "location": {"latitude": 59.3, "longitude": 18.1, "time_zone": "Europe/Stockholm"}}
             """);
 
         var result = await runner.RunAsync("config", "check", "--json");

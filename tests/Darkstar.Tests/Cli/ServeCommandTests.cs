@@ -71,6 +71,51 @@ public sealed class ServeCommandTests : IDisposable
         Assert.True(reader.GetDouble(2) > 10, $"{reader.GetDouble(2)} kWh of load");
     }
 
+    [Fact]
+    public async Task Serve_HealthPortTaken_ExitsNonZeroNamingHealthPortBeforeAnything()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var database = _temp.File("d.db");
+
+        var result = await new CliRunner(_temp).RunAsync("serve", "--health-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--db", database);
+
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        var first = result.Error.Split('\n')[0];
+        Assert.Contains($"port {port}", first, StringComparison.Ordinal);
+        Assert.Contains("--health-port", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("Darkstar serves", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(database), "nothing is written before the port is known to be free");
+    }
+
+    [Fact]
+    public async Task Serve_DamagedDatabase_ExitsNonZeroWithTheWaysOutAndNoTrace()
+    {
+        var database = _temp.File("darkstar.db");
+        var damaged = _temp.File("damaged.db");
+        var runner = new CliRunner(_temp);
+        Assert.Equal(ExitCodes.Success, (await runner.RunAsync("db", "migrate", "--db", database)).ExitCode);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await DamagedFile.CopyWithNoiseAsync(database, damaged);
+
+        var serve = await runner.RunAsync("serve", "--db", damaged, "--health-port", "0");
+        var migrate = await runner.RunAsync("db", "migrate", "--db", damaged);
+
+        foreach (var result in new[] { serve, migrate })
+        {
+            Assert.Equal(ExitCodes.Failure, result.ExitCode);
+            Assert.Contains("damaged", result.Error, StringComparison.Ordinal);
+            Assert.Contains("Home Assistant backup", result.Error, StringComparison.Ordinal);
+            Assert.Contains("move the file aside", result.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("up to date", result.Output, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("Darkstar serves", serve.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("90m", 90)]
     [InlineData("6h", 360)]

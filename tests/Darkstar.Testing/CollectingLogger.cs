@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Darkstar.Learning.Tests;
+namespace Darkstar.Testing;
 
 /// <summary>Keeps every log line (with its exception) so that a failing test can show what the code under test saw.</summary>
-internal sealed class CollectingLogger<T> : ILogger<T>
+public sealed class CollectingLogger<T> : ILogger<T>
 {
     private readonly ConcurrentQueue<string> _lines = new();
 

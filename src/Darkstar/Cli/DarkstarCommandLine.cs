@@ -26,6 +26,7 @@ public static class DarkstarCommandLine
         root.Subcommands.Add(PlanCommands.CreateOracle(context, global));
         root.Subcommands.Add(ServeCommand.Create(context, global));
         root.Subcommands.Add(BenchCommands.Create(context, global));
+        root.Subcommands.Add(ReplayCommand.Create(context, global));
         return root;
     }
 

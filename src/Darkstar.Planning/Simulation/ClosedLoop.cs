@@ -400,7 +400,7 @@ public static class ClosedLoop
     }
 
     /// <summary>The problem a plan at the horizon's start solves, and the forecast it was made from (null: the actuals).</summary>
-    private static (PlanningProblem Problem, PlanningForecast? Forecast) PlanAt(ActualSeries actual, ClosedLoopSettings settings, SlotRange horizon, double socKwh)
+    internal static (PlanningProblem Problem, PlanningForecast? Forecast) PlanAt(ActualSeries actual, ClosedLoopSettings settings, SlotRange horizon, double socKwh)
     {
         var count = horizon.Count;
         var import = new double[count];

@@ -5,6 +5,7 @@ using Darkstar.Core.Domain;
 using Darkstar.Core.Forecasts;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
+using Darkstar.Planning.Antares;
 using Darkstar.Planning.Kepler;
 using Darkstar.Planning.Model;
 using Darkstar.Planning.Simulation;
@@ -156,8 +157,13 @@ public static class ReplayCommand
             executor);
         await context.Error.WriteLineAsync($"Replaying {request.Days} days from {DayText.Format(request.From)} ({period.Count} slots), a plan every {request.ReplanSlots * SlotGrid.MinutesPerSlot} minutes ...");
         var result = await Task.Run(() => ClosedLoop.Run(actual, settings, progress: null, cancellationToken), cancellationToken);
-        var quality = (await new DataQualityRepository(database).ReadRangeAsync(request.From, request.From.AddDays(request.Days - 1), cancellationToken))
-            .ToDictionary(q => q.Day, q => q.Status switch { DayQualityStatus.Clean => "clean", DayQualityStatus.MaskBattery => "mask_battery", _ => "exclude" });
+        var lastDay = request.From.AddDays(request.Days - 1);
+        var verdicts = (await new DataQualityRepository(database).ReadRangeAsync(request.From, lastDay, cancellationToken)).ToDictionary(q => q.Day, q => q.Status);
+        var quality = verdicts.ToDictionary(
+            v => v.Key, v => v.Value switch { DayQualityStatus.Clean => "clean", DayQualityStatus.MaskBattery => "mask_battery", _ => "exclude" });
+        // The replay's slots become Antares's simulation episodes, a replay of the same days replacing the last one's.
+        var episodes = AntaresEpisodes.FromClosedLoop(result, actual, zone, battery, GridSpec.FromOptions(options.Grid), verdicts, context.Clock.GetUtcNow());
+        await new TrainingEpisodeRepository(database).ReplaceAsync(AntaresEpisodes.Simulation, request.From, lastDay, episodes, cancellationToken);
         var perDay = ReplayDay.Of(result, zone)
             .Select(d => new DayReport(DayText.Format(d.Day), quality.GetValueOrDefault(d.Day, "unjudged"), R(d.NoBattery), R(d.SelfConsumption), R(d.Mpc), R(d.Oracle)))
             .ToList();
@@ -177,7 +183,7 @@ public static class ReplayCommand
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"total ({currency}, energy gained in the battery credited at {settings.FinalCreditPerKwh:0.0000}/kWh): no battery {result.NoBattery.Cost:0.00}, self-consumption {result.SelfConsumption.Cost:0.00}, MPC {result.Mpc.Cost:0.00}, Oracle {result.Oracle.Cost:0.00}; gain capture {result.GainCapture:0.000}; {result.Plans} plans, {result.FallbackPlans} fallbacks, {executor.Commands.Count} commands; {seconds:0.0} s."));
+            $"total ({currency}, energy gained in the battery credited at {settings.FinalCreditPerKwh:0.0000}/kWh): no battery {result.NoBattery.Cost:0.00}, self-consumption {result.SelfConsumption.Cost:0.00}, MPC {result.Mpc.Cost:0.00}, Oracle {result.Oracle.Cost:0.00}; gain capture {result.GainCapture:0.000}; {result.Plans} plans, {result.FallbackPlans} fallbacks, {executor.Commands.Count} commands; {episodes.Count} slots recorded as episodes; {seconds:0.0} s."));
         if (json)
         {
             JsonReport.Write(output, new
@@ -194,6 +200,7 @@ public static class ReplayCommand
                 plans = result.Plans,
                 fallbacks = result.FallbackPlans,
                 commands = executor.Commands.Count,
+                episodes = episodes.Count,
                 seconds = Math.Round(seconds, 1),
                 per_day = perDay,
             });

@@ -57,8 +57,10 @@ public sealed class AntaresEnvironment(ActualSeries actual, BatterySpec battery,
     public int Solves { get; private set; }
 
     /// <summary>Starts <paramref name="day"/> with the battery at <paramref name="initialSocPercent"/> (its minimum if null); returns the first state.</summary>
-    public double[] Reset(DateOnly day, double? initialSocPercent = null) =>
-        Reset(AntaresDay.From(actual, day, zone, battery, grid), initialSocPercent);
+    public double[] Reset(DateOnly day, double? initialSocPercent = null) => Reset(DayOf(day), initialSocPercent);
+
+    /// <summary>A day of the environment's series; throws <see cref="ArgumentException"/> saying what it lacks.</summary>
+    public AntaresDay DayOf(DateOnly day) => AntaresDay.From(actual, day, zone, battery, grid);
 
     /// <summary>As the other overload, on a day already read (a policy's evaluation reads each day once).</summary>
     public double[] Reset(AntaresDay day, double? initialSocPercent = null)

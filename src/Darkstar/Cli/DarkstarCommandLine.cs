@@ -27,6 +27,7 @@ public static class DarkstarCommandLine
         root.Subcommands.Add(ServeCommand.Create(context, global));
         root.Subcommands.Add(BenchCommands.Create(context, global));
         root.Subcommands.Add(ReplayCommand.Create(context, global));
+        root.Subcommands.Add(AntaresCommands.Create(context, global));
         return root;
     }
 

@@ -6,7 +6,8 @@ namespace Darkstar.Planning.Antares;
 
 /// <summary>
 /// What an action asks of one slot, kWh: the battery's AC charge and discharge, and the energy to export to the grid
-/// (the battery discharges more if PV and the discharge asked do not reach it).
+/// (the battery discharges more if PV and the discharge asked do not reach it). A discharge covers the load and the
+/// export asked, no more.
 /// </summary>
 public readonly record struct AntaresAction(double ChargeKwh, double DischargeKwh, double ExportKwh);
 
@@ -154,6 +155,15 @@ public sealed class AntaresEnvironment(ActualSeries actual, BatterySpec battery,
             {
                 discharge = export - surplus;
             }
+        }
+
+        // The battery covers the load and sends to the grid only what is asked to be exported, as an inverter's
+        // discharge does: a discharge beyond both would only export at the export price what was never asked for.
+        var deficit = Math.Max(0, load) - Math.Max(0, pv);
+        if (discharge > Math.Max(0, deficit) + Math.Max(0, export - Math.Max(0, -deficit)) + Tolerance)
+        {
+            clipped.Add("discharge beyond the load and the export asked");
+            discharge = Math.Max(0, deficit) + Math.Max(0, export - Math.Max(0, -deficit));
         }
 
         var room = Math.Max(0, (battery.MaxKwh - _socKwh) / battery.ChargeEfficiency);

@@ -97,7 +97,11 @@ internal sealed class AntaresPolicy : IDisposable
         var discharge = Math.Max(0, (double)_models[1].Predict(features)[0]);
         var export = Math.Max(0, (double)_models[2].Predict(features)[0]);
         (charge, discharge) = charge >= discharge ? (charge - discharge, 0.0) : (0.0, discharge - charge);
-        return new AntaresAction(charge < Deadband ? 0 : charge, discharge < Deadband ? 0 : discharge, export < Deadband ? 0 : export);
+        charge = charge < Deadband ? 0 : charge;
+        discharge = discharge < Deadband ? 0 : discharge;
+        // PV's surplus is exported without being asked; an export asked while the battery does not discharge would
+        // only make it discharge into the grid on the trees' noise.
+        return new AntaresAction(charge, discharge, discharge > 0 && export >= Deadband ? export : 0);
     }
 
     public void Dispose()

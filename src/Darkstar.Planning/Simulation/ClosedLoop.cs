@@ -153,6 +153,9 @@ public sealed record ClosedLoopSettings
     /// </summary>
     public IClosedLoopExecutor? Executor { get; init; }
 
+    /// <summary>Manual slot actions every plan takes as constraints (<see cref="ForcedSlot"/>), by slot start.</summary>
+    public IReadOnlyDictionary<DateTimeOffset, ForcedSlot> Forced { get; init; } = new Dictionary<DateTimeOffset, ForcedSlot>();
+
     /// <summary>Maps a plan's slot index to the end of the prices known then; null sees the whole series.</summary>
     public Func<long, long>? PriceHorizon { get; init; }
 }
@@ -442,6 +445,7 @@ public static class ClosedLoop
             Battery = settings.Battery,
             Grid = settings.Grid,
             TimeZone = settings.TimeZone,
+            Forced = settings.Forced,
         }, forecast);
     }
 

@@ -381,31 +381,9 @@ public static class BenchCommands
         };
     }
 
-    internal static async Task<ActualSeries> ReadActualAsync(
-        SlotObservationRepository observations, PriceRepository prices, SlotRange range, CancellationToken cancellationToken)
-    {
-        var load = new double?[range.Count];
-        var pv = new double?[range.Count];
-        var import = new double?[range.Count];
-        var export = new double?[range.Count];
-        var measured = new MeasuredSlot[range.Count];
-        foreach (var o in await observations.ReadRangeAsync(range, cancellationToken))
-        {
-            var i = range.PositionOf(o.SlotStart);
-            load[i] = o.LoadKwh;
-            pv[i] = o.PvKwh ?? (o.LoadKwh is null ? null : 0);
-            measured[i] = SlotMeasurement.Of(o, waterHeaterPlanned: false);
-        }
-
-        foreach (var p in await prices.ReadRangeAsync(range, cancellationToken))
-        {
-            var i = range.PositionOf(p.SlotStart);
-            import[i] = p.ImportPrice;
-            export[i] = p.ExportPrice;
-        }
-
-        return new ActualSeries(range, load, pv, import, export) { Measurements = measured };
-    }
+    internal static Task<ActualSeries> ReadActualAsync(
+        SlotObservationRepository observations, PriceRepository prices, SlotRange range, CancellationToken cancellationToken) =>
+        ActualSeriesReader.ReadAsync(observations, prices, range, cancellationToken);
 
     private static void WritePlanReport(
         TextWriter output, string home, string from, PlanBenchArguments arguments, ClosedLoopResult result, CommandTally? commands, double solveMedian, double solveP95,

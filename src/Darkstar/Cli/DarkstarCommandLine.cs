@@ -28,6 +28,7 @@ public static class DarkstarCommandLine
         root.Subcommands.Add(BenchCommands.Create(context, global));
         root.Subcommands.Add(ReplayCommand.Create(context, global));
         root.Subcommands.Add(AntaresCommands.Create(context, global));
+        root.Subcommands.Add(LabCommand.Create(context, global));
         return root;
     }
 

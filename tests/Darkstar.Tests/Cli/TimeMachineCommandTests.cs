@@ -123,4 +123,26 @@ public sealed class TimeMachineCommandTests : IDisposable
         Assert.True(json.GetProperty("steps_per_second").GetDouble() > 0);
         Assert.Contains("2016-01-15 23:45", result.Output, StringComparison.Ordinal);
     }
+
+    [SharedDataFact]
+    public async Task LabExport_TwoTargets_ExportsWhatTheManualPlanForcesAtACostAgainstThePlannersOwn()
+    {
+        var db = await KonstanzDatabaseAsync();
+
+        var result = await new CliRunner(_temp).RunAsync(["lab", "export", "--db", db, "--day", "2016-03-15", "--kwh", "1,2", "--json", .. BenchBattery]);
+        var relaxed = await new CliRunner(_temp).RunAsync(["lab", "export", "--db", db, "--day", "2016-03-15", "--kwh", "1", "--relaxed", "--json", .. BenchBattery]);
+        var bad = await new CliRunner(_temp).RunAsync("lab", "export", "--db", db, "--day", "2016-01-15", "--kwh", "1,lots");
+
+        var json = Json(result);
+        var scenarios = json.GetProperty("scenarios").EnumerateArray().ToList();
+        Assert.Equal([1.0, 2.0], scenarios.Select(s => s.GetProperty("target_kwh").GetDouble()));
+        // 1.25 kWh a slot at 5 kW: one slot, then two. A sunny March day: the battery has the energy by the evening's prices.
+        Assert.Equal([1, 2], scenarios.Select(s => s.GetProperty("slots").GetInt32()));
+        Assert.All(scenarios, s => Assert.True(s.GetProperty("realised_kwh").GetDouble() >= s.GetProperty("target_kwh").GetDouble() * 0.9, s.GetRawText()));
+        Assert.All(scenarios, s => Assert.Equal(
+            s.GetProperty("cost").GetDouble() - json.GetProperty("own_plan_cost").GetDouble(), s.GetProperty("vs_own_plan").GetDouble(), 2));
+        Assert.True(Json(relaxed).GetProperty("relaxed").GetBoolean());
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--kwh: 'lots' is not a positive number of kWh", bad.Error, StringComparison.Ordinal);
+    }
 }

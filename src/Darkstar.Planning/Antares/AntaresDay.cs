@@ -60,7 +60,17 @@ public sealed class AntaresDay
     /// The day from <paramref name="actual"/>, which must hold its load and prices and the 8 days before it (the
     /// baseline's look-back); slots after it without prices count as unknown.
     /// </summary>
-    public static AntaresDay From(ActualSeries actual, DateOnly day, TimeZoneInfo zone, BatterySpec battery, GridSpec grid)
+    public static AntaresDay From(ActualSeries actual, DateOnly day, TimeZoneInfo zone, BatterySpec battery, GridSpec grid) =>
+        Read(actual, day, zone, battery, grid, whole: true);
+
+    /// <summary>
+    /// The day as far as it is known now (the shadow policy's day): slots not yet measured or priced count as 0, which
+    /// no state reads before their time; the day cannot be stepped.
+    /// </summary>
+    public static AntaresDay Known(ActualSeries actual, DateOnly day, TimeZoneInfo zone, BatterySpec battery, GridSpec grid) =>
+        Read(actual, day, zone, battery, grid, whole: false);
+
+    private static AntaresDay Read(ActualSeries actual, DateOnly day, TimeZoneInfo zone, BatterySpec battery, GridSpec grid, bool whole)
     {
         ArgumentNullException.ThrowIfNull(actual);
         var slots = SlotGrid.LocalDay(day, zone);
@@ -78,10 +88,10 @@ public sealed class AntaresDay
         var previousPv = new double[slots.Count];
         for (var i = 0; i < slots.Count; i++)
         {
-            load[i] = actual.Load[first + i] ?? throw new ArgumentException($"{DayText.Format(day)} has no load at {slots[i]:u}.", nameof(actual));
+            load[i] = actual.Load[first + i] ?? (whole ? throw new ArgumentException($"{DayText.Format(day)} has no load at {slots[i]:u}.", nameof(actual)) : 0);
             pv[i] = actual.Pv[first + i] ?? 0;
-            import[i] = actual.ImportPrice[first + i] ?? throw new ArgumentException($"{DayText.Format(day)} has no price at {slots[i]:u}.", nameof(actual));
-            export[i] = actual.ExportPrice[first + i] ?? throw new ArgumentException($"{DayText.Format(day)} has no price at {slots[i]:u}.", nameof(actual));
+            import[i] = actual.ImportPrice[first + i] ?? (whole ? throw new ArgumentException($"{DayText.Format(day)} has no price at {slots[i]:u}.", nameof(actual)) : 0);
+            export[i] = actual.ExportPrice[first + i] ?? (whole ? throw new ArgumentException($"{DayText.Format(day)} has no price at {slots[i]:u}.", nameof(actual)) : 0);
             var before = actual.Measured(slots.FirstIndex + i - 1);
             previousLoad[i] = before.Load ?? 0;
             previousPv[i] = before.Pv ?? 0;

@@ -19,9 +19,6 @@ namespace Darkstar.Cli;
 /// </summary>
 public static class AntaresCommands
 {
-    private const string MpcClone = "xgboost-imitation-mpc";
-    private const string OracleClone = "xgboost-imitation-oracle";
-
     /// <summary>Times the environment runs a day for the speed figure, with a policy that needs no solve.</summary>
     private const int SpeedRuns = 50;
 
@@ -193,7 +190,7 @@ public static class AntaresCommands
             var folder = Path.Combine(Path.GetDirectoryName(database.Path) ?? ".", "antares");
             var runs = new AntaresTrainingRunRepository(database);
             var output = context.Output;
-            var mpc = await TrainRunAsync(context, runs, MpcClone, $"training_episodes: {rows.Count} slots ({string.Join("+", episodes.Select(e => e.SystemId).Distinct())})",
+            var mpc = await TrainRunAsync(context, runs, AntaresPolicy.MpcClone, $"training_episodes: {rows.Count} slots ({string.Join("+", episodes.Select(e => e.SystemId).Distinct())})",
                 days[0], days[^1], rows.Where(r => !validationDays.Contains(r.Day)).ToList(), rows.Where(r => validationDays.Contains(r.Day)).ToList(), folder, cancellationToken);
 
             // The Oracle's decisions on the same days, from the day's minimum SoC: upstream cloned these.
@@ -212,10 +209,10 @@ public static class AntaresCommands
                 }
             }
 
-            var oracle = await TrainRunAsync(context, runs, OracleClone, $"Oracle on the episodes' days: {oracleRows.Count} slots",
+            var oracle = await TrainRunAsync(context, runs, AntaresPolicy.OracleClone, $"Oracle on the episodes' days: {oracleRows.Count} slots",
                 days[0], days[^1], oracleRows.Where(r => !validationDays.Contains(r.Day)).ToList(), oracleRows.Where(r => validationDays.Contains(r.Day)).ToList(), folder, cancellationToken);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Trained on {trainDays.Count} days ({DayText.Format(trainDays[0])} to {DayText.Format(trainDays[^1])}), validated on {validationDays.Count}: run {mpc.Id} ({MpcClone}) and run {oracle.Id} ({OracleClone}) in {folder}."));
+                $"Trained on {trainDays.Count} days ({DayText.Format(trainDays[0])} to {DayText.Format(trainDays[^1])}), validated on {validationDays.Count}: run {mpc.Id} ({AntaresPolicy.MpcClone}) and run {oracle.Id} ({AntaresPolicy.OracleClone}) in {folder}."));
             if (parse.GetValue(global.Json))
             {
                 JsonReport.Write(output, new

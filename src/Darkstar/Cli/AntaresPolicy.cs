@@ -16,6 +16,12 @@ internal sealed class AntaresPolicy : IDisposable
 {
     public static readonly string[] Targets = ["charge_kwh", "discharge_kwh", "export_kwh"];
 
+    /// <summary>The model type of the MPC's clone in <c>antares_training_runs</c>.</summary>
+    public const string MpcClone = "xgboost-imitation-mpc";
+
+    /// <summary>The model type of the Oracle's clone.</summary>
+    public const string OracleClone = "xgboost-imitation-oracle";
+
     /// <summary>A decision below this is no decision (kWh per slot): the trees' residual noise.</summary>
     private const double Deadband = 0.01;
 

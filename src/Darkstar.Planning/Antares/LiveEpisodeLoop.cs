@@ -1,5 +1,4 @@
 using Darkstar.Core.Domain;
-using Darkstar.Core.Forecasts;
 using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
@@ -72,10 +71,8 @@ public sealed class LiveEpisodeRecorder(DarkstarDatabase database, DarkstarOptio
             return new EpisodeDayOutcome(0, "the executor carried out no slot of a plan that day");
         }
 
-        var before = (SevenDayBaseline.LookbackDays + 1) * SlotGrid.SlotsPerUtcDay;
-        var range = new SlotRange(slots.FirstIndex - before, slots.Count + before + (2 * SlotGrid.SlotsPerUtcDay));
         var observations = new SlotObservationRepository(database);
-        var actual = await ActualSeriesReader.ReadAsync(observations, new PriceRepository(database), range, cancellationToken);
+        var actual = await ActualSeriesReader.ReadAroundAsync(observations, new PriceRepository(database), slots, cancellationToken);
         var battery = BatterySpec.FromOptions(options.Battery);
         AntaresDay antaresDay;
         try

@@ -3,11 +3,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Darkstar.Core.Domain;
-using Darkstar.Core.Forecasts;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.Planning.Antares;
 using Darkstar.Planning.Model;
+using Darkstar.Planning.Simulation;
 using Darkstar.Storage;
 using Darkstar.Storage.Repositories;
 
@@ -40,10 +40,8 @@ public static class AntaresCommands
     private static async Task<AntaresEnvironment> EnvironmentAsync(
         DarkstarOptions options, TimeZoneInfo zone, DarkstarDatabase database, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
-        var start = SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(first, zone)) - ((SevenDayBaseline.LookbackDays + 1) * SlotGrid.SlotsPerUtcDay);
-        var end = SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(last.AddDays(1), zone)) + (2 * SlotGrid.SlotsPerUtcDay);
-        var actual = await BenchCommands.ReadActualAsync(
-            new SlotObservationRepository(database), new PriceRepository(database), new SlotRange(start, (int)(end - start)), cancellationToken);
+        var days = SlotRange.Between(SlotGrid.StartOfLocalDay(first, zone), SlotGrid.StartOfLocalDay(last.AddDays(1), zone));
+        var actual = await ActualSeriesReader.ReadAroundAsync(new SlotObservationRepository(database), new PriceRepository(database), days, cancellationToken);
         return new AntaresEnvironment(actual, BatterySpec.FromOptions(options.Battery), GridSpec.FromOptions(options.Grid), zone);
     }
 

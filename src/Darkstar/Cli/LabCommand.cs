@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Darkstar.Core.Forecasts;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.Planning.Model;
@@ -61,9 +60,7 @@ public static class LabCommand
 
             var grid = GridSpec.FromOptions(options.Grid);
             var period = SlotGrid.LocalDay(theDay, zone);
-            var before = (SevenDayBaseline.LookbackDays + 1) * SlotGrid.SlotsPerUtcDay;
-            var series = new SlotRange(period.FirstIndex - before, period.Count + before + (2 * SlotGrid.SlotsPerUtcDay));
-            var actual = await BenchCommands.ReadActualAsync(new SlotObservationRepository(database), new PriceRepository(database), series, cancellationToken);
+            var actual = await ActualSeriesReader.ReadAroundAsync(new SlotObservationRepository(database), new PriceRepository(database), period, cancellationToken);
             var first = actual.PositionOf(period.FirstIndex);
             if (Enumerable.Range(first, period.Count).Any(i => actual.Load[i] is null || actual.ImportPrice[i] is null || actual.ExportPrice[i] is null))
             {

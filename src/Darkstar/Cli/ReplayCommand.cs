@@ -114,10 +114,9 @@ public static class ReplayCommand
     {
         var started = Stopwatch.GetTimestamp();
         var period = SlotRange.Between(SlotGrid.StartOfLocalDay(request.From, zone), SlotGrid.StartOfLocalDay(request.From.AddDays(request.Days), zone));
-        var before = (SevenDayBaseline.LookbackDays + 1) * SlotGrid.SlotsPerUtcDay;
-        var series = new SlotRange(period.FirstIndex - before, period.Count + before + (2 * SlotGrid.SlotsPerUtcDay));
+        var series = ActualSeriesReader.Around(period);
         var observations = new SlotObservationRepository(database);
-        var actual = await BenchCommands.ReadActualAsync(observations, new PriceRepository(database), series, cancellationToken);
+        var actual = await ActualSeriesReader.ReadAsync(observations, new PriceRepository(database), series, cancellationToken);
         if (request.Changes.Any(c => c.StartsWith("pricing.", StringComparison.Ordinal)))
         {
             // A tariff what-if prices every slot again from its spot price, with the options' tariff as changed.

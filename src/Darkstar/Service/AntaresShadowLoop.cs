@@ -1,7 +1,6 @@
 using System.Globalization;
 using Darkstar.Cli;
 using Darkstar.Core.Domain;
-using Darkstar.Core.Forecasts;
 using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
@@ -54,10 +53,8 @@ internal sealed class AntaresShadowLoop(
         var now = Clock.GetUtcNow();
         var day = SlotGrid.LocalDateOf(now, zone);
         var slots = SlotGrid.LocalDay(day, zone);
-        var before = (SevenDayBaseline.LookbackDays + 1) * SlotGrid.SlotsPerUtcDay;
-        var range = new SlotRange(slots.FirstIndex - before, slots.Count + before + (2 * SlotGrid.SlotsPerUtcDay));
         var observations = new SlotObservationRepository(database);
-        var actual = await ActualSeriesReader.ReadAsync(observations, new PriceRepository(database), range, cancellationToken);
+        var actual = await ActualSeriesReader.ReadAroundAsync(observations, new PriceRepository(database), slots, cancellationToken);
         var battery = BatterySpec.FromOptions(options.Battery);
         var antaresDay = AntaresDay.Known(actual, day, zone, battery, GridSpec.FromOptions(options.Grid));
         var t = (int)(SlotGrid.IndexOf(now) - slots.FirstIndex);

@@ -38,7 +38,7 @@ public sealed class LiveEpisodeLoop(
     {
         var yesterday = SlotGrid.LocalDateOf(Clock.GetUtcNow(), zone).AddDays(-1);
         var recorded = await new LiveEpisodeRecorder(database, options, zone).RecordAsync(yesterday, Clock.GetUtcNow(), cancellationToken);
-        Logger.LogInformation("Antares episodes for {Day}: {Outcome}", yesterday, recorded.Describe());
+        Logger.LogInformation("Antares episodes for {Day}: {Outcome}", DayText.Format(yesterday), recorded.Describe());
         return RoundOutcome.Succeeded;
     }
 }

@@ -325,6 +325,24 @@ public static class AntaresCommands
                 }
 
                 var clones = totals.Where(t => t.Name.StartsWith("xgboost", StringComparison.Ordinal)).OrderBy(t => t.Cost).ToList();
+                // Each run's row keeps its latest cost figures beside its training errors.
+                var repository = new AntaresTrainingRunRepository(database);
+                foreach (var clone in clones)
+                {
+                    var run = runs.Single(r => r.ModelType == clone.Name);
+                    var metrics = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(run.MetricsJson ?? "{}") ?? [];
+                    metrics["evaluation"] = JsonSerializer.SerializeToElement(new
+                    {
+                        from = DayText.Format(first),
+                        days = evaluated,
+                        cost = R(clone.Cost),
+                        mpc = R(mpcCost),
+                        self_consumption = R(totals.Single(t => t.Name == "self-consumption").Cost),
+                        oracle = R(totals.Single(t => t.Name == "oracle").Cost),
+                    });
+                    await repository.UpdateAsync(run with { MetricsJson = JsonSerializer.Serialize(metrics) }, cancellationToken);
+                }
+
                 if (parse.GetValue(global.Json))
                 {
                     JsonReport.Write(output, new

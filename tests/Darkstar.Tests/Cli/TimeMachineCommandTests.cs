@@ -108,6 +108,9 @@ public sealed class TimeMachineCommandTests : IDisposable
         Assert.True(evaluate.GetProperty("oracle").GetDouble() <= evaluate.GetProperty("mpc").GetDouble() + 0.01);
         Assert.Equal(2, evaluate.GetProperty("policies").GetArrayLength());
         Assert.Empty(evaluate.GetProperty("trained_on_these_days").EnumerateArray());
+        // The runs' rows keep the evaluation's cost figures.
+        var stats = await new CliRunner(_temp).RunAsync("db", "stats", "--db", db);
+        Assert.Matches(@"antares_training_runs\s+2\b", stats.Output);
     }
 
     [SharedDataFact]

@@ -43,6 +43,8 @@ public static class PlanningServiceCollectionExtensions
         services.AddDarkstarLoop(sp => new OracleLoop(
             sp.GetRequiredService<OracleRunner>(), sp.GetRequiredService<Storage.Repositories.OracleResultRepository>(), options, zone,
             sp.GetRequiredService<LoopContext>(), sp.GetRequiredService<ILogger<OracleLoop>>()));
+        services.AddDarkstarLoop(sp => new Antares.LiveEpisodeLoop(
+            sp.GetRequiredService<DarkstarDatabase>(), options, zone, sp.GetRequiredService<LoopContext>(), sp.GetRequiredService<ILogger<Antares.LiveEpisodeLoop>>()));
         return services;
     }
 }

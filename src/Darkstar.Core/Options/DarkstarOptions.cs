@@ -234,6 +234,9 @@ public sealed record PlannerOptions
     [Between(15, 1440)]
     [MultipleOf(15)]
     public int ReplanMinutes { get; init; } = 15;
+
+    /// <summary>Logs what the latest trained Antares policy would do in each slot, beside the plan; never executed.</summary>
+    public bool AntaresShadow { get; init; }
 }
 
 /// <summary>

@@ -74,6 +74,44 @@ public static class OptionsLoader
         return reader.ReadToEnd();
     }
 
+    /// <summary>
+    /// <paramref name="options"/> with <paramref name="changes"/> (each <c>section.key=value</c>, e.g.
+    /// <c>battery.capacity_kwh=15</c>) applied and everything validated again, as if the file had said so: a what-if.
+    /// Secrets come back masked, so the result is for planning and simulation, never for talking to Home Assistant.
+    /// </summary>
+    public static OptionsLoadResult WithChanges(DarkstarOptions options, IEnumerable<string> changes, string source, OptionsContext context)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(changes);
+        var tree = OptionsPrinter.ToJsonObject(options);
+        var errors = new List<OptionError>();
+        foreach (var change in changes)
+        {
+            var equals = change.IndexOf('=', StringComparison.Ordinal);
+            var path = equals < 0 ? change.Trim() : change[..equals].Trim();
+            if (equals < 0 || !OptionsModel.TryGet(path, out var option))
+            {
+                errors.Add(new OptionError(path, null, equals < 0
+                    ? "give it as option=value, e.g. battery.capacity_kwh=15"
+                    : "is not an option; options are written section.key as in the options file, e.g. battery.capacity_kwh"));
+                continue;
+            }
+
+            var text = change[(equals + 1)..].Trim();
+            var owner = option.Section is null ? tree : (JsonObject)tree[option.Section]!;
+            // The value as an options file would hold it: numbers and true/false as such, anything else as text.
+            owner[option.Key] = option.Kind switch
+            {
+                OptionKind.Number or OptionKind.WholeNumber when double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
+                    => JsonValue.Create(number),
+                OptionKind.Boolean when bool.TryParse(text, out var flag) => JsonValue.Create(flag),
+                _ => JsonValue.Create(text),
+            };
+        }
+
+        return errors.Count > 0 ? new OptionsLoadResult(null, errors, source) : Load(tree, errors, source, context);
+    }
+
     private static OptionsLoadResult Load(JsonObject? tree, List<OptionError> errors, string source, OptionsContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

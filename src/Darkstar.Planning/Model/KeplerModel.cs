@@ -161,6 +161,11 @@ public static class KeplerModel
                 model.AtMost($"discharge_direction[{t}]", new LinearExpression().Add(v.Discharge[t]).Add(charging, battery.MaxDischargeKwhPerSlot), battery.MaxDischargeKwhPerSlot);
             }
 
+            if (problem.Forced.TryGetValue(problem.Slots[t], out var forced))
+            {
+                AddForced(model, v, objective, forced, t, problem.Penalties.ForcedShortfallPerKwh);
+            }
+
             objective.Add(v.Import[t], pImport).Add(v.Export[t], -pExport)
                 .Add(v.Charge[t], battery.CycleCostPerKwh).Add(v.Discharge[t], battery.CycleCostPerKwh)
                 .Add(v.Shed[t], problem.Penalties.ShedPerKwh)
@@ -181,6 +186,26 @@ public static class KeplerModel
 
         model.Minimize(objective);
         return new BuiltModel(problem, model, v, waterShortfall, terminal);
+    }
+
+    /// <summary>A manual slot action as soft lower bounds on export (from the battery) and charge, each shortfall paid for.</summary>
+    private static void AddForced(LinearModel model, SlotVariables v, LinearExpression objective, ForcedSlot forced, int t, double penaltyPerKwh)
+    {
+        if (forced.MinExportKwh > 0)
+        {
+            // Net of import and from the battery: an export the grid met by importing at once is no export at all.
+            var shortfall = model.Continuous($"forced_export_short[{t}]", 0, forced.MinExportKwh);
+            model.AtLeast($"forced_export[{t}]", new LinearExpression().Add(v.Export[t]).Add(v.Import[t], -1).Add(shortfall), forced.MinExportKwh);
+            model.AtLeast($"forced_export_discharge[{t}]", new LinearExpression().Add(v.Discharge[t]).Add(shortfall), forced.MinExportKwh);
+            objective.Add(shortfall, penaltyPerKwh);
+        }
+
+        if (forced.MinChargeKwh > 0)
+        {
+            var shortfall = model.Continuous($"forced_charge_short[{t}]", 0, forced.MinChargeKwh);
+            model.AtLeast($"forced_charge[{t}]", new LinearExpression().Add(v.Charge[t]).Add(shortfall), forced.MinChargeKwh);
+            objective.Add(shortfall, penaltyPerKwh);
+        }
     }
 
     private static void AddWaterHeating(PlanningProblem problem, LinearModel model, SlotVariables v, LinearExpression objective, List<Variable> shortfalls)

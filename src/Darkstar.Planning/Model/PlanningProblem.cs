@@ -103,7 +103,17 @@ public sealed record WaterHeatingToday(double HeatedKwh, int BlocksStarted, bool
 public sealed record SlackPenalties(double ShedPerKwh, double SocBelowMinimumPerKwh, double WaterShortfallPerKwh)
 {
     public static SlackPenalties Default { get; } = new(100, 20, 10);
+
+    /// <summary>Per kWh a forced slot action falls short (<see cref="ForcedSlot"/>): above any price, below shedding load.</summary>
+    public double ForcedShortfallPerKwh { get; init; } = 50;
 }
+
+/// <summary>
+/// A manual plan's action for one slot, which the model takes as a constraint: at least <see cref="MinExportKwh"/> exported
+/// to the grid from the battery (discharged and exported), at least <see cref="MinChargeKwh"/> charged. Soft, at <see cref="SlackPenalties.ForcedShortfallPerKwh"/>
+/// per kWh short, so a plan that cannot meet it (an empty battery, a closed grid) still solves and says how far it fell short.
+/// </summary>
+public sealed record ForcedSlot(double MinExportKwh = 0, double MinChargeKwh = 0);
 
 /// <summary>
 /// One planning problem: per slot of <see cref="Slots"/> the load and PV to plan for (kWh in the slot) and the
@@ -138,6 +148,9 @@ public sealed record PlanningProblem
     public double? TerminalValuePerKwh { get; init; }
 
     public SlackPenalties Penalties { get; init; } = SlackPenalties.Default;
+
+    /// <summary>Manual slot actions by slot start (the Lab's scenarios, a user's manual blocks); slots outside the horizon are ignored.</summary>
+    public IReadOnlyDictionary<DateTimeOffset, ForcedSlot> Forced { get; init; } = new Dictionary<DateTimeOffset, ForcedSlot>();
 
     /// <summary>Checks that every series covers every slot; throws naming the one that does not.</summary>
     public void Validate()

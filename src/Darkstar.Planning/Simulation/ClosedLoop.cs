@@ -153,9 +153,21 @@ public sealed record ClosedLoopSettings
     /// </summary>
     public IClosedLoopExecutor? Executor { get; init; }
 
+    /// <summary>Manual slot actions every plan takes as constraints (<see cref="ForcedSlot"/>), by slot start.</summary>
+    public IReadOnlyDictionary<DateTimeOffset, ForcedSlot> Forced { get; init; } = new Dictionary<DateTimeOffset, ForcedSlot>();
+
     /// <summary>Maps a plan's slot index to the end of the prices known then; null sees the whole series.</summary>
     public Func<long, long>? PriceHorizon { get; init; }
 }
+
+/// <summary>
+/// One slot the MPC carried out: the SoC it started from, what the plan in force said (charge, discharge and export,
+/// kWh), what the battery and the grid did against the actual load and PV, and the slot's realised cost
+/// (import cost − export revenue + wear).
+/// </summary>
+public sealed record ClosedLoopSlot(
+    DateTimeOffset Start, double SocStartKwh, double LoadKwh, double PvKwh, double PlannedChargeKwh, double PlannedDischargeKwh, double PlannedExportKwh,
+    double ChargeKwh, double DischargeKwh, double ImportKwh, double ExportKwh, double ImportPrice, double ExportPrice, double Cost);
 
 /// <summary>A strategy's realised cost over the period: import cost − export revenue + cycle cost − credit for energy gained.</summary>
 public sealed record StrategyCost(double ImportCost, double ExportRevenue, double CycleCost, double StartKwh, double EndKwh, double CreditPerKwh, double ShedKwh)
@@ -173,6 +185,16 @@ public sealed record ClosedLoopResult(
     int FallbackPlans,
     string OracleStatus)
 {
+    /// <summary>The MPC's slots as they were carried out, in order: what the replay reports per day and records as episodes.</summary>
+    public IReadOnlyList<ClosedLoopSlot> MpcSlots { get; init; } = [];
+
+    /// <summary>The baselines' and the Oracle's schedules over the period, slot by slot (their per-slot costs).</summary>
+    public Schedule? NoBatterySchedule { get; init; }
+
+    public Schedule? SelfConsumptionSchedule { get; init; }
+
+    public Schedule? OracleSchedule { get; init; }
+
     /// <summary>(no battery − MPC) / (no battery − Oracle): the share of the possible saving the MPC captured.</summary>
     public double CapturedSaving => NoBattery.Cost - Oracle.Cost is var possible && Math.Abs(possible) > 1e-9
         ? (NoBattery.Cost - Mpc.Cost) / possible
@@ -233,16 +255,24 @@ public static class ClosedLoop
         };
         var startKwh = settings.Battery.ToKwh(settings.InitialSocPercent);
 
-        var noBattery = Realised(Baselines.NoBattery(whole), BatterySpec.None, 0, settings.FinalCreditPerKwh);
-        var selfConsumption = Realised(Baselines.SelfConsumption(whole), settings.Battery, startKwh, settings.FinalCreditPerKwh);
+        var noBatterySchedule = Baselines.NoBattery(whole);
+        var selfConsumptionSchedule = Baselines.SelfConsumption(whole);
+        var noBattery = Realised(noBatterySchedule, BatterySpec.None, 0, settings.FinalCreditPerKwh);
+        var selfConsumption = Realised(selfConsumptionSchedule, settings.Battery, startKwh, settings.FinalCreditPerKwh);
         var oracleSchedule = KeplerModel.Solve(whole, KeplerModel.DefaultSettings with { TimeLimitSeconds = 600 });
         var oracle = Realised(oracleSchedule, settings.Battery, startKwh, settings.FinalCreditPerKwh);
 
-        var (mpc, solveMs, plans, fallbacks) = RunMpc(actual, whole, settings, progress, cancellationToken);
-        return new ClosedLoopResult(noBattery, selfConsumption, mpc, oracle, solveMs, plans, fallbacks, oracleSchedule.StatusText);
+        var (mpc, solveMs, plans, fallbacks, trace) = RunMpc(actual, whole, settings, progress, cancellationToken);
+        return new ClosedLoopResult(noBattery, selfConsumption, mpc, oracle, solveMs, plans, fallbacks, oracleSchedule.StatusText)
+        {
+            MpcSlots = trace,
+            NoBatterySchedule = noBatterySchedule,
+            SelfConsumptionSchedule = selfConsumptionSchedule,
+            OracleSchedule = oracleSchedule,
+        };
     }
 
-    private static (StrategyCost Cost, List<double> SolveMs, int Plans, int Fallbacks) RunMpc(
+    private static (StrategyCost Cost, List<double> SolveMs, int Plans, int Fallbacks, List<ClosedLoopSlot> Trace) RunMpc(
         ActualSeries actual, PlanningProblem whole, ClosedLoopSettings settings, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         var battery = settings.Battery;
@@ -251,6 +281,7 @@ public static class ClosedLoop
         var startKwh = socKwh;
         double importCost = 0, exportRevenue = 0, cycleCost = 0, shed = 0;
         var solveMs = new List<double>();
+        var trace = new List<ClosedLoopSlot>(period.Count);
         var fallbacks = 0;
         for (var k = 0; k < period.Count; k += settings.ReplanSlots)
         {
@@ -291,6 +322,11 @@ public static class ClosedLoop
                     : Execute(schedule.Slots[j], settings.Execution, battery, socKwh, actualNetLoad);
 
                 var step = Baselines.GridTakesTheRest(whole, t, whole.LoadKwh[t], whole.PvKwh[t], socKwh, charge, discharge);
+                var planned = schedule.Slots[j];
+                trace.Add(new ClosedLoopSlot(
+                    period[t], socKwh, whole.LoadKwh[t], whole.PvKwh[t], planned.ChargeKwh, planned.DischargeKwh, planned.ExportKwh,
+                    step.Charge, step.Discharge, step.Import, step.Export, whole.ImportPrice[t], whole.ExportPrice[t],
+                    (step.Import * whole.ImportPrice[t]) - (step.Export * whole.ExportPrice[t]) + ((step.Charge + step.Discharge) * battery.CycleCostPerKwh)));
                 socKwh = step.SocEndKwh;
                 importCost += step.Import * whole.ImportPrice[t];
                 exportRevenue += step.Export * whole.ExportPrice[t];
@@ -301,7 +337,7 @@ public static class ClosedLoop
             progress?.Report((double)Math.Min(k + settings.ReplanSlots, period.Count) / period.Count);
         }
 
-        return (new StrategyCost(importCost, exportRevenue, cycleCost, startKwh, socKwh, settings.FinalCreditPerKwh, shed), solveMs, solveMs.Count, fallbacks);
+        return (new StrategyCost(importCost, exportRevenue, cycleCost, startKwh, socKwh, settings.FinalCreditPerKwh, shed), solveMs, solveMs.Count, fallbacks, trace);
     }
 
     /// <summary>The battery energy a planned slot turns into, given the actual net load (load − PV) of the slot.</summary>
@@ -369,7 +405,7 @@ public static class ClosedLoop
     }
 
     /// <summary>The problem a plan at the horizon's start solves, and the forecast it was made from (null: the actuals).</summary>
-    private static (PlanningProblem Problem, PlanningForecast? Forecast) PlanAt(ActualSeries actual, ClosedLoopSettings settings, SlotRange horizon, double socKwh)
+    internal static (PlanningProblem Problem, PlanningForecast? Forecast) PlanAt(ActualSeries actual, ClosedLoopSettings settings, SlotRange horizon, double socKwh)
     {
         var count = horizon.Count;
         var import = new double[count];
@@ -411,6 +447,7 @@ public static class ClosedLoop
             Battery = settings.Battery,
             Grid = settings.Grid,
             TimeZone = settings.TimeZone,
+            Forced = settings.Forced,
         }, forecast);
     }
 

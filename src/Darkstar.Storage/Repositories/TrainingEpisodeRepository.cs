@@ -10,6 +10,23 @@ public sealed class TrainingEpisodeRepository(DarkstarDatabase database) : Repos
 
     private static readonly string InsertSql = SqlText.InsertReturningId(Schema.TrainingEpisodes, ValueColumns);
 
+    private static readonly string InsertManySql =
+        $"INSERT INTO {Schema.TrainingEpisodes} ({SqlText.Columns(ValueColumns)}) VALUES ({string.Join(", ", ValueColumns.Select(SqlText.Parameter))});";
+
+    /// <summary>
+    /// Replaces <paramref name="systemId"/>'s episodes of the days from <paramref name="firstDay"/> to <paramref name="lastDay"/>
+    /// with <paramref name="episodes"/> (a replay of the same days again leaves one set); returns how many were written.
+    /// </summary>
+    public async Task<int> ReplaceAsync(
+        string systemId, DateOnly firstDay, DateOnly lastDay, IEnumerable<TrainingEpisode> episodes, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(
+            $"DELETE FROM {Schema.TrainingEpisodes} WHERE system_id = @SystemId AND day >= @FirstDay AND day <= @LastDay;",
+            new { SystemId = systemId, FirstDay = firstDay, LastDay = lastDay },
+            cancellationToken);
+        return await ExecuteBatchAsync(InsertManySql, episodes, cancellationToken);
+    }
+
     /// <summary>Appends one episode; returns its id.</summary>
     public Task<long> InsertAsync(TrainingEpisode episode, CancellationToken cancellationToken)
     {

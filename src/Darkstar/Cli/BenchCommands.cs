@@ -303,39 +303,24 @@ public static class BenchCommands
         // The battery is the benchmark's own (the data set's home has none): nothing of it comes from the options.
         var battery = new BatterySpec(
             arguments.BatteryKwh, arguments.MinSocPercent, 100, arguments.BatteryKw, arguments.BatteryKw, arguments.Efficiency, arguments.CycleCost);
-        var periodStart = actual.PositionOf(period.FirstIndex);
-        var meanImport = Enumerable.Range(periodStart, period.Count).Average(i => actual.ImportPrice[i]!.Value);
-        var executor = arguments.Execution == "executor" ? new ExecutorInTheLoop(BenchExecutorOptions(options, battery), battery) : null;
-        var settings = new ClosedLoopSettings
-        {
-            Battery = battery,
-            Grid = new GridSpec(UnlimitedGridKw, UnlimitedGridKw, options.Grid.ExportAllowed),
-            TimeZone = zone,
-            Period = period,
-            ReplanSlots = arguments.ReplanMinutes / SlotGrid.MinutesPerSlot,
-            HorizonSlots = options.Planner.HorizonHours * SlotGrid.SlotsPerHour,
-            InitialSocPercent = battery.MinSocPercent,
-            // A kWh left at the end replaces an import later, after the discharge loss.
-            FinalCreditPerKwh = meanImport * battery.DischargeEfficiency,
-            Forecast = arguments.Forecasts switch
+        var executor = arguments.Execution == "executor" ? ClosedLoopReplay.Executor(options, battery) : null;
+        var settings = ClosedLoopReplay.Settings(
+            options, battery, new GridSpec(UnlimitedGridKw, UnlimitedGridKw, options.Grid.ExportAllowed), zone, period, actual,
+            arguments.ReplanMinutes / SlotGrid.MinutesPerSlot,
+            arguments.Forecasts switch
             {
                 "baseline" => ClosedLoopForecast.Baseline,
                 "aurora" => ClosedLoopForecast.Supplied,
                 _ => ClosedLoopForecast.Perfect,
             },
-            ForecastSource = aurora,
-            Execution = arguments.Execution switch
+            aurora,
+            arguments.Execution switch
             {
                 "modes" => ClosedLoopExecution.ActionModes,
                 "power" => ClosedLoopExecution.PlannedPower,
                 _ => ClosedLoopExecution.Executor,
             },
-            Executor = executor,
-            SIndex = null,
-            // As the service does: battery export only where a plan on the risk appetite's cautious forecast agrees.
-            ExportCaution = SIndex.SpreadShare(options.SIndex.RiskAppetite),
-            PriceHorizon = PriceAvailability.DayAhead(zone),
-        };
+            executor);
         var from = DayText.Format(windowStart);
         await context.Error.WriteLineAsync($"Running {arguments.Days} days from {from} ({period.Count} slots), a plan every {arguments.ReplanMinutes} minutes ...");
         var result = await Task.Run(() => ClosedLoop.Run(actual, settings, progress: null, cancellationToken), cancellationToken);
@@ -356,28 +341,6 @@ public static class BenchCommands
             executor?.Commands.Flaps,
             Math.Round(solveMedian, 1),
             Math.Round(solveP95, 1));
-    }
-
-    /// <summary>
-    /// The executor's options in the benchmark: the simulated home's inverter entities and work modes (the inverter the
-    /// loop models), the benchmark's battery limits, and no water heater (the closed loop plans none).
-    /// </summary>
-    private static DarkstarOptions BenchExecutorOptions(DarkstarOptions options, BatterySpec battery)
-    {
-        var simulated = OptionsLoader.LoadEmbeddedDefault(OptionsContext.Standalone).GetValidOptions();
-        return simulated with
-        {
-            Battery = simulated.Battery with
-            {
-                CapacityKwh = battery.CapacityKwh,
-                MinSocPercent = battery.MinSocPercent,
-                MaxSocPercent = battery.MaxSocPercent,
-                MaxChargeKw = battery.MaxChargeKw,
-                MaxDischargeKw = battery.MaxDischargeKw,
-            },
-            Grid = simulated.Grid with { ExportAllowed = options.Grid.ExportAllowed },
-            WaterHeating = simulated.WaterHeating with { Enabled = false },
-        };
     }
 
     private static double? RoundOrNull(double value) => double.IsNaN(value) ? null : Math.Round(value, 4);
@@ -427,31 +390,9 @@ public static class BenchCommands
         };
     }
 
-    internal static async Task<ActualSeries> ReadActualAsync(
-        SlotObservationRepository observations, PriceRepository prices, SlotRange range, CancellationToken cancellationToken)
-    {
-        var load = new double?[range.Count];
-        var pv = new double?[range.Count];
-        var import = new double?[range.Count];
-        var export = new double?[range.Count];
-        var measured = new MeasuredSlot[range.Count];
-        foreach (var o in await observations.ReadRangeAsync(range, cancellationToken))
-        {
-            var i = range.PositionOf(o.SlotStart);
-            load[i] = o.LoadKwh;
-            pv[i] = o.PvKwh ?? (o.LoadKwh is null ? null : 0);
-            measured[i] = SlotMeasurement.Of(o, waterHeaterPlanned: false);
-        }
-
-        foreach (var p in await prices.ReadRangeAsync(range, cancellationToken))
-        {
-            var i = range.PositionOf(p.SlotStart);
-            import[i] = p.ImportPrice;
-            export[i] = p.ExportPrice;
-        }
-
-        return new ActualSeries(range, load, pv, import, export) { Measurements = measured };
-    }
+    internal static Task<ActualSeries> ReadActualAsync(
+        SlotObservationRepository observations, PriceRepository prices, SlotRange range, CancellationToken cancellationToken) =>
+        ActualSeriesReader.ReadAsync(observations, prices, range, cancellationToken);
 
     private static void WritePlanReport(
         TextWriter output, string home, string from, PlanBenchArguments arguments, ClosedLoopResult result, CommandTally? commands, double solveMedian, double solveP95,

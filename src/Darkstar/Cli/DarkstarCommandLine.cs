@@ -26,6 +26,9 @@ public static class DarkstarCommandLine
         root.Subcommands.Add(PlanCommands.CreateOracle(context, global));
         root.Subcommands.Add(ServeCommand.Create(context, global));
         root.Subcommands.Add(BenchCommands.Create(context, global));
+        root.Subcommands.Add(ReplayCommand.Create(context, global));
+        root.Subcommands.Add(AntaresCommands.Create(context, global));
+        root.Subcommands.Add(LabCommand.Create(context, global));
         return root;
     }
 

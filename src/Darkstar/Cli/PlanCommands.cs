@@ -115,7 +115,7 @@ public static class PlanCommands
     /// What plan and oracle share: the options and the time zone resolved, the database opened and migrated, and
     /// planning-input and database errors turned into a message and an exit code.
     /// </summary>
-    private static async Task<int> WithDatabaseAsync(
+    internal static async Task<int> WithDatabaseAsync(
         ParseResult parse,
         CliContext context,
         GlobalOptions global,

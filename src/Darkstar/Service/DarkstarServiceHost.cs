@@ -154,6 +154,11 @@ public static class DarkstarServiceHost
             .AddDarkstarForecasting(options, settings.Site, settings.DatabasePath)
             .AddDarkstarPlanning(options, settings.TimeZone, settings.Solver)
             .AddDarkstarExecutor();
+        if (options.Planner.AntaresShadow)
+        {
+            services.AddDarkstarLoop(sp => new AntaresShadowLoop(
+                sp.GetRequiredService<DarkstarDatabase>(), options, settings.TimeZone, sp.GetRequiredService<LoopContext>(), sp.GetRequiredService<ILogger<AntaresShadowLoop>>()));
+        }
         if (settings.Mqtt is { } broker)
         {
             var mqtt = new DarkstarMqttSettings

@@ -109,7 +109,7 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
         var issued = InstantText.Truncate(issuedAt);
         // A car charging now goes on for a while: the trees, learned a day ahead, cannot know it.
         var session = CarSession.At(history, issue);
-        // The load's error in the hour just measured, and the recent days' errors: the first hours' correction and the bands.
+        // The load's error in the last hours, and the recent days' errors: the first hours' correction and the bands.
         var calibration = Calibration(features, history, SlotGrid.LocalDateOf(issuedAt, history.Site.TimeZone));
         var latestError = LiveCorrection ? LiveCalibration.LatestError(history, issue, DayAheadP50(features, history, issue)) : double.NaN;
         var forecasts = new SlotForecast[targets.Length];
@@ -153,11 +153,11 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
         return measured;
     }
 
-    /// <summary>The p50 load forecast of the slots in the hour before <paramref name="issue"/>, each from the start of its local day.</summary>
+    /// <summary>The p50 load forecast of the slots whose error is the latest (<see cref="LiveCalibration.ErrorSlots"/>), each from the start of its local day.</summary>
     private Func<long, double> DayAheadP50(AuroraFeatures features, SlotHistory history, long issue)
     {
         var zone = history.Site.TimeZone;
-        var slots = Enumerable.Range(1, SlotGrid.SlotsPerHour).Select(k => issue - k).Where(history.Contains).ToArray();
+        var slots = Enumerable.Range(1, LiveCalibration.ErrorSlots).Select(k => issue - k).Where(history.Contains).ToArray();
         var forecast = Predict(features, [.. slots.Select(s => (SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(features.DayOf(s), zone)), s))]);
         var bySlot = slots.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => forecast[x.i].Load.P50);
         return s => bySlot.TryGetValue(s, out var p50) ? p50 : double.NaN;

@@ -46,7 +46,7 @@ public static class BenchForecastCommand
         };
         var noLiveCorrection = new Option<bool>("--no-live-correction")
         {
-            Description = "Aurora's trees alone: no correction by the hour just measured, bands as trained (the figures before the correction).",
+            Description = "Aurora's trees alone: no correction by the last hours measured, bands as trained (the figures before the correction).",
         };
         var forecast = new Command("forecast", "Day-ahead (or intraday) forecast skill of Aurora and the baseline on a recorded home.")
         {

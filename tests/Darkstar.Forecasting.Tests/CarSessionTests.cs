@@ -75,6 +75,8 @@ public sealed class CarSessionTests
         var window = SlotRange.Between(SlotGrid.StartOfLocalDay(FirstDay, SyntheticHome.Site.TimeZone), Issue);
         var (model, _) = new AuroraTrainer(SyntheticHome.FastTraining, NullLogger.Instance).Train(metered, window, "aurora_car", CancellationToken.None);
         using var aurora = model;
+        // The car alone: the hour just measured (with the car in it where unmetered) would also move the load.
+        aurora.LiveCorrection = false;
         var horizon = SlotGrid.Horizon(Issue, TimeSpan.FromHours(6));
 
         var knowing = aurora.Forecast(new AuroraFeatures(metered), metered, Issue, horizon);

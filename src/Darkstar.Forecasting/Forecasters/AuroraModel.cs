@@ -109,15 +109,58 @@ public sealed class AuroraModel : ISlotForecaster, IDisposable
         var issued = InstantText.Truncate(issuedAt);
         // A car charging now goes on for a while: the trees, learned a day ahead, cannot know it.
         var session = CarSession.At(history, issue);
+        // The load's error in the last hours, and the recent days' errors: the first hours' correction and the bands.
+        var calibration = Calibration(features, history, SlotGrid.LocalDateOf(issuedAt, history.Site.TimeZone));
+        var latestError = LiveCorrection ? LiveCalibration.LatestError(history, issue, DayAheadP50(features, history, issue)) : double.NaN;
         var forecasts = new SlotForecast[targets.Length];
         for (var i = 0; i < targets.Length; i++)
         {
-            var (load, pv) = predicted[i];
+            var (load, pv) = calibration.Apply(
+                predicted[i].Load, predicted[i].Pv, (targets[i] - issue) / (double)SlotGrid.SlotsPerHour, latestError, features.PvEnvelope(issue, targets[i]));
             load = session?.Add(load, targets[i]) ?? load;
             forecasts[i] = SlotForecasts.Of(targets[i], Version, issued, load, pv);
         }
 
         return forecasts;
+    }
+
+    /// <summary>
+    /// Whether forecasts are corrected by the model's own recent errors (<see cref="LiveCalibration"/>); off, they are
+    /// the trees' alone.
+    /// </summary>
+    public bool LiveCorrection { get; set; } = true;
+
+    private sealed record CachedCalibration(AuroraFeatures Features, DateOnly Day, LiveCalibration Calibration);
+
+    private CachedCalibration? _calibration;
+
+    /// <summary>The calibration for forecasts issued on <paramref name="day"/>, measured once per day and history.</summary>
+    private LiveCalibration Calibration(AuroraFeatures features, SlotHistory history, DateOnly day)
+    {
+        if (!LiveCorrection)
+        {
+            return LiveCalibration.None;
+        }
+
+        var cached = _calibration;
+        if (cached is not null && ReferenceEquals(cached.Features, features) && cached.Day == day)
+        {
+            return cached.Calibration;
+        }
+
+        var measured = LiveCalibration.Measure(this, features, history, day);
+        _calibration = new CachedCalibration(features, day, measured);
+        return measured;
+    }
+
+    /// <summary>The p50 load forecast of the slots whose error is the latest (<see cref="LiveCalibration.ErrorSlots"/>), each from the start of its local day.</summary>
+    private Func<long, double> DayAheadP50(AuroraFeatures features, SlotHistory history, long issue)
+    {
+        var zone = history.Site.TimeZone;
+        var slots = Enumerable.Range(1, LiveCalibration.ErrorSlots).Select(k => issue - k).Where(history.Contains).ToArray();
+        var forecast = Predict(features, [.. slots.Select(s => (SlotGrid.IndexOf(SlotGrid.StartOfLocalDay(features.DayOf(s), zone)), s))]);
+        var bySlot = slots.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => forecast[x.i].Load.P50);
+        return s => bySlot.TryGetValue(s, out var p50) ? p50 : double.NaN;
     }
 
     /// <summary>Load and PV quantiles in kWh for each (issue slot, target slot) pair.</summary>

@@ -28,9 +28,10 @@ public sealed class ForecastRunner(
 
     /// <summary>
     /// History read before the horizon: every window the features read (<see cref="AuroraFeatures.HistoryDays"/>), so a
-    /// live forecast sees the same features training did (ten days once cut the PV envelope and yield short).
+    /// live forecast sees the same features training did (ten days once cut the PV envelope and yield short), for the
+    /// forecast itself and for each of the recent days its calibration re-forecasts (<see cref="LiveCalibration.Days"/>).
     /// </summary>
-    public static readonly TimeSpan Lookback = TimeSpan.FromDays(AuroraFeatures.HistoryDays);
+    public static readonly TimeSpan Lookback = TimeSpan.FromDays(AuroraFeatures.HistoryDays + LiveCalibration.Days);
 
     public async Task<ForecastRound> RunOnceAsync(CancellationToken cancellationToken)
     {

@@ -322,9 +322,7 @@ public sealed class AuroraTrainer(AuroraTrainingSettings settings, ILogger logge
 
         if (weights is null || weights.Length != scores.Length)
         {
-            var sorted = scores.Order().ToArray();
-            var rank = Math.Min(sorted.Length - 1, (int)Math.Ceiling(IntervalCoverage * (sorted.Length + 1)) - 1);
-            return sorted[Math.Max(rank, 0)];
+            return Metrics.ConformalRank(scores, IntervalCoverage);
         }
 
         var order = Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ToArray();

@@ -46,18 +46,19 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Equal(0, dayAhead.ExitCode);
         Assert.Equal(0, intraday.ExitCode);
         Assert.Equal(["days", "load", "pv", "train_seconds"], Keys(dayAhead.LastLine));
-        Assert.Equal(["days", "intraday_hours", "load", "pv", "train_seconds"], Keys(intraday.LastLine));
+        Assert.Equal(["days", "intraday_hours", "load", "pv", "by_lead", "train_seconds"], Keys(intraday.LastLine));
         using var json = JsonDocument.Parse(intraday.LastLine);
         Assert.Equal(2, json.RootElement.GetProperty("intraday_hours").GetInt32());
         foreach (var quantity in new[] { "load", "pv" })
         {
             Assert.Equal(
-                ["aurora_mae", "baseline_mae", "ratio", "coverage_p10_p90"],
+                ["aurora_mae", "baseline_mae", "ratio", "coverage_p10_p90", "pinball"],
                 json.RootElement.GetProperty(quantity).EnumerateObject().Select(p => p.Name));
             Assert.InRange(json.RootElement.GetProperty(quantity).GetProperty("ratio").GetDouble(), 0.01, 3);
         }
 
         Assert.Contains("forecast at every hour for the next 2 h", intraday.Output, StringComparison.Ordinal);
+        Assert.Equal(["0-1h", "1-6h", "0-6h"], json.RootElement.GetProperty("by_lead").EnumerateObject().Select(p => p.Name));
 
         static string[] Keys(string line)
         {
@@ -125,6 +126,16 @@ public sealed class BenchCommandTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("either --from", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BenchForecast_RollingWithTooLittleHistory_ExitsTwoNamingTheOption()
+    {
+        var result = await new CliRunner(_temp).RunAsync(
+            "bench", "forecast", "--home", _temp.File("home"), "--rolling", "--history-days", "5");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--history-days at least 14", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

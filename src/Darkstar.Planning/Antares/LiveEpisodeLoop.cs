@@ -22,22 +22,16 @@ public sealed class LiveEpisodeLoop(
     DarkstarOptions options,
     TimeZoneInfo zone,
     LoopContext context,
-    ILogger<LiveEpisodeLoop> logger) : ServiceLoop(LoopName, context, logger)
+    ILogger<LiveEpisodeLoop> logger) : DailyAfterMidnightLoop(LoopName, TimeSpan.FromMinutes(45), zone, context, logger)
 {
     /// <summary>The name <c>/health</c> shows the loop under.</summary>
     public const string LoopName = "episodes";
 
-    private static readonly TimeSpan AfterMidnight = TimeSpan.FromMinutes(45);
-
     protected override string Activity => "recording Antares episodes";
 
-    protected override DateTimeOffset NextDue(DateTimeOffset roundStarted) =>
-        SlotGrid.StartOfLocalDay(SlotGrid.LocalDateOf(roundStarted, zone).AddDays(1), zone) + AfterMidnight;
-
-    protected override async Task<RoundOutcome> RoundAsync(string reason, CancellationToken cancellationToken)
+    protected override async Task<RoundOutcome> RoundForAsync(DateOnly yesterday, CancellationToken cancellationToken)
     {
-        var yesterday = SlotGrid.LocalDateOf(Clock.GetUtcNow(), zone).AddDays(-1);
-        var recorded = await new LiveEpisodeRecorder(database, options, zone).RecordAsync(yesterday, Clock.GetUtcNow(), cancellationToken);
+        var recorded = await new LiveEpisodeRecorder(database, options, Zone).RecordAsync(yesterday, Clock.GetUtcNow(), cancellationToken);
         Logger.LogInformation("Antares episodes for {Day}: {Outcome}", DayText.Format(yesterday), recorded.Describe());
         return RoundOutcome.Succeeded;
     }

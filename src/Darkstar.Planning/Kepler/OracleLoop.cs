@@ -1,6 +1,5 @@
 using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
-using Darkstar.Core.Time;
 using Darkstar.Storage.Repositories;
 using Microsoft.Extensions.Logging;
 
@@ -16,21 +15,15 @@ public sealed class OracleLoop(
     DarkstarOptions options,
     TimeZoneInfo zone,
     LoopContext context,
-    ILogger<OracleLoop> logger) : ServiceLoop(LoopName, context, logger)
+    ILogger<OracleLoop> logger) : DailyAfterMidnightLoop(LoopName, TimeSpan.FromMinutes(30), zone, context, logger)
 {
     /// <summary>The name <c>/health</c> shows the Oracle under.</summary>
     public const string LoopName = "oracle";
 
-    private static readonly TimeSpan AfterMidnight = TimeSpan.FromMinutes(30);
-
     protected override string Activity => "the Oracle";
 
-    protected override DateTimeOffset NextDue(DateTimeOffset roundStarted) =>
-        SlotGrid.StartOfLocalDay(SlotGrid.LocalDateOf(roundStarted, zone).AddDays(1), zone) + AfterMidnight;
-
-    protected override async Task<RoundOutcome> RoundAsync(string reason, CancellationToken cancellationToken)
+    protected override async Task<RoundOutcome> RoundForAsync(DateOnly yesterday, CancellationToken cancellationToken)
     {
-        var yesterday = SlotGrid.LocalDateOf(Clock.GetUtcNow(), zone).AddDays(-1);
         if ((await results.ReadRangeAsync(yesterday, yesterday, cancellationToken)).Count > 0)
         {
             return RoundOutcome.Unreported;
@@ -38,7 +31,7 @@ public sealed class OracleLoop(
 
         try
         {
-            var outcome = await oracle.RunAsync(yesterday, options, zone, cancellationToken);
+            var outcome = await oracle.RunAsync(yesterday, options, Zone, cancellationToken);
             Logger.LogInformation("Oracle for {Day}: {Summary}", yesterday, OracleRunner.Describe(outcome));
         }
         catch (PlanningInputException e)

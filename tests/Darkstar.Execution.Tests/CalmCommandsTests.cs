@@ -121,6 +121,26 @@ public sealed class CalmCommandsTests
 
     private static SelectOptionTarget Mode(string option) => new(ActuatorRole.WorkMode, WorkMode, option);
 
+    [Fact]
+    public void Filter_HoldingInASlot_StaysHoldingWhenTheSunLiftsTheSocUntilTheNextSlotOrPlan()
+    {
+        const string MaxDischarge = "number.inverter_max_discharge_power";
+        var calm = new CalmCommands(Options());
+        var hold = Decision(1, Mode("Self consumption"), new NumberValueTarget(ActuatorRole.MaxDischargePower, MaxDischarge, 0, 1)) with { CommandedAction = CommandedAction.Hold };
+        var free = Decision(1, Mode("Self consumption"), new NumberValueTarget(ActuatorRole.MaxDischargePower, MaxDischarge, 5000, 1)) with { CommandedAction = CommandedAction.SelfConsumption };
+        var holding = States((WorkMode, "Self consumption"), (MaxDischarge, "0"));
+
+        var first = calm.Filter(SlotStart.AddMinutes(3), hold, States((WorkMode, "Self consumption"), (MaxDischarge, "5000")));
+        var sameSlot = calm.Filter(SlotStart.AddMinutes(4), free, holding);
+        var stillSameSlot = calm.Filter(SlotStart.AddMinutes(5), free, holding);
+        var newPlan = calm.Filter(SlotStart.AddMinutes(6), free with { PlanId = 2 }, holding);
+
+        Assert.Contains(first, t => t.Role == ActuatorRole.MaxDischargePower);
+        Assert.DoesNotContain(sameSlot, t => t.Role == ActuatorRole.MaxDischargePower);
+        Assert.DoesNotContain(stillSameSlot, t => t.Role == ActuatorRole.MaxDischargePower);
+        Assert.Equal(5000, Assert.IsType<NumberValueTarget>(Assert.Single(newPlan, t => t.Role == ActuatorRole.MaxDischargePower)).Value);
+    }
+
     private static ExecutorDecision Decision(long planId, params EntityTarget[] targets) => new()
     {
         Health = Core.Domain.DarkstarStatus.Ok,

@@ -12,6 +12,16 @@ public interface IHomeHistoryReader
     Task WaitUntilFollowingAsync(CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// The battery's SoC as last reported live, as the planner sees it: a plan made at a slot boundary starts from the SoC
+/// now, not from the last closed slot's (the recorder closes a slot a few seconds after its boundary).
+/// </summary>
+public interface ILiveSoc
+{
+    /// <summary>The latest reported SoC (percent) and when it was reported; null when none is known.</summary>
+    (DateTimeOffset At, double Percent)? LatestSoc { get; }
+}
+
 /// <summary>The price reader, as the planner sees it: at start it may have to read the prices before the recorder did.</summary>
 public interface IPriceRefresher
 {

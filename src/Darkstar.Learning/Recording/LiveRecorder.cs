@@ -68,7 +68,7 @@ public sealed record LiveRecorderStatus(
 /// recorder statistics through <see cref="StatisticsBackfill"/>. Prices are refreshed on a schedule and whenever the
 /// Nord Pool sensor changes. The recorder is the reader of the client's <see cref="HomeAssistantWebSocketClient.ConnectionChanges"/>.
 /// </summary>
-public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActivityPart
+public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, ILiveSoc, IActivityPart
 {
     private readonly HomeAssistantWebSocketClient _client;
     private readonly SlotEtl _etl;
@@ -81,6 +81,7 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
     private readonly Dictionary<SensorRole, List<CounterReading>> _pending = [];
     private readonly Dictionary<SensorRole, CounterReading> _lastClosed = [];
     private readonly List<SocReading> _pendingSoc = [];
+    private (DateTimeOffset At, double Percent)? _latestSoc;
     private readonly object _statusGate = new();
     private LiveRecorderStatus _status = new(null, null, 0, null, null, null, null);
     private TaskCompletionSource _statusChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -127,6 +128,18 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
 
     /// <summary>Home Assistant's refusal of the token while it lasts; see <see cref="HomeAssistantWebSocketClient.Refusal"/>.</summary>
     public string? TokenRefused => _client.Refusal?.Message;
+
+    /// <inheritdoc/>
+    public (DateTimeOffset At, double Percent)? LatestSoc
+    {
+        get
+        {
+            lock (_statusGate)
+            {
+                return _latestSoc;
+            }
+        }
+    }
 
     public LiveRecorderStatus Status
     {
@@ -705,7 +718,17 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
         var value = state.TryGetNumber(out var number) ? number : (double?)null;
         if (sensor.Role == SensorRole.BatterySoc)
         {
-            _pendingSoc.Add(new SocReading(state.LastUpdated, value is { } v ? UnitConverter.ToPercent(v, state.UnitOfMeasurement ?? "%", sensor.EntityId) : null));
+            var percent = value is { } v ? UnitConverter.ToPercent(v, state.UnitOfMeasurement ?? "%", sensor.EntityId) : (double?)null;
+            _pendingSoc.Add(new SocReading(state.LastUpdated, percent));
+            lock (_statusGate)
+            {
+                // An unavailable sensor says nothing about the battery: the last reading stands (the planner ages it).
+                if (percent is { } p && (_latestSoc is not { } latest || state.LastUpdated >= latest.At))
+                {
+                    _latestSoc = (state.LastUpdated, p);
+                }
+            }
+
             return;
         }
 

@@ -1,5 +1,6 @@
 using Darkstar.Core.Domain;
 using Darkstar.Core.Forecasts;
+using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.Planning.Forecasts;
@@ -39,12 +40,14 @@ public sealed record PlanOutcome(Plan Plan, Schedule Schedule, PlanningProblem P
 /// are written to <c>plans</c> and <c>slot_plans</c>.
 /// </summary>
 /// <param name="solver">The MILP solver; null is CBC (the service's tests hand in one that fails).</param>
+/// <param name="liveSoc">The SoC reported live; without it (the CLI's one plan) the last recorded slot's.</param>
 public sealed class KeplerPlanner(
     DarkstarDatabase database,
     TimeProvider clock,
     ILogger<KeplerPlanner> logger,
     Func<LinearModel, SolverSettings, SolveResult>? solver = null,
-    Func<ForecastVersion, CancellationToken, Task<string>>? resolveForecastVersion = null)
+    Func<ForecastVersion, CancellationToken, Task<string>>? resolveForecastVersion = null,
+    ILiveSoc? liveSoc = null)
 {
     /// <summary>How long a measured SoC stays the one to plan from.</summary>
     public static readonly TimeSpan SocMaxAge = TimeSpan.FromHours(2);
@@ -102,7 +105,7 @@ public sealed class KeplerPlanner(
         }
 
         var battery = BatterySpec.FromOptions(options.Battery);
-        var soc = MeasuredSoc(observations, now);
+        var soc = LiveSocPercent(now) ?? MeasuredSoc(observations, now);
         if (soc is null)
         {
             notes.Add($"no SoC measured in the last {SocMaxAge.TotalHours:0} hours: planning from the minimum SoC ({battery.MinSocPercent}%)");
@@ -263,6 +266,9 @@ public sealed class KeplerPlanner(
 
         return new SIndexConditions(deficit, temperatures.Count > 0 ? temperatures.Average() : null);
     }
+
+    private double? LiveSocPercent(DateTimeOffset now) =>
+        liveSoc?.LatestSoc is { } latest && latest.At <= now && now - latest.At <= SocMaxAge ? latest.Percent : null;
 
     private static double? MeasuredSoc(IReadOnlyList<SlotObservation> observations, DateTimeOffset now)
     {

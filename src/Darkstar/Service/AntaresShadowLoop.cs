@@ -37,7 +37,7 @@ internal sealed class AntaresShadowLoop(
     protected override async Task<RoundOutcome> RoundAsync(string reason, CancellationToken cancellationToken)
     {
         var run = (await new AntaresTrainingRunRepository(database).ReadAllAsync(cancellationToken))
-            .LastOrDefault(r => r.Status == RunStatus.Succeeded && r.ModelType == AntaresPolicy.MpcClone && r.ArtifactPath is not null && Directory.Exists(r.ArtifactPath));
+            .LastOrDefault(r => r.Status == RunStatus.Succeeded && r.ModelType == AntaresPolicy.MpcClone && r.ArtifactPath is not null && AntaresPolicy.CanLoad(r.ArtifactPath));
         if (run is null)
         {
             return RoundOutcome.Degraded("no trained Antares policy: run darkstar antares train");
@@ -61,11 +61,12 @@ internal sealed class AntaresShadowLoop(
         var latest = (await observations.ReadRangeAsync(new SlotRange(SlotGrid.IndexOf(now) - SlotGrid.SlotsPerUtcDay, SlotGrid.SlotsPerUtcDay), cancellationToken))
             .LastOrDefault(o => o.SocEndPercent is not null);
         var soc = battery.ToKwh(latest?.SocEndPercent ?? battery.MinSocPercent);
-        var action = _policy!.Decide(AntaresState.Of(antaresDay, t, soc));
+        var intent = _policy!.Decide(AntaresState.Of(antaresDay, t, soc), battery);
         Logger.LogInformation(
-            "Antares (shadow, run {Run}) for {Slot}: charge {Charge} kWh, discharge {Discharge} kWh, export {Export} kWh; not executed",
-            run.Id, InstantText.Format(slots[t]), action.ChargeKwh.ToString("0.000", CultureInfo.InvariantCulture),
-            action.DischargeKwh.ToString("0.000", CultureInfo.InvariantCulture), action.ExportKwh.ToString("0.000", CultureInfo.InvariantCulture));
+            "Antares (shadow, run {Run}) for {Slot}: {Mode}, target SoC {Target} %, floor {Floor} %, charge {Charge} kWh, discharge {Discharge} kWh; not executed",
+            run.Id, InstantText.Format(slots[t]), intent.Mode, intent.TargetSocPercent.ToString("0.0", CultureInfo.InvariantCulture),
+            intent.FloorSocPercent.ToString("0.0", CultureInfo.InvariantCulture), intent.ChargeKwh.ToString("0.000", CultureInfo.InvariantCulture),
+            intent.DischargeKwh.ToString("0.000", CultureInfo.InvariantCulture));
         return RoundOutcome.Succeeded;
     }
 

@@ -27,8 +27,25 @@ internal sealed class AntaresShadowLoop(
 {
     public const string LoopName = "antares-shadow";
 
+    /// <summary>How many of the latest decisions are kept to be read back (a day's slots).</summary>
+    private const int KeptDecisions = SlotGrid.SlotsPerUtcDay;
+
+    private readonly Lock _gate = new();
+    private readonly Queue<AntaresShadowDecision> _decisions = new();
     private AntaresPolicy? _policy;
     private long _policyRun;
+
+    /// <summary>The latest decisions, oldest first: what the policy would have had the executor run, never run.</summary>
+    public IReadOnlyList<AntaresShadowDecision> Decisions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _decisions];
+            }
+        }
+    }
 
     protected override string Activity => "Antares in shadow";
 
@@ -67,6 +84,15 @@ internal sealed class AntaresShadowLoop(
             run.Id, InstantText.Format(slots[t]), intent.Mode, intent.TargetSocPercent.ToString("0.0", CultureInfo.InvariantCulture),
             intent.FloorSocPercent.ToString("0.0", CultureInfo.InvariantCulture), intent.ChargeKwh.ToString("0.000", CultureInfo.InvariantCulture),
             intent.DischargeKwh.ToString("0.000", CultureInfo.InvariantCulture));
+        lock (_gate)
+        {
+            _decisions.Enqueue(new AntaresShadowDecision(run.Id, slots[t], intent));
+            while (_decisions.Count > KeptDecisions)
+            {
+                _decisions.Dequeue();
+            }
+        }
+
         return RoundOutcome.Succeeded;
     }
 
@@ -76,3 +102,6 @@ internal sealed class AntaresShadowLoop(
         base.Dispose();
     }
 }
+
+/// <summary>One decision of the policy in shadow: the run that decided, the slot and what it would have had the executor run.</summary>
+internal sealed record AntaresShadowDecision(long Run, DateTimeOffset Slot, ExecutorIntent Intent);

@@ -275,6 +275,7 @@ public static class AntaresCommands
             metrics["train_slots"] = train.Count;
             metrics["validation_slots"] = validation.Count;
             metrics["validation_days"] = string.Join(",", validation.Select(r => r.Day).Distinct().Order().Select(DayText.Format));
+            metrics["train_days"] = string.Join(",", train.Select(r => r.Day).Distinct().Order().Select(DayText.Format));
             run = run with
             {
                 FinishedAt = InstantText.Truncate(context.Clock.GetUtcNow()),
@@ -335,7 +336,7 @@ public static class AntaresCommands
                 }
 
                 var mpcCost = totals.Single(t => t.Name == "mpc").Cost;
-                var overlap = runs.Where(r => r.MetricsJson?.Contains(DayText.Format(first), StringComparison.Ordinal) == true || (r.WindowStartDay <= last && r.WindowEndDay >= first)).Select(r => r.Id).ToList();
+                var overlap = runs.Where(r => LearntFrom(r, first, last)).Select(r => r.Id).ToList();
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{evaluated} days from {DayText.Format(first)} ({skipped} skipped without data), each from the minimum SoC, the end's SoC credited:"));
                 foreach (var t in totals)
                 {
@@ -405,6 +406,19 @@ public static class AntaresCommands
     }
 
     private static double R(double value) => Math.Round(value, 2);
+
+    /// <summary>Whether <paramref name="run"/> learnt from a day from <paramref name="first"/> to <paramref name="last"/>: its days as its metrics list them, else its window.</summary>
+    private static bool LearntFrom(AntaresTrainingRun run, DateOnly first, DateOnly last)
+    {
+        using var metrics = JsonDocument.Parse(run.MetricsJson ?? "{}");
+        if (metrics.RootElement.TryGetProperty("train_days", out var trainDays) && metrics.RootElement.TryGetProperty("validation_days", out var validationDays))
+        {
+            return $"{trainDays.GetString()},{validationDays.GetString()}".Split(',', StringSplitOptions.RemoveEmptyEntries)
+                .Any(d => DayText.TryParse(d, out var day) && day >= first && day <= last);
+        }
+
+        return run.WindowStartDay <= last && run.WindowEndDay >= first;
+    }
 
     /// <summary>
     /// Every day from <paramref name="first"/> to <paramref name="last"/> that has its data, from the minimum SoC: no battery, the

@@ -111,6 +111,11 @@ public sealed class TimeMachineCommandTests : IDisposable
         Assert.True(evaluate.GetProperty("oracle").GetDouble() <= evaluate.GetProperty("mpc").GetDouble() + 0.01);
         Assert.Equal(2, evaluate.GetProperty("policies").GetArrayLength());
         Assert.Empty(evaluate.GetProperty("trained_on_these_days").EnumerateArray());
+        // The held-out day is one the runs did not learn from; the day after is.
+        var heldOut = Json(await new CliRunner(_temp).RunAsync(["antares", "evaluate", "--db", db, "--from", "2016-01-12", "--days", "1", "--json", .. BenchBattery]));
+        var learnt = Json(await new CliRunner(_temp).RunAsync(["antares", "evaluate", "--db", db, "--from", "2016-01-13", "--days", "1", "--json", .. BenchBattery]));
+        Assert.Empty(heldOut.GetProperty("trained_on_these_days").EnumerateArray());
+        Assert.Equal(2, learnt.GetProperty("trained_on_these_days").GetArrayLength());
         // The runs' rows keep the evaluation's cost figures.
         var stats = await new CliRunner(_temp).RunAsync("db", "stats", "--db", db);
         Assert.Matches(@"antares_training_runs\s+2\b", stats.Output);

@@ -377,20 +377,34 @@ public static class ClosedLoop
     private static (double Charge, double Discharge) ExecuteAsExecutor(
         ScheduledSlot planned, BatterySpec battery, double socKwh, double actualNetLoad, double room, double available)
     {
-        var targetKwh = battery.ToKwh(planned.SocEndPercent);
-        switch (PlannedSlotExecution.Of(planned, battery))
+        return ExecuteIntent(PlannedSlotExecution.Intent(planned, battery), battery, socKwh, actualNetLoad, room, available);
+    }
+
+    /// <summary>The battery energy the executor's rule gives <paramref name="intent"/>, given the actual net load (load − PV) of the slot.</summary>
+    internal static (double Charge, double Discharge) ExecuteIntent(ExecutorIntent intent, BatterySpec battery, double socKwh, double actualNetLoad)
+    {
+        var room = Math.Max(0, (battery.MaxKwh - socKwh) / battery.ChargeEfficiency);
+        var available = Math.Max(0, (socKwh - battery.MinKwh) * battery.DischargeEfficiency);
+        return ExecuteIntent(intent, battery, socKwh, actualNetLoad, room, available);
+    }
+
+    private static (double Charge, double Discharge) ExecuteIntent(
+        ExecutorIntent intent, BatterySpec battery, double socKwh, double actualNetLoad, double room, double available)
+    {
+        var targetKwh = battery.ToKwh(intent.TargetSocPercent);
+        switch (intent.Mode)
         {
             case SlotMode.GridCharge:
                 // Charge mode, grid charging on: at the planned power, up to the slot's target SoC.
                 var toTarget = Math.Max(0, (targetKwh - socKwh) / battery.ChargeEfficiency);
-                return (Math.Min(Math.Min(Math.Min(planned.ChargeKwh, battery.MaxChargeKwhPerSlot), room), toTarget), 0);
+                return (Math.Min(Math.Min(Math.Min(intent.ChargeKwh, battery.MaxChargeKwhPerSlot), room), toTarget), 0);
             case SlotMode.Export:
                 // Export mode: at the planned power, down to the slot's target SoC.
                 var aboveTarget = Math.Max(0, (socKwh - Math.Max(targetKwh, battery.MinKwh)) * battery.DischargeEfficiency);
-                return (0, Math.Min(Math.Min(Math.Min(planned.DischargeKwh, battery.MaxDischargeKwhPerSlot), available), aboveTarget));
+                return (0, Math.Min(Math.Min(Math.Min(intent.DischargeKwh, battery.MaxDischargeKwhPerSlot), available), aboveTarget));
             case SlotMode.PvExport:
                 // Charge mode without grid charging: PV charges at most the planned energy, the rest is exported.
-                return (Math.Min(Math.Min(Math.Min(Math.Max(0, -actualNetLoad), planned.ChargeKwh), battery.MaxChargeKwhPerSlot), room), 0);
+                return (Math.Min(Math.Min(Math.Min(Math.Max(0, -actualNetLoad), intent.ChargeKwh), battery.MaxChargeKwhPerSlot), room), 0);
             default:
                 // Self-consumption: store the actual surplus, cover the actual net load, never below the floor.
                 if (actualNetLoad < 0)
@@ -398,7 +412,7 @@ public static class ClosedLoop
                     return (Math.Min(Math.Min(-actualNetLoad, battery.MaxChargeKwhPerSlot), room), 0);
                 }
 
-                var floorKwh = Math.Max(battery.MinKwh, battery.ToKwh(PlannedSlotExecution.FloorPercent(planned, battery)));
+                var floorKwh = Math.Max(battery.MinKwh, battery.ToKwh(intent.FloorSocPercent));
                 var aboveFloor = Math.Max(0, (socKwh - floorKwh) * battery.DischargeEfficiency);
                 return (0, Math.Min(Math.Min(Math.Min(actualNetLoad, battery.MaxDischargeKwhPerSlot), available), aboveFloor));
         }

@@ -1,3 +1,4 @@
+using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.Planning.Model;

@@ -85,14 +85,7 @@ public sealed class DatabaseStateReader(
             return (null, null);
         }
 
-        var recorded = await new SlotObservationRepository(database).ReadRangeAsync(PeakMeter.PeriodSoFar(peakFee, now, zone), cancellationToken);
-        var (soFar, planned) = PeakMeter.SoFarAndPlanned(
-            peakFee,
-            recorded.Select(o => (SlotGrid.IndexOf(o.SlotStart), o.ImportKwh ?? 0)),
-            planSlots.Select(s => (SlotGrid.IndexOf(s.SlotStart), s.ImportKwh)),
-            SlotGrid.IndexOf(now),
-            zone);
-        return (soFar, planSlots.Count > 0 ? planned : null);
+        return await PeakReading.ReadAsync(database, peakFee, planSlots, now, zone, cancellationToken);
     }
 
     /// <summary>

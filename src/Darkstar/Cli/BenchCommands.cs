@@ -45,7 +45,7 @@ public static class BenchCommands
         {
             var slotCount = parse.GetValue(slots);
             var runCount = parse.GetValue(runs);
-            var fee = PeakFeeOf(parse.GetValue(peakFee), parse.GetValue(peakMeasure)!, 3);
+            var fee = PeakFeeSpec.FromOptions(PeakFeeOptionsOf(parse.GetValue(peakFee), parse.GetValue(peakMeasure)!, 3));
             PlanningProblem Problem(int seed)
             {
                 var problem = SyntheticProblem.Create(slotCount, seed);
@@ -139,7 +139,7 @@ public static class BenchCommands
             parse.GetValue(batteryKwh), parse.GetValue(batteryKw), parse.GetValue(efficiency), parse.GetValue(cycleCost), parse.GetValue(minSoc), parse.GetValue(replan),
             parse.GetValue(forecasts)!, parse.GetValue(execution)!, parse.GetValue(prices))
         {
-            PeakFee = PeakFeeOf(parse.GetValue(peakFee), parse.GetValue(peakMeasure)!, parse.GetValue(peakTopHours)),
+            PeakFee = PeakFeeOptionsOf(parse.GetValue(peakFee), parse.GetValue(peakMeasure)!, parse.GetValue(peakTopHours)),
         }, cancellationToken));
         return command;
     }
@@ -155,25 +155,27 @@ public static class BenchCommands
         return measure;
     }
 
-    /// <summary>A monthly fee on every hour of every day, as the flags give it; null for no fee.</summary>
-    private static PeakFeeSpec? PeakFeeOf(double feePerKw, string measure, int topHours) => feePerKw > 0
-        ? PeakFeeSpec.AllHours(
-            feePerKw,
-            PeakFeePeriod.Month,
-            measure switch
-            {
-                "highest_hour" => PeakMeasure.HighestHour,
-                "highest_quarter_hour" => PeakMeasure.HighestQuarterHour,
-                _ => PeakMeasure.MeanOfTopHours,
-            },
-            topHours)
-        : null;
+    /// <summary>A monthly fee on every hour of every day, as the flags give it (a fee of 0: none).</summary>
+    private static PeakFeeOptions PeakFeeOptionsOf(double feePerKw, string measure, int topHours) => new()
+    {
+        FeePerKw = feePerKw,
+        Period = PeakFeePeriod.Month,
+        Measure = measure switch
+        {
+            "highest_hour" => PeakMeasure.HighestHour,
+            "highest_quarter_hour" => PeakMeasure.HighestQuarterHour,
+            _ => PeakMeasure.MeanOfTopHours,
+        },
+        TopHours = topHours,
+        FromTime = TimeOnly.MinValue,
+        ToTime = TimeOnly.MinValue,
+    };
 
     private sealed record PlanBenchArguments(
         DirectoryInfo Home, string? From, int Days, bool AllMonths, double BatteryKwh, double BatteryKw, double Efficiency, double CycleCost, double MinSocPercent,
         int ReplanMinutes, string Forecasts, string Execution, FileInfo? Prices)
     {
-        public PeakFeeSpec? PeakFee { get; init; }
+        public PeakFeeOptions PeakFee { get; init; } = new();
     }
 
     /// <summary>One window's figures, as its JSON line prints them (the peak fee's only with one).</summary>
@@ -374,7 +376,8 @@ public static class BenchCommands
         // The battery is the benchmark's own (the data set's home has none): nothing of it comes from the options.
         var battery = new BatterySpec(
             arguments.BatteryKwh, arguments.MinSocPercent, 100, arguments.BatteryKw, arguments.BatteryKw, arguments.Efficiency, arguments.CycleCost);
-        var executor = arguments.Execution == "executor" ? ClosedLoopReplay.Executor(options, battery) : null;
+        var peakFee = PeakFeeSpec.FromOptions(arguments.PeakFee);
+        var executor = arguments.Execution == "executor" ? ClosedLoopReplay.Executor(options, battery, arguments.PeakFee) : null;
         var settings = ClosedLoopReplay.Settings(
             options, battery, new GridSpec(UnlimitedGridKw, UnlimitedGridKw, options.Grid.ExportAllowed), zone, period, actual,
             arguments.ReplanMinutes / SlotGrid.MinutesPerSlot,
@@ -394,10 +397,10 @@ public static class BenchCommands
             executor);
         var from = DayText.Format(windowStart);
         await context.Error.WriteLineAsync($"Running {arguments.Days} days from {from} ({period.Count} slots), a plan every {arguments.ReplanMinutes} minutes ...");
-        settings = settings with { PeakFee = arguments.PeakFee };
+        settings = settings with { PeakFee = peakFee };
         var result = await Task.Run(() => ClosedLoop.Run(actual, settings, progress: null, cancellationToken), cancellationToken);
         PeakFeeReport? peak = null;
-        if (arguments.PeakFee is { } fee)
+        if (peakFee is { } fee)
         {
             // The same loop planned without the fee, charged it all the same: what the feature changes.
             var without = await Task.Run(

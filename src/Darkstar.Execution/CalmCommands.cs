@@ -18,6 +18,8 @@ namespace Darkstar.Execution;
 /// back to self-consumption within the same slot and plan (the house would take it back a minute later, and the inverter
 /// would be told hold, self-consumption, hold); the next slot or plan decides afresh.</item>
 /// </list>
+/// With a peak fee, a grid-charging power limit above the planned power is always lowered, whatever the hysteresis: the
+/// import stays at the planned peak (the executor's cap on import, through the power-limit mapping).
 /// Safe mode, the executor switched off, the user's override and a decision a limit changed (SoC at its minimum or
 /// maximum, a value clamped) are commanded at once. One instance per executor: it remembers the last work-mode change and
 /// what the previous tick asked for.
@@ -25,14 +27,23 @@ namespace Darkstar.Execution;
 public sealed class CalmCommands
 {
     private readonly ExecutorOptions _options;
+    private readonly bool _capGridChargePower;
     private (string Option, DateTimeOffset At)? _workModeChange;
     private (DateTimeOffset Slot, long? PlanId, Dictionary<string, string> Wanted)? _previousTick;
     private (DateTimeOffset Slot, long? PlanId)? _holding;
 
-    public CalmCommands(ExecutorOptions options)
+    public CalmCommands(ExecutorOptions options, bool capGridChargePower = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _capGridChargePower = capGridChargePower;
+    }
+
+    /// <summary>The rules for the executor <paramref name="options"/> describe: with a peak fee, the charge power is capped.</summary>
+    public static CalmCommands For(DarkstarOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new CalmCommands(options.Executor, Core.Domain.PeakFeeSpec.FromOptions(options.PeakFee) is not null);
     }
 
     /// <summary>The targets of <paramref name="decision"/> to bring about now, given the entities' <paramref name="states"/>.</summary>
@@ -105,6 +116,12 @@ public sealed class CalmCommands
         // evening or the night, which is bought back later at the import price. It is always raised; only a target above
         // the plan's (the battery keeps a little more) is left within the hysteresis.
         if (number.Role == ActuatorRole.SocTarget && action is CommandedAction.Discharge or CommandedAction.Export && current < number.Value)
+        {
+            return false;
+        }
+
+        // Under a peak fee, charging from the grid faster than planned raises the import above the planned peak.
+        if (_capGridChargePower && number.Role == ActuatorRole.MaxChargePower && action == CommandedAction.Charge && current > number.Value)
         {
             return false;
         }

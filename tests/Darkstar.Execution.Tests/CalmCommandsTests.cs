@@ -37,6 +37,36 @@ public sealed class CalmCommandsTests
         Assert.Equal(far, Assert.IsType<NumberValueTarget>(Assert.Single(farTargets)).Value);
     }
 
+    /// <summary>The charge limit says 2700 W and the hysteresis is 0.5 kW; the plan charges from the grid at 2300 W.</summary>
+    [Theory]
+    [InlineData(true, 2300, true)]
+    [InlineData(false, 2300, false)]
+    [InlineData(true, 3000, false)]
+    public void Filter_PeakFee_GridChargingAboveThePlannedPowerIsLoweredWhateverTheHysteresis(bool capped, double wanted, bool sent)
+    {
+        // Charging 0.4 kW faster than planned would import 0.4 kW above the planned peak.
+        var calm = new CalmCommands(Options(powerHysteresis: 0.5), capGridChargePower: capped);
+        var decision = Decision(0, new NumberValueTarget(ActuatorRole.MaxChargePower, MaxCharge, wanted, 1)) with { CommandedAction = CommandedAction.Charge };
+
+        var targets = calm.Filter(SlotStart, decision, States((MaxCharge, "2700")));
+
+        Assert.Equal(sent, targets.Count == 1);
+    }
+
+    [Fact]
+    public void For_PeakFeeInTheOptions_CapsTheChargePower()
+    {
+        var options = new DarkstarOptions
+        {
+            Executor = Options(powerHysteresis: 0.5),
+            PeakFee = new PeakFeeOptions { FeePerKw = 50, FromTime = TimeOnly.MinValue, ToTime = TimeOnly.MinValue },
+        };
+        var decision = Decision(0, new NumberValueTarget(ActuatorRole.MaxChargePower, MaxCharge, 2300, 1)) with { CommandedAction = CommandedAction.Charge };
+
+        Assert.Single(CalmCommands.For(options).Filter(SlotStart, decision, States((MaxCharge, "2700"))));
+        Assert.Empty(CalmCommands.For(options with { PeakFee = new PeakFeeOptions() }).Filter(SlotStart, decision, States((MaxCharge, "2700"))));
+    }
+
     /// <summary>The entity says 41 and the hysteresis is 5 points.</summary>
     [Theory]
     [InlineData(CommandedAction.Export, 44, true)]

@@ -18,6 +18,8 @@ public sealed record DarkstarOptions
 
     public GridOptions Grid { get; init; } = new();
 
+    public PeakFeeOptions PeakFee { get; init; } = new();
+
     public PricingOptions Pricing { get; init; } = new();
 
     public WaterHeatingOptions WaterHeating { get; init; } = new();

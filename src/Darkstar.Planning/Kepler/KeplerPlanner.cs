@@ -125,6 +125,7 @@ public sealed class KeplerPlanner(
             WaterToday = WaterToday(observedByIndex, now, zone),
             TimeZone = zone,
         };
+        problem = await WithPeakFeeAsync(problem, options, now, zone, notes, cancellationToken);
 
         var schedule = await Task.Run(() => KeplerModel.Solve(problem, KeplerModel.DefaultSettings, solver ?? CbcSolver.Solve), cancellationToken);
         if (schedule.Fallback)
@@ -147,6 +148,11 @@ public sealed class KeplerPlanner(
             }
         }
 
+        if (schedule.Peak is { } peak)
+        {
+            notes.Add($"peak fee: the period's peak so far {peak.FloorKw:0.###} kW, planned {peak.PeakKw:0.###} kW");
+        }
+
         if (schedule.UsedSlack)
         {
             notes.Add($"constraints could not all be met: shed {schedule.ShedKwh:0.###} kWh, SoC below minimum {schedule.SocBelowMinimumKwh:0.###} kWh·slots, water heating short {schedule.WaterShortfallKwh:0.###} kWh");
@@ -167,6 +173,25 @@ public sealed class KeplerPlanner(
         var id = await _plans.InsertAsync(plan, schedule.Slots.Select(s => ToSlotPlan(s)), cancellationToken);
         logger.LogInformation("Plan {Id}: {Slots} slots, {Status}, {SolveMs:0.0} ms, forecasts {Version}", id, horizon.Count, schedule.StatusText, schedule.SolveMs, version);
         return new PlanOutcome(plan with { Id = id }, schedule, problem, notes);
+    }
+
+    /// <summary>With a peak fee in the options: the fee, and the peak the period's recorded slots reached so far as its floor.</summary>
+    private async Task<PlanningProblem> WithPeakFeeAsync(PlanningProblem problem, DarkstarOptions options, DateTimeOffset now, TimeZoneInfo zone, List<string> notes, CancellationToken cancellationToken)
+    {
+        if (PeakFeeSpec.FromOptions(options.PeakFee) is not { } fee)
+        {
+            return problem;
+        }
+
+        var recorded = await _observations.ReadRangeAsync(PeakMeter.PeriodSoFar(fee, now, zone), cancellationToken);
+        var missing = recorded.Count(o => o.ImportKwh is null);
+        if (missing > 0)
+        {
+            notes.Add($"peak fee: {missing} slots of this period have no recorded import; the peak so far leaves them out");
+        }
+
+        var soFar = PeakSoFar.FromRecorded(fee, recorded.Select(o => (SlotGrid.IndexOf(o.SlotStart), o.ImportKwh ?? 0)), problem.Slots.FirstIndex, zone);
+        return problem with { PeakFee = fee, PeakSoFar = soFar };
     }
 
     public static SlotPlan ToSlotPlan(ScheduledSlot slot, long planId = 0)

@@ -178,6 +178,8 @@ public static class KeplerModel
             AddWaterHeating(problem, model, v, objective, waterShortfall);
         }
 
+        var peak = problem.PeakFee is { } fee ? PeakFeeModel.Add(problem, fee, model, v.Import, objective) : ((LinearExpression, double)?)null;
+
         var terminal = problem.TerminalValuePerKwh ?? DefaultTerminalValue(problem);
         if (count > 0 && battery.CapacityKwh > 0)
         {
@@ -185,7 +187,7 @@ public static class KeplerModel
         }
 
         model.Minimize(objective);
-        return new BuiltModel(problem, model, v, waterShortfall, terminal);
+        return new BuiltModel(problem, model, v, waterShortfall, terminal) { Peak = peak };
     }
 
     /// <summary>A manual slot action as soft lower bounds on export (from the battery) and charge, each shortfall paid for.</summary>
@@ -313,6 +315,9 @@ public static class KeplerModel
 
     internal sealed record BuiltModel(PlanningProblem Problem, LinearModel Model, SlotVariables Variables, IReadOnlyList<Variable> WaterShortfall, double TerminalValuePerKwh)
     {
+        /// <summary>With a peak fee: the first period's planned peak (kW) and the floor it started from.</summary>
+        public (LinearExpression Expression, double Floor)? Peak { get; init; }
+
         public Schedule Extract(SolveResult result)
         {
             var problem = Problem;
@@ -351,6 +356,7 @@ public static class KeplerModel
                 Objective = result.Objective,
                 Costs = SlotAccounting.Costs(slots, problem.Battery, penalty, terminal),
                 WaterShortfallKwh = waterShortfall,
+                Peak = Peak is var (expression, floor) ? new PlannedPeak(Math.Max(floor, result.Value(expression)), floor) : null,
                 Detail = result.Detail,
             };
         }

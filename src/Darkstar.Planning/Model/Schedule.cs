@@ -69,6 +69,9 @@ public sealed record Schedule
 
     public required string Detail { get; init; }
 
+    /// <summary>With a peak fee: the period's planned peak and the floor it started from; null without one.</summary>
+    public PlannedPeak? Peak { get; init; }
+
     public double ShedKwh => Slots.Sum(s => s.ShedKwh);
 
     public double SocBelowMinimumKwh => Slots.Sum(s => s.SocBelowMinimumKwh);

@@ -136,6 +136,12 @@ public static class BenchSoakCommand
                 break;
             }
 
+            lock (rounds)
+            {
+                // Only the first and the latest week are reported: the days between are not kept (they would grow the RSS measured).
+                rounds.RemoveAll(r => r.Day >= 7 && r.Day < day - 7);
+            }
+
             var sample = Sample(database, day, watch.Elapsed);
             samples.Add(sample);
             await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -80,6 +80,11 @@ public static class BenchSoakCommand
             await context.Error.WriteLineAsync($"bench soak: {DatabaseFaults.Describe(e, path)}");
             return ExitCodes.Failure;
         }
+        catch (TimeoutException e)
+        {
+            await context.Error.WriteLineAsync($"bench soak: {e.Message}");
+            return ExitCodes.Failure;
+        }
         finally
         {
             SqliteConnection.ClearAllPools();
@@ -106,6 +111,8 @@ public static class BenchSoakCommand
                 Start = DefaultStart,
                 UseBroker = useBroker,
                 LogLevel = LogLevel.Warning,
+                // A weekly Aurora training on a shared, busy machine: minutes, not a hang.
+                IdlePatience = TimeSpan.FromMinutes(20),
             },
             logging,
             progress,

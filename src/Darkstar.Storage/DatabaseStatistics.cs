@@ -35,8 +35,8 @@ public sealed class DatabaseStatistics
 
     /// <summary>
     /// Bytes each table of <see cref="Schema.TableNames"/> takes in the file with its indexes: the pages SQLite's
-    /// <c>dbstat</c> table counts where this SQLite has it, else its rows times the mean size of a sample of them (the
-    /// values alone, so an estimate on the low side). The second value says which.
+    /// <c>dbstat</c> table counts where this SQLite has it, else the file's used pages shared out by each table's rows times
+    /// the mean size of a sample of them (an estimate: an index counts as its table's values do). The second value says which.
     /// </summary>
     public async Task<(OrderedDictionary<string, long> Bytes, bool Measured)> SizeTablesAsync(CancellationToken cancellationToken)
     {
@@ -65,6 +65,19 @@ public sealed class DatabaseStatistics
                     $"SELECT AVG({string.Join(" + ", columns.Select(c => $"COALESCE(length(CAST({c} AS BLOB)), 0)"))}) FROM (SELECT * FROM {name} LIMIT 1000);",
                     cancellationToken: cancellationToken)) ?? 0;
                 bytes.Add(name, (long)(rowSize * counts[name]));
+            }
+
+            // The values alone leave out keys, indexes and page space: the file's used pages are shared out in their proportion.
+            var used = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count());", cancellationToken: cancellationToken))
+                * await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA page_size;", cancellationToken: cancellationToken));
+            var values = bytes.Values.Sum();
+            if (values > 0)
+            {
+                foreach (var name in Schema.TableNames)
+                {
+                    bytes[name] = (long)((double)bytes[name] / values * used);
+                }
             }
 
             return (bytes, false);

@@ -108,7 +108,7 @@ public sealed class SchemaMigrator
     /// <summary>
     /// Incremental vacuum (<c>auto_vacuum = INCREMENTAL</c>), so that the daily clean-up can hand freed pages back to the file
     /// system. A file made before it needs one <c>VACUUM</c>, which rewrites it
-    /// (about a second per 100 MB on a laptop's SSD, several times that on an SD card, and as much free space again as the
+    /// (9.3 s for 200 MB on two busy shared cores, several times that on an SD card, and as much free space again as the
     /// file). A failed switch (a full disk, a locked or read-only file) is logged and left for the next start: the file works as before.
     /// </summary>
     private async Task SwitchToIncrementalVacuumAsync(SqliteConnection connection, CancellationToken cancellationToken)

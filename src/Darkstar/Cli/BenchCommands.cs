@@ -26,11 +26,12 @@ public static class BenchCommands
 
     public static Command Create(CliContext context, GlobalOptions global)
     {
-        var bench = new Command("bench", "Benchmarks that print JSON: ETL speed, forecast skill, solver timing, planner cost on a data set.");
+        var bench = new Command("bench", "Benchmarks that print JSON: ETL speed, forecast skill, solver timing, planner cost on a data set, the whole service soaked for simulated days.");
         bench.Subcommands.Add(BenchForecastCommand.Create(context, global));
         bench.Subcommands.Add(BenchEtlCommand.Create(context, global));
         bench.Subcommands.Add(CreateSolve(context, global));
         bench.Subcommands.Add(CreatePlan(context, global));
+        bench.Subcommands.Add(BenchSoakCommand.Create(context, global));
         return bench;
     }
 

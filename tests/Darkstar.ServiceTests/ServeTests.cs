@@ -416,7 +416,7 @@ public sealed class ServeTests
         var stale = inForce
             .Where(p => SlotGrid.Floor(p.CreatedAt) is var slot && p.CreatedAt - slot <= PlanGrace && starts.ContainsKey(slot))
             .Select(p => (p.CreatedAt, p.InitialSocPercent, Measured: starts[SlotGrid.Floor(p.CreatedAt)].SocStartPercent!.Value))
-            .Where(p => Math.Abs(p.InitialSocPercent - p.Measured) > 1)
+            .Where(p => Math.Abs(p.InitialSocPercent - p.Measured) > 2)
             .Select(p => FormattableString.Invariant($"{p.CreatedAt:HH:mm:ss} from {p.InitialSocPercent:0.#} %, measured {p.Measured:0.#} %"))
             .ToList();
         Assert.True(stale.Count == 0, $"plans made from a stale SoC: {string.Join("; ", stale)}");

@@ -13,13 +13,13 @@ public interface IHomeHistoryReader
 }
 
 /// <summary>
-/// The battery's SoC as last reported live, as the planner sees it: a plan made at a slot boundary starts from the SoC
-/// now, not from the last closed slot's (the recorder closes a slot a few seconds after its boundary).
+/// The battery's SoC now, as the planner sees it: a plan made at a slot boundary starts from the SoC then, not from the
+/// last closed slot's (the recorder closes a slot a few seconds after its boundary).
 /// </summary>
 public interface ILiveSoc
 {
-    /// <summary>The latest reported SoC (percent) and when it was reported; null when none is known.</summary>
-    (DateTimeOffset At, double Percent)? LatestSoc { get; }
+    /// <summary>Asks Home Assistant for the SoC sensor's state: its SoC (percent) and when it was reported; null when it is unknown or cannot be read.</summary>
+    Task<(DateTimeOffset At, double Percent)?> ReadSocAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>The price reader, as the planner sees it: at start it may have to read the prices before the recorder did.</summary>

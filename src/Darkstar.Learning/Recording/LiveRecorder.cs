@@ -81,7 +81,6 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, ILiveS
     private readonly Dictionary<SensorRole, List<CounterReading>> _pending = [];
     private readonly Dictionary<SensorRole, CounterReading> _lastClosed = [];
     private readonly List<SocReading> _pendingSoc = [];
-    private (DateTimeOffset At, double Percent)? _latestSoc;
     private readonly object _statusGate = new();
     private LiveRecorderStatus _status = new(null, null, 0, null, null, null, null);
     private TaskCompletionSource _statusChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -130,14 +129,30 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, ILiveS
     public string? TokenRefused => _client.Refusal?.Message;
 
     /// <inheritdoc/>
-    public (DateTimeOffset At, double Percent)? LatestSoc
+    /// <remarks>
+    /// Asked, not taken from the last state change received: a change arrives on the socket in its own time, so a plan
+    /// would depend on how fast the machine is; the answer to a question is the state when it was asked.
+    /// </remarks>
+    public async Task<(DateTimeOffset At, double Percent)?> ReadSocAsync(CancellationToken cancellationToken)
     {
-        get
+        var sensor = _byEntity.Values.FirstOrDefault(s => s.Role == SensorRole.BatterySoc);
+        if (sensor is null || !_client.IsConnected)
         {
-            lock (_statusGate)
-            {
-                return _latestSoc;
-            }
+            return null;
+        }
+
+        try
+        {
+            var state = (await _client.GetStatesAsync(cancellationToken)).FirstOrDefault(s => s.EntityId == sensor.EntityId);
+            return state is not null && state.TryGetNumber(out var value)
+                ? (state.LastUpdated, UnitConverter.ToPercent(value, state.UnitOfMeasurement ?? "%", sensor.EntityId))
+                : null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The planner falls back to the last recorded slot's SoC; the connection's own problems are reported elsewhere.
+            _logger.LogDebug(e, "The SoC could not be read from Home Assistant");
+            return null;
         }
     }
 
@@ -718,17 +733,7 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, ILiveS
         var value = state.TryGetNumber(out var number) ? number : (double?)null;
         if (sensor.Role == SensorRole.BatterySoc)
         {
-            var percent = value is { } v ? UnitConverter.ToPercent(v, state.UnitOfMeasurement ?? "%", sensor.EntityId) : (double?)null;
-            _pendingSoc.Add(new SocReading(state.LastUpdated, percent));
-            lock (_statusGate)
-            {
-                // An unavailable sensor says nothing about the battery: the last reading stands (the planner ages it).
-                if (percent is { } p && (_latestSoc is not { } latest || state.LastUpdated >= latest.At))
-                {
-                    _latestSoc = (state.LastUpdated, p);
-                }
-            }
-
+            _pendingSoc.Add(new SocReading(state.LastUpdated, value is { } v ? UnitConverter.ToPercent(v, state.UnitOfMeasurement ?? "%", sensor.EntityId) : null));
             return;
         }
 

@@ -105,7 +105,7 @@ public sealed class KeplerPlanner(
         }
 
         var battery = BatterySpec.FromOptions(options.Battery);
-        var soc = LiveSocPercent(now) ?? MeasuredSoc(observations, now);
+        var soc = await LiveSocPercentAsync(cancellationToken) ?? MeasuredSoc(observations, now);
         if (soc is null)
         {
             notes.Add($"no SoC measured in the last {SocMaxAge.TotalHours:0} hours: planning from the minimum SoC ({battery.MinSocPercent}%)");
@@ -292,8 +292,9 @@ public sealed class KeplerPlanner(
         return new SIndexConditions(deficit, temperatures.Count > 0 ? temperatures.Average() : null);
     }
 
-    private double? LiveSocPercent(DateTimeOffset now) =>
-        liveSoc?.LatestSoc is { } latest && latest.At <= now && now - latest.At <= SocMaxAge ? latest.Percent : null;
+    // The sensor's state as asked now is the SoC now, however long ago it last changed (a battery at rest does not change).
+    private async Task<double?> LiveSocPercentAsync(CancellationToken cancellationToken) =>
+        liveSoc is not null && await liveSoc.ReadSocAsync(cancellationToken) is { } asked ? asked.Percent : null;
 
     private static double? MeasuredSoc(IReadOnlyList<SlotObservation> observations, DateTimeOffset now)
     {

@@ -242,6 +242,22 @@ public static class Migrations
             ALTER TABLE execution_log ADD COLUMN mode TEXT;
             ALTER TABLE execution_log ADD COLUMN reason TEXT;
             """),
+        // The studies started from the web UI's Lab (a replay, a what-if export): what was asked, how it went and the
+        // result as the command line's JSON line, so that the page lists past runs with their results.
+        new(6, "lab runs", """
+            CREATE TABLE lab_runs (
+                id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind         TEXT NOT NULL CHECK (kind IN ('replay', 'lab_export')),
+                request_json TEXT NOT NULL,
+                status       TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled')),
+                started_at   TEXT NOT NULL,
+                finished_at  TEXT,
+                result_json  TEXT,
+                error        TEXT
+            );
+
+            CREATE INDEX ix_lab_runs_started_at ON lab_runs (started_at);
+            """),
     ];
 
     /// <summary>The newest schema version this code knows.</summary>

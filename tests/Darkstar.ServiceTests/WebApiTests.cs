@@ -57,7 +57,7 @@ public sealed class WebApiService : IAsyncLifetime
 }
 
 [Collection(ServiceTestGroup.Name)]
-public sealed class WebApiTests(WebApiService fixture, ITestOutputHelper output) : IClassFixture<WebApiService>
+public sealed partial class WebApiTests(WebApiService fixture, ITestOutputHelper output) : IClassFixture<WebApiService>
 {
     private static readonly string[] Statuses = ["ok", "degraded", "error"];
     private static readonly string[] DayStatuses = ["clean", "mask_battery", "exclude"];
@@ -92,6 +92,12 @@ public sealed class WebApiTests(WebApiService fixture, ITestOutputHelper output)
         }
 
         Assert.NotNull(document["paths"]!["/api/controls/{id}"]?["post"]);
+        foreach (var path in new[] { "/api/lab/replay", "/api/lab/export", "/api/lab/runs/{id}/cancel" })
+        {
+            Assert.NotNull(document["paths"]![path]?["post"]);
+        }
+
+        Assert.Contains("/api/lab/runs", paths);
     }
 
     [Fact]

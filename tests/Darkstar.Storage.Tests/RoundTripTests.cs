@@ -395,6 +395,28 @@ public sealed class RoundTripTests
     }
 
     [Fact]
+    public async Task LabRuns_InsertFinishAndList_NewestFirst_AndARunLeftRunningIsMarkedFailed()
+    {
+        using var test = await TestDatabase.CreateMigratedAsync();
+        var repository = new LabRunRepository(test.Database);
+        var replay = new LabRun { Kind = LabRunKind.Replay, RequestJson = """{"from":"2026-03-01","days":2}""", Status = RunStatus.Running, StartedAt = Fetched };
+        var export = new LabRun { Kind = LabRunKind.LabExport, RequestJson = """{"day":"2026-03-02"}""", Status = RunStatus.Running, StartedAt = Fetched.AddMinutes(5) };
+
+        var replayId = await repository.InsertAsync(replay, CancellationToken.None);
+        var finished = replay with { Id = replayId, Status = RunStatus.Succeeded, FinishedAt = Fetched.AddMinutes(1), ResultJson = """{"mpc":1.5}""" };
+        Assert.True(await repository.UpdateAsync(finished, CancellationToken.None));
+        var exportId = await repository.InsertAsync(export, CancellationToken.None);
+        Assert.Equal(1, await repository.FailRunningAsync("stopped", Fetched.AddMinutes(9), CancellationToken.None));
+
+        var latest = await repository.ReadLatestAsync(10, CancellationToken.None);
+        Assert.Equal([exportId, replayId], latest.Select(r => r.Id));
+        Assert.Equal(finished with { StartedAt = Fetched.ToUniversalTime(), FinishedAt = Fetched.AddMinutes(1).ToUniversalTime() }, latest[1]);
+        Assert.Equal((RunStatus.Failed, "stopped"), (latest[0].Status, latest[0].Error));
+        Assert.Equal("lab_export", await test.ScalarAsync<string>($"SELECT kind FROM lab_runs WHERE id = {exportId};"));
+        Assert.Equal("succeeded", await test.ScalarAsync<string>($"SELECT status FROM lab_runs WHERE id = {replayId};"));
+    }
+
+    [Fact]
     public async Task AntaresTrainingRuns_InsertUpdateAndRead_AllColumnsEqual()
     {
         using var test = await TestDatabase.CreateMigratedAsync();

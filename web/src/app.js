@@ -1,4 +1,4 @@
-// Darkstar's web UI: five pages over the JSON API under api/. Every URL is relative (no leading slash), so the pages
+// Darkstar's web UI: six pages over the JSON API under api/. Every URL is relative (no leading slash), so the pages
 // work under Home Assistant's ingress prefix; nothing is fetched from anywhere but the add-on itself.
 import uPlot from "uplot";
 
@@ -58,7 +58,7 @@ function chart(container, title, series, data, axes, marks = {}) {
     series: [{}, ...series],
     axes: axes.map((a) => ({ stroke: css("--fg"), grid: { stroke: css("--line") }, ticks: { stroke: css("--line") }, ...a })),
     // One point alone (a first judged day) would get a span of years: a day either side instead.
-    scales: { x: data[0].length === 1 ? { time: true, range: [data[0][0] - 86400, data[0][0] + 86400] } : { time: true } },
+    scales: { x: marks.time === false ? { time: false } : data[0].length === 1 ? { time: true, range: [data[0][0] - 86400, data[0][0] + 86400] } : { time: true } },
     bands: marks.bands ?? [],
     hooks: {
       draw: [(u) => {
@@ -339,9 +339,158 @@ async function settings() {
     section("Effective options (secrets masked)", el("pre", {}, JSON.stringify(s.options, null, 2))));
 }
 
+// --- Lab: replays and what-if export studies, run by the service in the background -----------------------------------
+
+// The what-ifs a user understands, as the options file names them; a field left at the value the planner uses now is not sent.
+const whatIfFields = [
+  ["Battery capacity (kWh)", "battery.capacity_kwh", 0.5],
+  ["Max charge (kW)", "battery.max_charge_kw", 0.1],
+  ["Max discharge (kW)", "battery.max_discharge_kw", 0.1],
+  ["Round-trip efficiency (0–1)", "battery.round_trip_efficiency", 0.01],
+  ["Cycle cost per kWh", "battery.cycle_cost_per_kwh", 0.001],
+  ["Minimum SoC (%)", "battery.min_soc_percent", 1],
+];
+const fieldId = (key) => `whatif-${key.replaceAll(".", "-")}`;
+const dayBefore = (day) => new Date(Date.parse(`${day}T12:00:00Z`) - 86400000).toISOString().slice(0, 10);
+
+function whatIfSets(now) {
+  const sets = [];
+  for (const [, key] of whatIfFields) {
+    const value = document.getElementById(fieldId(key)).value.trim();
+    if (value !== "" && Number(value) !== Number(now[key])) sets.push(`${key}=${value}`);
+  }
+  const exportAllowed = document.getElementById(fieldId("grid.export_allowed")).checked;
+  if (exportAllowed !== Boolean(now["grid.export_allowed"])) sets.push(`grid.export_allowed=${exportAllowed}`);
+  return sets;
+}
+
+function askedText(run) {
+  const r = run.request ?? {};
+  const sets = r.set?.length ? `; ${r.set.join(", ")}` : "";
+  return run.kind === "replay"
+    ? `${r.from}, ${r.days} day${r.days === 1 ? "" : "s"}, ${r.forecasts} forecasts${sets}`
+    : `${r.day}: ${(r.kwh ?? []).join(", ")} kWh${r.relaxed ? ", relaxed" : ""}${sets}`;
+}
+
+function resultText(run, currency) {
+  if (run.status === "running") return `${number((run.progress ?? 0) * 100, 0)} %`;
+  if (!run.result) return run.error ?? "–";
+  return run.kind === "replay"
+    ? `Darkstar ${number(run.result.mpc)} ${currency}, no battery ${number(run.result.no_battery)}, Oracle ${number(run.result.oracle)}`
+    : `own plan ${number(run.result.own_plan_cost, 3)} ${currency}; ${run.result.scenarios.length} target${run.result.scenarios.length === 1 ? "" : "s"}`;
+}
+
+async function startStudy(path, body, said) {
+  said.textContent = "Starting …";
+  said.classList.remove("error-text");
+  try {
+    const run = await api(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    location.hash = `lab?run=${run.id}`;
+  } catch (error) {
+    said.textContent = error.message;
+    said.classList.add("error-text");
+  }
+}
+
+function labResult(run, currency) {
+  const holder = el("section", { "aria-label": "Result", id: "lab-result", "data-run": run.id, "data-status": run.status });
+  holder.append(el("h2", {}, `Run ${run.id}: ${run.kind === "replay" ? "replay" : "export study"}`), el("p", { class: "muted" }, askedText(run)));
+  if (run.status === "running") {
+    holder.append(el("p", {}, el("progress", { id: "lab-progress", max: 1, value: run.progress ?? 0, "aria-label": "Progress" }), " ",
+      el("span", { id: "lab-progress-text" }, `${number((run.progress ?? 0) * 100, 0)} %`)));
+    return { holder };
+  }
+  if (!run.result) {
+    holder.append(el("p", { class: "error-text" }, `${words(run.status)}: ${run.error ?? "no result"}`));
+    return { holder };
+  }
+  const r = run.result;
+  const chartBox = el("div", { class: "chart", id: "chart-lab" });
+  if (run.kind === "replay") {
+    const kpi = (label, value) => el("div", { class: "kpi" }, el("div", { class: "label" }, label), el("div", { class: "value" }, value));
+    holder.append(
+      el("div", { class: "grid" },
+        kpi(`Darkstar (${currency})`, number(r.mpc)), kpi("No battery", number(r.no_battery)), kpi("Self-use rule", number(r.self_consumption)),
+        kpi("Oracle", number(r.oracle)), kpi("Saved vs no battery", number(r.no_battery - r.mpc)), kpi("Plans / fallbacks", `${r.plans} / ${r.fallbacks}`)),
+      chartBox,
+      table(["Day", "Quality", { label: "No battery", num: 1 }, { label: "Self-use rule", num: 1 }, { label: "Darkstar", num: 1 }, { label: "Oracle", num: 1 }],
+        [...r.per_day.map((d) => [d.day, words(d.quality), number(d.no_battery), number(d.self_consumption), number(d.mpc), number(d.oracle)]),
+          [el("strong", {}, "Total"), "", number(r.no_battery), number(r.self_consumption), number(r.mpc), number(r.oracle)]]));
+    return { holder, draw: () => chart(chartBox, `Cost per day (${currency})`, [
+      { label: "Darkstar", stroke: css("--accent"), width: 2 }, { label: "No battery", stroke: css("--grid") },
+      { label: "Self-use rule", stroke: css("--pv") }, { label: "Oracle", stroke: css("--soc"), dash: [4, 4] },
+    ], [r.per_day.map((d) => Date.parse(`${d.day}T12:00:00`) / 1000), r.per_day.map((d) => d.mpc), r.per_day.map((d) => d.no_battery),
+      r.per_day.map((d) => d.self_consumption), r.per_day.map((d) => d.oracle)], [{}, {}]) };
+  }
+  holder.append(
+    el("p", {}, `The planner's own plan of ${r.day} costs ${number(r.own_plan_cost, 3)} ${currency} and exports ${number(r.own_plan_exported_kwh)} kWh${r.relaxed ? " (relaxed: no wear, no cautious export check)" : ""}.`),
+    chartBox,
+    table([{ label: "Target kWh", num: 1 }, { label: "Slots", num: 1 }, { label: "Exported then (kWh)", num: 1 }, { label: "Day's export (kWh)", num: 1 }, { label: `Cost (${currency})`, num: 1 }, { label: "vs own plan", num: 1 }],
+      r.scenarios.map((x) => [number(x.target_kwh, 1), x.slots, number(x.realised_kwh), number(x.exported_kwh), number(x.cost, 3), number(x.vs_own_plan, 3)])));
+  return { holder, draw: () => chart(chartBox, "Each target: export reached and what it cost against the planner's own plan", [
+    { label: "Target (kWh)", stroke: css("--muted"), dash: [4, 4], scale: "kWh" },
+    { label: "Exported then (kWh)", stroke: css("--battery"), fill: "rgba(67,160,71,0.35)", paths: bars, scale: "kWh" },
+    { label: `vs own plan (${currency})`, stroke: css("--grid"), width: 2, scale: "cost" },
+  ], [r.scenarios.map((_, i) => i + 1), r.scenarios.map((x) => x.target_kwh), r.scenarios.map((x) => x.realised_kwh), r.scenarios.map((x) => x.vs_own_plan)],
+  [{ label: "scenario", values: (u, v) => v.map((i) => (Number.isInteger(i) && r.scenarios[i - 1] ? `${r.scenarios[i - 1].target_kwh} kWh` : "")) },
+    { scale: "kWh", label: "kWh" }, { scale: "cost", side: 1, label: currency, grid: { show: false } }], { time: false }) };
+}
+
+async function lab() {
+  const params = new URLSearchParams(location.hash.split("?")[1] ?? "");
+  const [info, runs] = await Promise.all([api("api/lab"), api("api/lab/runs")]);
+  const chosen = Number(params.get("run") ?? runs[0]?.id ?? 0);
+  const selected = runs.find((r) => r.id === chosen);
+  const yesterday = dayBefore(info.today);
+  const said = el("span", { role: "status", id: "lab-said", class: "muted" });
+  const now = info.what_if;
+
+  const whatIf = section("What if",
+    el("p", { class: "muted" }, "Both studies run with the settings Darkstar plans with now; change any of them to ask what if."),
+    el("div", { class: "controls lab-fields" },
+      whatIfFields.map(([label, key, step]) => el("label", {}, label,
+        el("input", { type: "number", id: fieldId(key), step, min: 0, value: now[key] ?? "", inputmode: "decimal" }))),
+      el("label", {}, el("input", { type: "checkbox", id: fieldId("grid.export_allowed"), checked: Boolean(now["grid.export_allowed"]) }), "Export to the grid allowed")));
+
+  const from = el("input", { type: "date", id: "replay-from", value: yesterday, min: info.first_day ?? null, max: yesterday });
+  const days = el("input", { type: "number", id: "replay-days", value: 1, min: 1, max: 366, step: 1 });
+  const forecasts = el("select", { id: "replay-forecasts" },
+    [["stored", "as they were issued"], ["baseline", "7-day baseline"], ["aurora", "Aurora, retrained (slow)"], ["perfect", "perfect (what happened)"]]
+      .map(([value, text]) => el("option", { value }, text)));
+  const replay = section("Replay days (the Time Machine)",
+    el("p", { class: "muted" }, "Darkstar's own days again, planned with only what was known at each moment and carried out against what was measured; each day costed against no battery, the self-use rule and the best possible plan."),
+    el("div", { class: "controls" },
+      el("label", {}, "From", from), el("label", {}, "Days", days), el("label", {}, "Forecasts", forecasts),
+      el("button", { type: "button", id: "lab-start-replay", onclick: () => startStudy("api/lab/replay", { from: from.value, days: Number(days.value), forecasts: forecasts.value, set: whatIfSets(now) }, said) }, "Start replay")));
+
+  const day = el("input", { type: "date", id: "export-day", value: yesterday, min: info.first_day ?? null, max: yesterday });
+  const kwh = el("input", { type: "text", id: "export-kwh", value: "1,2,4,8", size: 10, "aria-label": "Export targets in kWh, comma-separated" });
+  const relaxed = el("input", { type: "checkbox", id: "export-relaxed" });
+  const exportStudy = section("Export study: what if I export X kWh at the day's best prices?",
+    el("p", { class: "muted" }, "The day replayed with each target forced into its best-priced slots, against the planner's own plan. Relaxed: no battery wear, no cautious check."),
+    el("div", { class: "controls" },
+      el("label", {}, "Day", day), el("label", {}, "Targets (kWh)", kwh), el("label", {}, relaxed, "Relaxed"),
+      el("button", { type: "button", id: "lab-start-export", onclick: () => startStudy("api/lab/export", { day: day.value, kwh: kwh.value, relaxed: relaxed.checked, set: whatIfSets(now) }, said) }, "Start export study")));
+
+  const running = info.running;
+  const status = section("Now", running
+    ? el("div", { class: "controls" }, `Run ${running.id} (${running.kind === "replay" ? "replay" : "export study"}) is running.`,
+      el("button", { type: "button", id: "lab-cancel", onclick: async () => { try { await api(`api/lab/runs/${running.id}/cancel`, { method: "POST" }); } catch (error) { said.textContent = error.message; } } }, "Cancel"), said)
+    : el("p", {}, "Nothing running: one study runs at a time, in the background, at its own pace. ", said));
+
+  const list = section(`Past runs (${runs.length})`, runs.length
+    ? table(["Run", "Study", "Asked", "Started", "Status", "Result"], runs.map((r) => [
+      el("a", { href: `#lab?run=${r.id}`, "aria-label": `Show run ${r.id}`, "aria-current": r.id === chosen ? "true" : null }, `#${r.id}`),
+      r.kind === "replay" ? "replay" : "export", askedText(r), timeText(r.started_at), words(r.status), resultText(r, info.currency)]))
+    : el("p", { class: "muted" }, "No study yet."));
+  const result = selected ? labResult(selected, info.currency) : null;
+  page.replaceChildren(status, whatIf, replay, exportStudy, ...(result ? [result.holder] : []), list);
+  result?.draw?.();
+}
+
 // --- Shell ----------------------------------------------------------------------------------------------------------
 
-const pages = { overview, forecasts, savings, executor, settings };
+const pages = { overview, forecasts, savings, executor, settings, lab };
 
 async function render() {
   const name = (location.hash.slice(1).split("?")[0] || "overview");
@@ -389,6 +538,19 @@ function listen() {
   events.addEventListener("plan", onEvent("plan"));
   events.addEventListener("status", onEvent("status"));
   events.addEventListener("forecast", onEvent("forecast"));
+  events.addEventListener("lab", (message) => {
+    const run = JSON.parse(message.data);
+    document.body.dataset.lastLab = `${run.id}:${run.status}`;
+    if (document.body.dataset.page !== "lab") return;
+    const progress = document.getElementById("lab-progress");
+    // A step of the run shown: move its bar; anything else (a start, an end) redraws the list and the result.
+    if (run.status === "running" && progress && document.getElementById("lab-result")?.dataset.run === String(run.id)) {
+      progress.value = run.progress;
+      document.getElementById("lab-progress-text").textContent = `${number(run.progress * 100, 0)} %`;
+    } else if (run.status !== "running" || !document.getElementById("lab-cancel")) {
+      render();
+    }
+  });
   events.addEventListener("open", () => { document.body.dataset.live = "open"; });
 }
 

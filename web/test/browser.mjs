@@ -63,7 +63,7 @@ async function openPage(width, height) {
   return { context, page, problems };
 }
 
-const pages = ["overview", "forecasts", "savings", "executor", "settings"];
+const pages = ["overview", "forecasts", "savings", "executor", "settings", "lab"];
 try {
   for (const [label, width, height] of [["desktop", 1280, 900], ["phone", 360, 760]]) {
     const { context, page, problems } = await openPage(width, height);
@@ -140,6 +140,25 @@ try {
   check("an SSE plan event arrives after re-plan", true, {});
   check("no console error or failed request on the overview", problems.length === 0, { problems });
   await context.close();
+
+  // The Lab: a small export study of yesterday (a day the service has recorded) started from the page, its result shown.
+  const labPage = await openPage(1280, 900);
+  await labPage.page.goto(`${root}#lab`);
+  await labPage.page.waitForSelector('body[data-ready="lab"]');
+  await labPage.page.fill("#export-kwh", "1");
+  const labStarted = Date.now();
+  await labPage.page.click("#lab-start-export");
+  const shown = await labPage.page.waitForSelector('#lab-result[data-status="succeeded"] tbody tr', { timeout: PATIENCE }).then(() => true, () => false);
+  const lab = await labPage.page.evaluate(() => ({
+    said: document.getElementById("lab-said")?.textContent ?? null,
+    status: document.getElementById("lab-result")?.dataset.status ?? null,
+    rows: document.querySelectorAll("#lab-result tbody tr").length,
+    chart: !!document.querySelector("#chart-lab canvas"),
+  }));
+  await labPage.page.screenshot({ path: path.join(shots, "lab-result-desktop.png"), fullPage: true });
+  check("a Lab export study started from the page shows its result", shown && lab.rows === 1 && lab.chart && labPage.problems.length === 0,
+    { ...lab, ms: Date.now() - labStarted, problems: labPage.problems });
+  await labPage.context.close();
 } catch (error) {
   check("browser run", false, { error: String(error) });
 } finally {

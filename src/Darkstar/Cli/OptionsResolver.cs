@@ -64,11 +64,16 @@ public static class OptionsResolver
     public static void WriteErrors(TextWriter error, OptionsLoadResult result)
     {
         ArgumentNullException.ThrowIfNull(error);
-        ArgumentNullException.ThrowIfNull(result);
-        error.WriteLine($"Invalid options in {result.Source} ({result.Errors.Count} problem{(result.Errors.Count == 1 ? "" : "s")}):");
-        foreach (var problem in result.Errors)
+        foreach (var line in ErrorLines(result))
         {
-            error.WriteLine($"  {problem}");
+            error.WriteLine(line);
         }
+    }
+
+    /// <summary>What is wrong with the options, as lines: where they came from and how many problems, then each problem.</summary>
+    public static IReadOnlyList<string> ErrorLines(OptionsLoadResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return [$"Invalid options in {result.Source} ({result.Errors.Count} problem{(result.Errors.Count == 1 ? "" : "s")}):", .. result.Errors.Select(p => $"  {p}")];
     }
 }

@@ -9,6 +9,7 @@ using Darkstar.Execution;
 using Darkstar.Forecasting;
 using Darkstar.Forecasting.Inputs;
 using Darkstar.HomeAssistant;
+using Darkstar.Lab;
 using Darkstar.Learning;
 using Darkstar.Mqtt;
 using Darkstar.Mqtt.Discovery;
@@ -141,6 +142,9 @@ public static class DarkstarServiceHost
         services.AddSingleton<IExecutorStatusReporter>(sp => sp.GetRequiredService<StatusBoard>());
         services.AddSingleton<IDarkstarStatusSource>(sp => sp.GetRequiredService<StatusBoard>());
         services.AddSingleton<WebEvents>();
+        // The web UI's Lab: replays and export studies in the background, one at a time.
+        services.AddSingleton<LabRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<LabRunner>());
         services.AddSingleton<IPlanListener>(sp => sp.GetRequiredService<WebEvents>());
         services.AddSingleton<IForecastListener>(sp => sp.GetRequiredService<WebEvents>());
         services.AddSingleton(sp => new WebReader(

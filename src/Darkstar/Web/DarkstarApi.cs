@@ -63,6 +63,7 @@ public static class DarkstarApi
         api.MapGet("/settings", async (HttpContext http, CancellationToken ct) => Ok(await ReaderOf(http).SettingsAsync(ct)));
         api.MapGet("/diagnostics", DiagnosticsAsync);
         api.MapGet("/events", EventsAsync);
+        api.MapLabApi();
         return app;
     }
 

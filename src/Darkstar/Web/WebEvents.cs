@@ -1,14 +1,15 @@
 using System.Threading.Channels;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Loops;
+using Darkstar.Lab;
 using Darkstar.Planning.Kepler;
 using Darkstar.Service;
 
 namespace Darkstar.Web;
 
 /// <summary>
-/// The web UI's live updates (<c>api/events</c>): a new plan, a forecast round, and a change of the status or of the executor's mode, sent
-/// to every open event stream. A stream that falls behind loses its oldest events, never blocks the service.
+/// The web UI's live updates (<c>api/events</c>): a new plan, a forecast round, a change of the status or of the executor's mode, and a
+/// Lab run's start, progress and end, sent to every open event stream. A stream that falls behind loses its oldest events, never blocks the service.
 /// </summary>
 public sealed class WebEvents : IPlanListener, IForecastListener, IDisposable
 {
@@ -17,13 +18,19 @@ public sealed class WebEvents : IPlanListener, IForecastListener, IDisposable
     private readonly Lock _gate = new();
     private readonly List<Channel<WebEvent>> _streams = [];
     private readonly StatusBoard _board;
+    private readonly LabRunner? _lab;
     private string? _lastStatus;
 
-    public WebEvents(StatusBoard board)
+    public WebEvents(StatusBoard board, LabRunner? lab = null)
     {
         ArgumentNullException.ThrowIfNull(board);
         _board = board;
         _board.Changed += OnStatusChanged;
+        _lab = lab;
+        if (_lab is not null)
+        {
+            _lab.Changed += OnLabChanged;
+        }
     }
 
     /// <summary>Streams open now (a test waits for its own).</summary>
@@ -62,7 +69,18 @@ public sealed class WebEvents : IPlanListener, IForecastListener, IDisposable
         return (channel.Reader, new Lease(this, channel));
     }
 
-    public void Dispose() => _board.Changed -= OnStatusChanged;
+    public void Dispose()
+    {
+        _board.Changed -= OnStatusChanged;
+        if (_lab is not null)
+        {
+            _lab.Changed -= OnLabChanged;
+        }
+    }
+
+    private void OnLabChanged(object? sender, LabRunChange change) => Send(new WebEvent("lab", System.Text.Json.JsonSerializer.Serialize(
+        new { id = change.Run.Id, kind = change.Run.Kind, status = change.Run.Status, progress = Math.Round(change.Progress, 3), error = change.Run.Error },
+        DarkstarApi.Json)));
 
     private void OnStatusChanged(object? sender, EventArgs e)
     {

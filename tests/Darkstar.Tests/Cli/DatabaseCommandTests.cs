@@ -5,12 +5,12 @@ namespace Darkstar.Tests.Cli;
 
 public sealed class DatabaseCommandTests : IDisposable
 {
-    // The tables DESIGN.md names, written out here so a table dropped from the schema fails this test.
+    // The tables DESIGN.md names and the web UI's Lab added, written out here so a table dropped from the schema fails this test.
     private static readonly string[] DesignTables =
     [
         "schema_version", "sensor_totals", "slot_observations", "prices", "weather", "data_quality_daily",
         "slot_forecasts", "model_runs", "plans", "slot_plans", "execution_log", "oracle_daily_results",
-        "training_episodes", "antares_training_runs", "user_settings",
+        "training_episodes", "antares_training_runs", "user_settings", "lab_runs",
     ];
 
     private readonly TempDirectory _temp = new();

@@ -392,6 +392,9 @@ async function startStudy(path, body, said) {
   }
 }
 
+// The result's own table, named apart from the chart's legend (uPlot draws it as a table too).
+const resultTable = (headers, rows) => Object.assign(table(headers, rows), { id: "lab-result-table" });
+
 function labResult(run, currency) {
   const holder = el("section", { "aria-label": "Result", id: "lab-result", "data-run": run.id, "data-status": run.status });
   holder.append(el("h2", {}, `Run ${run.id}: ${run.kind === "replay" ? "replay" : "export study"}`), el("p", { class: "muted" }, askedText(run)));
@@ -413,7 +416,7 @@ function labResult(run, currency) {
         kpi(`Darkstar (${currency})`, number(r.mpc)), kpi("No battery", number(r.no_battery)), kpi("Self-use rule", number(r.self_consumption)),
         kpi("Oracle", number(r.oracle)), kpi("Saved vs no battery", number(r.no_battery - r.mpc)), kpi("Plans / fallbacks", `${r.plans} / ${r.fallbacks}`)),
       chartBox,
-      table(["Day", "Quality", { label: "No battery", num: 1 }, { label: "Self-use rule", num: 1 }, { label: "Darkstar", num: 1 }, { label: "Oracle", num: 1 }],
+      resultTable(["Day", "Quality", { label: "No battery", num: 1 }, { label: "Self-use rule", num: 1 }, { label: "Darkstar", num: 1 }, { label: "Oracle", num: 1 }],
         [...r.per_day.map((d) => [d.day, words(d.quality), number(d.no_battery), number(d.self_consumption), number(d.mpc), number(d.oracle)]),
           [el("strong", {}, "Total"), "", number(r.no_battery), number(r.self_consumption), number(r.mpc), number(r.oracle)]]));
     return { holder, draw: () => chart(chartBox, `Cost per day (${currency})`, [
@@ -425,7 +428,7 @@ function labResult(run, currency) {
   holder.append(
     el("p", {}, `The planner's own plan of ${r.day} costs ${number(r.own_plan_cost, 3)} ${currency} and exports ${number(r.own_plan_exported_kwh)} kWh${r.relaxed ? " (relaxed: no wear, no cautious export check)" : ""}.`),
     chartBox,
-    table([{ label: "Target kWh", num: 1 }, { label: "Slots", num: 1 }, { label: "Exported then (kWh)", num: 1 }, { label: "Day's export (kWh)", num: 1 }, { label: `Cost (${currency})`, num: 1 }, { label: "vs own plan", num: 1 }],
+    resultTable([{ label: "Target kWh", num: 1 }, { label: "Slots", num: 1 }, { label: "Exported then (kWh)", num: 1 }, { label: "Day's export (kWh)", num: 1 }, { label: `Cost (${currency})`, num: 1 }, { label: "vs own plan", num: 1 }],
       r.scenarios.map((x) => [number(x.target_kwh, 1), x.slots, number(x.realised_kwh), number(x.exported_kwh), number(x.cost, 3), number(x.vs_own_plan, 3)])));
   return { holder, draw: () => chart(chartBox, "Each target: export reached and what it cost against the planner's own plan", [
     { label: "Target (kWh)", stroke: css("--muted"), dash: [4, 4], scale: "kWh" },

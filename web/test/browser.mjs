@@ -148,11 +148,11 @@ try {
   await labPage.page.fill("#export-kwh", "1");
   const labStarted = Date.now();
   await labPage.page.click("#lab-start-export");
-  const shown = await labPage.page.waitForSelector('#lab-result[data-status="succeeded"] tbody tr', { timeout: PATIENCE }).then(() => true, () => false);
+  const shown = await labPage.page.waitForSelector('#lab-result[data-status="succeeded"] #lab-result-table tbody tr', { timeout: PATIENCE }).then(() => true, () => false);
   const lab = await labPage.page.evaluate(() => ({
     said: document.getElementById("lab-said")?.textContent ?? null,
     status: document.getElementById("lab-result")?.dataset.status ?? null,
-    rows: document.querySelectorAll("#lab-result tbody tr").length,
+    rows: document.querySelectorAll("#lab-result-table tbody tr").length,
     chart: !!document.querySelector("#chart-lab canvas"),
   }));
   await labPage.page.screenshot({ path: path.join(shots, "lab-result-desktop.png"), fullPage: true });

@@ -451,7 +451,7 @@ async function lab() {
   const whatIf = section("What if",
     el("p", { class: "muted" }, "Both studies run with the settings Darkstar plans with now; change any of them to ask what if."),
     el("div", { class: "controls lab-fields" },
-      whatIfFields.map(([label, key, step]) => el("label", {}, label,
+      whatIfFields.map(([label, key, step]) => el("label", {}, label.replace("per kWh", `(${info.currency}/kWh)`),
         el("input", { type: "number", id: fieldId(key), step, min: 0, value: now[key] ?? "", inputmode: "decimal" }))),
       el("label", {}, el("input", { type: "checkbox", id: fieldId("grid.export_allowed"), checked: Boolean(now["grid.export_allowed"]) }), "Export to the grid allowed")));
 

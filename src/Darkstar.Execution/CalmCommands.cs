@@ -26,6 +26,9 @@ namespace Darkstar.Execution;
 /// </summary>
 public sealed class CalmCommands
 {
+    /// <summary>A SoC within this of a discharge's target has reached it (the inverter's reading and its stop are not exact).</summary>
+    private const double SocTargetReachedPercent = 1;
+
     private readonly ExecutorOptions _options;
     private readonly bool _capGridChargePower;
     private (string Option, DateTimeOffset At)? _workModeChange;
@@ -73,7 +76,7 @@ public sealed class CalmCommands
             return others;
         }
 
-        var targets = decision.Targets.Where(t => !WithinHysteresis(t, states.GetValueOrDefault(t.EntityId), decision.CommandedAction)).ToList();
+        var targets = decision.Targets.Where(t => !WithinHysteresis(t, states.GetValueOrDefault(t.EntityId), decision.CommandedAction, decision.MeasuredSocPercent)).ToList();
         var sameSlotAndPlan = previous is { } p && p.Slot == slot && p.PlanId == decision.PlanId;
         // A wish that changed since the last tick without a new slot or plan waits a tick: it may be undone by then.
         var unconfirmed = sameSlotAndPlan
@@ -105,7 +108,7 @@ public sealed class CalmCommands
         return !intoHold && SlotGrid.Floor(last.At) == SlotGrid.Floor(now) && now - last.At < TimeSpan.FromMinutes(_options.WorkModeMinDwellMinutes);
     }
 
-    private bool WithinHysteresis(EntityTarget target, EntityState? state, CommandedAction? action)
+    private bool WithinHysteresis(EntityTarget target, EntityState? state, CommandedAction? action, double? socPercent)
     {
         if (target is not NumberValueTarget number || state is null || !state.TryGetNumber(out var current) || number.ClampNote is not null)
         {
@@ -116,6 +119,15 @@ public sealed class CalmCommands
         // evening or the night, which is bought back later at the import price. It is always raised; only a target above
         // the plan's (the battery keeps a little more) is left within the hysteresis.
         if (number.Role == ActuatorRole.SocTarget && action is CommandedAction.Discharge or CommandedAction.Export && current < number.Value)
+        {
+            return false;
+        }
+
+        // A lower target where the battery has reached the one set: the inverter stands at it (an export mode covers no
+        // load there) while the plan discharges further, and the home imports what the battery was to give. Lowered at
+        // once; above the set target the difference does not act yet and the hysteresis keeps the register quiet.
+        if (number.Role == ActuatorRole.SocTarget && action is CommandedAction.Discharge or CommandedAction.Export
+            && current > number.Value && socPercent is { } soc && soc <= current + SocTargetReachedPercent)
         {
             return false;
         }

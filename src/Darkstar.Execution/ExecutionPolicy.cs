@@ -41,6 +41,9 @@ public sealed record ExecutorDecision
 
     public long? PlanId { get; init; }
 
+    /// <summary>The battery's SoC the decision was made on, percent; null when unknown.</summary>
+    public double? MeasuredSocPercent { get; init; }
+
     /// <summary>The entities to bring to a state, in the order to command them. Empty when nothing may be commanded.</summary>
     public required IReadOnlyList<EntityTarget> Targets { get; init; }
 
@@ -198,6 +201,7 @@ public static class ExecutionPolicy
             CommandedAction = action,
             Override = settings.Override,
             PlanId = planId,
+            MeasuredSocPercent = inputs.MeasuredSocPercent,
             Targets = targets,
             LimitNotes = notes,
         };
@@ -218,7 +222,7 @@ public static class ExecutionPolicy
     /// </summary>
     private static Intent PlanIntent(SlotPlan slot, double? socPercent, Limits limits)
     {
-        switch (SlotExecution.Of(slot.Action, slot.ChargeKwh, slot.DischargeKwh, slot.ImportKwh, slot.ExportKwh, slot.ImportPrice, slot.ExportPrice, slot.SocEndPercent, limits.MaxSocPercent))
+        switch (SlotExecution.Of(slot.Action, slot.ChargeKwh, slot.DischargeKwh, slot.ImportKwh, slot.ExportKwh, slot.SocEndPercent, limits.MaxSocPercent))
         {
             case SlotMode.GridCharge:
                 return new Intent(CommandedAction.Charge, slot.ChargeKwh / SlotHours, null, slot.SocEndPercent, true);

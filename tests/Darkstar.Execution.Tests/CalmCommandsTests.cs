@@ -85,6 +85,26 @@ public sealed class CalmCommandsTests
         Assert.Equal(sent, targets.Count == 1);
     }
 
+    /// <summary>
+    /// The entity says 41 and the hysteresis is 5 points; the plan lowers an export's target to 38. Above 42 % the
+    /// inverter has not reached the target set yet and the register stays; at it, the inverter stands there (an export
+    /// mode covers no load) while the plan discharges on, so the lower target is sent.
+    /// </summary>
+    [Theory]
+    [InlineData(CommandedAction.Export, 50.0, false)]
+    [InlineData(CommandedAction.Export, 41.3, true)]
+    [InlineData(CommandedAction.Discharge, 41.0, true)]
+    [InlineData(CommandedAction.Export, null, false)]
+    public void Filter_LowerSocTargetWhereTheBatteryStandsAtTheOneSet_SentWhateverTheHysteresis(CommandedAction action, double? socPercent, bool sent)
+    {
+        var calm = new CalmCommands(Options(socHysteresis: 5));
+        var decision = Decision(0, new NumberValueTarget(ActuatorRole.SocTarget, SocTarget, 38, 1)) with { CommandedAction = action, MeasuredSocPercent = socPercent };
+
+        var targets = calm.Filter(SlotStart, decision, States((SocTarget, "41")));
+
+        Assert.Equal(sent, targets.Count == 1);
+    }
+
     [Fact]
     public void Filter_WorkModeChangedWithinTheDwell_WaitsWithTheBatterysOtherTargetsUntilTheDwellOrANewSlot()
     {

@@ -55,6 +55,18 @@ public sealed class ExecutionPolicyTests
     }
 
     [Fact]
+    public void Decide_PvSoldBelowTheImportPriceWithRoomInTheBattery_ChargeLimitedToThePlan()
+    {
+        // The plan sells PV now and fills the battery later from cheaper sun (the planner confirmed the sale on its
+        // cautious forecast): self-consumption would store it now, and the next plan would sell it from the battery.
+        var decision = Decide(Inputs(Slot(PlannedAction.Charge, chargeKwh: 0.25, importKwh: 0, exportKwh: 0.8, socEndPercent: 40)));
+
+        Assert.Equal(CommandedAction.Charge, decision.CommandedAction);
+        Assert.False(Target<SwitchTarget>(decision, ActuatorRole.GridCharging).On);
+        Assert.Equal(1000, Target<NumberValueTarget>(decision, ActuatorRole.MaxChargePower).Value);
+    }
+
+    [Fact]
     public void Decide_DischargePlan_SelfConsumptionAtFullPowerSoTheBatteryCoversTheActualLoad()
     {
         var decision = Decide(Inputs(Slot(PlannedAction.Discharge, dischargeKwh: 0.4, socEndPercent: 46)));
@@ -70,12 +82,10 @@ public sealed class ExecutionPolicyTests
         Assert.Equal(DarkstarStatus.Ok, decision.Health);
     }
 
-    [Theory]
-    [InlineData(0.0)]
-    [InlineData(0.2)]
-    public void Decide_ChargeFromPvSellingTheRestCheaply_SelfConsumptionSoMoreSunIsStored(double exportKwh)
+    [Fact]
+    public void Decide_ChargeFromPvSellingNothing_SelfConsumptionSoMoreSunIsStored()
     {
-        var decision = Decide(Inputs(Slot(PlannedAction.Charge, chargeKwh: 0.5, importKwh: 0, exportKwh: exportKwh, socEndPercent: 55)));
+        var decision = Decide(Inputs(Slot(PlannedAction.Charge, chargeKwh: 0.5, importKwh: 0, exportKwh: 0, socEndPercent: 55)));
 
         Assert.Equal(CommandedAction.SelfConsumption, decision.CommandedAction);
         Assert.Equal(5000, Target<NumberValueTarget>(decision, ActuatorRole.MaxChargePower).Value);

@@ -48,6 +48,40 @@ public sealed class CautiousExportTests
         Assert.Equal(PlannedAction.Discharge, confirmed.Slots[0].Action);
     }
 
+    /// <summary>
+    /// Sun to spare now at a better export price than later, and more sun later that fills the battery at p50 (so the plan
+    /// sells now and stores later) but not at p10 (so a cautious plan stores now).
+    /// </summary>
+    private static (PlanningProblem Problem, PlanningForecast Forecast) SunNowAndLater(double laterPvP10)
+    {
+        var pv = ProblemBuilder.Series(Slots, t => t == 0 ? 1.5 : t is >= 4 and <= 9 ? 3.0 : 0);
+        var problem = ProblemBuilder.Constant(Slots, load: 0.5, pv: 0, importPrice: 0.60, exportPrice: 0.02, initialSocPercent: 50) with
+        {
+            PvKwh = pv,
+            ExportPrice = ProblemBuilder.Series(Slots, t => t == 0 ? 0.10 : 0.02),
+            TerminalValuePerKwh = 0.30,
+        };
+        var load = Enumerable.Repeat(0.5, Slots).ToArray();
+        var p10 = ProblemBuilder.Series(Slots, t => t == 0 ? pv[0] : Math.Min(pv[t], laterPvP10));
+        return (problem, new PlanningForecast(load, pv, load, load, p10, pv, "test"));
+    }
+
+    [Theory]
+    [InlineData(0.0, true)]
+    [InlineData(3.0, false)]
+    public void Confirm_PvSoldWithRoomInTheBattery_StandsOnlyWhereTheCautiousPlanSellsToo(double laterPvP10, bool heldBackNow)
+    {
+        var (problem, forecast) = SunNowAndLater(laterPvP10);
+        var plan = KeplerModel.Solve(problem);
+        Assert.True(plan.Slots[0].ExportKwh > 0.5, "the p50 plan sells the sun now");
+        Assert.True(plan.Slots[0].SocEndPercent < 100);
+
+        var confirmed = PlanAndConfirm(problem, forecast, out var heldBack);
+
+        Assert.Equal(heldBackNow, heldBack > 0);
+        Assert.Equal(heldBackNow ? PlannedAction.Discharge : plan.Slots[0].Action, confirmed.Slots[0].Action);
+    }
+
     [Fact]
     public void Confirm_SunCertainEvenAtP10_KeepsTheBatteryExport()
     {

@@ -61,6 +61,26 @@ public sealed class ClosedLoopTests
         Assert.Equal(0, result.FallbackPlans);
     }
 
+    [Fact]
+    public void Run_PlanToPeriodEnd_PerfectForecastsCostWhatTheOracleCosts()
+    {
+        // Plans that see the whole period and the days after it: judged on the Oracle's terms they stop at the period's
+        // end and value what is left as the Oracle does, so the loop makes the Oracle's decisions.
+        var actual = RepeatingDays(2, out var period, seed: 3);
+        var settings = Settings(period, ClosedLoopForecast.Perfect) with
+        {
+            PriceHorizon = null,
+            HorizonSlots = 4 * 96,
+            Execution = ClosedLoopExecution.PlannedPower,
+            PlanToPeriodEnd = true,
+        };
+
+        var result = ClosedLoop.Run(actual, settings, null, CancellationToken.None);
+
+        Assert.Equal(result.Oracle.Cost, result.Mpc.Cost, 2);
+        Assert.Equal(result.Oracle.EndKwh, result.Mpc.EndKwh, 1);
+    }
+
     [Theory]
     [InlineData(11)]
     [InlineData(12)]
@@ -274,17 +294,17 @@ public sealed class ExecutorExecutionTests
     [Fact]
     public void PvExportSlot_ChargesAtMostThePlannedEnergy()
     {
-        // The plan sells PV now (export pays more than an import costs) and stores later: the battery takes only the planned 0.1 kWh.
-        var planned = Planned(Core.Domain.PlannedAction.Charge, charge: 0.1, export: 0.5, socEnd: 51) with { ExportPrice = 0.35 };
+        // The plan sells PV now and stores later: the battery takes only the planned 0.1 kWh.
+        var planned = Planned(Core.Domain.PlannedAction.Charge, charge: 0.1, export: 0.5, socEnd: 51);
 
         Assert.Equal((0.1, 0.0), Execute(planned, 5.0, actualNetLoad: -0.9));
     }
 
     [Fact]
-    public void PvSoldForLessThanAnImportCosts_TheBatteryStoresItAll()
+    public void PvSaleTheCautiousPlanHeldBack_TheBatteryStoresItAll()
     {
-        // Selling at 0.05 while an import costs 0.3: keeping room for later sun is not worth the risk that it does not come.
-        var planned = Planned(Core.Domain.PlannedAction.Charge, charge: 0.1, export: 0.5, socEnd: 51);
+        // CautiousExport turned the sale into a discharge slot: the sun later may not come, so the battery stores what it can.
+        var planned = Planned(Core.Domain.PlannedAction.Discharge, charge: 0.1, export: 0.5, socEnd: 51);
 
         Assert.Equal((0.9, 0.0), Execute(planned, 5.0, actualNetLoad: -0.9));
     }

@@ -10,16 +10,16 @@ public enum SlotMode
     Export,
 
     /// <summary>
-    /// The plan sells PV while the battery has room, at an export price at least the slot's import price (selling pays
-    /// more than storing the energy to save an import would): charge mode
-    /// without grid charging, the charge power limited to the planned charge; the battery does not discharge.
+    /// The plan sells PV while the battery has room (it stores the energy later, or selling now pays more than storing
+    /// it): charge mode without grid charging, the charge power limited to the planned charge; the battery does not
+    /// discharge. Where forecasts may err, the planner keeps this only where a plan on a cautious forecast sells PV in the
+    /// slot too (CautiousExport); otherwise the slot runs self-consumption and stores the surplus.
     /// </summary>
     PvExport,
 
     /// <summary>
-    /// Everything else (PV charging, covering the load, holding, idle, and PV the plan sells for less than an import
-    /// costs: storing it loses at most the difference of two export prices, while a forecast error would strand the
-    /// room the plan kept for later sun): self-consumption at full power, so the battery absorbs the forecast error (stores what PV actually has to spare, covers what the home actually draws), never
+    /// Everything else (PV charging, covering the load, holding, idle): self-consumption at full power, so the battery
+    /// absorbs the forecast error (stores what PV actually has to spare, covers what the home actually draws), never
     /// below <see cref="SlotExecution.FloorPercent(PlannedAction, double, double, double, double)"/>: at the floor it holds.
     /// </summary>
     SelfConsumption,
@@ -39,12 +39,12 @@ public static class SlotExecution
     public const double SocTolerancePercent = 0.5;
 
     public static SlotMode Of(
-        PlannedAction action, double chargeKwh, double dischargeKwh, double importKwh, double exportKwh, double importPrice, double exportPrice, double socEndPercent, double maxSocPercent) => action switch
+        PlannedAction action, double chargeKwh, double dischargeKwh, double importKwh, double exportKwh, double socEndPercent, double maxSocPercent) => action switch
     {
         PlannedAction.Charge when Math.Min(chargeKwh, importKwh) > EpsilonKwh => SlotMode.GridCharge,
         PlannedAction.Export when dischargeKwh > EpsilonKwh => SlotMode.Export,
         PlannedAction.Charge or PlannedAction.Idle or PlannedAction.Hold
-            when exportKwh > EpsilonKwh && exportPrice >= importPrice && socEndPercent < maxSocPercent - SocTolerancePercent => SlotMode.PvExport,
+            when exportKwh > EpsilonKwh && socEndPercent < maxSocPercent - SocTolerancePercent => SlotMode.PvExport,
         _ => SlotMode.SelfConsumption,
     };
 

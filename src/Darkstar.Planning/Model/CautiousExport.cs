@@ -10,7 +10,9 @@ namespace Darkstar.Planning.Model;
 /// doing so only if a plan on a cautious forecast (load moved towards p90, PV towards p10, by the risk appetite's
 /// share) exports from the battery in that slot as well; otherwise it runs self-consumption. Measured on the konstanz
 /// home (spring, Aurora): the MPC went from above the self-consumption rule to below it; with perfect forecasts the
-/// cautious plan is the plan and nothing changes.
+/// cautious plan is the plan and nothing changes. The same holds for PV the plan sells while the battery has room
+/// (it means to fill the battery later from cheaper sun): if the sun disappoints, the room stays empty and the evening
+/// is bought at the import price, so the sale stands only where the cautious plan sells PV in that slot too.
 /// </summary>
 public static class CautiousExport
 {
@@ -33,7 +35,8 @@ public static class CautiousExport
 
     /// <summary>
     /// <paramref name="plan"/> with every battery-export slot that <paramref name="cautious"/> does not also export from
-    /// the battery turned into a discharge slot (self-consumption); <paramref name="heldBack"/> counts them.
+    /// the battery, and every PV sale with room in the battery that it does not also make, turned into a discharge slot
+    /// (self-consumption: the battery stores the surplus and covers the load); <paramref name="heldBack"/> counts them.
     /// </summary>
     public static Schedule Confirm(Schedule plan, Schedule cautious, BatterySpec battery, out int heldBack)
     {
@@ -50,7 +53,8 @@ public static class CautiousExport
         for (var t = 0; t < plan.Slots.Count; t++)
         {
             var slot = plan.Slots[t];
-            if (ExportsFromBattery(slot, battery) && !ExportsFromBattery(cautious.Slots[t], battery))
+            if ((ExportsFromBattery(slot, battery) && !ExportsFromBattery(cautious.Slots[t], battery))
+                || (SellsPv(slot, battery) && !SellsPv(cautious.Slots[t], battery)))
             {
                 slot = slot with { Action = PlannedAction.Discharge };
                 heldBack++;
@@ -62,7 +66,9 @@ public static class CautiousExport
         return heldBack == 0 ? plan : plan with { Slots = slots };
     }
 
-    private static bool ExportsFromBattery(ScheduledSlot slot, BatterySpec battery) => SlotExecution.Of(
-        slot.Action, slot.ChargeKwh, slot.DischargeKwh, slot.ImportKwh, slot.ExportKwh, slot.ImportPrice, slot.ExportPrice, slot.SocEndPercent, battery.MaxSocPercent)
-        == SlotMode.Export;
+    private static bool SellsPv(ScheduledSlot slot, BatterySpec battery) => Mode(slot, battery) == SlotMode.PvExport;
+
+    private static bool ExportsFromBattery(ScheduledSlot slot, BatterySpec battery) => Mode(slot, battery) == SlotMode.Export;
+
+    private static SlotMode Mode(ScheduledSlot slot, BatterySpec battery) => Simulation.PlannedSlotExecution.Of(slot, battery);
 }

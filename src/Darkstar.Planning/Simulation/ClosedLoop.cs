@@ -131,6 +131,12 @@ public sealed record ClosedLoopSettings
     /// <summary>What a kWh left in the battery at the end is worth, the same for every strategy.</summary>
     public required double FinalCreditPerKwh { get; init; }
 
+    /// <summary>
+    /// Plans that reach the period's end stop there and value the energy left at <see cref="FinalCreditPerKwh"/>, as the
+    /// Oracle does: the MPC and the Oracle are judged on the same terms. Off, the MPC plans past the period as if it went on.
+    /// </summary>
+    public bool PlanToPeriodEnd { get; init; }
+
     public ClosedLoopForecast Forecast { get; init; } = ClosedLoopForecast.Perfect;
 
     public ClosedLoopExecution Execution { get; init; } = ClosedLoopExecution.Executor;
@@ -320,10 +326,25 @@ public static class ClosedLoop
                 end = Math.Min(end, known(planIndex));
             }
 
+            // The period ends for the MPC as it ends for the Oracle: a plan that sees the period's end plans to it, with
+            // the energy left then worth what every strategy is credited for it. Judged on other terms, the Oracle keeps
+            // energy for the credit while the MPC spends it on the days after the period, and that difference is the
+            // benchmark's boundary, not planning.
+            var seesTheEnd = settings.PlanToPeriodEnd && end >= period.EndIndex;
+            if (seesTheEnd)
+            {
+                end = period.EndIndex;
+            }
+
             // Never plan shorter than the slots about to execute.
             end = Math.Max(end, Math.Min(planIndex + settings.ReplanSlots, period.EndIndex));
             var horizon = new SlotRange(planIndex, (int)(end - planIndex));
             var (problem, forecast) = PlanAt(actual, settings, horizon, socKwh);
+            if (seesTheEnd)
+            {
+                problem = problem with { TerminalValuePerKwh = settings.FinalCreditPerKwh };
+            }
+
             if (settings.PeakFee is { } fee)
             {
                 problem = problem with { PeakSoFar = PeakSoFar.FromRecorded(fee, trace.Select(s => (SlotGrid.IndexOf(s.Start), s.ImportKwh)), planIndex, settings.TimeZone) };

@@ -7,7 +7,7 @@ namespace Darkstar.Planning.Simulation;
 internal static class PlannedSlotExecution
 {
     public static SlotMode Of(ScheduledSlot slot, BatterySpec battery) => SlotExecution.Of(
-        slot.Action, slot.ChargeKwh, slot.DischargeKwh, slot.ImportKwh, slot.ExportKwh, slot.ImportPrice, slot.ExportPrice, slot.SocEndPercent, battery.MaxSocPercent);
+        slot.Action, slot.ChargeKwh, slot.DischargeKwh, slot.ImportKwh, slot.ExportKwh, slot.SocEndPercent, battery.MaxSocPercent);
 
     public static double FloorPercent(ScheduledSlot slot, BatterySpec battery) =>
         SlotExecution.FloorPercent(slot.Action, slot.ImportKwh, slot.SocEndPercent, battery.MinSocPercent, battery.MaxSocPercent);

@@ -38,6 +38,8 @@ internal static class ClosedLoopReplay
             InitialSocPercent = battery.MinSocPercent,
             // A kWh left at the end replaces an import later, after the discharge loss.
             FinalCreditPerKwh = meanImport * battery.DischargeEfficiency,
+            // The MPC and the Oracle judged on the same terms: both plan to the period's end and its credit.
+            PlanToPeriodEnd = true,
             Forecast = forecast,
             ForecastSource = source,
             Execution = execution,

@@ -206,6 +206,9 @@ public static class ExecutionPolicy
     /// <summary>What the battery is asked for before the SoC rules: the action and its powers and SoC target.</summary>
     private sealed record Intent(CommandedAction Action, double? ChargeKw, double? DischargeKw, double? SocTargetPercent, bool GridCharging)
     {
+        /// <summary>True when a user's manual block asks for this: a hold is then the inverter's hold, which keeps the PV surplus out too.</summary>
+        public bool ManualBlock { get; init; }
+
         public static Intent SelfConsumption { get; } = new(CommandedAction.SelfConsumption, null, null, null, false);
     }
 
@@ -218,6 +221,11 @@ public static class ExecutionPolicy
     /// </summary>
     private static Intent PlanIntent(SlotPlan slot, double? socPercent, Limits limits)
     {
+        if (slot.ManualBlock is { } block && BlockIntent(block, slot, limits) is { } manual)
+        {
+            return manual with { ManualBlock = true };
+        }
+
         switch (SlotExecution.Of(slot.Action, slot.ChargeKwh, slot.DischargeKwh, slot.ImportKwh, slot.ExportKwh, slot.ImportPrice, slot.ExportPrice, slot.SocEndPercent, limits.MaxSocPercent))
         {
             case SlotMode.GridCharge:
@@ -241,6 +249,29 @@ public static class ExecutionPolicy
         return floor > limits.MinSocPercent && socPercent is { } measured && measured <= floor
             ? new Intent(CommandedAction.Hold, null, null, null, false)
             : Intent.SelfConsumption;
+    }
+
+    /// <summary>
+    /// A user's manual block as the plan carries it out, whatever the price: a charge block charges from the grid at the
+    /// planned power (and holds where the plan charges later in the block), a discharge block covers the house at full power
+    /// (or exports what the plan exports), an export block exports at the planned power, a hold block holds. The SoC rules
+    /// (<see cref="ApplySafety"/>) still win. A water heater block leaves the battery to the plan: null.
+    /// </summary>
+    private static Intent? BlockIntent(BlockAction block, SlotPlan slot, Limits limits)
+    {
+        var hold = new Intent(CommandedAction.Hold, null, null, null, false);
+        return block switch
+        {
+            BlockAction.Hold => hold,
+            BlockAction.Charge => slot.ChargeKwh > EnergyEpsilonKwh
+                ? new Intent(CommandedAction.Charge, slot.ChargeKwh / SlotHours, null, slot.SocEndPercent, true)
+                : hold,
+            BlockAction.Discharge or BlockAction.Export when slot.ExportKwh > EnergyEpsilonKwh && slot.DischargeKwh > EnergyEpsilonKwh =>
+                new Intent(CommandedAction.Export, null, slot.DischargeKwh / SlotHours, slot.SocEndPercent, false),
+            BlockAction.Discharge => new Intent(CommandedAction.Discharge, null, limits.MaxDischargeKw, limits.MinSocPercent, false),
+            BlockAction.Export => hold,
+            _ => null,
+        };
     }
 
     private static Intent OverrideIntent(ManualOverride manual, Limits limits) => manual switch
@@ -294,7 +325,7 @@ public static class ExecutionPolicy
         // The plan's hold keeps the battery's energy, not the sun's: an inverter's hold (standby) mode exports the PV
         // surplus the battery could store. Where the discharge power can be set, the plan's hold is self-consumption with
         // no discharge, so the surplus is still stored (in May, the hold mode gave away all the planner's gain).
-        var holdInSelfConsumption = action == CommandedAction.Hold && mode == ExecutionMode.FollowingPlan && executor.MaxDischargePowerEntity is not null;
+        var holdInSelfConsumption = action == CommandedAction.Hold && mode == ExecutionMode.FollowingPlan && !intent.ManualBlock && executor.MaxDischargePowerEntity is not null;
         if (executor.WorkModeEntity is { } workModeEntity)
         {
             var option = holdInSelfConsumption ? executor.WorkModeSelfConsumption : WorkModeOption(executor, action);

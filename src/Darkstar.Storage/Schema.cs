@@ -18,6 +18,7 @@ public static class Schema
     public const string TrainingEpisodes = "training_episodes";
     public const string AntaresTrainingRuns = "antares_training_runs";
     public const string UserSettings = "user_settings";
+    public const string ManualBlocks = "manual_blocks";
 
     public static IReadOnlyList<string> TableNames { get; } =
     [
@@ -36,5 +37,6 @@ public static class Schema
         TrainingEpisodes,
         AntaresTrainingRuns,
         UserSettings,
+        ManualBlocks,
     ];
 }

@@ -254,7 +254,7 @@ public static class ExecutionPolicy
     /// <summary>
     /// A user's manual block as the plan carries it out, whatever the price: a charge block charges from the grid at the
     /// planned power (and holds where the plan charges later in the block), a discharge block covers the house at full power
-    /// (or exports what the plan exports), an export block exports at the planned power, a hold block holds. The SoC rules
+    /// without charging (or exports what the plan exports), an export block exports at the planned power, a hold block holds. The SoC rules
     /// (<see cref="ApplySafety"/>) still win. A water heater block leaves the battery to the plan: null.
     /// </summary>
     private static Intent? BlockIntent(BlockAction block, SlotPlan slot, Limits limits)
@@ -268,7 +268,8 @@ public static class ExecutionPolicy
                 : hold,
             BlockAction.Discharge or BlockAction.Export when slot.ExportKwh > EnergyEpsilonKwh && slot.DischargeKwh > EnergyEpsilonKwh =>
                 new Intent(CommandedAction.Export, null, slot.DischargeKwh / SlotHours, slot.SocEndPercent, false),
-            BlockAction.Discharge => new Intent(CommandedAction.Discharge, null, limits.MaxDischargeKw, limits.MinSocPercent, false),
+            // Self-consumption that never charges: the battery follows the house's actual load, down to the inverter's floor.
+            BlockAction.Discharge => new Intent(CommandedAction.SelfConsumption, 0, limits.MaxDischargeKw, null, false),
             BlockAction.Export => hold,
             _ => null,
         };
@@ -351,6 +352,7 @@ public static class ExecutionPolicy
             CommandedAction.Charge => (intent.ChargeKw, (double?)null),
             CommandedAction.Discharge or CommandedAction.Export => (null, intent.DischargeKw),
             CommandedAction.Hold when holdInSelfConsumption => (limits.MaxChargeKw, 0),
+            CommandedAction.SelfConsumption when intent.ManualBlock => (intent.ChargeKw, intent.DischargeKw),
             _ => (limits.MaxChargeKw, limits.MaxDischargeKw),
         };
         AddPowerTarget(targets, notes, ActuatorRole.MaxChargePower, executor.MaxChargePowerEntity, executor.MaxChargePowerUnit, executor.BatteryVoltage,

@@ -57,7 +57,7 @@ public sealed class WebApiService : IAsyncLifetime
 }
 
 [Collection(ServiceTestGroup.Name)]
-public sealed class WebApiTests(WebApiService fixture, ITestOutputHelper output) : IClassFixture<WebApiService>
+public sealed partial class WebApiTests(WebApiService fixture, ITestOutputHelper output) : IClassFixture<WebApiService>
 {
     private static readonly string[] Statuses = ["ok", "degraded", "error"];
     private static readonly string[] DayStatuses = ["clean", "mask_battery", "exclude"];

@@ -4,8 +4,10 @@
 
 const actions = ["charge", "discharge", "export", "hold", "water_heater"];
 
-// What the last block change said; kept across redraws (a change brings a plan event that redraws the page).
+// What the last block change said, and what the form holds; kept across redraws (every live event redraws the page,
+// which must not throw away what the user is typing).
 let lastSaid = { text: "", error: false };
+const form = { action: "charge", startIn: "0", hours: "1", target: "" };
 
 // Per block action, the colour its slots get on the chart.
 export const blockColours = {
@@ -38,17 +40,22 @@ export function blocksSection(ui, blocks, now) {
       shown.classList.toggle("error-text", error);
     }
   };
-  const action = el("select", { id: "block-action", "aria-label": "Block action" }, actions.map((a) => el("option", { value: a }, words(a))));
-  const startIn = el("input", { type: "number", id: "block-start-in", "aria-label": "Starts in (hours)", min: "0", max: "47.75", step: "0.25", value: "0", class: "short" });
-  const hours = el("input", { type: "number", id: "block-hours", "aria-label": "Hours", min: "0.25", max: "48", step: "0.25", value: "1", class: "short" });
-  const target = el("input", { type: "number", id: "block-target", "aria-label": "Target SoC (%), charge only", min: "0", max: "100", step: "1", placeholder: "SoC %", class: "short" });
+  const keep = (key) => (e) => { form[key] = e.target.value; };
+  const action = el("select", { id: "block-action", "aria-label": "Block action", onchange: keep("action") },
+    actions.map((a) => el("option", { value: a, selected: a === form.action }, words(a))));
+  const number = (id, label, key, attributes) => el("input", {
+    type: "number", id, "aria-label": label, value: form[key], class: "short", oninput: keep(key), ...attributes,
+  });
+  const startIn = number("block-start-in", "Starts in (hours)", "startIn", { min: "0", max: "47.75", step: "0.25" });
+  const hours = number("block-hours", "Hours", "hours", { min: "0.25", max: "48", step: "0.25" });
+  const target = number("block-target", "Target SoC (%), charge only", "target", { min: "0", max: "100", step: "1", placeholder: "SoC %" });
   const add = async () => {
     const body = {
-      action: action.value,
-      start: new Date((currentSlot + Number(startIn.value || 0) * 3600) * 1000).toISOString(),
-      hours: Number(hours.value),
+      action: form.action,
+      start: new Date((currentSlot + Number(form.startIn || 0) * 3600) * 1000).toISOString(),
+      hours: Number(form.hours),
     };
-    if (target.value !== "") body.target_soc_percent = Number(target.value);
+    if (form.target !== "") body.target_soc_percent = Number(form.target);
     try {
       const block = await api("api/blocks", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
       show(`added: ${words(block.action)} ${timeText(block.start)}–${timeText(block.end)}`, false);

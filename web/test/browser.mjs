@@ -147,7 +147,8 @@ try {
   const added = await page.waitForFunction(() => document.getElementById("block-said")?.textContent.startsWith("added"), null, { timeout: PATIENCE })
     .then(() => true, () => false);
   const listed = added && await page.waitForSelector("#blocks-list [data-block-id]", { timeout: PATIENCE }).then(() => true, () => false);
-  check("a block added from the page is listed", listed, { said: await page.textContent("#block-said") });
+  const listedAction = listed ? await page.textContent("#blocks-list [data-block-id]") : null;
+  check("a block added from the page is listed", listed && listedAction === "hold", { said: await page.textContent("#block-said"), listedAction });
   const marked = await page.waitForFunction(() => Number(document.getElementById("chart-energy")?.dataset.manualSlots ?? 0) === 4, null, { timeout: PATIENCE })
     .then(() => true, () => false);
   check("the chart marks the block's four slots", marked, { manualSlots: await page.$eval("#chart-energy", (e) => e.dataset.manualSlots) });

@@ -210,6 +210,9 @@ public static class ExecutionPolicy
     /// <summary>What the battery is asked for before the SoC rules: the action and its powers and SoC target.</summary>
     private sealed record Intent(CommandedAction Action, double? ChargeKw, double? DischargeKw, double? SocTargetPercent, bool GridCharging)
     {
+        /// <summary>True when a user's manual block asks for this: a hold is then the inverter's hold, which keeps the PV surplus out too.</summary>
+        public bool ManualBlock { get; init; }
+
         public static Intent SelfConsumption { get; } = new(CommandedAction.SelfConsumption, null, null, null, false);
     }
 
@@ -222,6 +225,11 @@ public static class ExecutionPolicy
     /// </summary>
     private static Intent PlanIntent(SlotPlan slot, double? socPercent, Limits limits)
     {
+        if (slot.ManualBlock is { } block && BlockIntent(block, slot, limits) is { } manual)
+        {
+            return manual with { ManualBlock = true };
+        }
+
         switch (SlotExecution.Of(slot.Action, slot.ChargeKwh, slot.DischargeKwh, slot.ImportKwh, slot.ExportKwh, slot.SocEndPercent, limits.MaxSocPercent))
         {
             case SlotMode.GridCharge:
@@ -245,6 +253,30 @@ public static class ExecutionPolicy
         return floor > limits.MinSocPercent && socPercent is { } measured && measured <= floor
             ? new Intent(CommandedAction.Hold, null, null, null, false)
             : Intent.SelfConsumption;
+    }
+
+    /// <summary>
+    /// A user's manual block as the plan carries it out, whatever the price: a charge block charges from the grid at the
+    /// planned power (and holds where the plan charges later in the block), a discharge block covers the house at full power
+    /// without charging (or exports what the plan exports), an export block exports at the planned power, a hold block holds. The SoC rules
+    /// (<see cref="ApplySafety"/>) still win. A water heater block leaves the battery to the plan: null.
+    /// </summary>
+    private static Intent? BlockIntent(BlockAction block, SlotPlan slot, Limits limits)
+    {
+        var hold = new Intent(CommandedAction.Hold, null, null, null, false);
+        return block switch
+        {
+            BlockAction.Hold => hold,
+            BlockAction.Charge => slot.ChargeKwh > EnergyEpsilonKwh
+                ? new Intent(CommandedAction.Charge, slot.ChargeKwh / SlotHours, null, slot.SocEndPercent, true)
+                : hold,
+            BlockAction.Discharge or BlockAction.Export when slot.ExportKwh > EnergyEpsilonKwh && slot.DischargeKwh > EnergyEpsilonKwh =>
+                new Intent(CommandedAction.Export, null, slot.DischargeKwh / SlotHours, slot.SocEndPercent, false),
+            // Self-consumption that never charges: the battery follows the house's actual load, down to the inverter's floor.
+            BlockAction.Discharge => new Intent(CommandedAction.SelfConsumption, 0, limits.MaxDischargeKw, null, false),
+            BlockAction.Export => hold,
+            _ => null,
+        };
     }
 
     private static Intent OverrideIntent(ManualOverride manual, Limits limits) => manual switch
@@ -298,7 +330,7 @@ public static class ExecutionPolicy
         // The plan's hold keeps the battery's energy, not the sun's: an inverter's hold (standby) mode exports the PV
         // surplus the battery could store. Where the discharge power can be set, the plan's hold is self-consumption with
         // no discharge, so the surplus is still stored (in May, the hold mode gave away all the planner's gain).
-        var holdInSelfConsumption = action == CommandedAction.Hold && mode == ExecutionMode.FollowingPlan && executor.MaxDischargePowerEntity is not null;
+        var holdInSelfConsumption = action == CommandedAction.Hold && mode == ExecutionMode.FollowingPlan && !intent.ManualBlock && executor.MaxDischargePowerEntity is not null;
         if (executor.WorkModeEntity is { } workModeEntity)
         {
             var option = holdInSelfConsumption ? executor.WorkModeSelfConsumption : WorkModeOption(executor, action);
@@ -324,6 +356,7 @@ public static class ExecutionPolicy
             CommandedAction.Charge => (intent.ChargeKw, (double?)null),
             CommandedAction.Discharge or CommandedAction.Export => (null, intent.DischargeKw),
             CommandedAction.Hold when holdInSelfConsumption => (limits.MaxChargeKw, 0),
+            CommandedAction.SelfConsumption when intent.ManualBlock => (intent.ChargeKw, intent.DischargeKw),
             _ => (limits.MaxChargeKw, limits.MaxDischargeKw),
         };
         AddPowerTarget(targets, notes, ActuatorRole.MaxChargePower, executor.MaxChargePowerEntity, executor.MaxChargePowerUnit, executor.BatteryVoltage,

@@ -43,6 +43,8 @@ public sealed class DarkstarMqttService : BackgroundService
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenSource? _pendingAnnounce;
     private readonly InstallationIdentity? _installation;
+    private readonly ManualBlockStore? _blockStore;
+    private readonly ManualBlockCommands? _blocks;
 
     public DarkstarMqttService(
         MqttConnection connection,
@@ -51,7 +53,8 @@ public sealed class DarkstarMqttService : BackgroundService
         ServiceTriggers triggers,
         TimeProvider clock,
         ILogger<DarkstarMqttService> logger,
-        InstallationIdentity? installation = null)
+        InstallationIdentity? installation = null,
+        ManualBlockStore? blocks = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(settings);
@@ -69,6 +72,12 @@ public sealed class DarkstarMqttService : BackgroundService
         _entities = DarkstarEntities.All(settings.Currency, settings.ForecastVersions);
         Publisher = new DarkstarPublisher(connection, settings.Topics);
         _controls.Changed += OnControlsChanged;
+        _blockStore = blocks;
+        if (blocks is not null)
+        {
+            _blocks = new ManualBlockCommands(blocks, Publisher, logger);
+            blocks.Changed += OnBlocksChanged;
+        }
     }
 
     /// <summary>
@@ -127,6 +136,7 @@ public sealed class DarkstarMqttService : BackgroundService
             _connection.Subscribe(_settings.Topics.HomeAssistantStatus);
             _connection.Connected += (_, _) => Announce();
             await UseInstallationClientIdAsync(stoppingToken);
+            await PublishBlocksAsync(stoppingToken);
             await _connection.StartAsync(stoppingToken);
             _ready.TrySetResult();
         }
@@ -152,6 +162,11 @@ public sealed class DarkstarMqttService : BackgroundService
     public override void Dispose()
     {
         _controls.Changed -= OnControlsChanged;
+        if (_blockStore is not null)
+        {
+            _blockStore.Changed -= OnBlocksChanged;
+        }
+
         _pendingAnnounce?.Cancel();
         _pendingAnnounce?.Dispose();
         base.Dispose();
@@ -187,6 +202,12 @@ public sealed class DarkstarMqttService : BackgroundService
 
     private async Task HandleCommandAsync(string entityId, string payload, CancellationToken cancellationToken)
     {
+        if (_blocks is not null && ManualBlockEntities.Handles(entityId))
+        {
+            await _blocks.HandleAsync(entityId, payload, cancellationToken);
+            return;
+        }
+
         if (_controls.Parse(entityId, payload).Command is DarkstarCommand.Press press)
         {
             _triggers.Press(press.Button);
@@ -224,6 +245,26 @@ public sealed class DarkstarMqttService : BackgroundService
         foreach (var id in change.ControlIds)
         {
             Publisher.PublishControl(change.Current, id);
+        }
+    }
+
+    // Blocks change through the web UI, or end: the sensor follows. A failed read is logged; the next change publishes again.
+    private void OnBlocksChanged(object? sender, ManualBlocksChange change) => _ = PublishBlocksAsync(CancellationToken.None);
+
+    private async Task PublishBlocksAsync(CancellationToken cancellationToken)
+    {
+        if (_blocks is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _blocks.PublishAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning("The manual blocks could not be read for MQTT: {Fault}", DatabaseFaults.IsDatabaseError(e) ? DatabaseFaults.Describe(e) : e.Message);
         }
     }
 

@@ -125,6 +125,41 @@ public sealed class DarkstarPublisher
         SetState(controlId, values.StateText(controlId), force: true);
     }
 
+    /// <summary>The manual blocks in force (the sensor: their count, the list in its attributes, and why the last command was refused), and the form's action and hours.</summary>
+    public void PublishManualBlocks(IReadOnlyList<Core.Domain.ManualBlock> blocks, string formAction, double formHours, string? lastError)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        SetState(ManualBlockEntities.BlockAction, formAction, force: true);
+        SetState(ManualBlockEntities.BlockHours, Number(formHours, 2), force: true);
+        SetState(ManualBlockEntities.ManualBlocks, blocks.Count.ToString(CultureInfo.InvariantCulture));
+        SetAttributes(ManualBlockEntities.ManualBlocks, SeriesAttributes.Build(w =>
+        {
+            w.WriteStartArray("blocks");
+            foreach (var block in blocks)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("id", block.Id);
+                w.WriteString("action", Core.Domain.BlockActionText.Of(block.Action));
+                w.WriteString("start", Core.Time.InstantText.Format(block.Start));
+                w.WriteString("end", Core.Time.InstantText.Format(block.End));
+                WriteOptional(w, "target_soc_percent", block.TargetSocPercent);
+                WriteOptional(w, "power_kw", block.PowerKw);
+                WriteOptional(w, "energy_kwh", block.EnergyKwh);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            if (lastError is null)
+            {
+                w.WriteNull("last_error");
+            }
+            else
+            {
+                w.WriteString("last_error", lastError);
+            }
+        }));
+    }
+
     /// <summary>Queues every state and attribute payload published so far once more.</summary>
     public void RepublishAll()
     {
@@ -190,6 +225,14 @@ public sealed class DarkstarPublisher
         if (values is not null)
         {
             SeriesAttributes.WriteValues(writer, name, [.. values.Take(SlotSeries.MaxSlots)], decimals);
+        }
+    }
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumber(name, v);
         }
     }
 

@@ -29,7 +29,8 @@ public static class MqttServiceCollectionExtensions
         services.AddSingleton(settings);
         services.AddSingleton(sp => new DarkstarMqttService(
             sp.GetRequiredService<MqttConnection>(), settings, sp.GetRequiredService<ControlStore>(), sp.GetRequiredService<ServiceTriggers>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DarkstarMqttService>>(), sp.GetService<InstallationIdentity>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DarkstarMqttService>>(), sp.GetService<InstallationIdentity>(),
+            sp.GetService<ManualBlockStore>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<DarkstarMqttService>());
         services.AddSingleton(sp => new DatabaseStateReader(
             sp.GetRequiredService<DarkstarDatabase>(), sp.GetRequiredService<TimeProvider>(),

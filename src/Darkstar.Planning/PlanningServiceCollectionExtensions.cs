@@ -29,7 +29,8 @@ public static class PlanningServiceCollectionExtensions
         services.AddSingleton(sp => new KeplerPlanner(
             sp.GetRequiredService<DarkstarDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KeplerPlanner>>(), solver,
             sp.GetService<IForecastVersionResolver>() is { } versions ? versions.ResolveForecastVersionAsync : null,
-            sp.GetService<ILiveSoc>()));
+            sp.GetService<ILiveSoc>(),
+            sp.GetService<ManualBlockStore>()));
         services.AddDarkstarLoop(sp => new PlannerLoop(
             sp.GetRequiredService<KeplerPlanner>(),
             sp.GetRequiredService<IPriceRefresher>(),
@@ -39,7 +40,8 @@ public static class PlanningServiceCollectionExtensions
             sp.GetRequiredService<ServiceTriggers>(),
             sp.GetServices<IPlanListener>(),
             sp.GetRequiredService<LoopContext>(),
-            sp.GetRequiredService<ILogger<PlannerLoop>>()));
+            sp.GetRequiredService<ILogger<PlannerLoop>>(),
+            sp.GetService<ManualBlockStore>()));
         services.AddSingleton(sp => new OracleRunner(sp.GetRequiredService<DarkstarDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddDarkstarLoop(sp => new OracleLoop(
             sp.GetRequiredService<OracleRunner>(), sp.GetRequiredService<Storage.Repositories.OracleResultRepository>(), options, zone,

@@ -258,6 +258,26 @@ public static class Migrations
 
             CREATE INDEX ix_lab_runs_started_at ON lab_runs (started_at);
             """),
+
+        // A user's manual blocks (an action forced for a time range), kept across restarts until they end; and on each planned
+        // slot the block's action it carries out, NULL where no block forces the slot.
+        new(7, "manual blocks", """
+            CREATE TABLE manual_blocks (
+                id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+                action             TEXT NOT NULL CHECK (action IN ('charge', 'discharge', 'export', 'hold', 'water_heater')),
+                start_at           TEXT NOT NULL,
+                end_at             TEXT NOT NULL,
+                target_soc_percent REAL,
+                power_kw           REAL,
+                energy_kwh         REAL,
+                created_at         TEXT NOT NULL,
+                CHECK (start_at < end_at)
+            );
+
+            CREATE INDEX ix_manual_blocks_end_at ON manual_blocks (end_at);
+
+            ALTER TABLE slot_plans ADD COLUMN manual_block TEXT;
+            """),
     ];
 
     /// <summary>The newest schema version this code knows.</summary>

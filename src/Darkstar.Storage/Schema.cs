@@ -19,6 +19,7 @@ public static class Schema
     public const string AntaresTrainingRuns = "antares_training_runs";
     public const string UserSettings = "user_settings";
     public const string LabRuns = "lab_runs";
+    public const string ManualBlocks = "manual_blocks";
 
     public static IReadOnlyList<string> TableNames { get; } =
     [
@@ -38,5 +39,6 @@ public static class Schema
         AntaresTrainingRuns,
         UserSettings,
         LabRuns,
+        ManualBlocks,
     ];
 }

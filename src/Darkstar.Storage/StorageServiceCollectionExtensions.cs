@@ -37,7 +37,18 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<AntaresTrainingRunRepository>();
         services.AddSingleton<UserSettingRepository>();
         services.AddSingleton<InstallationIdentity>();
+        services.AddSingleton<ManualBlockRepository>();
         services.TryAddSingleton<IUserSettingsStore>(sp => new DatabaseUserSettingsStore(sp.GetRequiredService<UserSettingRepository>(), sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>Registers the user's manual blocks (<see cref="ManualBlockStore"/>), checked against <paramref name="options"/>.</summary>
+    public static IServiceCollection AddDarkstarManualBlocks(this IServiceCollection services, DarkstarOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        services.TryAddSingleton(sp => new ManualBlockStore(
+            sp.GetRequiredService<ManualBlockRepository>(), options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ManualBlockStore>>()));
         return services;
     }
 

@@ -162,5 +162,7 @@ internal sealed class DarkstarTopicsView
 
     public string State(string id) => _topics.State(id);
 
+    public string Attributes(string id) => _topics.Attributes(id);
+
     public string Command(string id) => _topics.Command(id);
 }

@@ -18,6 +18,7 @@ public sealed class DiscoveryTests
         "darkstar_shadow_mode", "darkstar_allow_export", "darkstar_forecast_version", "darkstar_risk_appetite",
         "darkstar_manual_override", "darkstar_min_soc", "darkstar_max_soc", "darkstar_water_heater_min_kwh_per_day",
         "darkstar_replan", "darkstar_retrain_aurora",
+        "darkstar_manual_blocks", "darkstar_block_action", "darkstar_block_hours", "darkstar_add_block", "darkstar_clear_blocks",
     ];
 
     private static readonly string[] PinnedEntityIds =
@@ -30,6 +31,8 @@ public sealed class DiscoveryTests
         "switch.darkstar_shadow_mode", "switch.darkstar_allow_export", "select.darkstar_forecast_version", "select.darkstar_risk_appetite",
         "select.darkstar_manual_override", "number.darkstar_min_soc", "number.darkstar_max_soc",
         "number.darkstar_water_heater_min_kwh_per_day", "button.darkstar_replan", "button.darkstar_retrain_aurora",
+        "sensor.darkstar_manual_blocks", "select.darkstar_block_action", "number.darkstar_block_hours", "button.darkstar_add_block",
+        "button.darkstar_clear_blocks",
     ];
 
     [Fact]

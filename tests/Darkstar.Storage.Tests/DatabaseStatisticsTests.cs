@@ -34,7 +34,7 @@ public sealed class DatabaseStatisticsTests
 
         Assert.StartsWith(
             $$"""{"tables":{"schema_version":{{Migrations.LatestVersion}},"sensor_totals":0,"slot_observations":0,""", json, StringComparison.Ordinal);
-        Assert.EndsWith(""""user_settings":0,"lab_runs":0}}"""", json, StringComparison.Ordinal);
+        Assert.EndsWith(""""user_settings":0,"lab_runs":0,"manual_blocks":0}}"""", json, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 // Darkstar's web UI: six pages over the JSON API under api/. Every URL is relative (no leading slash), so the pages
 // work under Home Assistant's ingress prefix; nothing is fetched from anywhere but the add-on itself.
 import uPlot from "uplot";
+import { blockColours, blockMarks, blocksSection } from "./blocks.js";
 
 const page = document.getElementById("page");
 const badge = document.getElementById("status-badge");
@@ -72,6 +73,13 @@ function chart(container, title, series, data, axes, marks = {}) {
           ctx.fillStyle = "rgba(255, 112, 67, 0.15)";
           ctx.fillRect(left, u.bbox.top, Math.max(1, right - left), u.bbox.height);
         }
+        // A user's manual blocks: a strip along the top in the action's colour.
+        for (const [from, to, action] of marks.manual ?? []) {
+          const left = u.valToPos(from, "x", true);
+          const right = u.valToPos(to, "x", true);
+          ctx.fillStyle = blockColours[action] ?? css("--muted");
+          ctx.fillRect(left, u.bbox.top, Math.max(1, right - left), 8);
+        }
         if (marks.now) {
           const x = u.valToPos(marks.now, "x", true);
           ctx.strokeStyle = css("--err");
@@ -139,7 +147,7 @@ function quickControls(values) {
 // --- Pages ----------------------------------------------------------------------------------------------------------
 
 async function overview() {
-  const o = await api("api/overview");
+  const [o, manual] = await Promise.all([api("api/overview"), api("api/blocks")]);
   const now = seconds(o.now);
   const currentSlot = Math.floor(now / slotSeconds) * slotSeconds;
   const start = seconds(o.window.start);
@@ -167,7 +175,7 @@ async function overview() {
       el("div", { class: "grid" },
         kpi("Battery", measuredSoc ? `${number(measuredSoc.soc_actual, 0)} %` : "–"),
         kpi("Mode", words(status.executor?.mode)),
-        kpi("Action this slot", words(planNow?.action)),
+        kpi("Action this slot", planNow?.manual_block ? `${words(planNow.action)} (manual block: ${words(planNow.manual_block)})` : words(planNow?.action)),
         kpi(`Price (${o.currency}/kWh)`, number(priceNow?.import_price, 3)))),
     section("Costs",
       el("div", { class: "grid", id: "kpi-strip" },
@@ -182,11 +190,14 @@ async function overview() {
           kpi("Peak so far (kW)", number(o.kpi.peak_so_far_kw)),
           kpi("Planned peak (kW)", number(o.kpi.planned_peak_kw))])),
     quickControls(o.controls),
+    blocksSection({ el, api, section, table, words, timeText }, manual.blocks, now),
     section("Next 48 hours", energy, socPrice,
-      el("p", { class: "legend-note" }, "Bands: p10–p90. Shaded blocks: water heater on. Red line: now.")));
+      el("p", { class: "legend-note" }, "Bands: p10–p90. Shaded blocks: water heater on. Strip along the top: manual blocks. Red line: now.")));
 
   const blocks = o.plan.slots.filter((s) => s.water_on).map((s) => [seconds(s.slot_start), seconds(s.slot_start) + slotSeconds]);
-  const marks = { now, blocks };
+  const marks = { now, blocks, manual: blockMarks(manual.blocks) };
+  // How many of the chart's slots a manual block covers, for the browser test's record.
+  energy.dataset.manualSlots = String(xs.filter((t) => manual.blocks.some((b) => t >= seconds(b.start) && t < seconds(b.end))).length);
   chart(energy, "Energy per slot (kWh)", [
     { label: "Load p10", stroke: "transparent", points: { show: false } },
     { label: "Load p50", stroke: css("--load"), width: 2 },

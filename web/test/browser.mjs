@@ -138,6 +138,25 @@ try {
   await page.click("#control-replan");
   await page.waitForFunction((n) => Number(document.body.dataset.events ?? 0) > n && document.body.dataset.lastEvent === "plan", planEvents, { timeout: PATIENCE });
   check("an SSE plan event arrives after re-plan", true, {});
+  // A manual block added from the page: listed, marked on the chart (after the re-plan it asks for), and deleted again.
+  await page.selectOption("#block-action", "hold");
+  // Six simulated hours ahead: the clock runs on (an hour every six seconds) while the page works.
+  await page.fill("#block-start-in", "6");
+  await page.fill("#block-hours", "1");
+  await page.click("#block-add");
+  const added = await page.waitForFunction(() => document.getElementById("block-said")?.textContent.startsWith("added"), null, { timeout: PATIENCE })
+    .then(() => true, () => false);
+  const listed = added && await page.waitForSelector("#blocks-list [data-block-id]", { timeout: PATIENCE }).then(() => true, () => false);
+  const listedAction = listed ? await page.textContent("#blocks-list [data-block-id]") : null;
+  check("a block added from the page is listed", listed && listedAction === "hold", { said: await page.textContent("#block-said"), listedAction });
+  const marked = await page.waitForFunction(() => Number(document.getElementById("chart-energy")?.dataset.manualSlots ?? 0) === 4, null, { timeout: PATIENCE })
+    .then(() => true, () => false);
+  check("the chart marks the block's four slots", marked, { manualSlots: await page.$eval("#chart-energy", (e) => e.dataset.manualSlots) });
+  await page.screenshot({ path: path.join(shots, "overview-block-desktop.png"), fullPage: true });
+  await page.click("#blocks-list button");
+  const deleted = await page.waitForFunction(() => document.getElementById("block-said")?.textContent.includes("deleted"), null, { timeout: PATIENCE })
+    .then(() => true, () => false);
+  check("a block deleted from the page is gone", deleted && (await page.evaluate(async () => (await (await fetch("api/blocks")).json()).blocks.length)) === 0, {});
   check("no console error or failed request on the overview", problems.length === 0, { problems });
   await context.close();
 

@@ -43,4 +43,7 @@ public sealed record SlotPlan
     public required double Cost { get; init; }
 
     public required PlannedAction Action { get; init; }
+
+    /// <summary>The user's manual block that forces this slot; null where none does.</summary>
+    public BlockAction? ManualBlock { get; init; }
 }

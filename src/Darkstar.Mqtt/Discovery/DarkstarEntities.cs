@@ -63,6 +63,7 @@ public static class DarkstarEntities
             Control(new() { Id = WaterHeaterMinKwhPerDay, Platform = EntityPlatform.Number, Name = "Water heater minimum per day", DeviceClass = "energy", Unit = "kWh", EntityCategory = "config", Icon = "mdi:water-thermometer" }),
             Control(new() { Id = Replan, Platform = EntityPlatform.Button, Name = "Re-plan now", Icon = "mdi:refresh" }),
             Control(new() { Id = RetrainAurora, Platform = EntityPlatform.Button, Name = "Retrain Aurora", EntityCategory = "config", Icon = "mdi:school-outline" }),
+            .. ManualBlockEntities.All,
         ];
     }
 }

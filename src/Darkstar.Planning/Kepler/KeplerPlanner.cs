@@ -41,13 +41,15 @@ public sealed record PlanOutcome(Plan Plan, Schedule Schedule, PlanningProblem P
 /// </summary>
 /// <param name="solver">The MILP solver; null is CBC (the service's tests hand in one that fails).</param>
 /// <param name="liveSoc">The SoC reported live; without it (the CLI's one plan) the last recorded slot's.</param>
+/// <param name="blocks">The user's manual blocks the plan is made around; none without it (the CLI's one plan).</param>
 public sealed class KeplerPlanner(
     DarkstarDatabase database,
     TimeProvider clock,
     ILogger<KeplerPlanner> logger,
     Func<LinearModel, SolverSettings, SolveResult>? solver = null,
     Func<ForecastVersion, CancellationToken, Task<string>>? resolveForecastVersion = null,
-    ILiveSoc? liveSoc = null)
+    ILiveSoc? liveSoc = null,
+    ManualBlockStore? blocks = null)
 {
     /// <summary>How long a measured SoC stays the one to plan from.</summary>
     public static readonly TimeSpan SocMaxAge = TimeSpan.FromHours(2);
@@ -126,6 +128,12 @@ public sealed class KeplerPlanner(
             TimeZone = zone,
         };
         problem = await WithPeakFeeAsync(problem, options, now, zone, notes, cancellationToken);
+        var manual = blocks is null ? [] : await blocks.ActiveAsync(cancellationToken);
+        if (manual.Count > 0)
+        {
+            problem = problem with { Forced = ManualBlockSlots.Of(manual, horizon, battery, problem.Grid) };
+            notes.Add($"manual blocks: {string.Join(", ", manual.Select(b => b.Describe()))}");
+        }
 
         var schedule = await Task.Run(() => KeplerModel.Solve(problem, KeplerModel.DefaultSettings, solver ?? CbcSolver.Solve), cancellationToken);
         if (schedule.Fallback)
@@ -151,6 +159,17 @@ public sealed class KeplerPlanner(
         if (schedule.Peak is { } peak)
         {
             notes.Add($"peak fee: the period's peak so far {peak.FloorKw:0.###} kW, planned {peak.PeakKw:0.###} kW");
+        }
+
+        foreach (var block in manual)
+        {
+            var shortKwh = schedule.Slots.Where(s => block.Covers(s.Start)).Sum(s => s.BlockShortfallKwh);
+            if (shortKwh > 0.01)
+            {
+                var why = BlockShortfallReason(block.Action);
+                logger.LogWarning("Manual block {Block} cannot be carried out in full: {Short:0.##} kWh short ({Why})", block.Describe(), shortKwh, why);
+                notes.Add($"manual block {block.Describe()} cannot be carried out in full: {shortKwh:0.##} kWh short ({why})");
+            }
         }
 
         if (schedule.UsedSlack)
@@ -214,8 +233,16 @@ public sealed class KeplerPlanner(
             ExportPrice = slot.ExportPrice,
             Cost = slot.Cost,
             Action = slot.Action,
+            ManualBlock = slot.ManualBlock,
         };
     }
+
+    private static string BlockShortfallReason(BlockAction action) => action switch
+    {
+        BlockAction.Charge => "the battery reaches its maximum SoC, or its charge power or the grid's import limit is too small",
+        BlockAction.Export => "the battery reaches its minimum SoC, or export is not allowed, or the grid's export limit is too small",
+        _ => "the battery reaches its minimum SoC, or its discharge power is too small",
+    };
 
     private async Task<(PlanningForecast Forecast, string Version)> ForecastAsync(
         DarkstarOptions options, SlotRange horizon, DateTimeOffset now, TimeZoneInfo zone,

@@ -2,6 +2,7 @@ using Darkstar.Core.Controls;
 using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
+using Darkstar.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Darkstar.Planning.Kepler;
@@ -35,6 +36,7 @@ public sealed class PlannerLoop : ServiceLoop
     private readonly TimeZoneInfo _zone;
     private readonly ServiceTriggers _triggers;
     private readonly IReadOnlyList<IPlanListener> _listeners;
+    private readonly ManualBlockStore? _blocks;
     private int _plans;
 
     public PlannerLoop(
@@ -46,7 +48,8 @@ public sealed class PlannerLoop : ServiceLoop
         ServiceTriggers triggers,
         IEnumerable<IPlanListener> listeners,
         LoopContext context,
-        ILogger<PlannerLoop> logger)
+        ILogger<PlannerLoop> logger,
+        ManualBlockStore? blocks = null)
         : base(LoopName, context, logger)
     {
         _planner = planner ?? throw new ArgumentNullException(nameof(planner));
@@ -57,6 +60,11 @@ public sealed class PlannerLoop : ServiceLoop
         _triggers = triggers ?? throw new ArgumentNullException(nameof(triggers));
         _listeners = [.. listeners];
         _controls.Changed += OnControlsChanged;
+        _blocks = blocks;
+        if (_blocks is not null)
+        {
+            _blocks.Changed += OnBlocksChanged;
+        }
     }
 
     /// <summary>Plans stored since start.</summary>
@@ -77,6 +85,11 @@ public sealed class PlannerLoop : ServiceLoop
     public override void Dispose()
     {
         _controls.Changed -= OnControlsChanged;
+        if (_blocks is not null)
+        {
+            _blocks.Changed -= OnBlocksChanged;
+        }
+
         base.Dispose();
     }
 
@@ -119,6 +132,15 @@ public sealed class PlannerLoop : ServiceLoop
         }
 
         return outcome.Schedule.Fallback ? RoundOutcome.Degraded("the solver failed: the plan is the self-consumption rule") : RoundOutcome.Succeeded;
+    }
+
+    // A block that ended constrains nothing any more; the next regular plan leaves it out anyway.
+    private void OnBlocksChanged(object? sender, ManualBlocksChange change)
+    {
+        if (!change.Ended)
+        {
+            _triggers.Replan.Request("manual blocks changed");
+        }
     }
 
     private void OnControlsChanged(object? sender, ControlsChange change)

@@ -53,8 +53,10 @@ public static class CautiousExport
         for (var t = 0; t < plan.Slots.Count; t++)
         {
             var slot = plan.Slots[t];
-            if ((ExportsFromBattery(slot, battery) && !ExportsFromBattery(cautious.Slots[t], battery))
-                || (SellsPv(slot, battery) && !SellsPv(cautious.Slots[t], battery)))
+            // A user's manual block is carried out as asked, whatever the forecast's risk.
+            if (slot.ManualBlock is null
+                && ((ExportsFromBattery(slot, battery) && !ExportsFromBattery(cautious.Slots[t], battery))
+                    || (SellsPv(slot, battery) && !SellsPv(cautious.Slots[t], battery))))
             {
                 slot = slot with { Action = PlannedAction.Discharge };
                 heldBack++;

@@ -100,9 +100,11 @@ public static class KeplerModel
         // horizon's first slots. A block still running may go on, as that is no new start.
         var startsBlocked = hasWater ? problem.WaterToday.SlotsBlockedBySpacing(problem.Slots, water.MinSpacingSlots) : 0;
         var objective = new LinearExpression();
+        var forcedShortfall = new Dictionary<int, List<Variable>>();
 
         for (var t = 0; t < count; t++)
         {
+            var forced = problem.Forced.GetValueOrDefault(problem.Slots[t]);
             var load = Math.Max(0, problem.LoadKwh[t]);
             var pv = Math.Max(0, problem.PvKwh[t]);
             var pImport = problem.ImportPrice[t];
@@ -125,7 +127,8 @@ public static class KeplerModel
                 v.WaterOn[t] = model.Binary($"water_on[{t}]");
                 // water_start is integral whenever water_on is (it is forced to 1 exactly where a block begins
                 // and to 0 by its cost elsewhere), so it stays continuous: half the binaries, the same optimum.
-                v.WaterStart[t] = model.Continuous($"water_start[{t}]", 0, t < startsBlocked ? 0 : 1);
+                // A manual block may switch the heater on whatever the spacing says: it starts no block the limits count.
+                v.WaterStart[t] = model.Continuous($"water_start[{t}]", 0, t < startsBlocked && forced?.WaterOn != true ? 0 : 1);
                 balance.Add(v.WaterOn[t], water.KwhPerSlot);
             }
 
@@ -161,9 +164,9 @@ public static class KeplerModel
                 model.AtMost($"discharge_direction[{t}]", new LinearExpression().Add(v.Discharge[t]).Add(charging, battery.MaxDischargeKwhPerSlot), battery.MaxDischargeKwhPerSlot);
             }
 
-            if (problem.Forced.TryGetValue(problem.Slots[t], out var forced))
+            if (forced is not null)
             {
-                AddForced(model, v, objective, forced, t, problem.Penalties.ForcedShortfallPerKwh);
+                forcedShortfall[t] = AddForced(problem, model, v, objective, forced, t);
             }
 
             objective.Add(v.Import[t], pImport).Add(v.Export[t], -pExport)
@@ -187,27 +190,76 @@ public static class KeplerModel
         }
 
         model.Minimize(objective);
-        return new BuiltModel(problem, model, v, waterShortfall, terminal) { Peak = peak };
+        return new BuiltModel(problem, model, v, waterShortfall, terminal) { Peak = peak, ForcedShortfall = forcedShortfall };
     }
 
-    /// <summary>A manual slot action as soft lower bounds on export (from the battery) and charge, each shortfall paid for.</summary>
-    private static void AddForced(LinearModel model, SlotVariables v, LinearExpression objective, ForcedSlot forced, int t, double penaltyPerKwh)
+    /// <summary>
+    /// A manual slot action (<see cref="ForcedSlot"/>): soft lower bounds on export (from the battery), charge, discharge and
+    /// the SoC, and no import while the battery can cover the house, each shortfall paid for; hard bounds where they are always
+    /// possible (no charge, no discharge, the water heater on). Returns the slot's shortfall variables (kWh).
+    /// </summary>
+    private static List<Variable> AddForced(PlanningProblem problem, LinearModel model, SlotVariables v, LinearExpression objective, ForcedSlot forced, int t)
     {
+        var penaltyPerKwh = problem.Penalties.ForcedShortfallPerKwh;
+        var shortfalls = new List<Variable>();
+        Variable Shortfall(string name, double most)
+        {
+            var shortfall = model.Continuous($"{name}[{t}]", 0, Math.Max(0, most));
+            objective.Add(shortfall, penaltyPerKwh);
+            shortfalls.Add(shortfall);
+            return shortfall;
+        }
+
         if (forced.MinExportKwh > 0)
         {
             // Net of import and from the battery: an export the grid met by importing at once is no export at all.
-            var shortfall = model.Continuous($"forced_export_short[{t}]", 0, forced.MinExportKwh);
+            var shortfall = Shortfall("forced_export_short", forced.MinExportKwh);
             model.AtLeast($"forced_export[{t}]", new LinearExpression().Add(v.Export[t]).Add(v.Import[t], -1).Add(shortfall), forced.MinExportKwh);
             model.AtLeast($"forced_export_discharge[{t}]", new LinearExpression().Add(v.Discharge[t]).Add(shortfall), forced.MinExportKwh);
-            objective.Add(shortfall, penaltyPerKwh);
         }
 
         if (forced.MinChargeKwh > 0)
         {
-            var shortfall = model.Continuous($"forced_charge_short[{t}]", 0, forced.MinChargeKwh);
+            var shortfall = Shortfall("forced_charge_short", forced.MinChargeKwh);
             model.AtLeast($"forced_charge[{t}]", new LinearExpression().Add(v.Charge[t]).Add(shortfall), forced.MinChargeKwh);
-            objective.Add(shortfall, penaltyPerKwh);
         }
+
+        if (forced.MinDischargeKwh > 0)
+        {
+            var shortfall = Shortfall("forced_discharge_short", forced.MinDischargeKwh);
+            model.AtLeast($"forced_discharge[{t}]", new LinearExpression().Add(v.Discharge[t]).Add(shortfall), forced.MinDischargeKwh);
+        }
+
+        if (forced.NoImport)
+        {
+            // Every kWh imported is a kWh the battery did not cover.
+            var shortfall = Shortfall("forced_no_import_short", problem.Grid.MaxImportKwhPerSlot);
+            model.AtMost($"forced_no_import[{t}]", new LinearExpression().Add(v.Import[t]).Add(shortfall, -1), 0);
+        }
+
+        if (forced.MinSocEndPercent is { } target && problem.Battery.CapacityKwh > 0)
+        {
+            var targetKwh = problem.Battery.ToKwh(target);
+            var shortfall = Shortfall("forced_soc_short", targetKwh);
+            model.AtLeast($"forced_soc[{t}]", new LinearExpression().Add(v.Soc[t]).Add(shortfall), targetKwh);
+        }
+
+        if (forced.NoCharge)
+        {
+            model.AtMost($"forced_no_charge[{t}]", new LinearExpression().Add(v.Charge[t]), 0);
+        }
+
+        if (forced.NoDischarge)
+        {
+            model.AtMost($"forced_no_discharge[{t}]", new LinearExpression().Add(v.Discharge[t]), 0);
+        }
+
+        if (forced.WaterOn && v.WaterOn.Length > 0)
+        {
+            model.AtLeast($"forced_water[{t}]", new LinearExpression().Add(v.WaterOn[t]), 1);
+        }
+
+        return shortfalls;
     }
 
     private static void AddWaterHeating(PlanningProblem problem, LinearModel model, SlotVariables v, LinearExpression objective, List<Variable> shortfalls)
@@ -239,7 +291,10 @@ public static class KeplerModel
                 var window = new LinearExpression();
                 for (var k = t; k < Math.Min(count, t + water.MinSpacingSlots); k++)
                 {
-                    window.Add(v.WaterStart[k]);
+                    if (!IsForcedWater(problem, k))
+                    {
+                        window.Add(v.WaterStart[k]);
+                    }
                 }
 
                 model.AtMost($"water_spacing[{t}]", window, 1);
@@ -259,10 +314,14 @@ public static class KeplerModel
             }
 
             var isToday = day == firstDay;
+            // A manual block's start is the user's, not one the daily limit counts (which could then not be met at all).
             var starts = new LinearExpression();
             for (var t = from; t < to; t++)
             {
-                starts.Add(v.WaterStart[t]);
+                if (!IsForcedWater(problem, t))
+                {
+                    starts.Add(v.WaterStart[t]);
+                }
             }
 
             var startsLeft = Math.Max(0, water.MaxBlocksPerDay - (isToday ? problem.WaterToday.BlocksStarted : 0));
@@ -289,6 +348,8 @@ public static class KeplerModel
             }
         }
     }
+
+    private static bool IsForcedWater(PlanningProblem problem, int t) => problem.Forced.GetValueOrDefault(problem.Slots[t])?.WaterOn == true;
 
     internal sealed class SlotVariables(int count, bool hasWater)
     {
@@ -318,6 +379,9 @@ public static class KeplerModel
         /// <summary>With a peak fee: the first period's planned peak (kW) and the floor it started from.</summary>
         public (LinearExpression Expression, double Floor)? Peak { get; init; }
 
+        /// <summary>Per forced slot, the shortfall variables of its manual action (kWh).</summary>
+        public IReadOnlyDictionary<int, List<Variable>> ForcedShortfall { get; init; } = new Dictionary<int, List<Variable>>();
+
         public Schedule Extract(SolveResult result)
         {
             var problem = Problem;
@@ -338,10 +402,12 @@ public static class KeplerModel
                 var shed = Clean(result[v.Shed[t]]);
                 var below = Clean(result[v.SocBelowMin[t]]);
                 var waterKwh = hasWater && result[v.WaterOn[t]] > 0.5 ? problem.Water.KwhPerSlot : 0;
-                penalty += (shed * problem.Penalties.ShedPerKwh) + (below * problem.Penalties.SocBelowMinimumPerKwh);
-                slots.Add(SlotAccounting.Slot(
+                var forcedShort = ForcedShortfall.TryGetValue(t, out var shortfalls) ? shortfalls.Sum(f => Clean(result[f])) : 0;
+                penalty += (shed * problem.Penalties.ShedPerKwh) + (below * problem.Penalties.SocBelowMinimumPerKwh) + (forcedShort * problem.Penalties.ForcedShortfallPerKwh);
+                var slot = SlotAccounting.Slot(
                     problem, t, import, export, charge, discharge, Clean(result[v.Curtail[t]]), waterKwh, shed, below,
-                    problem.Battery.ToPercent(Clean(result[v.Soc[t]]))));
+                    problem.Battery.ToPercent(Clean(result[v.Soc[t]])));
+                slots.Add(SlotAccounting.WithBlock(slot, problem, forcedShort));
             }
 
             var waterShortfall = WaterShortfall.Sum(s => Clean(result[s])) * problem.Water.KwhPerSlot;
@@ -369,6 +435,27 @@ public static class KeplerModel
 public static class SlotAccounting
 {
     private const double Threshold = 1e-4;
+
+    /// <summary>
+    /// The slot as the user's manual block shapes it (<see cref="ForcedSlot.Block"/>): the block named, how far the plan falls
+    /// short of it, and a hold block's slot a hold whatever the grid does.
+    /// </summary>
+    public static ScheduledSlot WithBlock(ScheduledSlot slot, PlanningProblem problem, double shortfallKwh)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        ArgumentNullException.ThrowIfNull(problem);
+        if (problem.Forced.GetValueOrDefault(slot.Start)?.Block is not { } block)
+        {
+            return slot;
+        }
+
+        return slot with
+        {
+            ManualBlock = block,
+            BlockShortfallKwh = shortfallKwh,
+            Action = block == BlockAction.Hold && problem.Battery.CapacityKwh > 0 ? PlannedAction.Hold : slot.Action,
+        };
+    }
 
     public static ScheduledSlot Slot(
         PlanningProblem problem, int t, double import, double export, double charge, double discharge, double curtail,

@@ -105,16 +105,39 @@ public sealed record SlackPenalties(double ShedPerKwh, double SocBelowMinimumPer
 {
     public static SlackPenalties Default { get; } = new(100, 20, 10);
 
-    /// <summary>Per kWh a forced slot action falls short (<see cref="ForcedSlot"/>): above any price, below shedding load.</summary>
-    public double ForcedShortfallPerKwh { get; init; } = 50;
+    /// <summary>
+    /// Per kWh a forced slot action falls short (<see cref="ForcedSlot"/>): above any price, below shedding load and below the
+    /// SoC minimum's, so that a forced discharge stops at the minimum SoC (and says so) rather than going under it.
+    /// </summary>
+    public double ForcedShortfallPerKwh { get; init; } = 15;
 }
 
 /// <summary>
-/// A manual plan's action for one slot, which the model takes as a constraint: at least <see cref="MinExportKwh"/> exported
-/// to the grid from the battery (discharged and exported), at least <see cref="MinChargeKwh"/> charged. Soft, at <see cref="SlackPenalties.ForcedShortfallPerKwh"/>
-/// per kWh short, so a plan that cannot meet it (an empty battery, a closed grid) still solves and says how far it fell short.
+/// A manual plan's action for one slot (the Lab's scenarios, a user's manual block), which the model takes as constraints.
+/// Soft, at <see cref="SlackPenalties.ForcedShortfallPerKwh"/> per kWh short, so a plan that cannot meet them (an empty
+/// battery, a closed grid) still solves and says how far it fell short: at least <see cref="MinExportKwh"/> exported to the
+/// grid from the battery (discharged and exported), at least <see cref="MinChargeKwh"/> charged, at least
+/// <see cref="MinDischargeKwh"/> discharged, no import while the battery can cover the house (<see cref="NoImport"/>), the
+/// SoC at least <see cref="MinSocEndPercent"/> at the slot's end. Hard, as always possible: no charge (<see cref="NoCharge"/>),
+/// no discharge (<see cref="NoDischarge"/>), the water heater on (<see cref="WaterOn"/>, where the model plans it).
 /// </summary>
-public sealed record ForcedSlot(double MinExportKwh = 0, double MinChargeKwh = 0);
+public sealed record ForcedSlot(double MinExportKwh = 0, double MinChargeKwh = 0)
+{
+    public double MinDischargeKwh { get; init; }
+
+    public bool NoCharge { get; init; }
+
+    public bool NoDischarge { get; init; }
+
+    public bool NoImport { get; init; }
+
+    public double? MinSocEndPercent { get; init; }
+
+    public bool WaterOn { get; init; }
+
+    /// <summary>The user's block this slot carries out (shown in the plan); null for the Lab's forced slots.</summary>
+    public BlockAction? Block { get; init; }
+}
 
 /// <summary>
 /// One planning problem: per slot of <see cref="Slots"/> the load and PV to plan for (kWh in the slot) and the

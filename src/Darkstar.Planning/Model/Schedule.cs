@@ -37,6 +37,12 @@ public sealed record ScheduledSlot
     public required PlannedAction Action { get; init; }
 
     public bool WaterOn => WaterKwh > 0;
+
+    /// <summary>The user's manual block that forces this slot; null where none does.</summary>
+    public BlockAction? ManualBlock { get; init; }
+
+    /// <summary>How far the plan falls short of the slot's forced action (kWh, a slack); 0 when it is met.</summary>
+    public double BlockShortfallKwh { get; init; }
 }
 
 /// <summary>What a schedule costs, split the way the user reads it. All in the home's currency.</summary>
@@ -75,6 +81,8 @@ public sealed record Schedule
     public double ShedKwh => Slots.Sum(s => s.ShedKwh);
 
     public double SocBelowMinimumKwh => Slots.Sum(s => s.SocBelowMinimumKwh);
+
+    public double BlockShortfallKwh => Slots.Sum(s => s.BlockShortfallKwh);
 
     /// <summary>True when a slack was needed: the plan could not meet every constraint as asked.</summary>
     public bool UsedSlack => ShedKwh > 1e-6 || SocBelowMinimumKwh > 1e-6 || WaterShortfallKwh > 1e-6;

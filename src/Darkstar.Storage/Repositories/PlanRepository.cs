@@ -16,6 +16,7 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
     [
         "plan_id", "slot_start", "charge_kwh", "discharge_kwh", "import_kwh", "export_kwh", "curtail_kwh", "water_kwh",
         "shed_kwh", "soc_end_percent", "water_on", "import_price", "export_price", "cost", "action",
+        "manual_block",
     ];
 
     private static readonly string InsertPlanSql = SqlText.InsertReturningId(Schema.Plans, PlanColumns);
@@ -158,6 +159,8 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
 
         public string Action { get; set; } = string.Empty;
 
+        public string? ManualBlock { get; set; }
+
         public static SlotRow From(SlotPlan slot)
         {
             ArgumentNullException.ThrowIfNull(slot);
@@ -178,6 +181,7 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
                 ExportPrice = slot.ExportPrice,
                 Cost = slot.Cost,
                 Action = EnumText<PlannedAction>.ToText(slot.Action),
+                ManualBlock = slot.ManualBlock is { } block ? BlockActionText.Of(block) : null,
             };
         }
 
@@ -198,6 +202,7 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
             ExportPrice = ExportPrice,
             Cost = Cost,
             Action = EnumText<PlannedAction>.Parse(Action),
+            ManualBlock = BlockActionText.TryParse(ManualBlock, out var block) ? block : null,
         };
     }
 }

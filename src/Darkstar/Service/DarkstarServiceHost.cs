@@ -154,6 +154,7 @@ public static class DarkstarServiceHost
             .AddDarkstarStorage(settings.DatabasePath)
             .AddDarkstarRetention(options.Retention, settings.TimeZone)
             .AddDarkstarControls(options)
+            .AddDarkstarManualBlocks(options)
             .AddDarkstarHomeAssistant(settings.HomeAssistant with { RefusedTokenRetryDelay = settings.HomeAssistant.RefusedTokenRetryDelay ?? RefusedTokenRetryDelay })
             .AddDarkstarLearning(options, settings.TimeZone, settings.Site.Latitude, settings.Site.Longitude)
             .AddDarkstarForecasting(options, settings.Site, settings.DatabasePath)

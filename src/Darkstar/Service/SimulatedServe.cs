@@ -15,6 +15,7 @@ using Darkstar.Learning.Recording;
 using Darkstar.Mqtt;
 using Darkstar.Mqtt.Discovery;
 using Darkstar.Planning.Kepler;
+using Darkstar.Planning.Model;
 using Darkstar.Simulation;
 using Darkstar.Simulation.Clock;
 using Darkstar.Storage;
@@ -620,13 +621,15 @@ public sealed class ErrorCountingLoggerProvider : ILoggerProvider
     }
 }
 
-/// <summary>After every plan: a short table of its next hours (local time, action, SoC, grid, price).</summary>
+/// <summary>After every plan: a short table of its next hours (local time, action, SoC, grid, price, the manual block), and the plan's notes on manual blocks.</summary>
 public sealed class PlanTablePrinter(TextWriter output, TimeZoneInfo zone) : IPlanListener
 {
     /// <summary>Slots shown: the next two hours.</summary>
     public const int SlotsShown = 8;
 
     private readonly object _writing = new();
+
+    private static string BlockText(ScheduledSlot slot) => slot.ManualBlock is { } block ? $"  manual block: {BlockActionText.Of(block)}" : string.Empty;
 
     public void PlanMade(PlanOutcome outcome, string reason)
     {
@@ -640,7 +643,12 @@ public sealed class PlanTablePrinter(TextWriter output, TimeZoneInfo zone) : IPl
             foreach (var slot in outcome.Schedule.Slots.Take(SlotsShown))
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {TimeZoneInfo.ConvertTime(slot.Start, zone):HH:mm} {slot.Action.ToString().ToLowerInvariant(),-9} {slot.SocEndPercent,6:0.0} {slot.ImportKwh,7:0.000} {slot.ExportKwh,7:0.000} {slot.ImportPrice,7:0.000}"));
+                    $"  {TimeZoneInfo.ConvertTime(slot.Start, zone):HH:mm} {slot.Action.ToString().ToLowerInvariant(),-9} {slot.SocEndPercent,6:0.0} {slot.ImportKwh,7:0.000} {slot.ExportKwh,7:0.000} {slot.ImportPrice,7:0.000}{BlockText(slot)}"));
+            }
+
+            foreach (var note in outcome.Notes.Where(n => n.StartsWith("manual block", StringComparison.Ordinal)))
+            {
+                output.WriteLine($"  {note}");
             }
         }
     }

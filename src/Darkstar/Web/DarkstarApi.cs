@@ -60,6 +60,10 @@ public static class DarkstarApi
         api.MapGet("/model-runs", async (HttpContext http, CancellationToken ct) => Ok(await new ModelRunRepository(ReaderOf(http).Database).ReadAllAsync(ct)));
         api.MapGet("/controls", (HttpContext http) => Ok(ControlsOf(http.RequestServices.GetRequiredService<ControlStore>())));
         api.MapPost("/controls/{id}", SetControlAsync);
+        api.MapGet("/blocks", async (HttpContext http, CancellationToken ct) => Ok(new { Blocks = await BlocksOf(http).ActiveAsync(ct) }));
+        api.MapPost("/blocks", AddBlockAsync);
+        api.MapDelete("/blocks/{id}", DeleteBlockAsync);
+        api.MapDelete("/blocks", async (HttpContext http, CancellationToken ct) => Ok(new { Deleted = await BlocksOf(http).ClearAsync(ct) }));
         api.MapGet("/settings", async (HttpContext http, CancellationToken ct) => Ok(await ReaderOf(http).SettingsAsync(ct)));
         api.MapGet("/diagnostics", DiagnosticsAsync);
         api.MapGet("/events", EventsAsync);
@@ -220,6 +224,48 @@ public static class DarkstarApi
         return result.Command is null
             ? BadRequest(result.Error ?? $"'{value}' is not a value of {id}")
             : Ok(new { Id = id, Value = store.Current.StateText(id) });
+    }
+
+    private static ManualBlockStore BlocksOf(HttpContext http) => http.RequestServices.GetRequiredService<ManualBlockStore>();
+
+    /// <summary>
+    /// <c>POST api/blocks</c>: a manual block as <see cref="ManualBlockRequest"/> (action, start, end or hours, target SoC, power,
+    /// energy); 201 with the stored block, or 400 saying what is wrong. The store triggers the re-plan.
+    /// </summary>
+    private static async Task<IResult> AddBlockAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        const string Example = "{\"action\": \"charge\", \"start\": \"2026-06-10T12:00:00Z\", \"hours\": 2}";
+        ManualBlockRequest? request;
+        try
+        {
+            request = await http.Request.ReadFromJsonAsync<ManualBlockRequest>(Json, cancellationToken);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return BadRequest($"the body must be JSON like {Example}: {e.Message}");
+        }
+
+        if (request is null)
+        {
+            return BadRequest($"the body must be JSON like {Example}");
+        }
+
+        var result = await BlocksOf(http).AddAsync(request, cancellationToken);
+        return result.Block is { } block
+            ? Results.Json(block, Json, statusCode: StatusCodes.Status201Created)
+            : BadRequest(result.Error ?? "the block was refused");
+    }
+
+    private static async Task<IResult> DeleteBlockAsync(string id, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var blockId))
+        {
+            return BadRequest($"'{id}' is not a block id: a whole number from GET api/blocks");
+        }
+
+        return await BlocksOf(http).DeleteAsync(blockId, cancellationToken)
+            ? Ok(new { Id = blockId, Deleted = true })
+            : Results.Json(new { error = $"there is no block {blockId} (it may have ended)" }, Json, statusCode: StatusCodes.Status404NotFound);
     }
 
     private static async Task EventsAsync(HttpContext http, CancellationToken cancellationToken)

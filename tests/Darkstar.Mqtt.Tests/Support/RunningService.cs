@@ -51,7 +51,8 @@ public sealed class RunningService : IAsyncDisposable
     };
 
     public static async Task<RunningService> StartAsync(
-        MqttConnectionSettings settings, IUserSettingsStore? store = null, bool waitForConnection = true, Storage.InstallationIdentity? installation = null)
+        MqttConnectionSettings settings, IUserSettingsStore? store = null, bool waitForConnection = true, Storage.InstallationIdentity? installation = null,
+        Storage.ManualBlockStore? blocks = null)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         var connection = new MqttConnection(settings, TimeProvider.System, NullLogger<MqttConnection>.Instance);
@@ -71,7 +72,8 @@ public sealed class RunningService : IAsyncDisposable
             triggers,
             clock,
             NullLogger<DarkstarMqttService>.Instance,
-            installation);
+            installation,
+            blocks);
         await service.StartAsync(CancellationToken.None);
         using var limit = new CancellationTokenSource(MqttObserver.Wait);
         await service.WaitUntilStartedAsync(limit.Token);

@@ -10,7 +10,7 @@ public sealed class DatabaseCommandTests : IDisposable
     [
         "schema_version", "sensor_totals", "slot_observations", "prices", "weather", "data_quality_daily",
         "slot_forecasts", "model_runs", "plans", "slot_plans", "execution_log", "oracle_daily_results",
-        "training_episodes", "antares_training_runs", "user_settings", "lab_runs",
+        "training_episodes", "antares_training_runs", "user_settings", "lab_runs", "manual_blocks",
     ];
 
     private readonly TempDirectory _temp = new();

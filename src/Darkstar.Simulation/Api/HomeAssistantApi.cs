@@ -71,6 +71,28 @@ internal static class HomeAssistantApi
             },
         }));
         WeatherApi.Map(app, home);
+        // Not Home Assistant's: a stepped home in its own process is moved by the one who runs it (bench soak).
+        app.MapPost("/simulation/advance", (HttpRequest request) => AdvanceAsync(home, request));
+    }
+
+    /// <summary>
+    /// <c>POST /simulation/advance?seconds=S</c>: moves a stepped clock S simulated seconds, every physics tick on the way,
+    /// and answers with the new instant once it is there.
+    /// </summary>
+    private static async Task<IResult> AdvanceAsync(SimulatedHome home, HttpRequest request)
+    {
+        if (home.Clock.Mode != Clock.SimulationClockMode.Stepped)
+        {
+            return Json(new JsonObject { ["message"] = $"The clock runs in {home.Clock.Mode} mode; only a stepped one is advanced." }, StatusCodes.Status409Conflict);
+        }
+
+        if (!double.TryParse(request.Query["seconds"], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds >= 0) || seconds > TimeSpan.FromDays(366).TotalSeconds)
+        {
+            return Json(new JsonObject { ["message"] = "seconds: a number of simulated seconds from 0 to a year is needed." }, StatusCodes.Status400BadRequest);
+        }
+
+        await home.AdvanceAsync(TimeSpan.FromSeconds(seconds), request.HttpContext.RequestAborted);
+        return Json(new JsonObject { ["now"] = InstantText.Format(home.Clock.GetUtcNow()) });
     }
 
     public static IResult Json(JsonNode? node, int status = StatusCodes.Status200OK) =>

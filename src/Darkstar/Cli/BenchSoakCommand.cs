@@ -29,15 +29,17 @@ public static class BenchSoakCommand
     {
         var days = new Option<int>("--days") { Description = "Simulated days to run (at least 1).", DefaultValueFactory = _ => 7 };
         var noBroker = new Option<bool>("--no-broker") { Description = "Run without MQTT even where mosquitto is installed." };
+        var homeInProcess = new Option<bool>("--home-in-process") { Description = "Run the simulated home in this process (its state history then counts in the RSS measured), not in a child process of its own." };
         var command = new Command("soak", "Run the whole service against the simulated home for N simulated days; database growth, memory and each loop's round times.")
         {
-            days, noBroker,
+            days, noBroker, homeInProcess,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse, context, global, parse.GetValue(days), !parse.GetValue(noBroker), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse, context, global, parse.GetValue(days), new SoakSetup(!parse.GetValue(noBroker), !parse.GetValue(homeInProcess)), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, CliContext context, GlobalOptions global, int days, bool useBroker, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, CliContext context, GlobalOptions global, int days, SoakSetup setup, CancellationToken cancellationToken)
     {
         if (days < 1)
         {
@@ -66,7 +68,7 @@ public static class BenchSoakCommand
         using var logging = CliLogging.Create(LogLevelOption.Warning);
         try
         {
-            var report = await SoakAsync(options, zone, new HomeSite(latitude, longitude, zone), path, days, useBroker, logging, context.Error, cancellationToken);
+            var report = await SoakAsync(options, zone, new HomeSite(latitude, longitude, zone), path, days, setup, logging, context.Error, cancellationToken);
             await context.Output.WriteLineAsync(report.Describe());
             if (parse.GetValue(global.Json))
             {
@@ -80,7 +82,7 @@ public static class BenchSoakCommand
             await context.Error.WriteLineAsync($"bench soak: {DatabaseFaults.Describe(e, path)}");
             return ExitCodes.Failure;
         }
-        catch (TimeoutException e)
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or HttpRequestException)
         {
             await context.Error.WriteLineAsync($"bench soak: {e.Message}");
             return ExitCodes.Failure;
@@ -94,11 +96,12 @@ public static class BenchSoakCommand
 
     /// <summary>Runs the soak and sums it up; a line per simulated day goes to <paramref name="progress"/>.</summary>
     public static async Task<SoakReport> SoakAsync(
-        DarkstarOptions options, TimeZoneInfo zone, HomeSite site, string databasePath, int days, bool useBroker,
+        DarkstarOptions options, TimeZoneInfo zone, HomeSite site, string databasePath, int days, SoakSetup setup,
         ILoggerFactory logging, TextWriter progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(progress);
+        ArgumentNullException.ThrowIfNull(setup);
         var watch = Stopwatch.StartNew();
         await using var service = await SimulatedService.StartAsync(
             new SimulatedServiceOptions
@@ -109,7 +112,8 @@ public static class BenchSoakCommand
                 Site = site,
                 ClockMode = SimulationClockMode.Stepped,
                 Start = DefaultStart,
-                UseBroker = useBroker,
+                UseBroker = setup.UseBroker,
+                HomeInOwnProcess = setup.HomeInOwnProcess,
                 LogLevel = LogLevel.Warning,
                 // A weekly Aurora training on a shared, busy machine: minutes, not a hang.
                 IdlePatience = TimeSpan.FromMinutes(20),
@@ -160,7 +164,10 @@ public static class BenchSoakCommand
         var rows = await new DatabaseStatistics(database).CountRowsAsync(CancellationToken.None);
         lock (rounds)
         {
-            return new SoakReport(days, options.Retention, samples, rows, LoopFigures(rounds, days), summary.Errors, watch.Elapsed);
+            return new SoakReport(days, options.Retention, samples, rows, LoopFigures(rounds, days), summary.Errors, watch.Elapsed)
+            {
+                HomeInOwnProcess = setup.HomeInOwnProcess,
+            };
         }
     }
 
@@ -184,6 +191,9 @@ public static class BenchSoakCommand
             StringComparer.Ordinal);
     }
 }
+
+/// <summary>How the soak runs: with its own mosquitto (where installed), and the simulated home in a child process (the RSS then the service's alone).</summary>
+public sealed record SoakSetup(bool UseBroker = true, bool HomeInOwnProcess = true);
 
 /// <summary>The database, the process's memory and the time taken after a simulated day.</summary>
 public sealed record SoakSample(int Day, double DatabaseMb, double RssMb, double HeapMb, TimeSpan Elapsed);
@@ -212,6 +222,9 @@ public sealed record SoakReport(
     int Errors,
     TimeSpan Elapsed)
 {
+    /// <summary>True when the simulated home ran in a child process: the RSS is then Darkstar's alone.</summary>
+    public bool HomeInOwnProcess { get; init; }
+
     /// <summary>Days in a three-year extrapolation.</summary>
     public const int ThreeYears = 1096;
 
@@ -227,8 +240,8 @@ public sealed record SoakReport(
     /// <summary>The database after three years at <see cref="GrowthMbPerDay"/>, MB.</summary>
     public double ThreeYearsMb => Samples[^1].DatabaseMb + (GrowthMbPerDay * (ThreeYears - Days));
 
-    /// <summary>The slope of RSS over the last 30 days (MB per day, least squares); NaN for fewer than 60 days.</summary>
-    public double RssTrendMbPerDayLast30 => Days < 60 ? double.NaN : Slope([.. Samples.TakeLast(31).Select(s => ((double)s.Day, s.RssMb))]);
+    /// <summary>The slope of RSS over the last 30 days (MB per day, least squares); NaN for fewer than 40 days (the first 10 are warm-up).</summary>
+    public double RssTrendMbPerDayLast30 => Days < 40 ? double.NaN : Slope([.. Samples.TakeLast(31).Select(s => ((double)s.Day, s.RssMb))]);
 
     public string Describe()
     {
@@ -239,7 +252,7 @@ public sealed record SoakReport(
         return string.Create(CultureInfo.InvariantCulture,
             $"Soaked {Days} simulated days in {Elapsed.TotalMinutes:0.0} min: database {first.DatabaseMb:0.0} → {last.DatabaseMb:0.0} MB " +
             $"({GrowthMbPerDay:0.00} MB a day from day {SteadyFromDay}; {ThreeYearsMb:0} MB in three years), RSS {first.RssMb:0} → {last.RssMb:0} MB " +
-            $"(max {Samples.Max(s => s.RssMb):0}), {Errors} errors. Loops: {loops}.");
+            $"(max {Samples.Max(s => s.RssMb):0}{(HomeInOwnProcess ? ", Darkstar alone" : ", the simulated home included")}), {Errors} errors. Loops: {loops}.");
     }
 
     public object ToJson() => new
@@ -251,6 +264,7 @@ public sealed record SoakReport(
         growth_from_day = SteadyFromDay,
         growth_mb_per_day = Math.Round(GrowthMbPerDay, 3),
         db_mb_three_years = Math.Round(ThreeYearsMb, 0),
+        home_in_own_process = HomeInOwnProcess,
         rss_mb_start = Math.Round(Samples[0].RssMb, 1),
         rss_mb_end = Math.Round(Samples[^1].RssMb, 1),
         rss_mb_max = Math.Round(Samples.Max(s => s.RssMb), 1),

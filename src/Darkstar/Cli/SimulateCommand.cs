@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Darkstar.Core.Time;
 using Darkstar.Simulation;
 using Darkstar.Simulation.Clock;
 
@@ -20,11 +21,14 @@ public static class SimulateCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic home.", DefaultValueFactory = _ => 1 };
         var historyDays = new Option<int>("--history-days") { Description = "Days of simulated past (history and statistics) the home has at start.", DefaultValueFactory = _ => 7 };
         var mqttPort = new Option<int>("--mqtt-port") { Description = "The loopback broker's port that the Supervisor's /services/mqtt names.", DefaultValueFactory = _ => new SimulatedHomeOptions().MqttPort };
+        var stepped = new Option<bool>("--stepped") { Description = "A clock that stands still until POST /simulation/advance?seconds=S moves it (bench soak runs the home so, in its own process)." };
+        var start = new Option<string?>("--start") { Description = "The simulated instant to start at (ISO 8601, e.g. 2026-01-04T23:00:00Z); default: now (the data set's own dates with --home)." };
         var command = new Command("simulate", "Run the simulated home: Home Assistant's REST and WebSocket APIs on loopback, until Ctrl+C.")
         {
-            port, home, speed, token, seed, historyDays, mqttPort,
+            port, home, speed, token, seed, historyDays, mqttPort, stepped, start,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(context, global, parse, port, home, speed, token, seed, historyDays, mqttPort, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            context, global, parse, new SimulateArguments(port, home, speed, token, seed, historyDays, mqttPort, stepped, start), cancellationToken));
         return command;
     }
 
@@ -32,15 +36,10 @@ public static class SimulateCommand
         CliContext context,
         GlobalOptions global,
         ParseResult parse,
-        Option<int> port,
-        Option<DirectoryInfo?> home,
-        Option<double> speed,
-        Option<string> token,
-        Option<int> seed,
-        Option<int> historyDays,
-        Option<int> mqttPort,
+        SimulateArguments arguments,
         CancellationToken cancellationToken)
     {
+        var (port, home, speed, token, seed, historyDays, mqttPort, stepped, start) = arguments;
         var speedValue = parse.GetValue(speed);
         if (!(speedValue > 0) || double.IsInfinity(speedValue))
         {
@@ -76,8 +75,21 @@ public static class SimulateCommand
             return ExitCodes.InvalidInput;
         }
 
-        // A replayed home runs from its data set's own dates, so it always needs an accelerated clock.
-        var realTime = folder is null && speedValue == 1;
+        DateTimeOffset? startAt = null;
+        if (parse.GetValue(start) is { } startText)
+        {
+            if (!InstantText.TryParse(startText, out var parsed))
+            {
+                await context.Error.WriteLineAsync($"--start: {startText} is not an instant (ISO 8601 with its offset, e.g. 2026-01-04T23:00:00Z).");
+                return ExitCodes.InvalidInput;
+            }
+
+            startAt = parsed;
+        }
+
+        // A replayed home runs from its data set's own dates, so it always needs an accelerated (or stepped) clock.
+        var isStepped = parse.GetValue(stepped);
+        var realTime = !isStepped && folder is null && speedValue == 1 && startAt is null;
         SimulatedHome simulated;
         try
         {
@@ -87,7 +99,8 @@ public static class SimulateCommand
                 HomeFolder = folder?.FullName,
                 Token = parse.GetValue(token) ?? SimulatedHomeOptions.DefaultToken,
                 Seed = parse.GetValue(seed),
-                ClockMode = realTime ? SimulationClockMode.RealTime : SimulationClockMode.Accelerated,
+                ClockMode = isStepped ? SimulationClockMode.Stepped : realTime ? SimulationClockMode.RealTime : SimulationClockMode.Accelerated,
+                Start = startAt,
                 Speed = speedValue,
                 History = TimeSpan.FromDays(days),
                 MqttPort = brokerPort,
@@ -113,8 +126,10 @@ public static class SimulateCommand
 
             await context.Output.WriteLineAsync($"Simulated home \"{simulated.Source.Site.Name}\" at {simulated.BaseUri} (WebSocket {simulated.WebSocketUri})");
             await context.Output.WriteLineAsync($"Token: {simulated.Token}");
-            await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Clock: {simulated.Clock.Mode} at {simulated.Clock.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'}, {speedValue} simulated s per s. Ctrl+C stops."));
+            await context.Output.WriteLineAsync(isStepped
+                ? $"Clock: stepped at {InstantText.Format(simulated.Clock.GetUtcNow())}, moved by POST /simulation/advance?seconds=S. Ctrl+C stops."
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"Clock: {simulated.Clock.Mode} at {simulated.Clock.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'}, {speedValue} simulated s per s. Ctrl+C stops."));
             if (parse.GetValue(global.Json))
             {
                 JsonReport.Write(context.Output, new { url = simulated.BaseUri.ToString(), port = simulated.Port, token = simulated.Token });
@@ -136,4 +151,15 @@ public static class SimulateCommand
 
         return ExitCodes.Success;
     }
+
+    private sealed record SimulateArguments(
+        Option<int> Port,
+        Option<DirectoryInfo?> Home,
+        Option<double> Speed,
+        Option<string> Token,
+        Option<int> Seed,
+        Option<int> HistoryDays,
+        Option<int> MqttPort,
+        Option<bool> Stepped,
+        Option<string?> Start);
 }

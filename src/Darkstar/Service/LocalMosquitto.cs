@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -24,11 +23,6 @@ public sealed class LocalMosquitto : IAsyncDisposable
     public int Port { get; }
 
     private const string FolderPrefix = "darkstar-mosquitto-";
-
-    // $1: the parent's pid; the rest: the broker's command line. Stops the broker when the parent is gone or when told to.
-    private const string Watchdog =
-        "parent=$1; shift; \"$@\" & broker=$!; trap 'kill $broker 2>/dev/null; exit 0' TERM INT; " +
-        "while kill -0 \"$parent\" 2>/dev/null && kill -0 $broker 2>/dev/null; do sleep 1; done; kill $broker 2>/dev/null; wait $broker";
 
     public static string? FindExecutable()
     {
@@ -55,25 +49,9 @@ public sealed class LocalMosquitto : IAsyncDisposable
         var folder = OwnedTemporaryFolder.Create(FolderPrefix);
         var config = Path.Combine(folder.FullName, "mosquitto.conf");
         await File.WriteAllTextAsync(config, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n", cancellationToken);
-        // Through a small watchdog: the broker goes when this process goes, even killed with SIGKILL (which runs no code
-        // of ours). PR_SET_PDEATHSIG would follow the starting thread, not the process, and .NET's threads come and go.
-        var start = new ProcessStartInfo("/bin/sh")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "-c", Watchdog, "darkstar-mosquitto", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), executable, "-c", config })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"{executable} did not start.");
-        // Its output is not ours to show, but an unread pipe would fill up and stall it.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        // The broker goes when this process goes, even killed with SIGKILL.
+        var process = ParentBoundProcess.Start("darkstar-mosquitto", executable, ["-c", config]);
+        ParentBoundProcess.DiscardOutput(process);
         var broker = new LocalMosquitto(process, folder, port);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(TimeSpan.FromSeconds(10));
@@ -99,21 +77,7 @@ public sealed class LocalMosquitto : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                await _process.WaitForExitAsync(limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // It was told to go; the folder is removed either way.
-            }
-        }
-
-        _process.Dispose();
+        await ParentBoundProcess.StopAsync(_process);
         _folder.Delete(recursive: true);
     }
 

@@ -92,6 +92,13 @@ public sealed record SimulatedServiceOptions
     public IReadOnlyList<IPlanListener> PlanListeners { get; init; } = [];
 
     /// <summary>
+    /// The simulated home in a process of its own (<see cref="SimulatedHomeProcess"/>), stepped in lockstep with the
+    /// service's clock over loopback HTTP, so this process holds the service alone (<c>bench soak</c> measures its memory).
+    /// Needs a stepped clock and <see cref="Start"/>; <see cref="SimulatedService.Home"/> is then out of reach.
+    /// </summary>
+    public bool HomeInOwnProcess { get; init; }
+
+    /// <summary>
     /// Longer than any round takes on a loaded machine (a training of Aurora: seconds, minutes on a busy one during a long
     /// soak): past it, something hangs and the stepped clock's wait throws.
     /// </summary>
@@ -112,15 +119,27 @@ public sealed class SimulatedService : IAsyncDisposable
     private int _commandsBefore;
     private bool _stopped;
 
-    private SimulatedService(SimulatedServiceOptions options, ILoggerFactory logging, SimulatedHome home, LocalMosquitto? broker)
+    private readonly SimulatedHome? _home;
+    private SimulatedHomeProcess? _homeProcess;
+
+    private SimulatedService(SimulatedServiceOptions options, ILoggerFactory logging, SimulatedHome? home, SimulationClock clock, LocalMosquitto? broker)
     {
         _options = options;
         _logging = logging;
-        Home = home;
+        _home = home;
+        Clock = clock;
         Broker = broker;
     }
 
-    public SimulatedHome Home { get; }
+    /// <summary>The simulated home in this process (not when <see cref="SimulatedServiceOptions.HomeInOwnProcess"/>).</summary>
+    public SimulatedHome Home => _home ?? throw new InvalidOperationException("The simulated home runs in its own process: only its HTTP API is in reach.");
+
+    /// <summary>The service's clock: the home's own in this process, else one stepped in lockstep with the home's.</summary>
+    public SimulationClock Clock { get; }
+
+    private Uri HomeUri => _home?.BaseUri ?? _homeProcess!.BaseUri;
+
+    private string HomeToken => _home?.Token ?? _homeProcess!.Token;
 
     /// <summary>The broker, or null when MQTT is off (mosquitto not installed).</summary>
     public LocalMosquitto? Broker { get; private set; }
@@ -146,6 +165,29 @@ public sealed class SimulatedService : IAsyncDisposable
         await log.WriteLineAsync(broker is null
             ? "MQTT is off: mosquitto is not installed (apt-get install mosquitto turns it on)."
             : $"MQTT broker (mosquitto) on 127.0.0.1:{broker.Port}");
+        if (options.HomeInOwnProcess)
+        {
+            if (options.ClockMode != SimulationClockMode.Stepped || options.Start is not { } start)
+            {
+                throw new ArgumentException("A simulated home in its own process needs a stepped clock and a start.", nameof(options));
+            }
+
+            var clock = SimulationClock.Stepped(start);
+            clock.SetLocalTimeZone(options.TimeZone);
+            var remote = new SimulatedService(options, logging, null, clock, broker);
+            try
+            {
+                remote._homeProcess = await SimulatedHomeProcess.StartAsync(start, options.HistoryDays + 1, broker?.Port ?? 1883, options.HomeFolder, cancellationToken);
+                await remote.StartServiceAsync(log, cancellationToken);
+                return remote;
+            }
+            catch
+            {
+                await remote.DisposeAsync();
+                throw;
+            }
+        }
+
         var home = new SimulatedHome(new SimulatedHomeOptions
         {
             ClockMode = options.ClockMode,
@@ -156,7 +198,7 @@ public sealed class SimulatedService : IAsyncDisposable
             History = TimeSpan.FromDays(options.HistoryDays + 1),
             MqttPort = broker?.Port ?? 1883,
         });
-        var service = new SimulatedService(options, logging, home, broker);
+        var service = new SimulatedService(options, logging, home, home.Clock, broker);
         try
         {
             await service.StartServiceAsync(log, cancellationToken);
@@ -171,17 +213,22 @@ public sealed class SimulatedService : IAsyncDisposable
 
     private async Task StartServiceAsync(TextWriter log, CancellationToken cancellationToken)
     {
-        await Home.StartAsync(cancellationToken);
-        await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Simulated home at {Home.BaseUri}, clock at {InstantText.Format(Home.Clock.GetUtcNow())}, {_options.Speed:0.##}× real time"));
-        var homeAssistant = HomeAssistantConnectionSettings.ForStandalone(Home.BaseUri, Home.Token);
+        if (_home is not null)
+        {
+            await _home.StartAsync(cancellationToken);
+        }
+
+        await log.WriteLineAsync(IsStepped
+            ? $"Simulated home at {HomeUri}{(_home is null ? " in its own process" : "")}, stepped clock at {InstantText.Format(Clock.GetUtcNow())}"
+            : string.Create(CultureInfo.InvariantCulture, $"Simulated home at {HomeUri}, clock at {InstantText.Format(Clock.GetUtcNow())}, {_options.Speed:0.##}× real time"));
+        var homeAssistant = HomeAssistantConnectionSettings.ForStandalone(HomeUri, HomeToken);
         var database = new DarkstarDatabase(_options.DatabasePath, _logging.CreateLogger<DarkstarDatabase>());
-        await new SchemaMigrator(database, Home.Clock, _logging.CreateLogger<SchemaMigrator>()).MigrateAsync(cancellationToken);
-        if (await new SlotObservationRepository(database).ReadLatestSlotStartAsync(cancellationToken) is { } latest && latest >= SlotGrid.Floor(Home.Clock.GetUtcNow()))
+        await new SchemaMigrator(database, Clock, _logging.CreateLogger<SchemaMigrator>()).MigrateAsync(cancellationToken);
+        if (await new SlotObservationRepository(database).ReadLatestSlotStartAsync(cancellationToken) is { } latest && latest >= SlotGrid.Floor(Clock.GetUtcNow()))
         {
             // An earlier run on this database went further than this one starts: its future is in the data until the clock passes it.
             await log.WriteLineAsync(
-                $"The simulated clock ({InstantText.Format(Home.Clock.GetUtcNow())}) is behind the database's latest slot ({InstantText.Format(latest)}), " +
+                $"The simulated clock ({InstantText.Format(Clock.GetUtcNow())}) is behind the database's latest slot ({InstantText.Format(latest)}), " +
                 "which an earlier run recorded: until the clock passes it, the service sees readings from its future and may plan in safe mode. " +
                 "Leave out --db for a fresh database, or use another file.");
         }
@@ -192,8 +239,8 @@ public sealed class SimulatedService : IAsyncDisposable
         }
 
         App = BuildApp(homeAssistant);
-        _commandsBefore = Home.Model.ReceivedServiceCalls.Count;
-        Started = Home.Clock.GetUtcNow();
+        _commandsBefore = _home?.Model.ReceivedServiceCalls.Count ?? 0;
+        Started = Clock.GetUtcNow();
         await App.StartAsync(cancellationToken);
         if (IsStepped)
         {
@@ -201,7 +248,7 @@ public sealed class SimulatedService : IAsyncDisposable
         }
     }
 
-    private bool IsStepped => Home.Clock.Mode == SimulationClockMode.Stepped;
+    private bool IsStepped => Clock.Mode == SimulationClockMode.Stepped;
 
     /// <summary>
     /// Stepped clock: moves it by <paramref name="delta"/> one physics tick (a simulated minute, the executor's period) at
@@ -216,11 +263,21 @@ public sealed class SimulatedService : IAsyncDisposable
             throw new InvalidOperationException("Only a stepped clock can be advanced; this service runs on an accelerated clock.");
         }
 
-        var until = Home.Clock.GetUtcNow() + delta;
-        for (var now = Home.Clock.GetUtcNow(); now < until; now = Home.Clock.GetUtcNow())
+        var until = Clock.GetUtcNow() + delta;
+        for (var now = Clock.GetUtcNow(); now < until; now = Clock.GetUtcNow())
         {
             var step = until - now < SimulationClock.TickInterval ? until - now : SimulationClock.TickInterval;
-            await Home.AdvanceAsync(step, cancellationToken);
+            if (_homeProcess is { } homeProcess)
+            {
+                // The home's physics first, then the service's timers: each of the two clocks at the same instant.
+                await homeProcess.AdvanceAsync(step, cancellationToken);
+                await Clock.AdvanceAsync(step, cancellationToken);
+            }
+            else
+            {
+                await Home.AdvanceAsync(step, cancellationToken);
+            }
+
             await WaitUntilIdleAsync(cancellationToken);
         }
     }
@@ -238,7 +295,7 @@ public sealed class SimulatedService : IAsyncDisposable
             if (TimeProvider.System.GetElapsedTime(waited) > IdlePatience)
             {
                 throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
-                    $"The service is not idle after {IdlePatience.TotalSeconds:0} s of real time at {InstantText.Format(Home.Clock.GetUtcNow())}: {activity.Describe()}"));
+                    $"The service is not idle after {IdlePatience.TotalSeconds:0} s of real time at {InstantText.Format(Clock.GetUtcNow())}: {activity.Describe()}"));
             }
 
             using var look = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -271,7 +328,7 @@ public sealed class SimulatedService : IAsyncDisposable
 
         await App.DisposeAsync();
         _stopped = false;
-        App = BuildApp(HomeAssistantConnectionSettings.ForStandalone(Home.BaseUri, Home.Token));
+        App = BuildApp(HomeAssistantConnectionSettings.ForStandalone(HomeUri, HomeToken));
         await App.StartAsync(cancellationToken);
         if (IsStepped)
         {
@@ -282,7 +339,7 @@ public sealed class SimulatedService : IAsyncDisposable
     private WebApplication BuildApp(HomeAssistantConnectionSettings homeAssistant)
     {
         // The simulated home answers as Open-Meteo for its own weather: the forecast Aurora reads comes from it.
-        var options = _options.Options with { Forecasting = _options.Options.Forecasting with { WeatherUrl = Home.BaseUri.ToString() } };
+        var options = _options.Options with { Forecasting = _options.Options.Forecasting with { WeatherUrl = HomeUri.ToString() } };
         return DarkstarServiceHost.Build(new ServeSettings
         {
             Options = options,
@@ -298,7 +355,7 @@ public sealed class SimulatedService : IAsyncDisposable
                 AvailabilityTopic = new DarkstarTopics(options.Mqtt.DiscoveryPrefix, options.Mqtt.TopicBase).Availability,
                 ReconnectMaxDelay = TimeSpan.FromSeconds(5),
             },
-            Clock = Home.Clock,
+            Clock = Clock,
             HealthEndpoint = new IPEndPoint(IPAddress.Loopback, _options.HealthPort),
             IngressOnly = _options.IngressOnly,
             LogLevel = _options.LogLevel,
@@ -316,7 +373,7 @@ public sealed class SimulatedService : IAsyncDisposable
     {
         if (IsStepped)
         {
-            var left = until - Home.Clock.GetUtcNow();
+            var left = until - Clock.GetUtcNow();
             if (left > TimeSpan.Zero)
             {
                 await AdvanceAsync(left, cancellationToken);
@@ -325,7 +382,7 @@ public sealed class SimulatedService : IAsyncDisposable
             return;
         }
 
-        while (Home.Clock.GetUtcNow() < until)
+        while (Clock.GetUtcNow() < until)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
@@ -347,12 +404,13 @@ public sealed class SimulatedService : IAsyncDisposable
     }
 
     /// <summary>The service calls the home received since the service started.</summary>
-    public IReadOnlyList<Simulation.Home.ReceivedServiceCall> CommandsReceived() => [.. Home.Model.ReceivedServiceCalls.Skip(_commandsBefore)];
+    public IReadOnlyList<Simulation.Home.ReceivedServiceCall> CommandsReceived() =>
+        _home is null ? [] : [.. _home.Model.ReceivedServiceCalls.Skip(_commandsBefore)];
 
     /// <summary>Stops the service (gracefully) and sums up the run.</summary>
     public async Task<SimulatedRunSummary> StopAsync(CancellationToken cancellationToken)
     {
-        var stopped = Home.Clock.GetUtcNow();
+        var stopped = Clock.GetUtcNow();
         var lastBoundary = SlotGrid.Floor(stopped);
         if (!_stopped)
         {
@@ -401,7 +459,16 @@ public sealed class SimulatedService : IAsyncDisposable
             await App.DisposeAsync();
         }
 
-        await Home.DisposeAsync();
+        if (_home is not null)
+        {
+            await _home.DisposeAsync();
+        }
+
+        if (_homeProcess is not null)
+        {
+            await _homeProcess.DisposeAsync();
+        }
+
         if (Broker is not null)
         {
             await Broker.DisposeAsync();
@@ -451,9 +518,9 @@ public sealed class SimulatedService : IAsyncDisposable
             new PriceRepository(database),
             new DataQualityRepository(database),
             new EtlSettings { Sensors = SensorRoles.Mapped(options.InputSensors), Limits = EnergyLimits.FromOptions(options), TimeZone = _options.TimeZone },
-            Home.Clock,
+            Clock,
             _logging.CreateLogger<SlotEtl>());
-        var report = await new StatisticsBackfill(client, rest, etl, Home.Clock, _logging.CreateLogger<StatisticsBackfill>()).RunAsync(_options.HistoryDays, null, cancellationToken);
+        var report = await new StatisticsBackfill(client, rest, etl, Clock, _logging.CreateLogger<StatisticsBackfill>()).RunAsync(_options.HistoryDays, null, cancellationToken);
         await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Backfilled {report.SlotsWritten} slots ({InstantText.Format(report.From)} to {InstantText.Format(report.To)})"));
     }

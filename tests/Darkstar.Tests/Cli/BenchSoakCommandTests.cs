@@ -23,6 +23,8 @@ public sealed class BenchSoakCommandTests : IDisposable
         var root = json.RootElement;
         Assert.Equal(1, root.GetProperty("days").GetInt32());
         Assert.Equal(0, root.GetProperty("errors").GetInt32());
+        // The simulated home ran in a child process of its own: the RSS is the service's alone.
+        Assert.True(root.GetProperty("home_in_own_process").GetBoolean());
         var start = root.GetProperty("db_mb_start").GetDouble();
         var end = root.GetProperty("db_mb_end").GetDouble();
         Assert.InRange(start, 0.01, end);

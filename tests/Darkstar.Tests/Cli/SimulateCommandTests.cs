@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
+using Darkstar.Service;
 using Darkstar.Testing;
 
 namespace Darkstar.Tests.Cli;
@@ -54,6 +56,25 @@ public sealed class SimulateCommandTests : IDisposable
         }
 
         Assert.DoesNotContain("Unhandled", await error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Simulate_Stepped_InItsOwnProcess_StandsStillUntilAdvancedOverHttp()
+    {
+        var start = new DateTimeOffset(2026, 1, 4, 23, 0, 0, TimeSpan.Zero);
+        await using var home = await SimulatedHomeProcess.StartAsync(start, historyDays: 0, mqttPort: 1883, homeFolder: null, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = home.BaseUri };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", home.Token);
+
+        var before = await http.GetStringAsync(new Uri("api/config", UriKind.Relative));
+        var moved = await home.AdvanceAsync(TimeSpan.FromMinutes(15), CancellationToken.None);
+        using var withoutToken = new HttpClient();
+        using var refused = await withoutToken.PostAsync(new Uri(home.BaseUri, "simulation/advance?seconds=60"), null);
+
+        Assert.True(home.BaseUri.IsLoopback);
+        Assert.Contains("\"version\"", before, StringComparison.Ordinal);
+        Assert.Equal(start.AddMinutes(15), moved);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
     [Fact]

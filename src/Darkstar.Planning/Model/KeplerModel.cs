@@ -100,6 +100,7 @@ public static class KeplerModel
         // horizon's first slots. A block still running may go on, as that is no new start.
         var startsBlocked = hasWater ? problem.WaterToday.SlotsBlockedBySpacing(problem.Slots, water.MinSpacingSlots) : 0;
         var objective = new LinearExpression();
+        var deferrable = DeferrableLoadModel.Create(problem, model);
 
         for (var t = 0; t < count; t++)
         {
@@ -129,6 +130,7 @@ public static class KeplerModel
                 balance.Add(v.WaterOn[t], water.KwhPerSlot);
             }
 
+            deferrable.AddToBalance(balance, t);
             model.Equal($"balance[{t}]", balance, pv - load);
 
             // Battery: soc[t] = soc[t−1] + η_c·charge − discharge/η_d.
@@ -178,6 +180,7 @@ public static class KeplerModel
             AddWaterHeating(problem, model, v, objective, waterShortfall);
         }
 
+        deferrable.AddConstraints(model, objective);
         var terminal = problem.TerminalValuePerKwh ?? DefaultTerminalValue(problem);
         if (count > 0 && battery.CapacityKwh > 0)
         {
@@ -185,7 +188,7 @@ public static class KeplerModel
         }
 
         model.Minimize(objective);
-        return new BuiltModel(problem, model, v, waterShortfall, terminal);
+        return new BuiltModel(problem, model, v, waterShortfall, terminal) { Deferrable = deferrable };
     }
 
     /// <summary>A manual slot action as soft lower bounds on export (from the battery) and charge, each shortfall paid for.</summary>
@@ -313,6 +316,8 @@ public static class KeplerModel
 
     internal sealed record BuiltModel(PlanningProblem Problem, LinearModel Model, SlotVariables Variables, IReadOnlyList<Variable> WaterShortfall, double TerminalValuePerKwh)
     {
+        public DeferrableLoadModel? Deferrable { get; init; }
+
         public Schedule Extract(SolveResult result)
         {
             var problem = Problem;
@@ -334,13 +339,23 @@ public static class KeplerModel
                 var below = Clean(result[v.SocBelowMin[t]]);
                 var waterKwh = hasWater && result[v.WaterOn[t]] > 0.5 ? problem.Water.KwhPerSlot : 0;
                 penalty += (shed * problem.Penalties.ShedPerKwh) + (below * problem.Penalties.SocBelowMinimumPerKwh);
-                slots.Add(SlotAccounting.Slot(
+                var slot = SlotAccounting.Slot(
                     problem, t, import, export, charge, discharge, Clean(result[v.Curtail[t]]), waterKwh, shed, below,
-                    problem.Battery.ToPercent(Clean(result[v.Soc[t]]))));
+                    problem.Battery.ToPercent(Clean(result[v.Soc[t]])));
+                if (Deferrable is { IsEmpty: false } deferrable)
+                {
+                    var (car, loads) = deferrable.SlotEnergies(result, t);
+                    slot = slot with { CarKwh = car, FlexibleLoadKwh = loads };
+                }
+
+                slots.Add(slot);
             }
 
             var waterShortfall = WaterShortfall.Sum(s => Clean(result[s])) * problem.Water.KwhPerSlot;
             penalty += waterShortfall * problem.Penalties.WaterShortfallPerKwh;
+            var carShortfall = Deferrable?.CarShortfallKwh(result) ?? 0;
+            var loadShortfall = Deferrable?.LoadShortfallKwh(result) ?? 0;
+            penalty += (carShortfall * problem.Penalties.CarShortfallPerKwh) + (loadShortfall * problem.Penalties.WaterShortfallPerKwh);
             var terminal = slots.Count > 0 ? problem.Battery.ToKwh(slots[^1].SocEndPercent) * TerminalValuePerKwh : 0;
             return new Schedule
             {
@@ -351,6 +366,8 @@ public static class KeplerModel
                 Objective = result.Objective,
                 Costs = SlotAccounting.Costs(slots, problem.Battery, penalty, terminal),
                 WaterShortfallKwh = waterShortfall,
+                CarShortfallKwh = carShortfall,
+                FlexibleLoadShortfallKwh = loadShortfall,
                 Detail = result.Detail,
             };
         }

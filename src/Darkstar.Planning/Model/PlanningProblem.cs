@@ -106,6 +106,9 @@ public sealed record SlackPenalties(double ShedPerKwh, double SocBelowMinimumPer
 
     /// <summary>Per kWh a forced slot action falls short (<see cref="ForcedSlot"/>): above any price, below shedding load.</summary>
     public double ForcedShortfallPerKwh { get; init; } = 50;
+
+    /// <summary>Per kWh the car lacks at its departure: above any price (so a reachable target is met), below shedding load.</summary>
+    public double CarShortfallPerKwh { get; init; } = 30;
 }
 
 /// <summary>
@@ -140,6 +143,12 @@ public sealed record PlanningProblem
     public WaterHeatingSpec Water { get; init; } = WaterHeatingSpec.Disabled;
 
     public WaterHeatingToday WaterToday { get; init; } = WaterHeatingToday.Nothing;
+
+    /// <summary>The deferrable loads beside the water heater (none unless the options list some).</summary>
+    public IReadOnlyList<FlexibleLoadSpec> FlexibleLoads { get; init; } = [];
+
+    /// <summary>The electric car to charge by its departure; null when there is none or it is not plugged in.</summary>
+    public CarChargingSpec? Car { get; init; }
 
     /// <summary>The zone whose local days the water heater's daily minimum counts in.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;

@@ -31,6 +31,7 @@ internal static class OptionsValidator
         ValidateBattery(options, errors);
         ValidatePricing(options, errors);
         ValidateWaterHeating(options, errors);
+        ValidateCar(options, errors);
         ValidateSIndex(options, errors);
         ValidateExecutor(options, errors);
         ValidateMqtt(options, errors);
@@ -123,6 +124,30 @@ internal static class OptionsValidator
         if (water.MinKwhPerDay > water.PowerKw * 24)
         {
             errors.Add(Error("water_heating.min_kwh_per_day", options, $"cannot be more than a day of heating at water_heating.power_kw ({Format(water.PowerKw * 24)} kWh)"));
+        }
+    }
+
+    private static void ValidateCar(DarkstarOptions options, List<OptionError> errors)
+    {
+        var car = options.Car;
+        if (!car.Enabled)
+        {
+            return;
+        }
+
+        if (car.SocSensor is null)
+        {
+            errors.Add(Missing("car.soc_sensor", "required with the car enabled: the car's state-of-charge sensor (%), e.g. sensor.car_battery_level"));
+        }
+
+        if (car.ChargerSwitchEntity is null && car.ChargerCurrentEntity is null)
+        {
+            errors.Add(Missing("car.charger_switch_entity", "required with the car enabled: the switch that starts and stops charging, or set car.charger_current_entity (the charging current in A)"));
+        }
+
+        if (car.MinCurrentA > car.MaxCurrentA)
+        {
+            errors.Add(Error("car.min_current_a", options, $"must be at most car.max_current_a ({Format(car.MaxCurrentA)})"));
         }
     }
 

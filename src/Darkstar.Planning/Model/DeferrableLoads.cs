@@ -1,3 +1,4 @@
+using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 
 namespace Darkstar.Planning.Model;
@@ -38,6 +39,18 @@ public sealed record FlexibleLoadSpec(
     /// </summary>
     public WaterHeatingToday Today { get; init; } = WaterHeatingToday.Nothing;
 
+    /// <summary>When set, the load has a window only on days starting on this weekday (a weekly anti-legionella heating).</summary>
+    public DayOfWeek? OnlyOn { get; init; }
+
+    /// <summary>The water heater's options as a flexible load: its daily minimum at any hour, in as many blocks as allowed.</summary>
+    public static FlexibleLoadSpec FromWaterHeating(WaterHeatingOptions water)
+    {
+        ArgumentNullException.ThrowIfNull(water);
+        return new FlexibleLoadSpec(
+            "water_heater", water.PowerKw, water.MinKwhPerDay, TimeOnly.MinValue, TimeOnly.MinValue, 1, water.MaxBlocksPerDay,
+            water.MinSpacingMinutes / SlotGrid.MinutesPerSlot);
+    }
+
     /// <summary>
     /// The allowed windows that meet <paramref name="horizon"/>, as positions in it: [From, To), whether the window
     /// began before the horizon (what <see cref="Today"/> counts belongs to it) and whether it ends inside the horizon
@@ -56,6 +69,11 @@ public sealed record FlexibleLoadSpec(
         var lastDay = SlotGrid.LocalDateOf(horizon.End, zone);
         for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
         {
+            if (OnlyOn is { } weekday && day.DayOfWeek != weekday)
+            {
+                continue;
+            }
+
             var start = LocalInstant(day, EarliestStart, zone);
             var end = LocalInstant(LatestEnd > EarliestStart ? day : day.AddDays(1), LatestEnd, zone);
             var first = SlotGrid.IndexOf(SlotGrid.Ceiling(start));

@@ -122,6 +122,11 @@ public sealed class KeplerPlanner(
             WaterToday = WaterToday(observedByIndex, now, zone),
             TimeZone = zone,
         };
+        if (options.Vacation.Enabled)
+        {
+            problem = VacationPlanning.Apply(problem, options.Vacation, options.WaterHeating);
+            notes.Add($"vacation: load × {options.Vacation.LoadFactor:0.##}, water heated once a week on {options.Vacation.LegionellaWeekday}");
+        }
 
         var schedule = await Task.Run(() => KeplerModel.Solve(problem, KeplerModel.DefaultSettings, solver ?? CbcSolver.Solve), cancellationToken);
         if (schedule.Fallback)
@@ -147,6 +152,10 @@ public sealed class KeplerPlanner(
         if (schedule.UsedSlack)
         {
             notes.Add($"constraints could not all be met: shed {schedule.ShedKwh:0.###} kWh, SoC below minimum {schedule.SocBelowMinimumKwh:0.###} kWh·slots, water heating short {schedule.WaterShortfallKwh:0.###} kWh");
+            if (schedule.CarShortfallKwh > 0 || schedule.FlexibleLoadShortfallKwh > 0)
+            {
+                notes.Add($"the car is short {schedule.CarShortfallKwh:0.###} kWh at its departure, flexible loads {schedule.FlexibleLoadShortfallKwh:0.###} kWh");
+            }
         }
 
         var plan = new Plan

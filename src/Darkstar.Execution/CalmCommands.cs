@@ -13,8 +13,13 @@ namespace Darkstar.Execution;
 /// <item>dwell: within a slot, a work mode stays <c>executor.work_mode_min_dwell_minutes</c> before it changes again, and
 /// the battery's other targets wait with it (a move into hold keeps energy and acts at once; a new slot may change it at once);</item>
 /// <item>confirmation: a change the decision starts asking for in the middle of a slot and plan is sent only when the next
-/// tick asks for it too, so that no command is one the next tick undoes.</item>
+/// tick asks for it too, so that no command is one the next tick undoes;</item>
+/// <item>a hold stays: once the battery holds at the plan's floor, a little sun lifting the SoC above it does not switch
+/// back to self-consumption within the same slot and plan (the house would take it back a minute later, and the inverter
+/// would be told hold, self-consumption, hold); the next slot or plan decides afresh.</item>
 /// </list>
+/// With a peak fee, a grid-charging power limit above the planned power is always lowered, whatever the hysteresis: the
+/// import stays at the planned peak (the executor's cap on import, through the power-limit mapping).
 /// Safe mode, the executor switched off, the user's override and a decision a limit changed (SoC at its minimum or
 /// maximum, a value clamped) are commanded at once. One instance per executor: it remembers the last work-mode change and
 /// what the previous tick asked for.
@@ -22,13 +27,23 @@ namespace Darkstar.Execution;
 public sealed class CalmCommands
 {
     private readonly ExecutorOptions _options;
+    private readonly bool _capGridChargePower;
     private (string Option, DateTimeOffset At)? _workModeChange;
     private (DateTimeOffset Slot, long? PlanId, Dictionary<string, string> Wanted)? _previousTick;
+    private (DateTimeOffset Slot, long? PlanId)? _holding;
 
-    public CalmCommands(ExecutorOptions options)
+    public CalmCommands(ExecutorOptions options, bool capGridChargePower = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _capGridChargePower = capGridChargePower;
+    }
+
+    /// <summary>The rules for the executor <paramref name="options"/> describe: with a peak fee, the charge power is capped.</summary>
+    public static CalmCommands For(DarkstarOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new CalmCommands(options.Executor, Core.Domain.PeakFeeSpec.FromOptions(options.PeakFee) is not null);
     }
 
     /// <summary>The targets of <paramref name="decision"/> to bring about now, given the entities' <paramref name="states"/>.</summary>
@@ -40,10 +55,22 @@ public sealed class CalmCommands
         var previous = _previousTick;
         _previousTick = (slot, decision.PlanId, decision.Targets.ToDictionary(t => t.EntityId, t => t.ValueText, StringComparer.Ordinal));
         var urgent = decision.Mode is not ExecutionMode.FollowingPlan || decision.LimitNotes.Count > 0;
+        var holding = _holding is { } h && h.Slot == slot && h.PlanId == decision.PlanId;
+        _holding = decision is { Mode: ExecutionMode.FollowingPlan, CommandedAction: CommandedAction.Hold } ? (slot, decision.PlanId)
+            : holding && !urgent && decision.CommandedAction == CommandedAction.SelfConsumption ? _holding
+            : null;
         if (urgent)
         {
             Remember(now, decision.Targets, states);
             return decision.Targets;
+        }
+
+        if (holding && decision.CommandedAction == CommandedAction.SelfConsumption)
+        {
+            // Holding in this slot and plan already: the battery's targets stay as they are (see the class).
+            var others = decision.Targets.Where(t => !IsBatteryTarget(t)).ToList();
+            Remember(now, others, states);
+            return others;
         }
 
         var targets = decision.Targets.Where(t => !WithinHysteresis(t, states.GetValueOrDefault(t.EntityId), decision.CommandedAction)).ToList();
@@ -89,6 +116,12 @@ public sealed class CalmCommands
         // evening or the night, which is bought back later at the import price. It is always raised; only a target above
         // the plan's (the battery keeps a little more) is left within the hysteresis.
         if (number.Role == ActuatorRole.SocTarget && action is CommandedAction.Discharge or CommandedAction.Export && current < number.Value)
+        {
+            return false;
+        }
+
+        // Under a peak fee, charging from the grid faster than planned raises the import above the planned peak.
+        if (_capGridChargePower && number.Role == ActuatorRole.MaxChargePower && action == CommandedAction.Charge && current > number.Value)
         {
             return false;
         }

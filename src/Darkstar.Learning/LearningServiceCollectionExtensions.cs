@@ -60,6 +60,7 @@ public static class LearningServiceCollectionExtensions
             sp.GetRequiredService<ILogger<LiveRecorder>>(),
             sp.GetRequiredService<LoopActivity>()));
         services.AddSingleton<IHomeHistoryReader>(sp => sp.GetRequiredService<LiveRecorder>());
+        services.AddSingleton<ILiveSoc>(sp => sp.GetRequiredService<LiveRecorder>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LiveRecorder>());
         services.AddDarkstarLoop<RecorderWatch>();
         services.AddSingleton(sp => new WeatherUpdater(

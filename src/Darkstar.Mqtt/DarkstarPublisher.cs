@@ -82,6 +82,13 @@ public sealed class DarkstarPublisher
         SetState(OracleRegret, Number(oracleRegret, 2));
     }
 
+    /// <summary>With a peak fee: the period's peak so far and as planned, kW; unknown without one.</summary>
+    public void PublishPeak(double? soFarKw, double? plannedKw)
+    {
+        SetState(PeakSoFar, Number(soFarKw, 3));
+        SetState(PlannedPeak, Number(plannedKw, 3));
+    }
+
     /// <summary>The mean absolute error of the active forecast over the last 7 days, kWh per slot.</summary>
     public void PublishForecastAccuracy(double? maeKwh7Days) => SetState(ForecastMae7Days, Number(maeKwh7Days, 3));
 

@@ -16,11 +16,13 @@ namespace Darkstar.Mqtt;
 /// reads the option's text as it is.
 /// </param>
 /// <param name="waterHeaterPlanned">The planner schedules the water heater: load is forecast and scored without it.</param>
+/// <param name="peakFee">The grid's peak fee, whose period peak (so far and planned) is published; null publishes it unknown.</param>
 public sealed class DatabaseStateReader(
     DarkstarDatabase database,
     TimeProvider clock,
     Func<ForecastVersion, CancellationToken, Task<string>>? resolveForecastVersion = null,
-    bool waterHeaterPlanned = false)
+    bool waterHeaterPlanned = false,
+    PeakFeeSpec? peakFee = null)
 {
     private const int HorizonSlots = 48 * SlotGrid.SlotsPerHour;
 
@@ -51,6 +53,8 @@ public sealed class DatabaseStateReader(
         var plan = await plans.ReadLatestAsync(cancellationToken);
         var planSlots = plan is null ? [] : await plans.ReadSlotsAsync(plan.Id, cancellationToken);
         publisher.PublishPlan(Snapshot(planSlots, currentSlot));
+        var (peakSoFar, plannedPeak) = await PeakAsync(planSlots, now, timeZone, cancellationToken);
+        publisher.PublishPeak(peakSoFar, plannedPeak);
 
         var prices = await new PriceRepository(database).ReadRangeAsync(horizon, cancellationToken);
         var priceNow = prices.FirstOrDefault(p => p.SlotStart == currentSlot);
@@ -70,6 +74,18 @@ public sealed class DatabaseStateReader(
         var oracleDays = await new OracleResultRepository(database).ReadRangeAsync(today.AddDays(-1), today.AddDays(-1), cancellationToken);
         var yesterday = oracleDays.Count > 0 ? oracleDays[0] : null;
         publisher.PublishCosts(plannedToday, yesterday?.MpcCost, yesterday?.Regret);
+    }
+
+    /// <summary>With a peak fee: the period's peak so far (recorded slots) and as planned (those and the plan from now on), kW.</summary>
+    public async Task<(double? SoFarKw, double? PlannedKw)> PeakAsync(IReadOnlyList<SlotPlan> planSlots, DateTimeOffset now, TimeZoneInfo zone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(planSlots);
+        if (peakFee is null)
+        {
+            return (null, null);
+        }
+
+        return await PeakReading.ReadAsync(database, peakFee, planSlots, now, zone, cancellationToken);
     }
 
     /// <summary>

@@ -28,7 +28,8 @@ public static class PlanningServiceCollectionExtensions
         services.AddDarkstarLoops();
         services.AddSingleton(sp => new KeplerPlanner(
             sp.GetRequiredService<DarkstarDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KeplerPlanner>>(), solver,
-            sp.GetService<IForecastVersionResolver>() is { } versions ? versions.ResolveForecastVersionAsync : null));
+            sp.GetService<IForecastVersionResolver>() is { } versions ? versions.ResolveForecastVersionAsync : null,
+            sp.GetService<ILiveSoc>()));
         services.AddDarkstarLoop(sp => new PlannerLoop(
             sp.GetRequiredService<KeplerPlanner>(),
             sp.GetRequiredService<IPriceRefresher>(),

@@ -72,6 +72,7 @@ public sealed class SchemaMigrator
         }
 
         await using var connection = await _database.OpenAsync(cancellationToken);
+        await SwitchToIncrementalVacuumAsync(connection, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             Migrations.CreateSchemaVersionTable, cancellationToken: cancellationToken));
 
@@ -102,6 +103,48 @@ public sealed class SchemaMigrator
         }
 
         return applied;
+    }
+
+    /// <summary>
+    /// Incremental vacuum (<c>auto_vacuum = INCREMENTAL</c>), so that the daily clean-up can hand freed pages back to the file
+    /// system. A file made before it needs one <c>VACUUM</c>, which rewrites it
+    /// (9.3 s for 200 MB on two busy shared cores, several times that on an SD card, and as much free space again as the
+    /// file). A failed switch (a full disk, a locked or read-only file) is logged and left for the next start: the file works as before.
+    /// </summary>
+    private async Task SwitchToIncrementalVacuumAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        const long Incremental = 2;
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA auto_vacuum;", cancellationToken: cancellationToken)) == Incremental)
+        {
+            return;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA auto_vacuum = INCREMENTAL;", cancellationToken: cancellationToken));
+        var tables = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table';", cancellationToken: cancellationToken));
+        // A file already in WAL mode takes the setting only through a VACUUM, which is instant while it is empty.
+        var size = new FileInfo(_database.Path).Length;
+        if (tables > 0)
+        {
+            _logger.LogInformation("Switching {Path} ({Megabytes:0.0} MB) to incremental vacuum: a one-time VACUUM", _database.Path, size / 1e6);
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition("VACUUM;", cancellationToken: cancellationToken));
+            if (tables == 0)
+            {
+                return;
+            }
+
+            _logger.LogInformation(
+                "{Path} switched to incremental vacuum in {Seconds:0.0} s", _database.Path, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+        catch (SqliteException e) when (DatabaseFaults.IsTransient(e) || DatabaseFaults.Classify(e) == DatabaseFaultKind.ReadOnly)
+        {
+            _logger.LogWarning("{Path} stays without incremental vacuum until the next start: {Problem}", _database.Path, DatabaseFaults.Describe(e, _database.Path));
+        }
     }
 
     private async Task<bool> ApplyAsync(SqliteConnection connection, Migration migration, CancellationToken cancellationToken)

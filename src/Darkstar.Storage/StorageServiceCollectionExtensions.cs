@@ -1,4 +1,6 @@
 using Darkstar.Core.Controls;
+using Darkstar.Core.Loops;
+using Darkstar.Core.Options;
 using Darkstar.Storage.Repositories;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,6 +38,18 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<UserSettingRepository>();
         services.AddSingleton<InstallationIdentity>();
         services.TryAddSingleton<IUserSettingsStore>(sp => new DatabaseUserSettingsStore(sp.GetRequiredService<UserSettingRepository>(), sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>Registers the daily clean-up of the database (<see cref="RetentionLoop"/>) with the <c>retention</c> options.</summary>
+    public static IServiceCollection AddDarkstarRetention(this IServiceCollection services, RetentionOptions options, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(zone);
+        services.AddSingleton(sp => new DatabaseRetention(sp.GetRequiredService<DarkstarDatabase>(), RetentionHorizons.From(options), zone));
+        services.AddDarkstarLoop(sp => new RetentionLoop(
+            sp.GetRequiredService<DatabaseRetention>(), zone, sp.GetRequiredService<LoopContext>(), sp.GetRequiredService<ILogger<RetentionLoop>>()));
         return services;
     }
 }

@@ -37,6 +37,36 @@ public sealed class CalmCommandsTests
         Assert.Equal(far, Assert.IsType<NumberValueTarget>(Assert.Single(farTargets)).Value);
     }
 
+    /// <summary>The charge limit says 2700 W and the hysteresis is 0.5 kW; the plan charges from the grid at 2300 W.</summary>
+    [Theory]
+    [InlineData(true, 2300, true)]
+    [InlineData(false, 2300, false)]
+    [InlineData(true, 3000, false)]
+    public void Filter_PeakFee_GridChargingAboveThePlannedPowerIsLoweredWhateverTheHysteresis(bool capped, double wanted, bool sent)
+    {
+        // Charging 0.4 kW faster than planned would import 0.4 kW above the planned peak.
+        var calm = new CalmCommands(Options(powerHysteresis: 0.5), capGridChargePower: capped);
+        var decision = Decision(0, new NumberValueTarget(ActuatorRole.MaxChargePower, MaxCharge, wanted, 1)) with { CommandedAction = CommandedAction.Charge };
+
+        var targets = calm.Filter(SlotStart, decision, States((MaxCharge, "2700")));
+
+        Assert.Equal(sent, targets.Count == 1);
+    }
+
+    [Fact]
+    public void For_PeakFeeInTheOptions_CapsTheChargePower()
+    {
+        var options = new DarkstarOptions
+        {
+            Executor = Options(powerHysteresis: 0.5),
+            PeakFee = new PeakFeeOptions { FeePerKw = 50, FromTime = TimeOnly.MinValue, ToTime = TimeOnly.MinValue },
+        };
+        var decision = Decision(0, new NumberValueTarget(ActuatorRole.MaxChargePower, MaxCharge, 2300, 1)) with { CommandedAction = CommandedAction.Charge };
+
+        Assert.Single(CalmCommands.For(options).Filter(SlotStart, decision, States((MaxCharge, "2700"))));
+        Assert.Empty(CalmCommands.For(options with { PeakFee = new PeakFeeOptions() }).Filter(SlotStart, decision, States((MaxCharge, "2700"))));
+    }
+
     /// <summary>The entity says 41 and the hysteresis is 5 points.</summary>
     [Theory]
     [InlineData(CommandedAction.Export, 44, true)]
@@ -120,6 +150,26 @@ public sealed class CalmCommandsTests
         [.. targets.Where(t => !t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId)))];
 
     private static SelectOptionTarget Mode(string option) => new(ActuatorRole.WorkMode, WorkMode, option);
+
+    [Fact]
+    public void Filter_HoldingInASlot_StaysHoldingWhenTheSunLiftsTheSocUntilTheNextSlotOrPlan()
+    {
+        const string MaxDischarge = "number.inverter_max_discharge_power";
+        var calm = new CalmCommands(Options());
+        var hold = Decision(1, Mode("Self consumption"), new NumberValueTarget(ActuatorRole.MaxDischargePower, MaxDischarge, 0, 1)) with { CommandedAction = CommandedAction.Hold };
+        var free = Decision(1, Mode("Self consumption"), new NumberValueTarget(ActuatorRole.MaxDischargePower, MaxDischarge, 5000, 1)) with { CommandedAction = CommandedAction.SelfConsumption };
+        var holding = States((WorkMode, "Self consumption"), (MaxDischarge, "0"));
+
+        var first = calm.Filter(SlotStart.AddMinutes(3), hold, States((WorkMode, "Self consumption"), (MaxDischarge, "5000")));
+        var sameSlot = calm.Filter(SlotStart.AddMinutes(4), free, holding);
+        var stillSameSlot = calm.Filter(SlotStart.AddMinutes(5), free, holding);
+        var newPlan = calm.Filter(SlotStart.AddMinutes(6), free with { PlanId = 2 }, holding);
+
+        Assert.Contains(first, t => t.Role == ActuatorRole.MaxDischargePower);
+        Assert.DoesNotContain(sameSlot, t => t.Role == ActuatorRole.MaxDischargePower);
+        Assert.DoesNotContain(stillSameSlot, t => t.Role == ActuatorRole.MaxDischargePower);
+        Assert.Equal(5000, Assert.IsType<NumberValueTarget>(Assert.Single(newPlan, t => t.Role == ActuatorRole.MaxDischargePower)).Value);
+    }
 
     private static ExecutorDecision Decision(long planId, params EntityTarget[] targets) => new()
     {

@@ -45,4 +45,30 @@ public sealed class DatabaseStateReaderTests : IDisposable
         SlotStart = slot, ForecastVersion = "aurora_v1", IssuedAt = slot - lead,
         LoadP10Kwh = load, LoadP50Kwh = load, LoadP90Kwh = load, PvP10Kwh = 0, PvP50Kwh = 0, PvP90Kwh = 0,
     };
+
+    [Fact]
+    public async Task PeakAsync_PeakFee_ThePeriodsPeakSoFarAndWithThePlan()
+    {
+        var cancellationToken = CancellationToken.None;
+        var database = new DarkstarDatabase(_temp.File("darkstar.db"));
+        await new SchemaMigrator(database, new FakeTimeProvider(Now)).MigrateAsync(cancellationToken);
+        // This morning 08:00-09:00 imported 3 kWh (3 kW); the plan imports 1.25 kWh a slot (5 kW) at 14:00-15:00.
+        var morning = SlotRange.Between(Midnight.AddHours(8), Midnight.AddHours(9));
+        await new SlotObservationRepository(database).UpsertAsync(
+            morning.Select(s => new SlotObservation { SlotStart = s, LoadKwh = 0.75, PvKwh = 0, ImportKwh = 0.75 }), cancellationToken);
+        var plan = SlotRange.Between(Now, Now.AddHours(4)).Select(s => new SlotPlan
+        {
+            PlanId = 1, SlotStart = s, ChargeKwh = 0, DischargeKwh = 0, ImportKwh = s.Hour == 14 ? 1.25 : 0.1, ExportKwh = 0, CurtailKwh = 0, WaterKwh = 0, ShedKwh = 0,
+            SocEndPercent = 50, WaterOn = false, ImportPrice = 0.2, ExportPrice = 0.1, Cost = 0, Action = PlannedAction.Idle,
+        }).ToList();
+        var fee = PeakFeeSpec.AllHours(50, measure: Core.Options.PeakMeasure.HighestHour);
+        var reader = new DatabaseStateReader(database, new FakeTimeProvider(Now), peakFee: fee);
+
+        var (soFar, planned) = await reader.PeakAsync(plan, Now, TimeZoneInfo.Utc, cancellationToken);
+
+        Assert.Equal(3, soFar!.Value, 9);
+        Assert.Equal(5, planned!.Value, 9);
+        Assert.Equal((null, null), await new DatabaseStateReader(database, new FakeTimeProvider(Now)).PeakAsync(plan, Now, TimeZoneInfo.Utc, cancellationToken));
+    }
 }
+

@@ -13,7 +13,7 @@ public sealed class DiscoveryTests
     [
         "darkstar_load_forecast", "darkstar_pv_forecast", "darkstar_planned_action", "darkstar_target_soc",
         "darkstar_planned_battery_power", "darkstar_planned_grid_power", "darkstar_import_price", "darkstar_export_price",
-        "darkstar_planned_cost_today", "darkstar_realised_cost_yesterday", "darkstar_oracle_regret", "darkstar_forecast_mae_7d",
+        "darkstar_planned_cost_today", "darkstar_peak_so_far", "darkstar_planned_peak", "darkstar_realised_cost_yesterday", "darkstar_oracle_regret", "darkstar_forecast_mae_7d",
         "darkstar_status", "darkstar_water_heater_planned_now", "darkstar_cheap_slot_now", "darkstar_executor_enabled",
         "darkstar_shadow_mode", "darkstar_allow_export", "darkstar_forecast_version", "darkstar_risk_appetite",
         "darkstar_manual_override", "darkstar_min_soc", "darkstar_max_soc", "darkstar_water_heater_min_kwh_per_day",
@@ -24,7 +24,7 @@ public sealed class DiscoveryTests
     [
         "sensor.darkstar_load_forecast", "sensor.darkstar_pv_forecast", "sensor.darkstar_planned_action", "sensor.darkstar_target_soc",
         "sensor.darkstar_planned_battery_power", "sensor.darkstar_planned_grid_power", "sensor.darkstar_import_price",
-        "sensor.darkstar_export_price", "sensor.darkstar_planned_cost_today", "sensor.darkstar_realised_cost_yesterday",
+        "sensor.darkstar_export_price", "sensor.darkstar_planned_cost_today", "sensor.darkstar_peak_so_far", "sensor.darkstar_planned_peak", "sensor.darkstar_realised_cost_yesterday",
         "sensor.darkstar_oracle_regret", "sensor.darkstar_forecast_mae_7d", "sensor.darkstar_status",
         "binary_sensor.darkstar_water_heater_planned_now", "binary_sensor.darkstar_cheap_slot_now", "switch.darkstar_executor_enabled",
         "switch.darkstar_shadow_mode", "switch.darkstar_allow_export", "select.darkstar_forecast_version", "select.darkstar_risk_appetite",

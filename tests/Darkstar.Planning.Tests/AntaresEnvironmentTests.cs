@@ -127,6 +127,46 @@ public sealed class AntaresEnvironmentTests
     }
 
     [Fact]
+    public void Step_TheMpcsOwnIntents_CostTheSameAsFollowingThePlan()
+    {
+        var env = new AntaresEnvironment(Series(), Battery, Grid, Zone);
+        env.Reset(Day);
+        var followed = new List<AntaresStep>();
+        do
+        {
+            followed.Add(env.Step(null));
+        }
+        while (!followed[^1].Done);
+
+        // The intent a null action ran, asked again: the executor's one rule gives the same slot to the bit.
+        env.Reset(Day);
+        var asked = followed.Select(s => env.Step(s.Info.Intent!.Value)).ToList();
+
+        Assert.Equal(followed.Select(s => s.Reward), asked.Select(s => s.Reward));
+        Assert.Contains(followed, s => s.Info.Intent!.Value.Mode != SlotMode.SelfConsumption || s.Info.Intent!.Value.FloorSocPercent > Battery.MinSocPercent);
+        Assert.All(asked, s => Assert.False(s.Info.FollowedPlan));
+        Assert.Equal(0, env.Solves);
+    }
+
+    [Fact]
+    public void Step_IntentsBeyondTheLimits_AreClippedAndSaySo()
+    {
+        var env = new AntaresEnvironment(Series(), Battery, Grid, Zone);
+        env.Reset(Day);
+
+        var charge = env.Step(new ExecutorIntent(SlotMode.GridCharge, 9, 0, 140, Battery.MinSocPercent));
+        var export = env.Step(new ExecutorIntent(SlotMode.Export, 0, 9, -5, Battery.MinSocPercent));
+        var negative = env.Step(new ExecutorIntent(SlotMode.GridCharge, -1, double.NaN, 50, Battery.MinSocPercent));
+
+        Assert.Contains("target SoC outside the battery's SoC limits", charge.Info.Clipped);
+        Assert.Equal(Battery.MaxChargeKwhPerSlot, charge.Info.Applied.ChargeKwh, 9);
+        Assert.Contains("target SoC outside the battery's SoC limits", export.Info.Clipped);
+        Assert.True(export.Info.SocEndPercent >= Battery.MinSocPercent - 1e-9);
+        Assert.Contains("negative or not a number: taken as 0", negative.Info.Clipped);
+        Assert.Equal(0, negative.Info.Applied.ChargeKwh);
+    }
+
+    [Fact]
     public void FromClosedLoop_GatesDaysByTheirQuality()
     {
         var actual = Series();

@@ -236,4 +236,42 @@ public sealed class KeplerPlannerTests : IDisposable
         // 120 minutes of spacing, 60 of them passed (the horizon starts at the slot of now, 10:00): slots 0–3 may not start.
         Assert.DoesNotContain(outcome.Schedule.Slots.Take(4), s => s.WaterOn);
     }
+
+    [Fact]
+    public async Task PlanAsync_PeakFee_PlansFromThePeakTheMonthRecordedSoFar()
+    {
+        var cancellationToken = CancellationToken.None;
+        await SeedAsync(priceHours: 48, historyDays: 8, socPercent: 40, cancellationToken);
+        // Yesterday 12:00-13:00 UTC imported 2 kWh: an hourly peak of 2 kW this month.
+        var peakHour = SlotGrid.IndexOf(new DateTimeOffset(2026, 6, 9, 12, 0, 0, TimeSpan.Zero));
+        await new SlotObservationRepository(_database).UpsertAsync(
+            Enumerable.Range(0, 4).Select(i => new SlotObservation { SlotStart = SlotGrid.StartOf(peakHour + i), LoadKwh = 0.5, PvKwh = 0, ImportKwh = 0.5 }), cancellationToken);
+        var planner = new KeplerPlanner(_database, _clock, NullLogger<KeplerPlanner>.Instance);
+        var options = Options() with
+        {
+            PeakFee = new PeakFeeOptions { FeePerKw = 50, Measure = PeakMeasure.HighestHour, FromTime = TimeOnly.MinValue, ToTime = TimeOnly.MinValue },
+        };
+
+        var outcome = await planner.PlanAsync(options, Zone, cancellationToken);
+
+        Assert.NotNull(outcome.Problem.PeakFee);
+        Assert.Equal(2, outcome.Problem.PeakSoFar.PeakKw(outcome.Problem.PeakFee), 9);
+        Assert.Equal(2, outcome.Schedule.Peak!.FloorKw, 9);
+        Assert.True(outcome.Schedule.Peak.PeakKw >= 2 - 1e-9);
+        Assert.Contains(outcome.Notes, n => n.StartsWith("peak fee: the period's peak so far 2 kW", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PlanAsync_NoPeakFee_LeavesTheProblemWithoutOne()
+    {
+        var cancellationToken = CancellationToken.None;
+        await SeedAsync(priceHours: 48, historyDays: 8, socPercent: 40, cancellationToken);
+        var planner = new KeplerPlanner(_database, _clock, NullLogger<KeplerPlanner>.Instance);
+
+        var outcome = await planner.PlanAsync(Options(), Zone, cancellationToken);
+
+        Assert.Null(outcome.Problem.PeakFee);
+        Assert.Null(outcome.Schedule.Peak);
+    }
 }
+

@@ -365,12 +365,12 @@ public sealed class ServeTests
         var plans = new PlanRepository(database);
         var latest = await plans.ReadLatestAsync(CancellationToken.None);
         Assert.NotNull(latest);
-        var inForce = new List<(DateTimeOffset CreatedAt, IReadOnlyList<SlotPlan> Slots)>();
+        var inForce = new List<(DateTimeOffset CreatedAt, double InitialSocPercent, IReadOnlyList<SlotPlan> Slots)>();
         for (var id = 1L; id <= latest.Id; id++)
         {
             if (await plans.ReadAsync(id, CancellationToken.None) is { } plan)
             {
-                inForce.Add((plan.CreatedAt, await plans.ReadSlotsAsync(id, CancellationToken.None)));
+                inForce.Add((plan.CreatedAt, plan.InitialSocPercent, await plans.ReadSlotsAsync(id, CancellationToken.None)));
             }
         }
 
@@ -409,6 +409,17 @@ public sealed class ServeTests
         }
 
         Assert.True(compared > 70, $"only {compared} slots had a plan to compare with");
+
+        // A plan made at a slot's start starts from the SoC then, not from the one the last closed slot recorded (the
+        // recorder closes a slot seconds after its boundary; a plan from the slot before would re-charge what was charged).
+        var starts = observed.Where(o => o.SocStartPercent is not null).ToDictionary(o => o.SlotStart);
+        var stale = inForce
+            .Where(p => SlotGrid.Floor(p.CreatedAt) is var slot && p.CreatedAt - slot <= PlanGrace && starts.ContainsKey(slot))
+            .Select(p => (p.CreatedAt, p.InitialSocPercent, Measured: starts[SlotGrid.Floor(p.CreatedAt)].SocStartPercent!.Value))
+            .Where(p => Math.Abs(p.InitialSocPercent - p.Measured) > 2)
+            .Select(p => FormattableString.Invariant($"{p.CreatedAt:HH:mm:ss} from {p.InitialSocPercent:0.#} %, measured {p.Measured:0.#} %"))
+            .ToList();
+        Assert.True(stale.Count == 0, $"plans made from a stale SoC: {string.Join("; ", stale)}");
         Assert.True(close >= compared * 0.9, $"the SoC was within 15 points of the plan in only {close} of {compared} slots: {string.Join("; ", misses)}");
     }
 }

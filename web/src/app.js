@@ -176,7 +176,11 @@ async function overview() {
         kpi("Yesterday no battery", number(yesterday?.no_battery)),
         kpi("Yesterday self-consumption", number(yesterday?.self_consumption)),
         kpi("Yesterday Oracle", number(yesterday?.oracle)),
-        kpi("Regret", number(yesterday?.regret)))),
+        kpi("Regret", number(yesterday?.regret)),
+        // Only with a peak fee (peak_fee): this period's peak so far and as planned.
+        o.kpi.peak_so_far_kw == null ? null : [
+          kpi("Peak so far (kW)", number(o.kpi.peak_so_far_kw)),
+          kpi("Planned peak (kW)", number(o.kpi.planned_peak_kw))])),
     quickControls(o.controls),
     section("Next 48 hours", energy, socPrice,
       el("p", { class: "legend-note" }, "Bands: p10–p90. Shaded blocks: water heater on. Red line: now.")));

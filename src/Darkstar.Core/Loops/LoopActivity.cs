@@ -103,12 +103,16 @@ public sealed class LoopActivity(TimeProvider clock)
         Changed();
     }
 
-    internal void RoundEnded()
+    internal void RoundEnded(LoopRound round)
     {
         Interlocked.Increment(ref _done);
         Interlocked.Decrement(ref _inProgress);
+        RoundCompleted?.Invoke(round);
         Changed();
     }
+
+    /// <summary>Told after every round of every loop, before waiters look again (<c>bench soak</c> times the loops with it).</summary>
+    public event Action<LoopRound>? RoundCompleted;
 
     /// <summary>A round waits on another part (<see cref="ServiceLoop"/>'s outside wait): not in progress meanwhile.</summary>
     internal void RoundPaused()
@@ -136,6 +140,9 @@ public sealed class LoopActivity(TimeProvider clock)
         changed.TrySetResult();
     }
 }
+
+/// <summary>One round of a loop: its name, when it started on the loop's clock, and the machine's time it took.</summary>
+public readonly record struct LoopRound(string Loop, DateTimeOffset StartedAt, TimeSpan Duration);
 
 /// <summary>A part of the service counted in <see cref="LoopActivity.IsIdle"/>: every <see cref="ServiceLoop"/>, the live recorder.</summary>
 public interface IActivityPart

@@ -12,6 +12,16 @@ public interface IHomeHistoryReader
     Task WaitUntilFollowingAsync(CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// The battery's SoC now, as the planner sees it: a plan made at a slot boundary starts from the SoC then, not from the
+/// last closed slot's (the recorder closes a slot a few seconds after its boundary).
+/// </summary>
+public interface ILiveSoc
+{
+    /// <summary>Asks Home Assistant for the SoC sensor's state: its SoC (percent) and when it was reported; null when it is unknown or cannot be read.</summary>
+    Task<(DateTimeOffset At, double Percent)?> ReadSocAsync(CancellationToken cancellationToken);
+}
+
 /// <summary>The price reader, as the planner sees it: at start it may have to read the prices before the recorder did.</summary>
 public interface IPriceRefresher
 {

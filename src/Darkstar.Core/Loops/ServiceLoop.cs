@@ -118,6 +118,9 @@ public abstract class ServiceLoop : BackgroundService, IActivityPart
     public async Task RunRoundAsync(string reason, CancellationToken cancellationToken)
     {
         _context.Activity.RoundStarted();
+        // The machine's time, not the loop's clock: a stepped or simulated clock stands still while a round works.
+        var startedAt = Clock.GetUtcNow();
+        var startedTicks = System.Diagnostics.Stopwatch.GetTimestamp();
         _inRound = true;
         try
         {
@@ -163,7 +166,7 @@ public abstract class ServiceLoop : BackgroundService, IActivityPart
         finally
         {
             _inRound = false;
-            _context.Activity.RoundEnded();
+            _context.Activity.RoundEnded(new LoopRound(Name, startedAt, System.Diagnostics.Stopwatch.GetElapsedTime(startedTicks)));
         }
     }
 

@@ -18,6 +18,8 @@ public sealed record DarkstarOptions
 
     public GridOptions Grid { get; init; } = new();
 
+    public PeakFeeOptions PeakFee { get; init; } = new();
+
     public PricingOptions Pricing { get; init; } = new();
 
     public WaterHeatingOptions WaterHeating { get; init; } = new();
@@ -37,6 +39,8 @@ public sealed record DarkstarOptions
     public MqttOptions Mqtt { get; init; } = new();
 
     public LocationOptions Location { get; init; } = new();
+
+    public RetentionOptions Retention { get; init; } = new();
 
     [Matches(@"^\S(.*\S)?$", "a file path, e.g. /data/darkstar.db")]
     public string DatabasePath { get; init; } = "/data/darkstar.db";
@@ -412,6 +416,30 @@ public sealed record MqttOptions
     public string? Password { get; init; }
 
     public bool Tls { get; init; }
+}
+
+/// <summary>
+/// How long the database keeps what it no longer needs whole (a daily clean-up after local midnight). What was measured
+/// (slots, prices, observed weather, the Oracle's days) is kept for good; these bound the rest, so that years of data fit
+/// a Raspberry Pi's SD card.
+/// </summary>
+public sealed record RetentionOptions
+{
+    /// <summary>Days every forecast issue is kept; after them only the day-ahead and the hour-ahead issue of each slot.</summary>
+    [Between(2, 365, Reason = "the forecast error of the last complete day is scored from every issue")]
+    public int ForecastIssuesDays { get; init; } = 7;
+
+    /// <summary>Days every plan is kept whole; after them a plan keeps only the slots it was in charge of.</summary>
+    [Between(2, 3650, Reason = "yesterday's executed plans make its Antares episodes")]
+    public int PlansDays { get; init; } = 30;
+
+    /// <summary>Days of the executor's log (commands and safe-mode episodes).</summary>
+    [Between(2, 3650, Reason = "yesterday's log makes its Antares episodes")]
+    public int ExecutionLogDays { get; init; } = 90;
+
+    /// <summary>Days of Antares training episodes (by the day they describe).</summary>
+    [Between(7, 3650, Reason = "Antares trains on at least a week of episodes")]
+    public int EpisodesDays { get; init; } = 365;
 }
 
 /// <summary>Overrides of the home's location and time zone; unset, they come from Home Assistant's configuration.</summary>

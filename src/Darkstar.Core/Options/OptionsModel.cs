@@ -27,7 +27,7 @@ public static class OptionsModel
 
     internal static string KeyOf(PropertyInfo property) => JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
 
-    internal static string EnumText(object value)
+    public static string EnumText(object value)
     {
         var name = value.ToString()!;
         var field = value.GetType().GetField(name, BindingFlags.Public | BindingFlags.Static);

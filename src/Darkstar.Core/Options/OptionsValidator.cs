@@ -30,6 +30,7 @@ internal static class OptionsValidator
         ValidateInputSensors(options, errors);
         ValidateBattery(options, errors);
         ValidatePricing(options, errors);
+        ValidatePeakFee(options, errors);
         ValidateWaterHeating(options, errors);
         ValidateCar(options, errors);
         ValidateSIndex(options, errors);
@@ -110,6 +111,32 @@ internal static class OptionsValidator
                 }
 
                 break;
+        }
+    }
+
+    private static void ValidatePeakFee(DarkstarOptions options, List<OptionError> errors)
+    {
+        var fee = options.PeakFee;
+        if (fee.FeePerKw <= 0)
+        {
+            return;
+        }
+
+        foreach (var (key, time) in new[] { ("peak_fee.from_time", fee.FromTime), ("peak_fee.to_time", fee.ToTime) })
+        {
+            if (time is null)
+            {
+                errors.Add(Missing(key, "required with peak_fee.fee_per_kw set: the local hours the fee applies, from_time to to_time (the same time for all day, e.g. 00:00 and 00:00)"));
+            }
+            else if (time.Value.Minute % 15 != 0)
+            {
+                errors.Add(Error(key, options, "must be on a quarter hour (minutes 00, 15, 30 or 45): the planner's slots are 15 minutes"));
+            }
+        }
+
+        if (fee.Measure == PeakMeasure.MeanOfTopHours && fee.Period == PeakFeePeriod.Day)
+        {
+            errors.Add(Error("peak_fee.measure", options, "mean_of_top_hours counts hours on different days of a month: with peak_fee.period day use highest_hour or highest_quarter_hour"));
         }
     }
 

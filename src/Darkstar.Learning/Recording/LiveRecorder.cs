@@ -68,7 +68,7 @@ public sealed record LiveRecorderStatus(
 /// recorder statistics through <see cref="StatisticsBackfill"/>. Prices are refreshed on a schedule and whenever the
 /// Nord Pool sensor changes. The recorder is the reader of the client's <see cref="HomeAssistantWebSocketClient.ConnectionChanges"/>.
 /// </summary>
-public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActivityPart
+public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, ILiveSoc, IActivityPart
 {
     private readonly HomeAssistantWebSocketClient _client;
     private readonly SlotEtl _etl;
@@ -127,6 +127,34 @@ public sealed class LiveRecorder : BackgroundService, IHomeHistoryReader, IActiv
 
     /// <summary>Home Assistant's refusal of the token while it lasts; see <see cref="HomeAssistantWebSocketClient.Refusal"/>.</summary>
     public string? TokenRefused => _client.Refusal?.Message;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Asked, not taken from the last state change received: a change arrives on the socket in its own time, so a plan
+    /// would depend on how fast the machine is; the answer to a question is the state when it was asked.
+    /// </remarks>
+    public async Task<(DateTimeOffset At, double Percent)?> ReadSocAsync(CancellationToken cancellationToken)
+    {
+        var sensor = _byEntity.Values.FirstOrDefault(s => s.Role == SensorRole.BatterySoc);
+        if (sensor is null || !_client.IsConnected)
+        {
+            return null;
+        }
+
+        try
+        {
+            var state = (await _client.GetStatesAsync(cancellationToken)).FirstOrDefault(s => s.EntityId == sensor.EntityId);
+            return state is not null && state.TryGetNumber(out var value)
+                ? (state.LastUpdated, UnitConverter.ToPercent(value, state.UnitOfMeasurement ?? "%", sensor.EntityId))
+                : null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The planner falls back to the last recorded slot's SoC; the connection's own problems are reported elsewhere.
+            _logger.LogDebug(e, "The SoC could not be read from Home Assistant");
+            return null;
+        }
+    }
 
     public LiveRecorderStatus Status
     {

@@ -43,6 +43,9 @@ public static class DarkstarEntities
             new() { Id = ImportPrice, Platform = EntityPlatform.Sensor, Name = "Import price", Unit = pricePerKwh, StateClass = "measurement", DisplayPrecision = 3, HasAttributes = true, Icon = "mdi:cash-plus" },
             new() { Id = ExportPrice, Platform = EntityPlatform.Sensor, Name = "Export price", Unit = pricePerKwh, StateClass = "measurement", DisplayPrecision = 3, HasAttributes = true, Icon = "mdi:cash-minus" },
             new() { Id = PlannedCostToday, Platform = EntityPlatform.Sensor, Name = "Planned cost today", DeviceClass = "monetary", Unit = currency, StateClass = "total", DisplayPrecision = 2 },
+            // The grid's peak fee (peak_fee): the period's peak as the tariff measures it; unknown without a fee.
+            new() { Id = PeakSoFar, Platform = EntityPlatform.Sensor, Name = "Peak so far this period", DeviceClass = "power", Unit = "kW", StateClass = "measurement", DisplayPrecision = 2, Icon = "mdi:transmission-tower-import" },
+            new() { Id = PlannedPeak, Platform = EntityPlatform.Sensor, Name = "Planned peak this period", DeviceClass = "power", Unit = "kW", StateClass = "measurement", DisplayPrecision = 2, Icon = "mdi:chart-bell-curve-cumulative" },
             new() { Id = RealisedCostYesterday, Platform = EntityPlatform.Sensor, Name = "Realised cost yesterday", DeviceClass = "monetary", Unit = currency, StateClass = "total", DisplayPrecision = 2 },
             new() { Id = OracleRegret, Platform = EntityPlatform.Sensor, Name = "Oracle regret", DeviceClass = "monetary", Unit = currency, StateClass = "total", DisplayPrecision = 2, EntityCategory = "diagnostic" },
             new() { Id = ForecastMae7Days, Platform = EntityPlatform.Sensor, Name = "Forecast MAE (7 days)", Unit = "kWh", StateClass = "measurement", DisplayPrecision = 3, EntityCategory = "diagnostic", Icon = "mdi:chart-bell-curve" },

@@ -18,6 +18,10 @@ public static class DarkstarEntityIds
     public const string ImportPrice = "import_price";
     public const string ExportPrice = "export_price";
     public const string PlannedCostToday = "planned_cost_today";
+
+    public const string PeakSoFar = "peak_so_far";
+
+    public const string PlannedPeak = "planned_peak";
     public const string RealisedCostYesterday = "realised_cost_yesterday";
     public const string OracleRegret = "oracle_regret";
     public const string ForecastMae7Days = "forecast_mae_7d";

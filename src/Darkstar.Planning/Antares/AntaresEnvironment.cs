@@ -17,7 +17,11 @@ public readonly record struct AntaresAction(double ChargeKwh, double DischargeKw
 /// </summary>
 public sealed record AntaresStepInfo(
     DateTimeOffset Slot, AntaresAction Applied, IReadOnlyList<string> Clipped, bool FollowedPlan, double ImportKwh, double ExportKwh,
-    double SocEndPercent, double ImportCost, double ExportRevenue, double Wear, double TerminalCredit);
+    double SocEndPercent, double ImportCost, double ExportRevenue, double Wear, double TerminalCredit)
+{
+    /// <summary>The executor's intent the slot ran on: the MPC's plan slot (a null action) or the one asked; null for an action in kWh.</summary>
+    public ExecutorIntent? Intent { get; init; }
+}
 
 public sealed record AntaresStep(double[] State, double Reward, bool Done, AntaresStepInfo Info);
 
@@ -79,28 +83,73 @@ public sealed class AntaresEnvironment(ActualSeries actual, BatterySpec battery,
     /// <summary>Carries out the slot; null follows the MPC's plan.</summary>
     public AntaresStep Step(AntaresAction? action)
     {
-        var day = Day;
-        if (_t >= day.Slots.Count)
+        var t = CurrentSlot();
+        var problem = Day.Problem;
+        var clipped = new List<string>(0);
+        if (action is { } asked)
         {
-            throw new InvalidOperationException($"{DayText.Format(day.Day)} is done; reset to another day.");
+            var (charge, discharge, exportTarget) = Clip(asked, problem.LoadKwh[t], problem.PvKwh[t], clipped);
+            return Carry(charge, discharge, exportTarget, clipped, followedPlan: false, intent: null);
         }
 
+        return Carry(PlannedSlotExecution.Intent(PlannedSlot(), battery), clipped, followedPlan: true);
+    }
+
+    /// <summary>
+    /// Carries out the slot as the executor runs <paramref name="intent"/>, the way it runs a plan's slot: against the
+    /// slot's measured load and PV, within the battery's limits (a target or floor outside its SoC limits, and negative
+    /// or non-finite energy, are clipped and named).
+    /// </summary>
+    public AntaresStep Step(ExecutorIntent intent)
+    {
+        _ = CurrentSlot();
+        var clipped = new List<string>(0);
+        if (!double.IsFinite(intent.ChargeKwh) || !double.IsFinite(intent.DischargeKwh) || intent.ChargeKwh < 0 || intent.DischargeKwh < 0)
+        {
+            clipped.Add("negative or not a number: taken as 0");
+            intent = intent with
+            {
+                ChargeKwh = double.IsFinite(intent.ChargeKwh) ? Math.Max(0, intent.ChargeKwh) : 0,
+                DischargeKwh = double.IsFinite(intent.DischargeKwh) ? Math.Max(0, intent.DischargeKwh) : 0,
+            };
+        }
+
+        var target = ClampSoc(intent.TargetSocPercent, "target SoC", clipped);
+        var floor = ClampSoc(intent.FloorSocPercent, "floor SoC", clipped);
+        return Carry(intent with { TargetSocPercent = target, FloorSocPercent = floor }, clipped, followedPlan: false);
+    }
+
+    private double ClampSoc(double percent, string what, List<string> clipped)
+    {
+        if (double.IsFinite(percent) && percent >= battery.MinSocPercent - Tolerance && percent <= battery.MaxSocPercent + Tolerance)
+        {
+            return Math.Clamp(percent, battery.MinSocPercent, battery.MaxSocPercent);
+        }
+
+        clipped.Add($"{what} outside the battery's SoC limits");
+        return double.IsFinite(percent) ? Math.Clamp(percent, battery.MinSocPercent, battery.MaxSocPercent) : battery.MinSocPercent;
+    }
+
+    /// <summary>The slot now; throws when the day is done.</summary>
+    private int CurrentSlot()
+    {
+        var day = Day;
+        return _t < day.Slots.Count ? _t : throw new InvalidOperationException($"{DayText.Format(day.Day)} is done; reset to another day.");
+    }
+
+    private AntaresStep Carry(ExecutorIntent intent, List<string> clipped, bool followedPlan)
+    {
+        var problem = Day.Problem;
+        var (charge, discharge) = ClosedLoop.ExecuteIntent(intent, battery, _socKwh, Math.Max(0, problem.LoadKwh[_t]) - Math.Max(0, problem.PvKwh[_t]));
+        return Carry(charge, discharge, 0, clipped, followedPlan, intent);
+    }
+
+    private AntaresStep Carry(double charge, double discharge, double exportTarget, List<string> clipped, bool followedPlan, ExecutorIntent? intent)
+    {
+        var day = Day;
         var problem = day.Problem;
         var load = problem.LoadKwh[_t];
         var pv = problem.PvKwh[_t];
-        var clipped = new List<string>(0);
-        double charge, discharge, exportTarget;
-        if (action is { } asked)
-        {
-            (charge, discharge, exportTarget) = Clip(asked, load, pv, clipped);
-        }
-        else
-        {
-            var planned = PlannedSlot();
-            (charge, discharge) = ClosedLoop.Execute(planned, ClosedLoopExecution.Executor, battery, _socKwh, Math.Max(0, load) - Math.Max(0, pv));
-            exportTarget = 0;
-        }
-
         var step = Baselines.GridTakesTheRest(problem, _t, load, pv, _socKwh, charge, discharge);
         var importCost = step.Import * problem.ImportPrice[_t];
         var exportRevenue = step.Export * problem.ExportPrice[_t];
@@ -112,8 +161,11 @@ public sealed class AntaresEnvironment(ActualSeries actual, BatterySpec battery,
         var credit = done ? (_socKwh - _startKwh) * problem.TerminalValuePerKwh!.Value : 0;
         var state = done ? AntaresState.Of(day, _t - 1, _socKwh) : AntaresState.Of(day, _t, _socKwh);
         var info = new AntaresStepInfo(
-            slot, new AntaresAction(step.Charge, step.Discharge, Math.Max(exportTarget, step.Export)), clipped, action is null, step.Import, step.Export,
-            battery.ToPercent(_socKwh), importCost, exportRevenue, wear, credit);
+            slot, new AntaresAction(step.Charge, step.Discharge, Math.Max(exportTarget, step.Export)), clipped, followedPlan, step.Import, step.Export,
+            battery.ToPercent(_socKwh), importCost, exportRevenue, wear, credit)
+        {
+            Intent = intent,
+        };
         return new AntaresStep(state, -(importCost - exportRevenue + wear) + credit, done, info);
     }
 

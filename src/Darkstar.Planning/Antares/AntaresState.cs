@@ -1,3 +1,5 @@
+using Darkstar.Core.Time;
+
 namespace Darkstar.Planning.Antares;
 
 /// <summary>
@@ -9,6 +11,7 @@ public static class AntaresState
 {
     private const int FourHours = 16;
     private const int Day = 96;
+    private const int EightHours = 32;
 
     /// <summary>The entries' names, in order.</summary>
     public static IReadOnlyList<string> Names { get; } =
@@ -18,6 +21,8 @@ public static class AntaresState
         "import_price_rank_ahead", "export_price_ahead_max", "soc_fraction", "soc_kwh_above_min",
         "load_forecast_kwh", "pv_forecast_kwh", "load_forecast_next_4h_kwh", "pv_forecast_next_4h_kwh", "net_load_forecast_rest_of_day_kwh",
         "load_previous_slot_kwh", "pv_previous_slot_kwh", "day_fraction_left",
+        "hours_to_cheapest_ahead", "hours_to_dearest_ahead", "import_price_rank_next_8h", "hours_of_prices_known",
+        "import_price_max_until_cheapest", "deficit_forecast_until_cheapest_kwh", "deficit_forecast_rest_of_day_kwh", "surplus_forecast_rest_of_day_kwh",
     ];
 
     public static int Size => Names.Count;
@@ -79,7 +84,7 @@ public static class AntaresState
         state[13] = Math.Max(0, socKwh - battery.MinKwh);
         state[14] = day.ForecastLoad[t];
         state[15] = day.ForecastPv[t];
-        double load4 = 0, pv4 = 0, restNet = 0;
+        double load4 = 0, pv4 = 0, restNet = 0, restDeficit = 0, restSurplus = 0;
         for (var i = t; i < t + FourHours; i++)
         {
             load4 += day.ForecastLoad[i];
@@ -88,7 +93,10 @@ public static class AntaresState
 
         for (var i = t; i < day.Slots.Count; i++)
         {
-            restNet += day.ForecastLoad[i] - day.ForecastPv[i];
+            var net = day.ForecastLoad[i] - day.ForecastPv[i];
+            restNet += net;
+            restDeficit += Math.Max(0, net);
+            restSurplus += Math.Max(0, -net);
         }
 
         state[16] = load4;
@@ -97,5 +105,35 @@ public static class AntaresState
         state[19] = day.PreviousLoad[t];
         state[20] = day.PreviousPv[t];
         state[21] = (double)(day.Slots.Count - t) / day.Slots.Count;
+
+        // Where the slot sits in the price curve known now: when the next cheapest and dearest slots come, and what the
+        // home draws (by the forecast) before the cheapest, which the battery covers or the grid does.
+        int cheapest = t, dearest = t, cheaper8 = 0, count8 = 0;
+        for (var i = t; i < end; i++)
+        {
+            cheapest = import[i] < import[cheapest] ? i : cheapest;
+            dearest = import[i] > import[dearest] ? i : dearest;
+            if (i < t + EightHours)
+            {
+                count8++;
+                cheaper8 += import[i] < now ? 1 : 0;
+            }
+        }
+
+        double maxUntilCheapest = now, deficitUntilCheapest = 0;
+        for (var i = t; i <= cheapest; i++)
+        {
+            maxUntilCheapest = Math.Max(maxUntilCheapest, import[i]);
+            deficitUntilCheapest += Math.Max(0, day.ForecastLoad[i] - day.ForecastPv[i]);
+        }
+
+        state[22] = (cheapest - t) / (double)SlotGrid.SlotsPerHour;
+        state[23] = (dearest - t) / (double)SlotGrid.SlotsPerHour;
+        state[24] = (double)cheaper8 / count8;
+        state[25] = (day.KnownEnd[t] - t) / (double)SlotGrid.SlotsPerHour;
+        state[26] = maxUntilCheapest;
+        state[27] = deficitUntilCheapest;
+        state[28] = restDeficit;
+        state[29] = restSurplus;
     }
 }

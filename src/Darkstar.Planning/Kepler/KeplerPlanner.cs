@@ -1,5 +1,6 @@
 using Darkstar.Core.Domain;
 using Darkstar.Core.Forecasts;
+using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.Planning.Forecasts;
@@ -39,12 +40,14 @@ public sealed record PlanOutcome(Plan Plan, Schedule Schedule, PlanningProblem P
 /// are written to <c>plans</c> and <c>slot_plans</c>.
 /// </summary>
 /// <param name="solver">The MILP solver; null is CBC (the service's tests hand in one that fails).</param>
+/// <param name="liveSoc">The SoC reported live; without it (the CLI's one plan) the last recorded slot's.</param>
 public sealed class KeplerPlanner(
     DarkstarDatabase database,
     TimeProvider clock,
     ILogger<KeplerPlanner> logger,
     Func<LinearModel, SolverSettings, SolveResult>? solver = null,
-    Func<ForecastVersion, CancellationToken, Task<string>>? resolveForecastVersion = null)
+    Func<ForecastVersion, CancellationToken, Task<string>>? resolveForecastVersion = null,
+    ILiveSoc? liveSoc = null)
 {
     /// <summary>How long a measured SoC stays the one to plan from.</summary>
     public static readonly TimeSpan SocMaxAge = TimeSpan.FromHours(2);
@@ -102,7 +105,7 @@ public sealed class KeplerPlanner(
         }
 
         var battery = BatterySpec.FromOptions(options.Battery);
-        var soc = MeasuredSoc(observations, now);
+        var soc = await LiveSocPercentAsync(cancellationToken) ?? MeasuredSoc(observations, now);
         if (soc is null)
         {
             notes.Add($"no SoC measured in the last {SocMaxAge.TotalHours:0} hours: planning from the minimum SoC ({battery.MinSocPercent}%)");
@@ -128,6 +131,8 @@ public sealed class KeplerPlanner(
             notes.Add($"vacation: load × {options.Vacation.LoadFactor:0.##}, water heated once a week on {options.Vacation.LegionellaWeekday}");
         }
 
+        problem = await WithPeakFeeAsync(problem, options, now, zone, notes, cancellationToken);
+
         var schedule = await Task.Run(() => KeplerModel.Solve(problem, KeplerModel.DefaultSettings, solver ?? CbcSolver.Solve), cancellationToken);
         if (schedule.Fallback)
         {
@@ -147,6 +152,11 @@ public sealed class KeplerPlanner(
             {
                 notes.Add($"battery export held back in {heldBack} slots: on a cautious forecast ({caution:P0} of the way to p90 load and p10 PV) the battery would not be refilled");
             }
+        }
+
+        if (schedule.Peak is { } peak)
+        {
+            notes.Add($"peak fee: the period's peak so far {peak.FloorKw:0.###} kW, planned {peak.PeakKw:0.###} kW");
         }
 
         if (schedule.UsedSlack)
@@ -173,6 +183,25 @@ public sealed class KeplerPlanner(
         var id = await _plans.InsertAsync(plan, schedule.Slots.Select(s => ToSlotPlan(s)), cancellationToken);
         logger.LogInformation("Plan {Id}: {Slots} slots, {Status}, {SolveMs:0.0} ms, forecasts {Version}", id, horizon.Count, schedule.StatusText, schedule.SolveMs, version);
         return new PlanOutcome(plan with { Id = id }, schedule, problem, notes);
+    }
+
+    /// <summary>With a peak fee in the options: the fee, and the peak the period's recorded slots reached so far as its floor.</summary>
+    private async Task<PlanningProblem> WithPeakFeeAsync(PlanningProblem problem, DarkstarOptions options, DateTimeOffset now, TimeZoneInfo zone, List<string> notes, CancellationToken cancellationToken)
+    {
+        if (PeakFeeSpec.FromOptions(options.PeakFee) is not { } fee)
+        {
+            return problem;
+        }
+
+        var recorded = await _observations.ReadRangeAsync(PeakMeter.PeriodSoFar(fee, now, zone), cancellationToken);
+        var missing = recorded.Count(o => o.ImportKwh is null);
+        if (missing > 0)
+        {
+            notes.Add($"peak fee: {missing} slots of this period have no recorded import; the peak so far leaves them out");
+        }
+
+        var soFar = PeakSoFar.FromRecorded(fee, recorded.Select(o => (SlotGrid.IndexOf(o.SlotStart), o.ImportKwh ?? 0)), problem.Slots.FirstIndex, zone);
+        return problem with { PeakFee = fee, PeakSoFar = soFar };
     }
 
     public static SlotPlan ToSlotPlan(ScheduledSlot slot, long planId = 0)
@@ -272,6 +301,10 @@ public sealed class KeplerPlanner(
 
         return new SIndexConditions(deficit, temperatures.Count > 0 ? temperatures.Average() : null);
     }
+
+    // The sensor's state as asked now is the SoC now, however long ago it last changed (a battery at rest does not change).
+    private async Task<double?> LiveSocPercentAsync(CancellationToken cancellationToken) =>
+        liveSoc is not null && await liveSoc.ReadSocAsync(cancellationToken) is { } asked ? asked.Percent : null;
 
     private static double? MeasuredSoc(IReadOnlyList<SlotObservation> observations, DateTimeOffset now)
     {

@@ -181,6 +181,9 @@ public static class KeplerModel
         }
 
         deferrable.AddConstraints(model, objective);
+
+        var peak = problem.PeakFee is { } fee ? PeakFeeModel.Add(problem, fee, model, v.Import, objective) : ((LinearExpression, double)?)null;
+
         var terminal = problem.TerminalValuePerKwh ?? DefaultTerminalValue(problem);
         if (count > 0 && battery.CapacityKwh > 0)
         {
@@ -188,7 +191,7 @@ public static class KeplerModel
         }
 
         model.Minimize(objective);
-        return new BuiltModel(problem, model, v, waterShortfall, terminal) { Deferrable = deferrable };
+        return new BuiltModel(problem, model, v, waterShortfall, terminal) { Deferrable = deferrable, Peak = peak };
     }
 
     /// <summary>A manual slot action as soft lower bounds on export (from the battery) and charge, each shortfall paid for.</summary>
@@ -318,6 +321,9 @@ public static class KeplerModel
     {
         public DeferrableLoadModel? Deferrable { get; init; }
 
+        /// <summary>With a peak fee: the first period's planned peak (kW) and the floor it started from.</summary>
+        public (LinearExpression Expression, double Floor)? Peak { get; init; }
+
         public Schedule Extract(SolveResult result)
         {
             var problem = Problem;
@@ -368,6 +374,7 @@ public static class KeplerModel
                 WaterShortfallKwh = waterShortfall,
                 CarShortfallKwh = carShortfall,
                 FlexibleLoadShortfallKwh = loadShortfall,
+                Peak = Peak is var (expression, floor) ? new PlannedPeak(Math.Max(floor, result.Value(expression)), floor) : null,
                 Detail = result.Detail,
             };
         }

@@ -1,3 +1,4 @@
+using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 
@@ -160,6 +161,12 @@ public sealed record PlanningProblem
 
     /// <summary>Manual slot actions by slot start (the Lab's scenarios, a user's manual blocks); slots outside the horizon are ignored.</summary>
     public IReadOnlyDictionary<DateTimeOffset, ForcedSlot> Forced { get; init; } = new Dictionary<DateTimeOffset, ForcedSlot>();
+
+    /// <summary>The grid's fee on the period's peak import; null when the tariff has none.</summary>
+    public PeakFeeSpec? PeakFee { get; init; }
+
+    /// <summary>The peak the period had reached before the horizon (with <see cref="PeakFee"/>).</summary>
+    public PeakSoFar PeakSoFar { get; init; } = PeakSoFar.Nothing;
 
     /// <summary>Checks that every series covers every slot; throws naming the one that does not.</summary>
     public void Validate()

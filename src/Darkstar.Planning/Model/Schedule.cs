@@ -81,6 +81,9 @@ public sealed record Schedule
     /// <summary>The flexible loads' daily energy that does not fit in their windows (a slack), kWh.</summary>
     public double FlexibleLoadShortfallKwh { get; init; }
 
+    /// <summary>With a peak fee: the period's planned peak and the floor it started from; null without one.</summary>
+    public PlannedPeak? Peak { get; init; }
+
     public double ShedKwh => Slots.Sum(s => s.ShedKwh);
 
     public double SocBelowMinimumKwh => Slots.Sum(s => s.SocBelowMinimumKwh);

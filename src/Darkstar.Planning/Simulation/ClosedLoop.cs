@@ -158,6 +158,12 @@ public sealed record ClosedLoopSettings
 
     /// <summary>Maps a plan's slot index to the end of the prices known then; null sees the whole series.</summary>
     public Func<long, long>? PriceHorizon { get; init; }
+
+    /// <summary>
+    /// The grid's peak fee every plan (and the Oracle) takes into account, each plan from the peak the executed slots reached
+    /// so far in the period; null plans without it.
+    /// </summary>
+    public PeakFeeSpec? PeakFee { get; init; }
 }
 
 /// <summary>
@@ -228,31 +234,7 @@ public static class ClosedLoop
             throw new ArgumentException($"The actual series ({actual.Range}) does not cover the period ({period}).", nameof(actual));
         }
 
-        var load = new double[period.Count];
-        var pv = new double[period.Count];
-        var import = new double[period.Count];
-        var export = new double[period.Count];
-        for (var i = 0; i < period.Count; i++)
-        {
-            load[i] = actual.Load[first + i] ?? throw new ArgumentException($"Load is not observed at {period[i]:u}.", nameof(actual));
-            pv[i] = actual.Pv[first + i] ?? 0;
-            import[i] = actual.ImportPrice[first + i] ?? throw new ArgumentException($"No import price at {period[i]:u}.", nameof(actual));
-            export[i] = actual.ExportPrice[first + i] ?? throw new ArgumentException($"No export price at {period[i]:u}.", nameof(actual));
-        }
-
-        var whole = new PlanningProblem
-        {
-            Slots = period,
-            LoadKwh = load,
-            PvKwh = pv,
-            ImportPrice = import,
-            ExportPrice = export,
-            InitialSocPercent = settings.InitialSocPercent,
-            Battery = settings.Battery,
-            Grid = settings.Grid,
-            TimeZone = settings.TimeZone,
-            TerminalValuePerKwh = settings.FinalCreditPerKwh,
-        };
+        var whole = WholeProblem(actual, settings, first);
         var startKwh = settings.Battery.ToKwh(settings.InitialSocPercent);
 
         var noBatterySchedule = Baselines.NoBattery(whole);
@@ -269,6 +251,51 @@ public static class ClosedLoop
             NoBatterySchedule = noBatterySchedule,
             SelfConsumptionSchedule = selfConsumptionSchedule,
             OracleSchedule = oracleSchedule,
+        };
+    }
+
+    /// <summary>
+    /// The MPC alone over the period, without the baselines and the Oracle: how the same loop does with other settings
+    /// (e.g. without the peak fee beside a run with it).
+    /// </summary>
+    public static (StrategyCost Cost, IReadOnlyList<ClosedLoopSlot> Slots) RunMpcOnly(ActualSeries actual, ClosedLoopSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actual);
+        ArgumentNullException.ThrowIfNull(settings);
+        var whole = WholeProblem(actual, settings, actual.PositionOf(settings.Period.FirstIndex));
+        var (cost, _, _, _, trace) = RunMpc(actual, whole, settings, progress: null, cancellationToken);
+        return (cost, trace);
+    }
+
+    /// <summary>The period's actual load, PV and prices as one problem (the Oracle's, and what each executed slot is costed on).</summary>
+    private static PlanningProblem WholeProblem(ActualSeries actual, ClosedLoopSettings settings, int first)
+    {
+        var period = settings.Period;
+        var load = new double[period.Count];
+        var pv = new double[period.Count];
+        var import = new double[period.Count];
+        var export = new double[period.Count];
+        for (var i = 0; i < period.Count; i++)
+        {
+            load[i] = actual.Load[first + i] ?? throw new ArgumentException($"Load is not observed at {period[i]:u}.", nameof(actual));
+            pv[i] = actual.Pv[first + i] ?? 0;
+            import[i] = actual.ImportPrice[first + i] ?? throw new ArgumentException($"No import price at {period[i]:u}.", nameof(actual));
+            export[i] = actual.ExportPrice[first + i] ?? throw new ArgumentException($"No export price at {period[i]:u}.", nameof(actual));
+        }
+
+        return new PlanningProblem
+        {
+            Slots = period,
+            LoadKwh = load,
+            PvKwh = pv,
+            ImportPrice = import,
+            ExportPrice = export,
+            InitialSocPercent = settings.InitialSocPercent,
+            Battery = settings.Battery,
+            Grid = settings.Grid,
+            TimeZone = settings.TimeZone,
+            TerminalValuePerKwh = settings.FinalCreditPerKwh,
+            PeakFee = settings.PeakFee,
         };
     }
 
@@ -297,6 +324,11 @@ public static class ClosedLoop
             end = Math.Max(end, Math.Min(planIndex + settings.ReplanSlots, period.EndIndex));
             var horizon = new SlotRange(planIndex, (int)(end - planIndex));
             var (problem, forecast) = PlanAt(actual, settings, horizon, socKwh);
+            if (settings.PeakFee is { } fee)
+            {
+                problem = problem with { PeakSoFar = PeakSoFar.FromRecorded(fee, trace.Select(s => (SlotGrid.IndexOf(s.Start), s.ImportKwh)), planIndex, settings.TimeZone) };
+            }
+
             var schedule = KeplerModel.Solve(problem);
             solveMs.Add(schedule.SolveMs);
             if (forecast is not null && settings.ExportCaution > 0 && !schedule.Fallback)
@@ -377,20 +409,34 @@ public static class ClosedLoop
     private static (double Charge, double Discharge) ExecuteAsExecutor(
         ScheduledSlot planned, BatterySpec battery, double socKwh, double actualNetLoad, double room, double available)
     {
-        var targetKwh = battery.ToKwh(planned.SocEndPercent);
-        switch (PlannedSlotExecution.Of(planned, battery))
+        return ExecuteIntent(PlannedSlotExecution.Intent(planned, battery), battery, socKwh, actualNetLoad, room, available);
+    }
+
+    /// <summary>The battery energy the executor's rule gives <paramref name="intent"/>, given the actual net load (load − PV) of the slot.</summary>
+    internal static (double Charge, double Discharge) ExecuteIntent(ExecutorIntent intent, BatterySpec battery, double socKwh, double actualNetLoad)
+    {
+        var room = Math.Max(0, (battery.MaxKwh - socKwh) / battery.ChargeEfficiency);
+        var available = Math.Max(0, (socKwh - battery.MinKwh) * battery.DischargeEfficiency);
+        return ExecuteIntent(intent, battery, socKwh, actualNetLoad, room, available);
+    }
+
+    private static (double Charge, double Discharge) ExecuteIntent(
+        ExecutorIntent intent, BatterySpec battery, double socKwh, double actualNetLoad, double room, double available)
+    {
+        var targetKwh = battery.ToKwh(intent.TargetSocPercent);
+        switch (intent.Mode)
         {
             case SlotMode.GridCharge:
                 // Charge mode, grid charging on: at the planned power, up to the slot's target SoC.
                 var toTarget = Math.Max(0, (targetKwh - socKwh) / battery.ChargeEfficiency);
-                return (Math.Min(Math.Min(Math.Min(planned.ChargeKwh, battery.MaxChargeKwhPerSlot), room), toTarget), 0);
+                return (Math.Min(Math.Min(Math.Min(intent.ChargeKwh, battery.MaxChargeKwhPerSlot), room), toTarget), 0);
             case SlotMode.Export:
                 // Export mode: at the planned power, down to the slot's target SoC.
                 var aboveTarget = Math.Max(0, (socKwh - Math.Max(targetKwh, battery.MinKwh)) * battery.DischargeEfficiency);
-                return (0, Math.Min(Math.Min(Math.Min(planned.DischargeKwh, battery.MaxDischargeKwhPerSlot), available), aboveTarget));
+                return (0, Math.Min(Math.Min(Math.Min(intent.DischargeKwh, battery.MaxDischargeKwhPerSlot), available), aboveTarget));
             case SlotMode.PvExport:
                 // Charge mode without grid charging: PV charges at most the planned energy, the rest is exported.
-                return (Math.Min(Math.Min(Math.Min(Math.Max(0, -actualNetLoad), planned.ChargeKwh), battery.MaxChargeKwhPerSlot), room), 0);
+                return (Math.Min(Math.Min(Math.Min(Math.Max(0, -actualNetLoad), intent.ChargeKwh), battery.MaxChargeKwhPerSlot), room), 0);
             default:
                 // Self-consumption: store the actual surplus, cover the actual net load, never below the floor.
                 if (actualNetLoad < 0)
@@ -398,7 +444,7 @@ public static class ClosedLoop
                     return (Math.Min(Math.Min(-actualNetLoad, battery.MaxChargeKwhPerSlot), room), 0);
                 }
 
-                var floorKwh = Math.Max(battery.MinKwh, battery.ToKwh(PlannedSlotExecution.FloorPercent(planned, battery)));
+                var floorKwh = Math.Max(battery.MinKwh, battery.ToKwh(intent.FloorSocPercent));
                 var aboveFloor = Math.Max(0, (socKwh - floorKwh) * battery.DischargeEfficiency);
                 return (0, Math.Min(Math.Min(Math.Min(actualNetLoad, battery.MaxDischargeKwhPerSlot), available), aboveFloor));
         }
@@ -448,6 +494,7 @@ public static class ClosedLoop
             Grid = settings.Grid,
             TimeZone = settings.TimeZone,
             Forced = settings.Forced,
+            PeakFee = settings.PeakFee,
         }, forecast);
     }
 

@@ -11,4 +11,8 @@ internal static class PlannedSlotExecution
 
     public static double FloorPercent(ScheduledSlot slot, BatterySpec battery) =>
         SlotExecution.FloorPercent(slot.Action, slot.ImportKwh, slot.SocEndPercent, battery.MinSocPercent, battery.MaxSocPercent);
+
+    /// <summary>The slot as the executor runs it.</summary>
+    public static ExecutorIntent Intent(ScheduledSlot slot, BatterySpec battery) =>
+        new(Of(slot, battery), slot.ChargeKwh, slot.DischargeKwh, slot.SocEndPercent, FloorPercent(slot, battery));
 }

@@ -138,22 +138,29 @@ public static class AntaresCommands
         return steps / Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
+    /// <summary>The SoCs (percent of capacity, above the minimum) each training day is run from: the teacher seen from fuller batteries too.</summary>
+    private static readonly double[] TrainingStartSocs = [0, 50, 90];
+
     private static Command CreateTrain(CliContext context, GlobalOptions global)
     {
         var from = new Option<string>("--from") { Description = "First day of episodes to learn from, yyyy-MM-dd (default: the first recorded)." };
         var to = new Option<string>("--to") { Description = "Last day, yyyy-MM-dd, included (default: the last recorded)." };
+        var holdOutFrom = new Option<string>("--hold-out-from") { Description = "First of the days not to learn from (to evaluate on), yyyy-MM-dd." };
+        var holdOutDays = new Option<int>("--hold-out-days") { Description = "Days held out from --hold-out-from.", DefaultValueFactory = _ => 30 };
         var set = SetOption();
-        var command = new Command("train", "Train Antares v1 on the episodes (one XGBoost model per target, the last fifth of the days held out), and a clone of the Oracle beside it.")
+        var command = new Command("train", "Train Antares v1 on the episodes' days (the MPC's intents through the environment, the last fifth of the days held out for early stopping), and a clone of the Oracle beside it.")
         {
-            from, to, set,
+            from, to, holdOutFrom, holdOutDays, set,
         };
         command.SetAction((parse, cancellationToken) => PlanCommands.WithDatabaseAsync(parse, context, global, "antares train", async (baseOptions, zone, database, _) =>
         {
             var first = DateOnly.MinValue.AddYears(1999);
             var last = DateOnly.MaxValue.AddYears(-1);
-            if ((parse.GetValue(from) is { } fromText && !DayText.TryParse(fromText, out first)) || (parse.GetValue(to) is { } toText && !DayText.TryParse(toText, out last)))
+            var heldFrom = DateOnly.MaxValue;
+            if ((parse.GetValue(from) is { } fromText && !DayText.TryParse(fromText, out first)) || (parse.GetValue(to) is { } toText && !DayText.TryParse(toText, out last))
+                || (parse.GetValue(holdOutFrom) is { } heldText && !DayText.TryParse(heldText, out heldFrom)) || parse.GetValue(holdOutDays) < 0)
             {
-                await context.Error.WriteLineAsync("--from and --to are dates of the form yyyy-MM-dd.");
+                await context.Error.WriteLineAsync("--from, --to and --hold-out-from are dates of the form yyyy-MM-dd, --hold-out-days 0 or more.");
                 return ExitCodes.InvalidInput;
             }
 
@@ -162,62 +169,61 @@ public static class AntaresCommands
                 return ExitCodes.InvalidInput;
             }
 
+            var heldTo = heldFrom == DateOnly.MaxValue ? heldFrom : heldFrom.AddDays(Math.Max(0, parse.GetValue(holdOutDays) - 1));
             var repository = new TrainingEpisodeRepository(database);
             var episodes = (await repository.ReadRangeAsync(AntaresEpisodes.Simulation, first, last, cancellationToken))
                 .Concat(await repository.ReadRangeAsync(AntaresEpisodes.Live, first, last, cancellationToken)).ToList();
-            var rows = new List<ImitationRow>();
-            foreach (var episode in episodes)
-            {
-                var decisions = AntaresEpisodes.Decisions(episode);
-                if (!decisions.BatteryMasked && decisions.ChargeKwh is { } c && decisions.DischargeKwh is { } d && decisions.ExportKwh is { } e)
-                {
-                    rows.Add(new ImitationRow(episode.Day, AntaresEpisodes.Inputs(episode).State, [c, d, e]));
-                }
-            }
 
-            var days = rows.Select(r => r.Day).Distinct().Order().ToList();
+            // The days to learn from are the episodes' days with battery targets (gated by their data quality), less those held out.
+            var days = episodes.Where(e => AntaresEpisodes.Decisions(e) is { BatteryMasked: false, ChargeKwh: not null })
+                .Select(e => e.Day).Where(d => d < heldFrom || d > heldTo).Distinct().Order().ToList();
             if (days.Count < 5)
             {
-                await context.Error.WriteLineAsync($"antares train: {days.Count} days of episodes with battery targets between those days; it needs at least 5. Run darkstar replay over more days first.");
+                await context.Error.WriteLineAsync($"antares train: {days.Count} days of episodes with battery targets between those days (less those held out); it needs at least 5. Run darkstar replay over more days first.");
                 return ExitCodes.InvalidInput;
             }
 
             // Time-based: the last fifth of the days validates (early stopping and the errors), the rest trains.
             var validationDays = days.Skip(days.Count - Math.Max(1, days.Count / 5)).ToHashSet();
             var trainDays = days.Where(d => !validationDays.Contains(d)).ToList();
-            var folder = Path.Combine(Path.GetDirectoryName(database.Path) ?? ".", "antares");
-            var runs = new AntaresTrainingRunRepository(database);
-            var output = context.Output;
-            var mpc = await TrainRunAsync(context, runs, AntaresPolicy.MpcClone, $"training_episodes: {rows.Count} slots ({string.Join("+", episodes.Select(e => e.SystemId).Distinct())})",
-                days[0], days[^1], rows.Where(r => !validationDays.Contains(r.Day)).ToList(), rows.Where(r => validationDays.Contains(r.Day)).ToList(), folder, cancellationToken);
-
-            // The Oracle's decisions on the same days, from the day's minimum SoC: upstream cloned these.
             var env = await EnvironmentAsync(options, zone, database, days[0], days[^1], cancellationToken);
+            var battery = env.Battery;
+            var mpcRows = new List<ImitationRow>();
             var oracleRows = new List<ImitationRow>();
             foreach (var day in days)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var antaresDay = env.DayOf(day);
-                var schedule = KeplerModel.Solve(antaresDay.Problem);
-                var soc = antaresDay.Problem.Battery.ToKwh(antaresDay.Problem.InitialSocPercent);
-                for (var t = 0; t < schedule.Slots.Count; t++)
+                foreach (var start in TrainingStartSocs)
                 {
-                    var slot = schedule.Slots[t];
-                    oracleRows.Add(new ImitationRow(day, AntaresState.Of(antaresDay, t, soc), [slot.ChargeKwh, slot.DischargeKwh, slot.ExportKwh]));
-                    soc = antaresDay.Problem.Battery.ToKwh(slot.SocEndPercent);
+                    var soc = battery.MinSocPercent + (start / 100 * (battery.MaxSocPercent - battery.MinSocPercent));
+                    // The MPC as the environment runs it (null actions): its plan's slot as the executor ran it.
+                    Rollout(env, antaresDay, soc, mpcRows, (_, _) => null);
+
+                    // The Oracle's schedule from the same SoC (upstream cloned these), run the same way.
+                    var oracle = KeplerModel.Solve(antaresDay.Problem with { InitialSocPercent = soc });
+                    Rollout(env, antaresDay, soc, oracleRows, (t, _) => ExecutorIntent.Of(oracle.Slots[t], battery));
                 }
             }
 
-            var oracle = await TrainRunAsync(context, runs, AntaresPolicy.OracleClone, $"Oracle on the episodes' days: {oracleRows.Count} slots",
-                days[0], days[^1], oracleRows.Where(r => !validationDays.Contains(r.Day)).ToList(), oracleRows.Where(r => validationDays.Contains(r.Day)).ToList(), folder, cancellationToken);
+            var folder = Path.Combine(Path.GetDirectoryName(database.Path) ?? ".", "antares");
+            var runs = new AntaresTrainingRunRepository(database);
+            var output = context.Output;
+            var source = $"{string.Join("+", episodes.Select(e => e.SystemId).Distinct())} episodes' days, run from {string.Join(", ", TrainingStartSocs)} % above the minimum SoC";
+            var mpc = await TrainRunAsync(context, runs, AntaresPolicy.MpcClone, $"MPC through the environment on the {source}: {mpcRows.Count} slots",
+                days[0], days[^1], mpcRows, validationDays, battery, folder, cancellationToken);
+            var oracleRun = await TrainRunAsync(context, runs, AntaresPolicy.OracleClone, $"Oracle on the {source}: {oracleRows.Count} slots",
+                days[0], days[^1], oracleRows, validationDays, battery, folder, cancellationToken);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Trained on {trainDays.Count} days ({DayText.Format(trainDays[0])} to {DayText.Format(trainDays[^1])}), validated on {validationDays.Count}: run {mpc.Id} ({AntaresPolicy.MpcClone}) and run {oracle.Id} ({AntaresPolicy.OracleClone}) in {folder}."));
+                $"Trained on {trainDays.Count} days ({DayText.Format(trainDays[0])} to {DayText.Format(trainDays[^1])}), validated on {validationDays.Count}: run {mpc.Id} ({AntaresPolicy.MpcClone}) and run {oracleRun.Id} ({AntaresPolicy.OracleClone}) in {folder}."));
             if (parse.GetValue(global.Json))
             {
                 JsonReport.Write(output, new
                 {
                     train_days = trainDays.Count,
                     validation_days = validationDays.Count,
-                    runs = new[] { mpc, oracle }.Select(r => new { id = r.Id, model_type = r.ModelType, metrics = JsonDocument.Parse(r.MetricsJson!).RootElement, artifact = r.ArtifactPath }),
+                    held_out = heldFrom == DateOnly.MaxValue ? null : new { from = DayText.Format(heldFrom), to = DayText.Format(heldTo) },
+                    runs = new[] { mpc, oracleRun }.Select(r => new { id = r.Id, model_type = r.ModelType, metrics = JsonDocument.Parse(r.MetricsJson!).RootElement, artifact = r.ArtifactPath }),
                 });
             }
 
@@ -226,10 +232,28 @@ public static class AntaresCommands
         return command;
     }
 
+    /// <summary>Runs <paramref name="day"/> from <paramref name="socPercent"/> on <paramref name="decide"/>'s intents (null: the MPC's), adding each state and the intent run.</summary>
+    private static void Rollout(AntaresEnvironment env, AntaresDay day, double socPercent, List<ImitationRow> rows, Func<int, double[], ExecutorIntent?> decide)
+    {
+        var state = env.Reset(day, socPercent);
+        AntaresStep step;
+        var t = 0;
+        do
+        {
+            var intent = decide(t++, state);
+            step = intent is { } asked ? env.Step(asked) : env.Step((AntaresAction?)null);
+            rows.Add(new ImitationRow(day.Day, state, step.Info.Intent!.Value));
+            state = step.State;
+        }
+        while (!step.Done);
+    }
+
     private static async Task<AntaresTrainingRun> TrainRunAsync(
         CliContext context, AntaresTrainingRunRepository runs, string modelType, string datasetVersion, DateOnly first, DateOnly last,
-        List<ImitationRow> train, List<ImitationRow> validation, string folder, CancellationToken cancellationToken)
+        List<ImitationRow> rows, HashSet<DateOnly> validationDays, BatterySpec battery, string folder, CancellationToken cancellationToken)
     {
+        var train = rows.Where(r => !validationDays.Contains(r.Day)).ToList();
+        var validation = rows.Where(r => validationDays.Contains(r.Day)).ToList();
         var run = new AntaresTrainingRun
         {
             StartedAt = InstantText.Truncate(context.Clock.GetUtcNow()),
@@ -242,7 +266,7 @@ public static class AntaresCommands
             Status = RunStatus.Running,
         };
         run = run with { Id = await runs.InsertAsync(run, cancellationToken) };
-        var (policy, metrics) = await Task.Run(() => AntaresPolicy.Train(train, validation, cancellationToken), cancellationToken);
+        var (policy, metrics) = await Task.Run(() => AntaresPolicy.Train(train, validation, battery, cancellationToken), cancellationToken);
         using (policy)
         {
             // Versioned by run: a new training never overwrites the artifacts an older run's row points at.
@@ -251,6 +275,7 @@ public static class AntaresCommands
             metrics["train_slots"] = train.Count;
             metrics["validation_slots"] = validation.Count;
             metrics["validation_days"] = string.Join(",", validation.Select(r => r.Day).Distinct().Order().Select(DayText.Format));
+            metrics["train_days"] = string.Join(",", train.Select(r => r.Day).Distinct().Order().Select(DayText.Format));
             run = run with
             {
                 FinishedAt = InstantText.Truncate(context.Clock.GetUtcNow()),
@@ -289,7 +314,7 @@ public static class AntaresCommands
             }
 
             var runs = (await new AntaresTrainingRunRepository(database).ReadAllAsync(cancellationToken))
-                .Where(r => r.Status == RunStatus.Succeeded && r.ArtifactPath is not null && Directory.Exists(r.ArtifactPath))
+                .Where(r => r.Status == RunStatus.Succeeded && r.ArtifactPath is not null && AntaresPolicy.CanLoad(r.ArtifactPath))
                 .GroupBy(r => r.ModelType).Select(g => g.Last()).ToList();
             if (runs.Count == 0)
             {
@@ -302,7 +327,7 @@ public static class AntaresCommands
             var policies = runs.Select(r => (Run: r, Policy: AntaresPolicy.Load(r.ArtifactPath!))).ToList();
             try
             {
-                var (totals, evaluated, skipped) = Evaluate(env, first, last, policies.Select(p => (p.Run.ModelType, (Func<double[], AntaresAction?>)(s => p.Policy.Decide(s)))).ToList());
+                var (totals, evaluated, skipped) = Evaluate(env, first, last, policies.Select(p => (p.Run.ModelType, (Func<double[], ExecutorIntent>)(s => p.Policy.Decide(s, env.Battery)))).ToList());
                 var output = context.Output;
                 if (evaluated == 0)
                 {
@@ -311,7 +336,7 @@ public static class AntaresCommands
                 }
 
                 var mpcCost = totals.Single(t => t.Name == "mpc").Cost;
-                var overlap = runs.Where(r => r.MetricsJson?.Contains(DayText.Format(first), StringComparison.Ordinal) == true || (r.WindowStartDay <= last && r.WindowEndDay >= first)).Select(r => r.Id).ToList();
+                var overlap = runs.Where(r => LearntFrom(r, first, last)).Select(r => r.Id).ToList();
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{evaluated} days from {DayText.Format(first)} ({skipped} skipped without data), each from the minimum SoC, the end's SoC credited:"));
                 foreach (var t in totals)
                 {
@@ -324,7 +349,7 @@ public static class AntaresCommands
                     output.WriteLine($"  note: runs {string.Join(", ", overlap)} trained on days in this range: evaluate on days after their window for an honest figure.");
                 }
 
-                var clones = totals.Where(t => t.Name.StartsWith("xgboost", StringComparison.Ordinal)).OrderBy(t => t.Cost).ToList();
+                var clones = totals.Where(t => policies.Any(p => p.Run.ModelType == t.Name)).OrderBy(t => t.Cost).ToList();
                 // Each run's row keeps its latest cost figures beside its training errors.
                 var repository = new AntaresTrainingRunRepository(database);
                 foreach (var clone in clones)
@@ -382,12 +407,25 @@ public static class AntaresCommands
 
     private static double R(double value) => Math.Round(value, 2);
 
+    /// <summary>Whether <paramref name="run"/> learnt from a day from <paramref name="first"/> to <paramref name="last"/>: its days as its metrics list them, else its window.</summary>
+    private static bool LearntFrom(AntaresTrainingRun run, DateOnly first, DateOnly last)
+    {
+        using var metrics = JsonDocument.Parse(run.MetricsJson ?? "{}");
+        if (metrics.RootElement.TryGetProperty("train_days", out var trainDays) && metrics.RootElement.TryGetProperty("validation_days", out var validationDays))
+        {
+            return $"{trainDays.GetString()},{validationDays.GetString()}".Split(',', StringSplitOptions.RemoveEmptyEntries)
+                .Any(d => DayText.TryParse(d, out var day) && day >= first && day <= last);
+        }
+
+        return run.WindowStartDay <= last && run.WindowEndDay >= first;
+    }
+
     /// <summary>
     /// Every day from <paramref name="first"/> to <paramref name="last"/> that has its data, from the minimum SoC: no battery, the
     /// self-consumption rule, the MPC (null actions), the Oracle's schedule and each policy, all stepped through the environment.
     /// </summary>
     internal static (List<Totals> Totals, int Evaluated, int Skipped) Evaluate(
-        AntaresEnvironment env, DateOnly first, DateOnly last, IReadOnlyList<(string Name, Func<double[], AntaresAction?> Decide)> policies)
+        AntaresEnvironment env, DateOnly first, DateOnly last, IReadOnlyList<(string Name, Func<double[], ExecutorIntent> Decide)> policies)
     {
         var sums = new Dictionary<string, (double Cost, int Clipped)>(StringComparer.Ordinal);
         int evaluated = 0, skipped = 0;
@@ -408,19 +446,19 @@ public static class AntaresCommands
             var problem = antaresDay.Problem;
             var oracle = KeplerModel.Solve(problem);
             var none = new AntaresAction(0, 0, 0);
-            var strategies = new List<(string Name, Func<int, double[], AntaresAction?> Decide)>
+            var strategies = new List<(string Name, Func<int, double[], AntaresStep> Step)>
             {
-                ("no battery", (_, _) => none),
+                ("no battery", (_, _) => env.Step(none)),
                 ("self-consumption", (t, _) =>
                 {
                     var net = problem.LoadKwh[t] - problem.PvKwh[t];
-                    return net < 0 ? new AntaresAction(-net, 0, 0) : new AntaresAction(0, net, 0);
+                    return env.Step(net < 0 ? new AntaresAction(-net, 0, 0) : new AntaresAction(0, net, 0));
                 }),
-                ("mpc", (_, _) => null),
-                ("oracle", (t, _) => new AntaresAction(oracle.Slots[t].ChargeKwh, oracle.Slots[t].DischargeKwh, 0)),
+                ("mpc", (_, _) => env.Step((AntaresAction?)null)),
+                ("oracle", (t, _) => env.Step(new AntaresAction(oracle.Slots[t].ChargeKwh, oracle.Slots[t].DischargeKwh, 0))),
             };
-            strategies.AddRange(policies.Select(p => (p.Name, (Func<int, double[], AntaresAction?>)((_, state) => p.Decide(state)))));
-            foreach (var (name, decide) in strategies)
+            strategies.AddRange(policies.Select(p => (p.Name, (Func<int, double[], AntaresStep>)((_, state) => env.Step(p.Decide(state))))));
+            foreach (var (name, stepOf) in strategies)
             {
                 var state = env.Reset(antaresDay);
                 double reward = 0;
@@ -429,7 +467,7 @@ public static class AntaresCommands
                 var t = 0;
                 do
                 {
-                    step = env.Step(decide(t++, state));
+                    step = stepOf(t++, state);
                     state = step.State;
                     reward += step.Reward;
                     clipped += step.Info.Clipped.Count > 0 ? 1 : 0;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Darkstar.Core.Datasets;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Forecasts;
@@ -25,11 +26,12 @@ public static class BenchCommands
 
     public static Command Create(CliContext context, GlobalOptions global)
     {
-        var bench = new Command("bench", "Benchmarks that print JSON: ETL speed, forecast skill, solver timing, planner cost on a data set.");
+        var bench = new Command("bench", "Benchmarks that print JSON: ETL speed, forecast skill, solver timing, planner cost on a data set, the whole service soaked for simulated days.");
         bench.Subcommands.Add(BenchForecastCommand.Create(context, global));
         bench.Subcommands.Add(BenchEtlCommand.Create(context, global));
         bench.Subcommands.Add(CreateSolve(context, global));
         bench.Subcommands.Add(CreatePlan(context, global));
+        bench.Subcommands.Add(BenchSoakCommand.Create(context, global));
         return bench;
     }
 
@@ -39,13 +41,27 @@ public static class BenchCommands
         var runs = new Option<int>("--runs") { Description = "Solves to time, each on its own synthetic inputs.", DefaultValueFactory = _ => 50 };
         var car = new Option<bool>("--car") { Description = "Add an electric car to charge by its departure (60 kWh, 30 % to 80 % by 07:00 the next day, 1.4–11 kW)." };
         var flexibleLoads = new Option<int>("--flexible-loads") { Description = "Add this many flexible loads (0 to 4) with windows, run times, starts and spacing.", DefaultValueFactory = _ => 0 };
-        var command = new Command("solve", "Time the full Kepler model (battery, grid, water heating) on synthetic inputs.") { slots, runs, car, flexibleLoads };
+        var peakFee = new Option<double>("--peak-fee") { Description = "Add a monthly fee per kW of peak import (0: none), with a peak reached earlier in the month as its floor.", DefaultValueFactory = _ => 0 };
+        var peakMeasure = PeakMeasureOption();
+        var command = new Command("solve", "Time the full Kepler model (battery, grid, water heating) on synthetic inputs.") { slots, runs, car, flexibleLoads, peakFee, peakMeasure };
         command.SetAction(parse =>
         {
             var slotCount = parse.GetValue(slots);
             var runCount = parse.GetValue(runs);
             var withCar = parse.GetValue(car);
             var loadCount = parse.GetValue(flexibleLoads);
+            var fee = PeakFeeSpec.FromOptions(PeakFeeOptionsOf(parse.GetValue(peakFee), parse.GetValue(peakMeasure)!, 3));
+            PlanningProblem Problem(int seed)
+            {
+                var problem = SyntheticProblem.WithDeferrableLoads(SyntheticProblem.Create(slotCount, seed), withCar, loadCount);
+                // A peak of 2 kW reached the day before the horizon: the floor the plan may use for free.
+                return fee is null ? problem : problem with
+                {
+                    PeakFee = fee,
+                    PeakSoFar = new PeakSoFar(new Dictionary<DateOnly, double> { [SlotGrid.LocalDateOf(problem.Slots.Start, problem.TimeZone).AddDays(-1)] = 2 }, 0),
+                };
+            }
+
             if (slotCount < 1 || runCount < 1)
             {
                 context.Error.WriteLine("--slots and --runs must be at least 1.");
@@ -57,8 +73,6 @@ public static class BenchCommands
                 context.Error.WriteLine($"--flexible-loads must be between 0 and {SyntheticProblem.MaxFlexibleLoads}.");
                 return ExitCodes.InvalidInput;
             }
-
-            PlanningProblem Problem(int seed) => SyntheticProblem.WithDeferrableLoads(SyntheticProblem.Create(slotCount, seed), withCar, loadCount);
 
             // One solve before timing: loading CBC and JIT-compiling the model builder are not the solver's time.
             KeplerModel.Solve(Problem(-1));
@@ -78,7 +92,14 @@ public static class BenchCommands
                 $"{runCount} solves of {slotCount} slots: median {median:0.0} ms, p95 {p95:0.0} ms, max {times.Max():0.0} ms; {outcome}"));
             if (parse.GetValue(global.Json))
             {
-                JsonReport.Write(context.Output, new { slots = slotCount, runs = runCount, car = withCar, flexible_loads = loadCount, median_ms = Math.Round(median, 1), p95_ms = Math.Round(p95, 1) });
+                var report = JsonSerializer.SerializeToNode(new { slots = slotCount, runs = runCount, car = withCar, flexible_loads = loadCount, median_ms = Math.Round(median, 1), p95_ms = Math.Round(p95, 1) }, JsonReport.Options)!.AsObject();
+                if (fee is not null)
+                {
+                    report["peak_fee_per_kw"] = fee.FeePerKw;
+                    report["peak_measure"] = OptionsModel.EnumText(fee.Measure);
+                }
+
+                JsonReport.Write(context.Output, report);
             }
 
             return statuses.ContainsKey("fallback") ? ExitCodes.Failure : ExitCodes.Success;
@@ -113,25 +134,76 @@ public static class BenchCommands
             Description = "Another day-ahead series (timestamp,price_eur_per_mwh; e.g. ../shared/data/prices-se3-15min.csv) in place of the home's prices, "
                 + "moved onto the home's dates by whole weeks (same local weekday and time of day, same time of year); the home's tariff applies.",
         };
+        var peakFee = new Option<double>("--peak-fee")
+        {
+            Description = "A grid fee per kW of each month's peak import, on every hour (0: none). The MPC plans with it, and runs again without it to compare; both are charged the fee.",
+            DefaultValueFactory = _ => 0,
+        };
+        var peakMeasure = PeakMeasureOption();
+        var peakTopHours = new Option<int>("--peak-top-hours") { Description = "With --peak-measure mean_of_top_hours: how many hours, each on a different day.", DefaultValueFactory = _ => 3 };
         var command = new Command("plan", "Cost of no battery, the self-consumption rule, the MPC in closed loop and the Oracle on a data set.")
         {
-            home, from, days, allMonths, batteryKwh, batteryKw, efficiency, cycleCost, minSoc, replan, forecasts, execution, prices,
+            home, from, days, allMonths, batteryKwh, batteryKw, efficiency, cycleCost, minSoc, replan, forecasts, execution, prices, peakFee, peakMeasure, peakTopHours,
         };
         command.SetAction((parse, cancellationToken) => RunPlanAsync(parse, context, global, new PlanBenchArguments(
             parse.GetValue(home)!, parse.GetValue(from), parse.GetValue(allMonths) && parse.GetResult(days) is not { Implicit: false } ? 30 : parse.GetValue(days), parse.GetValue(allMonths),
             parse.GetValue(batteryKwh), parse.GetValue(batteryKw), parse.GetValue(efficiency), parse.GetValue(cycleCost), parse.GetValue(minSoc), parse.GetValue(replan),
-            parse.GetValue(forecasts)!, parse.GetValue(execution)!, parse.GetValue(prices)), cancellationToken));
+            parse.GetValue(forecasts)!, parse.GetValue(execution)!, parse.GetValue(prices))
+        {
+            PeakFee = PeakFeeOptionsOf(parse.GetValue(peakFee), parse.GetValue(peakMeasure)!, parse.GetValue(peakTopHours)),
+        }, cancellationToken));
         return command;
     }
 
+    private static Option<string> PeakMeasureOption()
+    {
+        var measure = new Option<string>("--peak-measure")
+        {
+            Description = "How the fee measures the peak: mean_of_top_hours (the N highest hourly means on different days, as Swedish grid fees), highest_hour or highest_quarter_hour.",
+            DefaultValueFactory = _ => "mean_of_top_hours",
+        };
+        measure.AcceptOnlyFromAmong("mean_of_top_hours", "highest_hour", "highest_quarter_hour");
+        return measure;
+    }
+
+    /// <summary>A monthly fee on every hour of every day, as the flags give it (a fee of 0: none).</summary>
+    private static PeakFeeOptions PeakFeeOptionsOf(double feePerKw, string measure, int topHours) => new()
+    {
+        FeePerKw = feePerKw,
+        Period = PeakFeePeriod.Month,
+        Measure = measure switch
+        {
+            "highest_hour" => PeakMeasure.HighestHour,
+            "highest_quarter_hour" => PeakMeasure.HighestQuarterHour,
+            _ => PeakMeasure.MeanOfTopHours,
+        },
+        TopHours = topHours,
+        FromTime = TimeOnly.MinValue,
+        ToTime = TimeOnly.MinValue,
+    };
+
     private sealed record PlanBenchArguments(
         DirectoryInfo Home, string? From, int Days, bool AllMonths, double BatteryKwh, double BatteryKw, double Efficiency, double CycleCost, double MinSocPercent,
-        int ReplanMinutes, string Forecasts, string Execution, FileInfo? Prices);
+        int ReplanMinutes, string Forecasts, string Execution, FileInfo? Prices)
+    {
+        public PeakFeeOptions PeakFee { get; init; } = new();
+    }
 
-    /// <summary>One window's figures, as its JSON line prints them.</summary>
+    /// <summary>One window's figures, as its JSON line prints them (the peak fee's only with one).</summary>
     private sealed record PlanWindowReport(
         string From, int Days, double NoBattery, double SelfConsumption, double Mpc, double Oracle, double? CapturedSaving, double? GainCapture,
-        double? CommandsPerDay, int? Flaps, double SolveMsMedian, double SolveMsP95);
+        double? CommandsPerDay, int? Flaps, double SolveMsMedian, double SolveMsP95)
+    {
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public PeakFeeReport? PeakFee { get; init; }
+    }
+
+    /// <summary>
+    /// The MPC's month peak (kW, as the fee measures it), the fee charged on the window (prorated by the share of each month it
+    /// covers) and the cost with the fee, planned with the fee and without it.
+    /// </summary>
+    private sealed record PeakFeeReport(
+        double FeePerKw, string Measure, double PeakKw, double Fee, double MpcWithFee, double PeakKwWithout, double FeeWithout, double MpcWithFeeWithout);
 
     private static async Task<int> RunPlanAsync(ParseResult parse, CliContext context, GlobalOptions global, PlanBenchArguments arguments, CancellationToken cancellationToken)
     {
@@ -315,7 +387,8 @@ public static class BenchCommands
         // The battery is the benchmark's own (the data set's home has none): nothing of it comes from the options.
         var battery = new BatterySpec(
             arguments.BatteryKwh, arguments.MinSocPercent, 100, arguments.BatteryKw, arguments.BatteryKw, arguments.Efficiency, arguments.CycleCost);
-        var executor = arguments.Execution == "executor" ? ClosedLoopReplay.Executor(options, battery) : null;
+        var peakFee = PeakFeeSpec.FromOptions(arguments.PeakFee);
+        var executor = arguments.Execution == "executor" ? ClosedLoopReplay.Executor(options, battery, arguments.PeakFee) : null;
         var settings = ClosedLoopReplay.Settings(
             options, battery, new GridSpec(UnlimitedGridKw, UnlimitedGridKw, options.Grid.ExportAllowed), zone, period, actual,
             arguments.ReplanMinutes / SlotGrid.MinutesPerSlot,
@@ -335,7 +408,25 @@ public static class BenchCommands
             executor);
         var from = DayText.Format(windowStart);
         await context.Error.WriteLineAsync($"Running {arguments.Days} days from {from} ({period.Count} slots), a plan every {arguments.ReplanMinutes} minutes ...");
+        settings = settings with { PeakFee = peakFee };
         var result = await Task.Run(() => ClosedLoop.Run(actual, settings, progress: null, cancellationToken), cancellationToken);
+        PeakFeeReport? peak = null;
+        if (peakFee is { } fee)
+        {
+            // The same loop planned without the fee, charged it all the same: what the feature changes.
+            var without = await Task.Run(
+                () => ClosedLoop.RunMpcOnly(actual, settings with { PeakFee = null, Executor = executor is null ? null : ClosedLoopReplay.Executor(options, battery) }, cancellationToken),
+                cancellationToken);
+            var (peakKw, feeCost) = ChargedPeakFee(fee, result.MpcSlots, period, zone);
+            var (peakWithout, feeWithout) = ChargedPeakFee(fee, without.Slots, period, zone);
+            peak = new PeakFeeReport(
+                fee.FeePerKw, OptionsModel.EnumText(fee.Measure), Math.Round(peakKw, 3), Math.Round(feeCost, 2), Math.Round(result.Mpc.Cost + feeCost, 2),
+                Math.Round(peakWithout, 3), Math.Round(feeWithout, 2), Math.Round(without.Cost.Cost + feeWithout, 2));
+            await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"peak fee {fee.FeePerKw}/kW/month ({peak.Measure}): planned with it, peak {peak.PeakKw:0.000} kW, fee {peak.Fee:0.00}, MPC with fee {peak.MpcWithFee:0.00}; " +
+                $"planned without it, peak {peak.PeakKwWithout:0.000} kW, fee {peak.FeeWithout:0.00}, MPC with fee {peak.MpcWithFeeWithout:0.00}."));
+        }
+
         var solveMedian = Percentile(result.SolveMs, 0.5);
         var solveP95 = Percentile(result.SolveMs, 0.95);
         WritePlanReport(context.Output, dataset.Name, from, arguments, result, executor?.Commands, solveMedian, solveP95, settings);
@@ -352,7 +443,27 @@ public static class BenchCommands
             executor is null ? null : Math.Round((double)executor.Commands.Count / arguments.Days, 1),
             executor?.Commands.Flaps,
             Math.Round(solveMedian, 1),
-            Math.Round(solveP95, 1));
+            Math.Round(solveP95, 1))
+        {
+            PeakFee = peak,
+        };
+    }
+
+    /// <summary>
+    /// The peak of the month the window starts in, as the fee measures it on the executed slots, and the fee charged on the
+    /// window: each month's peak at the fee, prorated by the share of the month's days the window covers.
+    /// </summary>
+    private static (double PeakKw, double Fee) ChargedPeakFee(PeakFeeSpec fee, IReadOnlyList<ClosedLoopSlot> slots, SlotRange period, TimeZoneInfo zone)
+    {
+        var peaks = PeakMeter.PeriodPeaks(fee, slots.Select(s => (SlotGrid.IndexOf(s.Start), s.ImportKwh)), zone);
+        var windowDays = slots.Select(s => SlotGrid.LocalDateOf(s.Start, zone)).Distinct().ToList();
+        var charged = peaks.Sum(p =>
+        {
+            var periodDays = fee.Period == PeakFeePeriod.Month ? DateTime.DaysInMonth(p.Key.Year, p.Key.Month) : 1;
+            return fee.FeePerKw * p.Value * windowDays.Count(d => fee.PeriodOf(d) == p.Key) / periodDays;
+        });
+        var first = fee.PeriodOf(SlotGrid.LocalDateOf(period.Start, zone));
+        return (peaks.GetValueOrDefault(first), charged);
     }
 
     private static double? RoundOrNull(double value) => double.IsNaN(value) ? null : Math.Round(value, 4);
@@ -369,9 +480,16 @@ public static class BenchCommands
             : string.Create(CultureInfo.InvariantCulture, $"; commands per day mean {commands.Average(r => r.CommandsPerDay!.Value):0.0}, flaps {commands.Sum(r => r.Flaps!.Value)}.");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{reports.Count} windows: gain capture mean {mean:0.000}, worst {worst?.GainCapture:0.000} ({worst?.From}); MPC dearer than self-consumption in {dearer}{commandText}"));
+        var peaks = reports.Where(r => r.PeakFee is not null).Select(r => r.PeakFee!).ToList();
+        if (peaks.Count > 0)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"peak fee: peak lower with it in {peaks.Count(p => p.PeakKw < p.PeakKwWithout)} of {peaks.Count} windows, cost with the fee lower in {peaks.Count(p => p.MpcWithFee < p.MpcWithFeeWithout)}."));
+        }
+
         if (json)
         {
-            JsonReport.Write(output, new
+            var summary = JsonSerializer.SerializeToNode(new
             {
                 windows = reports.Count,
                 gain_capture_mean = mean,
@@ -381,7 +499,20 @@ public static class BenchCommands
                 commands_per_day_mean = commands.Count == 0 ? (double?)null : Math.Round(commands.Average(r => r.CommandsPerDay!.Value), 1),
                 flaps = commands.Count == 0 ? (int?)null : commands.Sum(r => r.Flaps!.Value),
                 results = reports,
-            });
+            }, JsonReport.Options)!.AsObject();
+            if (peaks.Count > 0)
+            {
+                summary["peak_fee"] = JsonSerializer.SerializeToNode(new
+                {
+                    windows = peaks.Count,
+                    peak_lower = peaks.Count(p => p.PeakKw < p.PeakKwWithout),
+                    cost_with_fee_lower = peaks.Count(p => p.MpcWithFee < p.MpcWithFeeWithout),
+                    fee_mean = Math.Round(peaks.Average(p => p.Fee), 2),
+                    fee_mean_without = Math.Round(peaks.Average(p => p.FeeWithout), 2),
+                }, JsonReport.Options);
+            }
+
+            JsonReport.Write(output, summary);
         }
     }
 

@@ -53,7 +53,7 @@ internal static class ClosedLoopReplay
     /// The executor's own rule every minute against the simulated home's inverter (its entities and work modes, the
     /// loop's battery limits, export as the options allow it, and no water heater: the closed loop plans none).
     /// </summary>
-    public static ExecutorInTheLoop Executor(DarkstarOptions options, BatterySpec battery)
+    public static ExecutorInTheLoop Executor(DarkstarOptions options, BatterySpec battery, PeakFeeOptions? peakFee = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(battery);
@@ -70,6 +70,7 @@ internal static class ClosedLoopReplay
             },
             Grid = simulated.Grid with { ExportAllowed = options.Grid.ExportAllowed },
             WaterHeating = simulated.WaterHeating with { Enabled = false },
+            PeakFee = peakFee ?? simulated.PeakFee,
         }, battery);
     }
 }

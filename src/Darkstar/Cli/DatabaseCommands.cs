@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using Darkstar.Core.Time;
 using Darkstar.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -12,7 +14,7 @@ public static class DatabaseCommands
     {
         var migrate = new Command("migrate", "Create the database, or bring it to the current schema. Safe to run again.");
         migrate.SetAction((parse, cancellationToken) => MigrateAsync(parse, context, global, cancellationToken));
-        var stats = new Command("stats", "Print the row count of every table.");
+        var stats = new Command("stats", "Print the rows and size of every table, and what the daily retention would remove now.");
         stats.SetAction((parse, cancellationToken) => StatsAsync(parse, context, global, cancellationToken));
         return new Command("db", "Manage Darkstar's SQLite database.") { migrate, stats };
     }
@@ -83,18 +85,44 @@ public static class DatabaseCommands
                 return ExitCodes.Failure;
             }
 
-            var counts = await new DatabaseStatistics(database).CountRowsAsync(cancellationToken);
-            var table = new Table().Border(TableBorder.Simple).AddColumn("table").AddColumn(new TableColumn("rows").RightAligned());
-            foreach (var (name, rows) in counts)
+            var statistics = new DatabaseStatistics(database);
+            var counts = await statistics.CountRowsAsync(cancellationToken);
+            var (sizes, measured) = await statistics.SizeTablesAsync(cancellationToken);
+            RetentionCounts? removable = null;
+            if (HomeTimeZone.TryResolve(null, options.Options.Location.TimeZone, null, out var zone, out _))
             {
-                table.AddRow(name, rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                removable = await new DatabaseRetention(database, RetentionHorizons.From(options.Options.Retention), zone)
+                    .PreviewAsync(context.Clock.GetUtcNow(), cancellationToken);
             }
 
-            await context.Output.WriteLineAsync($"Database {path}, schema version {version}:");
+            var removes = removable?.ByTable();
+            var table = new Table().Border(TableBorder.Simple).AddColumn("table").AddColumn(new TableColumn("rows").RightAligned())
+                .AddColumn(new TableColumn(measured ? "MB" : "MB (est.)").RightAligned()).AddColumn(new TableColumn("retention removes").RightAligned());
+            foreach (var (name, rows) in counts)
+            {
+                table.AddRow(
+                    name,
+                    rows.ToString(CultureInfo.InvariantCulture),
+                    (sizes[name] / 1e6).ToString("0.00", CultureInfo.InvariantCulture),
+                    removes is null ? "?" : removes.TryGetValue(name, out var removed) ? removed.ToString(CultureInfo.InvariantCulture) : "");
+            }
+
+            var fileBytes = new FileInfo(path).Length;
+            await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Database {path}, schema version {version}, {fileBytes / 1e6:0.00} MB:"));
             ConsoleRendering.For(context.Output).Write(table);
+            await context.Output.WriteLineAsync(removable is null
+                ? "Set location.time_zone in the options to see what retention would remove (it works in the home's local days)."
+                : $"Retention now would remove {removable.Describe()}.");
             if (parse.GetValue(global.Json))
             {
-                JsonReport.Write(context.Output, new { tables = counts });
+                JsonReport.Write(context.Output, new
+                {
+                    tables = counts,
+                    bytes = sizes,
+                    bytes_measured = measured,
+                    file_bytes = fileBytes,
+                    retention_removes = removes,
+                });
             }
 
             return ExitCodes.Success;

@@ -41,7 +41,7 @@ internal sealed class ExecutorInTheLoop : IClosedLoopExecutor
         _options = options;
         _battery = battery;
         _settings = ExecutorRuntimeSettings.FromOptions(options) with { ExecutorEnabled = true, ShadowMode = false };
-        _calm = new CalmCommands(options.Executor);
+        _calm = CalmCommands.For(options);
         _inverter = new InverterModel(battery.CapacityKwh, Math.Max(battery.MaxChargeKw, battery.MaxDischargeKw), battery.ChargeEfficiency);
         var executor = options.Executor;
         // The inverter as the simulated home starts it: self-consumption at full power, nothing forced.

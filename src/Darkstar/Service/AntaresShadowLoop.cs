@@ -27,8 +27,25 @@ internal sealed class AntaresShadowLoop(
 {
     public const string LoopName = "antares-shadow";
 
+    /// <summary>How many of the latest decisions are kept to be read back (a day's slots).</summary>
+    private const int KeptDecisions = SlotGrid.SlotsPerUtcDay;
+
+    private readonly Lock _gate = new();
+    private readonly Queue<AntaresShadowDecision> _decisions = new();
     private AntaresPolicy? _policy;
     private long _policyRun;
+
+    /// <summary>The latest decisions, oldest first: what the policy would have had the executor run, never run.</summary>
+    public IReadOnlyList<AntaresShadowDecision> Decisions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _decisions];
+            }
+        }
+    }
 
     protected override string Activity => "Antares in shadow";
 
@@ -37,7 +54,7 @@ internal sealed class AntaresShadowLoop(
     protected override async Task<RoundOutcome> RoundAsync(string reason, CancellationToken cancellationToken)
     {
         var run = (await new AntaresTrainingRunRepository(database).ReadAllAsync(cancellationToken))
-            .LastOrDefault(r => r.Status == RunStatus.Succeeded && r.ModelType == AntaresPolicy.MpcClone && r.ArtifactPath is not null && Directory.Exists(r.ArtifactPath));
+            .LastOrDefault(r => r.Status == RunStatus.Succeeded && r.ModelType == AntaresPolicy.MpcClone && r.ArtifactPath is not null && AntaresPolicy.CanLoad(r.ArtifactPath));
         if (run is null)
         {
             return RoundOutcome.Degraded("no trained Antares policy: run darkstar antares train");
@@ -61,11 +78,21 @@ internal sealed class AntaresShadowLoop(
         var latest = (await observations.ReadRangeAsync(new SlotRange(SlotGrid.IndexOf(now) - SlotGrid.SlotsPerUtcDay, SlotGrid.SlotsPerUtcDay), cancellationToken))
             .LastOrDefault(o => o.SocEndPercent is not null);
         var soc = battery.ToKwh(latest?.SocEndPercent ?? battery.MinSocPercent);
-        var action = _policy!.Decide(AntaresState.Of(antaresDay, t, soc));
+        var intent = _policy!.Decide(AntaresState.Of(antaresDay, t, soc), battery);
         Logger.LogInformation(
-            "Antares (shadow, run {Run}) for {Slot}: charge {Charge} kWh, discharge {Discharge} kWh, export {Export} kWh; not executed",
-            run.Id, InstantText.Format(slots[t]), action.ChargeKwh.ToString("0.000", CultureInfo.InvariantCulture),
-            action.DischargeKwh.ToString("0.000", CultureInfo.InvariantCulture), action.ExportKwh.ToString("0.000", CultureInfo.InvariantCulture));
+            "Antares (shadow, run {Run}) for {Slot}: {Mode}, target SoC {Target} %, floor {Floor} %, charge {Charge} kWh, discharge {Discharge} kWh; not executed",
+            run.Id, InstantText.Format(slots[t]), intent.Mode, intent.TargetSocPercent.ToString("0.0", CultureInfo.InvariantCulture),
+            intent.FloorSocPercent.ToString("0.0", CultureInfo.InvariantCulture), intent.ChargeKwh.ToString("0.000", CultureInfo.InvariantCulture),
+            intent.DischargeKwh.ToString("0.000", CultureInfo.InvariantCulture));
+        lock (_gate)
+        {
+            _decisions.Enqueue(new AntaresShadowDecision(run.Id, slots[t], intent));
+            while (_decisions.Count > KeptDecisions)
+            {
+                _decisions.Dequeue();
+            }
+        }
+
         return RoundOutcome.Succeeded;
     }
 
@@ -75,3 +102,6 @@ internal sealed class AntaresShadowLoop(
         base.Dispose();
     }
 }
+
+/// <summary>One decision of the policy in shadow: the run that decided, the slot and what it would have had the executor run.</summary>
+internal sealed record AntaresShadowDecision(long Run, DateTimeOffset Slot, ExecutorIntent Intent);

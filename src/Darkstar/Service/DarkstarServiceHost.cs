@@ -148,6 +148,7 @@ public static class DarkstarServiceHost
             sp.GetService<IForecastVersionResolver>()));
         services
             .AddDarkstarStorage(settings.DatabasePath)
+            .AddDarkstarRetention(options.Retention, settings.TimeZone)
             .AddDarkstarControls(options)
             .AddDarkstarHomeAssistant(settings.HomeAssistant with { RefusedTokenRetryDelay = settings.HomeAssistant.RefusedTokenRetryDelay ?? RefusedTokenRetryDelay })
             .AddDarkstarLearning(options, settings.TimeZone, settings.Site.Latitude, settings.Site.Longitude)

@@ -90,6 +90,12 @@ public sealed record SimulatedServiceOptions
 
     public IReadOnlyList<IPlanListener> PlanListeners { get; init; } = [];
 
+    /// <summary>
+    /// Longer than any round takes on a loaded machine (a training of Aurora: seconds, minutes on a busy one during a long
+    /// soak): past it, something hangs and the stepped clock's wait throws.
+    /// </summary>
+    public TimeSpan IdlePatience { get; init; } = TimeSpan.FromSeconds(90);
+
     /// <inheritdoc cref="ServeSettings.Solver"/>
     public Func<Planning.Solver.LinearModel, Planning.Solver.SolverSettings, Planning.Solver.SolveResult>? Solver { get; init; }
 }
@@ -249,8 +255,7 @@ public sealed class SimulatedService : IAsyncDisposable
 
     private static readonly TimeSpan IdleRecheck = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>Longer than any round takes on a loaded machine (a training of Aurora: seconds): past it, something hangs.</summary>
-    private static readonly TimeSpan IdlePatience = TimeSpan.FromSeconds(90);
+    private TimeSpan IdlePatience => _options.IdlePatience;
 
     /// <summary>
     /// Stops the service and starts a new one against the same home, database and broker, as a restart of the add-on

@@ -57,6 +57,8 @@ public sealed class WebReader(
         var oracle = await new OracleResultRepository(database).ReadRangeAsync(today.AddDays(-1), today.AddDays(-1), cancellationToken);
         var todayRange = SlotGrid.LocalDay(today, zone);
         var todaysPlan = plan.Slots.Where(s => todayRange.Contains(s.SlotStart)).ToList();
+        var fee = PeakFeeSpec.FromOptions(options.PeakFee);
+        var peak = fee is null ? ((double SoFarKw, double? PlannedKw)?)null : await PeakReading.ReadAsync(database, fee, plan.Slots, now, zone, cancellationToken);
         return new
         {
             Now = now,
@@ -70,6 +72,9 @@ public sealed class WebReader(
                 // Only a plan that covers the whole day says what today costs.
                 PlannedCostToday = todaysPlan.Count > 0 && todaysPlan[0].SlotStart == todayRange.Start ? todaysPlan.Sum(s => s.Cost) : (double?)null,
                 Yesterday = oracle.Count > 0 ? CostDay(oracle[0]) : null,
+                // With a peak fee: the period's peak so far and as planned, kW.
+                PeakSoFarKw = peak?.SoFarKw,
+                PlannedPeakKw = peak?.PlannedKw,
             },
             Controls = controls.Current,
             options.Pricing.Currency,

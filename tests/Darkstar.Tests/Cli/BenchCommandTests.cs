@@ -94,6 +94,27 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchPlan_PeakFee_ReportsThePeakAndTheFeeWithAndWithoutIt()
+    {
+        var home = SharedData.PathOf("konstanz-home");
+
+        var off = await new CliRunner(_temp).RunAsync("bench", "plan", "--home", home, "--from", "2016-01-15", "--days", "2", "--execution", "slots", "--json");
+        var on = await new CliRunner(_temp).RunAsync(
+            "bench", "plan", "--home", home, "--from", "2016-01-15", "--days", "2", "--execution", "slots", "--peak-fee", "50", "--peak-measure", "highest_hour", "--json");
+
+        Assert.Equal(0, off.ExitCode);
+        Assert.Equal(0, on.ExitCode);
+        using var offJson = JsonDocument.Parse(off.LastLine);
+        Assert.False(offJson.RootElement.TryGetProperty("peak_fee", out _));
+        using var onJson = JsonDocument.Parse(on.LastLine);
+        var peak = onJson.RootElement.GetProperty("peak_fee");
+        Assert.Equal("highest_hour", peak.GetProperty("measure").GetString());
+        // In January the plan without the fee charges the battery from the grid at full power: the fee lowers the peak and the bill.
+        Assert.True(peak.GetProperty("peak_kw").GetDouble() < peak.GetProperty("peak_kw_without").GetDouble());
+        Assert.True(peak.GetProperty("mpc_with_fee").GetDouble() < peak.GetProperty("mpc_with_fee_without").GetDouble());
+    }
+
+    [Fact]
     public async Task BenchPlan_AllMonths_PrintsEveryWindowThenTheMeanAndWorst()
     {
         var home = SharedData.PathOf("konstanz-home");

@@ -36,6 +36,38 @@ public sealed class DatabaseCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Stats_OldForecastIssues_SizesEachTableAndCountsWhatRetentionWouldRemove()
+    {
+        var runner = new CliRunner(_temp);
+        var db = _temp.File("darkstar.db");
+        await runner.RunAsync("db", "migrate", "--db", db);
+        // Ten days before the runner's clock: the issues 48 h and 30 minutes ahead go, the day-ahead one stays.
+        var slot = runner.Clock.GetUtcNow().AddDays(-10);
+        var database = new Storage.DarkstarDatabase(db);
+        await new Storage.Repositories.SlotForecastRepository(database).UpsertAsync(
+            new[] { TimeSpan.FromHours(48), TimeSpan.FromHours(24), TimeSpan.FromMinutes(30) }.Select(lead => new Core.Domain.SlotForecast
+            {
+                SlotStart = slot, ForecastVersion = "baseline_7_day_avg", IssuedAt = slot - lead,
+                LoadP10Kwh = 0.1, LoadP50Kwh = 0.2, LoadP90Kwh = 0.3, PvP10Kwh = 0, PvP50Kwh = 0, PvP90Kwh = 0,
+            }),
+            CancellationToken.None);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        var stats = await runner.RunAsync("db", "stats", "--db", db, "--json");
+
+        Assert.True(stats.ExitCode == 0, stats.Error);
+        Assert.Contains("Retention now would remove 2 slot_forecasts.", stats.Output, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(stats.LastLine);
+        var root = json.RootElement;
+        Assert.Equal(3, root.GetProperty("tables").GetProperty("slot_forecasts").GetInt64());
+        Assert.Equal(2, root.GetProperty("retention_removes").GetProperty("slot_forecasts").GetInt64());
+        Assert.Equal(0, root.GetProperty("retention_removes").GetProperty("slot_plans").GetInt64());
+        Assert.True(root.GetProperty("bytes").GetProperty("slot_forecasts").GetInt64() > 0);
+        var tableBytes = root.GetProperty("bytes").EnumerateObject().Sum(p => p.Value.GetInt64());
+        Assert.InRange(tableBytes, 1, root.GetProperty("file_bytes").GetInt64());
+    }
+
+    [Fact]
     public async Task Migrate_RunTwice_SecondRunAppliesNothing()
     {
         var runner = new CliRunner(_temp);

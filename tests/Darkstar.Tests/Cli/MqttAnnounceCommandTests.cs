@@ -47,7 +47,7 @@ public sealed class MqttAnnounceCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.DoesNotContain("pw", result.Error.Replace("--password", "", StringComparison.Ordinal), StringComparison.Ordinal);
         using var report = JsonDocument.Parse(result.LastLine);
-        Assert.Equal(26, report.RootElement.GetProperty("entities").GetInt32());
+        Assert.Equal(28, report.RootElement.GetProperty("entities").GetInt32());
         await using var observer = await MqttObserver.ConnectAsync(broker, "ha", "pw", "homeassistant/device/darkstar/config", "darkstar/#");
         await observer.WaitForAsync(m => m.Topic == Topics.DeviceConfig && m.Retained, "the retained device config");
         await observer.WaitForAsync(Topics.State("import_price"), "0.2");
@@ -56,6 +56,8 @@ public sealed class MqttAnnounceCommandTests : IDisposable
         await observer.WaitForAsync(Topics.State("planned_action"), "None");
         await observer.WaitForAsync(Topics.State("load_forecast"), "None");
         await observer.WaitForAsync(Topics.State("realised_cost_yesterday"), "None");
+        // No peak fee in these options: the peak sensors are unknown, not zero.
+        await observer.WaitForAsync(Topics.State("peak_so_far"), "None");
         // The one-shot announcer leaves as cleanly as the add-on: offline until the add-on itself says online.
         await observer.WaitForAsync(Topics.Availability, "offline");
     }

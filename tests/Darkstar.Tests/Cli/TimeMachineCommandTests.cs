@@ -96,18 +96,26 @@ public sealed class TimeMachineCommandTests : IDisposable
         var db = await KonstanzDatabaseAsync();
         Json(await new CliRunner(_temp).RunAsync(["replay", "--db", db, "--from", "2016-01-10", "--days", "6", "--replan-minutes", "240", "--json", .. BenchBattery]));
 
-        var train = Json(await new CliRunner(_temp).RunAsync(["antares", "train", "--db", db, "--json", .. BenchBattery]));
+        var train = Json(await new CliRunner(_temp).RunAsync(["antares", "train", "--db", db, "--hold-out-from", "2016-01-12", "--hold-out-days", "1", "--json", .. BenchBattery]));
         var evaluate = Json(await new CliRunner(_temp).RunAsync(["antares", "evaluate", "--db", db, "--from", "2016-01-20", "--days", "2", "--json", .. BenchBattery]));
 
-        Assert.Equal(5, train.GetProperty("train_days").GetInt32());
+        // Six days replayed, one held out: four train, the last validates.
+        Assert.Equal(4, train.GetProperty("train_days").GetInt32());
         Assert.Equal(1, train.GetProperty("validation_days").GetInt32());
+        Assert.Equal("2016-01-12", train.GetProperty("held_out").GetProperty("from").GetString());
         var runs = train.GetProperty("runs").EnumerateArray().ToList();
-        Assert.Equal(["xgboost-imitation-mpc", "xgboost-imitation-oracle"], runs.Select(r => r.GetProperty("model_type").GetString()));
-        Assert.All(runs, r => Assert.True(File.Exists(Path.Combine(r.GetProperty("artifact").GetString()!, "charge_kwh.json"))));
+        Assert.Equal(["xgboost-intent-mpc", "xgboost-intent-oracle"], runs.Select(r => r.GetProperty("model_type").GetString()));
+        Assert.All(runs, r => Assert.True(File.Exists(Path.Combine(r.GetProperty("artifact").GetString()!, "is_grid_charge.json"))));
+        Assert.All(runs, r => Assert.DoesNotContain("2016-01-12", r.GetProperty("metrics").GetProperty("validation_days").GetString(), StringComparison.Ordinal));
         Assert.Equal(2, evaluate.GetProperty("days").GetInt32());
         Assert.True(evaluate.GetProperty("oracle").GetDouble() <= evaluate.GetProperty("mpc").GetDouble() + 0.01);
         Assert.Equal(2, evaluate.GetProperty("policies").GetArrayLength());
         Assert.Empty(evaluate.GetProperty("trained_on_these_days").EnumerateArray());
+        // The held-out day is one the runs did not learn from; the day after is.
+        var heldOut = Json(await new CliRunner(_temp).RunAsync(["antares", "evaluate", "--db", db, "--from", "2016-01-12", "--days", "1", "--json", .. BenchBattery]));
+        var learnt = Json(await new CliRunner(_temp).RunAsync(["antares", "evaluate", "--db", db, "--from", "2016-01-13", "--days", "1", "--json", .. BenchBattery]));
+        Assert.Empty(heldOut.GetProperty("trained_on_these_days").EnumerateArray());
+        Assert.Equal(2, learnt.GetProperty("trained_on_these_days").GetArrayLength());
         // The runs' rows keep the evaluation's cost figures.
         var stats = await new CliRunner(_temp).RunAsync("db", "stats", "--db", db);
         Assert.Matches(@"antares_training_runs\s+2\b", stats.Output);

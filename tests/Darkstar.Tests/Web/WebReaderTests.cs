@@ -75,6 +75,37 @@ public sealed class WebReaderTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task OverviewAsync_PeakFee_ShowsThePeriodsPeakSoFarAndAsPlanned()
+    {
+        var (reader, database) = await ReaderAsync(Midnight.AddMinutes(1), o => o with
+        {
+            PeakFee = new PeakFeeOptions { FeePerKw = 50, Measure = PeakMeasure.HighestHour, FromTime = TimeOnly.MinValue, ToTime = TimeOnly.MinValue },
+        });
+        // Earlier this month an hour imported 2 kWh; the plan imports 0.7 kWh a slot (2.8 kW) from now on.
+        var earlier = Midnight.AddDays(-5);
+        await new SlotObservationRepository(database).UpsertAsync(
+            Enumerable.Range(0, 4).Select(i => new SlotObservation { SlotStart = earlier.AddMinutes(15 * i), LoadKwh = 0.5, PvKwh = 0, ImportKwh = 0.5 }), CancellationToken.None);
+        await new PlanRepository(database).InsertAsync(
+            new Plan
+            {
+                CreatedAt = Midnight, HorizonStart = Midnight, HorizonEnd = Midnight.AddHours(2), SlotCount = 8,
+                ForecastVersion = "baseline_7_day_avg", SolverStatus = SolveStatus.Optimal, SolveMs = 20, Objective = 10, InitialSocPercent = 50,
+            },
+            Enumerable.Range(0, 8).Select(i => new SlotPlan
+            {
+                PlanId = 0, SlotStart = Midnight.AddMinutes(15 * i), ChargeKwh = 0.5, DischargeKwh = 0, ImportKwh = 0.7, ExportKwh = 0, CurtailKwh = 0, WaterKwh = 0,
+                ShedKwh = 0, SocEndPercent = 55, WaterOn = false, ImportPrice = 1, ExportPrice = 0.3, Cost = 0.7, Action = PlannedAction.Charge,
+            }),
+            CancellationToken.None);
+
+        var kpi = JsonSerializer.SerializeToElement(
+            await reader.OverviewAsync(reader.DefaultWindow(), new { status = "ok" }, CancellationToken.None), JsonSerializerOptions.Web).GetProperty("kpi");
+
+        Assert.Equal(2, kpi.GetProperty("peakSoFarKw").GetDouble(), 9);
+        Assert.Equal(2.8, kpi.GetProperty("plannedPeakKw").GetDouble(), 9);
+    }
+
+    [Fact]
     public async Task SafeModeEpisodesAsync_ModeChangeRows_EpisodesWithTheirReasonsNewestFirst()
     {
         var (reader, database) = await ReaderAsync(Midnight.AddHours(6));
@@ -108,12 +139,13 @@ public sealed class WebReaderTests(ITestOutputHelper output) : IDisposable
         Success = true, DurationMs = 3, Shadow = false,
     };
 
-    private async Task<(WebReader Reader, DarkstarDatabase Database)> ReaderAsync(DateTimeOffset now)
+    private async Task<(WebReader Reader, DarkstarDatabase Database)> ReaderAsync(DateTimeOffset now, Func<DarkstarOptions, DarkstarOptions>? change = null)
     {
         var database = new DarkstarDatabase(_temp.File("darkstar.db"));
         var clock = new FakeTimeProvider(now);
         await new SchemaMigrator(database, clock, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
         var options = OptionsLoader.LoadEmbeddedDefault(OptionsContext.Standalone).GetValidOptions();
+        options = change?.Invoke(options) ?? options;
         var controls = new ControlStore(DarkstarControlValues.FromOptions(options), new DatabaseUserSettingsStore(new UserSettingRepository(database), clock), NullLogger<ControlStore>.Instance);
         return (new WebReader(database, clock, Stockholm, options, controls), database);
     }

@@ -242,6 +242,10 @@ public static class Migrations
             ALTER TABLE execution_log ADD COLUMN mode TEXT;
             ALTER TABLE execution_log ADD COLUMN reason TEXT;
             """),
+        // The car's planned charging per slot (car.*), which the executor switches the charger by. 0 without a car.
+        new(6, "car charging in plans", """
+            ALTER TABLE slot_plans ADD COLUMN car_kwh REAL NOT NULL DEFAULT 0;
+            """),
     ];
 
     /// <summary>The newest schema version this code knows.</summary>

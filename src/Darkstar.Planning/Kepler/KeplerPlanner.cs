@@ -41,13 +41,15 @@ public sealed record PlanOutcome(Plan Plan, Schedule Schedule, PlanningProblem P
 /// </summary>
 /// <param name="solver">The MILP solver; null is CBC (the service's tests hand in one that fails).</param>
 /// <param name="liveSoc">The SoC reported live; without it (the CLI's one plan) the last recorded slot's.</param>
-public sealed class KeplerPlanner(
+/// <param name="car">The car's entities in Home Assistant and where its status goes; without them the car is not planned.</param>
+public sealed partial class KeplerPlanner(
     DarkstarDatabase database,
     TimeProvider clock,
     ILogger<KeplerPlanner> logger,
     Func<LinearModel, SolverSettings, SolveResult>? solver = null,
     Func<ForecastVersion, CancellationToken, Task<string>>? resolveForecastVersion = null,
-    ILiveSoc? liveSoc = null)
+    ILiveSoc? liveSoc = null,
+    CarPlanning? car = null)
 {
     /// <summary>How long a measured SoC stays the one to plan from.</summary>
     public static readonly TimeSpan SocMaxAge = TimeSpan.FromHours(2);
@@ -132,6 +134,8 @@ public sealed class KeplerPlanner(
         }
 
         problem = await WithPeakFeeAsync(problem, options, now, zone, notes, cancellationToken);
+        var carRequest = await WithCarAsync(car, options, horizon, zone, notes, cancellationToken);
+        problem = problem with { Car = carRequest?.Car };
 
         var schedule = await Task.Run(() => KeplerModel.Solve(problem, KeplerModel.DefaultSettings, solver ?? CbcSolver.Solve), cancellationToken);
         if (schedule.Fallback)
@@ -168,6 +172,7 @@ public sealed class KeplerPlanner(
             }
         }
 
+        ReportCar(car, options, carRequest, schedule);
         var plan = new Plan
         {
             CreatedAt = InstantText.Truncate(now),
@@ -220,6 +225,7 @@ public sealed class KeplerPlanner(
             ShedKwh = slot.ShedKwh,
             SocEndPercent = slot.SocEndPercent,
             WaterOn = slot.WaterOn,
+            CarKwh = slot.CarKwh,
             ImportPrice = slot.ImportPrice,
             ExportPrice = slot.ExportPrice,
             Cost = slot.Cost,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Darkstar.Core.Car;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 
@@ -10,6 +11,9 @@ namespace Darkstar.Planning.Model;
 /// </summary>
 public sealed record CarChargingRequest(CarChargingSpec? Car, string? Problem, bool TargetReachable)
 {
+    /// <summary>What Home Assistant said of the car for this request; null when it was not asked.</summary>
+    public CarReading? Reading { get; init; }
+
     /// <summary>
     /// Resolves the car's state: <paramref name="socPercent"/> from <c>car.soc_sensor</c>, <paramref name="departure"/>
     /// from <c>car.departure_entity</c> (null: the next <c>car.departure_time</c>), <paramref name="targetPercent"/> from
@@ -33,10 +37,10 @@ public sealed record CarChargingRequest(CarChargingSpec? Car, string? Problem, b
 
         var now = horizon.Start;
         string? problem = null;
-        var leaves = departure ?? NextLocalTime(now, car.DepartureTime, zone);
+        var leaves = departure ?? LocalTime.Next(now, car.DepartureTime, zone);
         if (leaves <= now)
         {
-            var moved = NextLocalTime(now, TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(leaves, zone).DateTime), zone);
+            var moved = LocalTime.Next(now, TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(leaves, zone).DateTime), zone);
             problem = $"car.departure_entity ({car.DepartureEntity}) is {Local(leaves, zone)}, in the past: planned for {Local(moved, zone)} instead; set the next departure";
             leaves = moved;
         }
@@ -62,21 +66,6 @@ public sealed record CarChargingRequest(CarChargingSpec? Car, string? Problem, b
         }
 
         return new CarChargingRequest(spec, problem, reachable);
-    }
-
-    private static DateTimeOffset NextLocalTime(DateTimeOffset now, TimeOnly time, TimeZoneInfo zone)
-    {
-        var day = SlotGrid.LocalDateOf(now, zone);
-        for (var i = 0; i < 3; i++, day = day.AddDays(1))
-        {
-            var candidate = SlotGrid.StartOfLocalDay(day, zone) + time.ToTimeSpan();
-            if (candidate > now)
-            {
-                return candidate;
-            }
-        }
-
-        return now.AddDays(1);
     }
 
     private static string Local(DateTimeOffset instant, TimeZoneInfo zone) =>

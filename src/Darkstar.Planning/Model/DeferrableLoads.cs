@@ -74,8 +74,8 @@ public sealed record FlexibleLoadSpec(
                 continue;
             }
 
-            var start = LocalInstant(day, EarliestStart, zone);
-            var end = LocalInstant(LatestEnd > EarliestStart ? day : day.AddDays(1), LatestEnd, zone);
+            var start = LocalTime.ToInstant(day, EarliestStart, zone);
+            var end = LocalTime.ToInstant(LatestEnd > EarliestStart ? day : day.AddDays(1), LatestEnd, zone);
             var first = SlotGrid.IndexOf(SlotGrid.Ceiling(start));
             var last = SlotGrid.IndexOf(end);
             var from = (int)Math.Max(0, first - horizon.FirstIndex);
@@ -87,19 +87,6 @@ public sealed record FlexibleLoadSpec(
         }
 
         return windows;
-    }
-
-    /// <summary>A local date and time as an instant: a time the clocks skip moves on by the gap, a repeated one is its first.</summary>
-    private static DateTimeOffset LocalInstant(DateOnly day, TimeOnly time, TimeZoneInfo zone)
-    {
-        var local = day.ToDateTime(time, DateTimeKind.Unspecified);
-        while (zone.IsInvalidTime(local))
-        {
-            local = local.AddMinutes(SlotGrid.MinutesPerSlot);
-        }
-
-        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset);
     }
 }
 

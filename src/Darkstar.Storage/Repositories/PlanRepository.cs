@@ -15,7 +15,7 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
     private static readonly string[] SlotColumns =
     [
         "plan_id", "slot_start", "charge_kwh", "discharge_kwh", "import_kwh", "export_kwh", "curtail_kwh", "water_kwh",
-        "shed_kwh", "soc_end_percent", "water_on", "import_price", "export_price", "cost", "action",
+        "shed_kwh", "soc_end_percent", "water_on", "import_price", "export_price", "cost", "action", "car_kwh",
     ];
 
     private static readonly string InsertPlanSql = SqlText.InsertReturningId(Schema.Plans, PlanColumns);
@@ -158,6 +158,8 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
 
         public string Action { get; set; } = string.Empty;
 
+        public double CarKwh { get; set; }
+
         public static SlotRow From(SlotPlan slot)
         {
             ArgumentNullException.ThrowIfNull(slot);
@@ -178,6 +180,7 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
                 ExportPrice = slot.ExportPrice,
                 Cost = slot.Cost,
                 Action = EnumText<PlannedAction>.ToText(slot.Action),
+                CarKwh = slot.CarKwh,
             };
         }
 
@@ -198,6 +201,7 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
             ExportPrice = ExportPrice,
             Cost = Cost,
             Action = EnumText<PlannedAction>.Parse(Action),
+            CarKwh = CarKwh,
         };
     }
 }

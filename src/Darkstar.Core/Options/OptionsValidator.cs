@@ -176,6 +176,17 @@ internal static class OptionsValidator
         {
             errors.Add(Error("car.min_current_a", options, $"must be at most car.max_current_a ({Format(car.MaxCurrentA)})"));
         }
+
+        // A current of 0 stops a charger: the model would plan power it cannot draw.
+        if (car.ChargerCurrentEntity is not null && car.MinCurrentA <= 0)
+        {
+            errors.Add(Error("car.min_current_a", options, "must be above 0 with car.charger_current_entity: the lowest current the charger charges at (6 A for most)"));
+        }
+
+        if (car.SocSensor is not null && car.SocSensor == options.InputSensors.BatterySoc)
+        {
+            errors.Add(Error("car.soc_sensor", options, "is the home battery's SoC sensor (input_sensors.battery_soc): give the car's own, e.g. sensor.car_battery_level"));
+        }
     }
 
     private static void ValidateSIndex(DarkstarOptions options, List<OptionError> errors)

@@ -86,7 +86,9 @@ public sealed partial class KeplerPlanner
         var planned = beforeDeparture.Sum(s => s.CarKwh);
         var lastCharging = beforeDeparture.LastOrDefault(s => s.CarKwh > 1e-3);
         DateTimeOffset? readyAt = lastCharging is null ? null : lastCharging.Start + SlotGrid.SlotLength;
-        var reachable = request.TargetReachable && schedule.CarShortfallKwh <= 0.05;
+        // The plan's shortfall decides; a few tenths of a percent short in the last slot (the charger switched on a minute
+        // into each slot) is no news to report.
+        var reachable = schedule.CarShortfallKwh <= Math.Max(0.05, 0.005 * spec.CapacityKwh);
         var text = reachable
             ? string.Create(CultureInfo.InvariantCulture, $"{planned:0.##} kWh planned: {spec.TargetSocPercent:0.#} % by {InstantText.Format(spec.Departure)}")
             : request.Problem ?? string.Create(CultureInfo.InvariantCulture, $"short {schedule.CarShortfallKwh:0.##} kWh of {spec.TargetSocPercent:0.#} % at {InstantText.Format(spec.Departure)}");

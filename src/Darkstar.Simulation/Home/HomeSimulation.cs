@@ -52,6 +52,7 @@ public sealed class HomeSimulation
     private double _dischargeFloorPercent = MinimumSocPercent;
     private bool _waterHeaterOn;
     private readonly SimulatedCar _car = new(seed: 1);
+    private readonly Dictionary<long, double> _carChargedBySlot = [];
     private bool _vacation;
     private bool _withholdTomorrowPrices;
     private Powers _powers;
@@ -120,6 +121,15 @@ public sealed class HomeSimulation
             {
                 return (_car.SocPercent, _car.Home);
             }
+        }
+    }
+
+    /// <summary>Energy the car's charger drew in the slot that starts at <paramref name="slotStart"/>, kWh (its share of the EV charger's meter).</summary>
+    public double CarChargedKwh(DateTimeOffset slotStart)
+    {
+        lock (_gate)
+        {
+            return _carChargedBySlot.GetValueOrDefault(SlotGrid.IndexOf(slotStart));
         }
     }
 
@@ -394,6 +404,12 @@ public sealed class HomeSimulation
         _counters[EntityIds.WaterHeaterEnergy] += water * hours;
         _counters[EntityIds.HeatPumpEnergy] += heatPump * hours;
         _counters[EntityIds.EvChargerEnergy] += (car + managedCar) * hours;
+        if (managedCar > 0)
+        {
+            var slot = SlotGrid.IndexOf(from);
+            _carChargedBySlot[slot] = _carChargedBySlot.GetValueOrDefault(slot) + (managedCar * hours);
+        }
+
         _powers = new Powers(load + water, pv, import - export, charge - discharge, water);
     }
 

@@ -45,9 +45,11 @@ public sealed class CarServiceTests(ITestOutputHelper output)
         Assert.Equal(0, summary.Errors);
         Assert.All(atDeparture, d => Assert.True(d.SocPercent >= car.TargetSocPercent - 0.5,
             string.Create(CultureInfo.InvariantCulture, $"{d.Day}: the car left at {d.SocPercent:0.0} %, below its target {car.TargetSocPercent} %")));
-        // Charged in slots, and calmly: each of the charger's entities changes at most once a slot.
+        // Charged in slots, and calmly: each of the charger's entities changes at most once a slot after its first
+        // minutes (where the slot's own plan may still arrive).
         Assert.NotEmpty(charger);
-        var repeated = charger.GroupBy(c => (string.Join(",", c.EntityIds), SlotGrid.Floor(c.At))).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        var repeated = charger.Where(c => c.At - SlotGrid.Floor(c.At) >= TimeSpan.FromMinutes(2))
+            .GroupBy(c => (string.Join(",", c.EntityIds), SlotGrid.Floor(c.At))).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         Assert.True(repeated.Count == 0, $"commanded more than once in a slot: {string.Join("; ", repeated)}");
     }
 }

@@ -14,6 +14,8 @@ public enum ActuatorRole
     SocTarget,
     DischargeFloor,
     WaterHeater,
+    CarCharger,
+    CarChargingCurrent,
 }
 
 /// <summary>

@@ -396,6 +396,12 @@ public static class ExecutionPolicy
                 : new SwitchTarget(ActuatorRole.WaterHeater, waterHeaterEntity, slot.WaterOn));
         }
 
+        // The car's charger, like the water heater, follows the plan only.
+        if (slot is not null && mode != ExecutionMode.SafeMode)
+        {
+            targets.AddRange(Car.CarCharging.Targets(options.Car, slot));
+        }
+
         return targets;
     }
 

@@ -1,3 +1,4 @@
+using Darkstar.Core.Car;
 using Darkstar.Core.Controls;
 using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
@@ -32,6 +33,7 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ExecutorTick>>()));
         services.AddDarkstarLoop<ExecutorService>();
+        services.TryAddSingleton<ICarReader>(sp => new Car.CarStateReader(sp.GetRequiredService<IHomeAssistantGateway>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

@@ -89,6 +89,24 @@ public sealed class DarkstarPublisher
         SetState(PlannedPeak, Number(plannedKw, 3));
     }
 
+    /// <summary>The car's charging as the last plan left it: its state, whether its target is reachable, the energy planned before its departure and when it is ready.</summary>
+    public void PublishCar(Core.Car.CarPlanStatus car)
+    {
+        ArgumentNullException.ThrowIfNull(car);
+        var enabled = car.State != Core.Car.CarChargingState.Disabled;
+        SetState(CarStatus, Core.Car.CarPlanStatus.Text(car.State));
+        SetState(CarTargetReachable, enabled ? OnOff(car.TargetReachable) : null);
+        SetState(CarPlannedEnergy, enabled ? Number(car.PlannedKwh, 3) : null);
+        SetState(CarReadyAt, car.ReadyAt is { } ready ? Core.Time.InstantText.Format(ready) : null);
+        SetAttributes(CarStatus, SeriesAttributes.Build(w =>
+        {
+            WriteText(w, "reason", car.Reason);
+            WriteNumber(w, "soc_percent", car.SocPercent, 1);
+            WriteNumber(w, "target_soc_percent", car.TargetSocPercent, 1);
+            WriteText(w, "departure", car.Departure is { } departure ? Core.Time.InstantText.Format(departure) : null);
+        }));
+    }
+
     /// <summary>The mean absolute error of the active forecast over the last 7 days, kWh per slot.</summary>
     public void PublishForecastAccuracy(double? maeKwh7Days) => SetState(ForecastMae7Days, Number(maeKwh7Days, 3));
 
@@ -233,6 +251,30 @@ public sealed class DarkstarPublisher
         if (value is { } v)
         {
             writer.WriteNumber(name, v);
+        }
+    }
+
+    private static void WriteText(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void WriteNumber(Utf8JsonWriter writer, string name, double? value, int decimals)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            writer.WriteNumber(name, Math.Round(v, decimals, MidpointRounding.AwayFromZero));
+        }
+        else
+        {
+            writer.WriteNull(name);
         }
     }
 

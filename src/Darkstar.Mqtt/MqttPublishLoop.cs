@@ -1,3 +1,4 @@
+using Darkstar.Core.Car;
 using Darkstar.Core.Controls;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Loops;
@@ -22,6 +23,7 @@ public sealed class MqttPublishLoop : ServiceLoop
     private readonly DatabaseStateReader _reader;
     private readonly TimeZoneInfo _zone;
     private readonly LoopTrigger _publishNow = new();
+    private readonly CarStatusBoard? _car;
 
     public MqttPublishLoop(
         DarkstarMqttService mqtt,
@@ -30,9 +32,11 @@ public sealed class MqttPublishLoop : ServiceLoop
         DatabaseStateReader reader,
         TimeZoneInfo zone,
         LoopContext context,
-        ILogger<MqttPublishLoop> logger)
+        ILogger<MqttPublishLoop> logger,
+        CarStatusBoard? car = null)
         : base(LoopName, context, logger)
     {
+        _car = car;
         _mqtt = mqtt ?? throw new ArgumentNullException(nameof(mqtt));
         _controls = controls ?? throw new ArgumentNullException(nameof(controls));
         _status = status ?? throw new ArgumentNullException(nameof(status));
@@ -62,6 +66,7 @@ public sealed class MqttPublishLoop : ServiceLoop
     {
         await _reader.PublishAsync(_mqtt.Publisher, _controls.Current.ForecastVersion, _zone, cancellationToken);
         PublishStatus();
+        _mqtt.Publisher.PublishCar(_car?.Current ?? CarPlanStatus.Off);
         return RoundOutcome.Succeeded;
     }
 

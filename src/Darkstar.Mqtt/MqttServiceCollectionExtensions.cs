@@ -38,7 +38,8 @@ public static class MqttServiceCollectionExtensions
             Core.Domain.PeakFeeSpec.FromOptions(options.PeakFee)));
         services.AddDarkstarLoop(sp => new MqttPublishLoop(
             sp.GetRequiredService<DarkstarMqttService>(), sp.GetRequiredService<ControlStore>(), sp.GetRequiredService<Core.Domain.IDarkstarStatusSource>(),
-            sp.GetRequiredService<DatabaseStateReader>(), zone, sp.GetRequiredService<LoopContext>(), sp.GetRequiredService<ILogger<MqttPublishLoop>>()));
+            sp.GetRequiredService<DatabaseStateReader>(), zone, sp.GetRequiredService<LoopContext>(), sp.GetRequiredService<ILogger<MqttPublishLoop>>(),
+            sp.GetService<Core.Car.CarStatusBoard>()));
         return services;
     }
 }

@@ -278,6 +278,11 @@ public static class Migrations
 
             ALTER TABLE slot_plans ADD COLUMN manual_block TEXT;
             """),
+
+        // The car's planned charging per slot (car.*), which the executor switches the charger by. 0 without a car.
+        new(8, "car charging in plans", """
+            ALTER TABLE slot_plans ADD COLUMN car_kwh REAL NOT NULL DEFAULT 0;
+            """),
     ];
 
     /// <summary>The newest schema version this code knows.</summary>

@@ -191,6 +191,35 @@ public sealed class CalmCommandsTests
         Assert.Equal(5000, Assert.IsType<NumberValueTarget>(Assert.Single(newPlan, t => t.Role == ActuatorRole.MaxDischargePower)).Value);
     }
 
+    /// <summary>A plan made mid-slot moves the car's charging to another quarter of the same hour: the charger stays on until the slot ends.</summary>
+    [Fact]
+    public void Filter_CarChargerChangedInTheSlot_NewPlanMidSlotWaitsForTheNextSlot()
+    {
+        const string charger = "switch.wallbox";
+        var calm = new CalmCommands(Options());
+
+        var on = calm.Filter(SlotStart, Decision(0, new SwitchTarget(ActuatorRole.CarCharger, charger, true)), States((charger, "off")));
+        var offMidSlot = calm.Filter(SlotStart.AddMinutes(6), Decision(1, new SwitchTarget(ActuatorRole.CarCharger, charger, false)), States((charger, "on")));
+        var offNextSlot = calm.Filter(SlotStart.AddMinutes(15), Decision(1, new SwitchTarget(ActuatorRole.CarCharger, charger, false)), States((charger, "on")));
+
+        Assert.True(Assert.IsType<SwitchTarget>(Assert.Single(on)).On);
+        Assert.Empty(offMidSlot);
+        Assert.False(Assert.IsType<SwitchTarget>(Assert.Single(offNextSlot)).On);
+    }
+
+    /// <summary>In a slot's first minutes its own plan may still arrive: the charger follows it at once.</summary>
+    [Fact]
+    public void Filter_CarChargerAtTheSlotsStart_TheSlotsOwnPlanChangesItAtOnce()
+    {
+        const string current = "number.wallbox_current";
+        var calm = new CalmCommands(Options());
+
+        calm.Filter(SlotStart, Decision(0, new NumberValueTarget(ActuatorRole.CarChargingCurrent, current, 16, 1)), States((current, "6")));
+        var fromTheNewPlan = calm.Filter(SlotStart.AddMinutes(1), Decision(1, new NumberValueTarget(ActuatorRole.CarChargingCurrent, current, 10, 1)), States((current, "16")));
+
+        Assert.Equal(10, Assert.IsType<NumberValueTarget>(Assert.Single(fromTheNewPlan)).Value);
+    }
+
     private static ExecutorDecision Decision(long planId, params EntityTarget[] targets) => new()
     {
         Health = Core.Domain.DarkstarStatus.Ok,

@@ -17,6 +17,8 @@ public sealed class DiscoveryTests
         "darkstar_status", "darkstar_water_heater_planned_now", "darkstar_cheap_slot_now", "darkstar_executor_enabled",
         "darkstar_shadow_mode", "darkstar_allow_export", "darkstar_forecast_version", "darkstar_risk_appetite",
         "darkstar_manual_override", "darkstar_min_soc", "darkstar_max_soc", "darkstar_water_heater_min_kwh_per_day",
+        "darkstar_car_status", "darkstar_car_target_reachable", "darkstar_car_planned_energy", "darkstar_car_ready_at",
+        "darkstar_car_target_soc", "darkstar_car_departure",
         "darkstar_replan", "darkstar_retrain_aurora",
         "darkstar_manual_blocks", "darkstar_block_action", "darkstar_block_hours", "darkstar_add_block", "darkstar_clear_blocks",
     ];
@@ -30,7 +32,10 @@ public sealed class DiscoveryTests
         "binary_sensor.darkstar_water_heater_planned_now", "binary_sensor.darkstar_cheap_slot_now", "switch.darkstar_executor_enabled",
         "switch.darkstar_shadow_mode", "switch.darkstar_allow_export", "select.darkstar_forecast_version", "select.darkstar_risk_appetite",
         "select.darkstar_manual_override", "number.darkstar_min_soc", "number.darkstar_max_soc",
-        "number.darkstar_water_heater_min_kwh_per_day", "button.darkstar_replan", "button.darkstar_retrain_aurora",
+        "number.darkstar_water_heater_min_kwh_per_day",
+        "sensor.darkstar_car_status", "binary_sensor.darkstar_car_target_reachable", "sensor.darkstar_car_planned_energy",
+        "sensor.darkstar_car_ready_at", "number.darkstar_car_target_soc", "text.darkstar_car_departure",
+        "button.darkstar_replan", "button.darkstar_retrain_aurora",
         "sensor.darkstar_manual_blocks", "select.darkstar_block_action", "number.darkstar_block_hours", "button.darkstar_add_block",
         "button.darkstar_clear_blocks",
     ];

@@ -36,6 +36,9 @@ public sealed class CommandParser(IReadOnlyList<ControlDefinition> controls)
             ControlKind.Switch => ParseSwitch(entity, text),
             ControlKind.Select => ParseSelect(entity, text),
             ControlKind.Number => ParseNumber(entity, text, current),
+            ControlKind.Time => TimeOnly.TryParseExact(text, ["HH:mm", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
+                ? CommandParseResult.Accepted(new DarkstarCommand.SetTime(entity.Id, new TimeOnly(time.Hour, time.Minute)))
+                : CommandParseResult.Rejected($"'{Shorten(text)}' is not a time of day (HH:MM)"),
             ControlKind.Button => text == Press
                 ? CommandParseResult.Accepted(new DarkstarCommand.Press(entity.Id, ButtonOf(entity.Id)))
                 : CommandParseResult.Rejected($"'{Shorten(text)}' is not {Press}"),
@@ -120,6 +123,7 @@ public sealed class CommandParser(IReadOnlyList<ControlDefinition> controls)
                 ? null
                 : FormattableString.Invariant($"{value} %: the maximum SoC must be above the minimum SoC ({current.MinSocPercent} %)")),
             WaterHeaterMinKwhPerDay => (DarkstarNumber.WaterHeaterMinKwhPerDay, (string?)null),
+            CarTargetSoc => (DarkstarNumber.CarTargetSocPercent, (string?)null),
             _ => throw new InvalidOperationException($"Number '{entity.Id}' has no control."),
         };
         if (inconsistency is not null)

@@ -7,6 +7,9 @@ public enum ControlKind
     Select,
     Number,
     Button,
+
+    /// <summary>A local time of day, <c>HH:MM</c> (Home Assistant's MQTT <c>text</c> entity with that pattern).</summary>
+    Time,
 }
 
 /// <summary>One of Darkstar's controls and the values it takes: every writer (MQTT, the web UI) is held to these.</summary>
@@ -37,6 +40,8 @@ public static class ControlCatalogue
     public const string MinSoc = "min_soc";
     public const string MaxSoc = "max_soc";
     public const string WaterHeaterMinKwhPerDay = "water_heater_min_kwh_per_day";
+    public const string CarTargetSoc = "car_target_soc";
+    public const string CarDeparture = "car_departure";
     public const string Replan = "replan";
     public const string RetrainAurora = "retrain_aurora";
 
@@ -71,6 +76,8 @@ public static class ControlCatalogue
             new(MinSoc, ControlKind.Number) { Min = 0, Max = 100, Step = 1 },
             new(MaxSoc, ControlKind.Number) { Min = 0, Max = 100, Step = 1 },
             new(WaterHeaterMinKwhPerDay, ControlKind.Number) { Min = 0, Max = 50, Step = 0.5 },
+            new(CarTargetSoc, ControlKind.Number) { Min = 1, Max = 100, Step = 1 },
+            new(CarDeparture, ControlKind.Time),
             new(Replan, ControlKind.Button),
             new(RetrainAurora, ControlKind.Button),
         ];

@@ -24,6 +24,7 @@ public enum DarkstarNumber
     MinSocPercent,
     MaxSocPercent,
     WaterHeaterMinKwhPerDay,
+    CarTargetSocPercent,
 }
 
 public enum DarkstarButton
@@ -40,6 +41,8 @@ public abstract record DarkstarCommand(string EntityId)
     public sealed record ChooseOption(string EntityId, DarkstarSelect Control, string Option) : DarkstarCommand(EntityId);
 
     public sealed record SetNumber(string EntityId, DarkstarNumber Number, double Value) : DarkstarCommand(EntityId);
+
+    public sealed record SetTime(string EntityId, TimeOnly Time) : DarkstarCommand(EntityId);
 
     public sealed record Press(string EntityId, DarkstarButton Button) : DarkstarCommand(EntityId);
 }

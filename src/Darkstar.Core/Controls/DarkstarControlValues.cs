@@ -24,12 +24,19 @@ public sealed record DarkstarControlValues
 
     public required double WaterHeaterMinKwhPerDay { get; init; }
 
+    /// <summary>The car's target SoC when no <c>car.target_soc_entity</c> holds it.</summary>
+    public double CarTargetSocPercent { get; init; } = 80;
+
+    /// <summary>The car's daily departure when no <c>car.departure_entity</c> holds it.</summary>
+    public TimeOnly CarDepartureTime { get; init; } = new(7, 0);
+
     /// <summary>The ids of the controls that have a state (every switch, select and number).</summary>
     public static IReadOnlyList<string> StatefulIds { get; } =
     [
         ControlCatalogue.ExecutorEnabled, ControlCatalogue.ShadowMode, ControlCatalogue.AllowExport,
         ControlCatalogue.ForecastVersion, ControlCatalogue.RiskAppetite, ControlCatalogue.ManualOverride,
         ControlCatalogue.MinSoc, ControlCatalogue.MaxSoc, ControlCatalogue.WaterHeaterMinKwhPerDay,
+        ControlCatalogue.CarTargetSoc, ControlCatalogue.CarDeparture,
     ];
 
     public static DarkstarControlValues FromOptions(DarkstarOptions options)
@@ -46,6 +53,8 @@ public sealed record DarkstarControlValues
             MinSocPercent = options.Battery.MinSocPercent,
             MaxSocPercent = options.Battery.MaxSocPercent,
             WaterHeaterMinKwhPerDay = options.WaterHeating.MinKwhPerDay,
+            CarTargetSocPercent = options.Car.TargetSocPercent,
+            CarDepartureTime = options.Car.DepartureTime,
         };
     }
 
@@ -61,6 +70,8 @@ public sealed record DarkstarControlValues
         ControlCatalogue.MinSoc => Number(MinSocPercent),
         ControlCatalogue.MaxSoc => Number(MaxSocPercent),
         ControlCatalogue.WaterHeaterMinKwhPerDay => Number(WaterHeaterMinKwhPerDay),
+        ControlCatalogue.CarTargetSoc => Number(CarTargetSocPercent),
+        ControlCatalogue.CarDeparture => CarDepartureTime.ToString("HH:mm", CultureInfo.InvariantCulture),
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, "Not a stateful Darkstar control."),
     };
 
@@ -76,13 +87,15 @@ public sealed record DarkstarControlValues
         DarkstarCommand.SetNumber { Number: DarkstarNumber.MinSocPercent } n => this with { MinSocPercent = n.Value },
         DarkstarCommand.SetNumber { Number: DarkstarNumber.MaxSocPercent } n => this with { MaxSocPercent = n.Value },
         DarkstarCommand.SetNumber { Number: DarkstarNumber.WaterHeaterMinKwhPerDay } n => this with { WaterHeaterMinKwhPerDay = n.Value },
+        DarkstarCommand.SetNumber { Number: DarkstarNumber.CarTargetSocPercent } n => this with { CarTargetSocPercent = n.Value },
+        DarkstarCommand.SetTime { EntityId: ControlCatalogue.CarDeparture } t => this with { CarDepartureTime = t.Time },
         DarkstarCommand.Press => this,
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Not a Darkstar command."),
     };
 
     /// <summary>
     /// <paramref name="options"/> as these values amend them for the planner: the user's forecast version, risk appetite,
-    /// SoC limits, export and water heating minimum. Every plan is made with the options amended so.
+    /// SoC limits, export, water heating minimum, and the car's target and departure (where no entity of Home Assistant holds them). Every plan is made with the options amended so.
     /// </summary>
     public DarkstarOptions ApplyTo(DarkstarOptions options)
     {
@@ -94,12 +107,14 @@ public sealed record DarkstarControlValues
             WaterHeating = options.WaterHeating with { MinKwhPerDay = WaterHeaterMinKwhPerDay },
             SIndex = options.SIndex with { RiskAppetite = RiskAppetite },
             Forecasting = options.Forecasting with { ActiveForecastVersion = ForecastVersionText.Parse(ForecastVersion) },
+            Car = options.Car with { TargetSocPercent = CarTargetSocPercent, DepartureTime = CarDepartureTime },
         };
     }
 
     /// <summary>True when changing control <paramref name="id"/> changes what <see cref="ApplyTo"/> gives the planner.</summary>
     public static bool AmendsPlan(string id) => id is ControlCatalogue.AllowExport or ControlCatalogue.ForecastVersion
-        or ControlCatalogue.RiskAppetite or ControlCatalogue.MinSoc or ControlCatalogue.MaxSoc or ControlCatalogue.WaterHeaterMinKwhPerDay;
+        or ControlCatalogue.RiskAppetite or ControlCatalogue.MinSoc or ControlCatalogue.MaxSoc or ControlCatalogue.WaterHeaterMinKwhPerDay
+        or ControlCatalogue.CarTargetSoc or ControlCatalogue.CarDeparture;
 
     public static string OnOff(bool on) => on ? ControlCatalogue.On : ControlCatalogue.Off;
 

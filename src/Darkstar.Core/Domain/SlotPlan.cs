@@ -36,6 +36,9 @@ public sealed record SlotPlan
 
     public required bool WaterOn { get; init; }
 
+    /// <summary>Energy planned into the electric car's charger (grid side), kWh; 0 without a car.</summary>
+    public double CarKwh { get; init; }
+
     public required double ImportPrice { get; init; }
 
     public required double ExportPrice { get; init; }

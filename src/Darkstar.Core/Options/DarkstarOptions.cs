@@ -24,6 +24,10 @@ public sealed record DarkstarOptions
 
     public WaterHeatingOptions WaterHeating { get; init; } = new();
 
+    public CarOptions Car { get; init; } = new();
+
+    public VacationOptions Vacation { get; init; } = new();
+
     public SIndexOptions SIndex { get; init; } = new();
 
     public ForecastingOptions Forecasting { get; init; } = new();
@@ -183,6 +187,77 @@ public sealed record WaterHeatingOptions
     [Between(0, 1440)]
     [MultipleOf(15)]
     public int MinSpacingMinutes { get; init; } = 120;
+}
+
+/// <summary>
+/// The electric car, charged to its target by its departure. The charger is switched on and off, or its current set (A);
+/// its power is current × voltage × phases. The departure and target come from Home Assistant helpers when set, else
+/// from Darkstar's own MQTT time and number entities, which start at <see cref="DepartureTime"/> and <see cref="TargetSocPercent"/>.
+/// </summary>
+public sealed record CarOptions
+{
+    public bool Enabled { get; init; }
+
+    [Between(1, 300)]
+    public double BatteryKwh { get; init; } = 60;
+
+    [EntityId("sensor")]
+    public string? SocSensor { get; init; }
+
+    /// <summary>Whether the car is plugged in; unset, it is taken to be whenever it is home.</summary>
+    [EntityId("binary_sensor", "sensor", "input_boolean")]
+    public string? PluggedInSensor { get; init; }
+
+    [EntityId("switch", "input_boolean")]
+    public string? ChargerSwitchEntity { get; init; }
+
+    [EntityId("number", "input_number")]
+    public string? ChargerCurrentEntity { get; init; }
+
+    [Between(0, 80)]
+    public double MinCurrentA { get; init; } = 6;
+
+    [Between(1, 80)]
+    public double MaxCurrentA { get; init; } = 16;
+
+    [Between(1, 3)]
+    public int Phases { get; init; } = 3;
+
+    [Between(100, 400)]
+    public double VoltageV { get; init; } = 230;
+
+    [Between(0.5, 1)]
+    public double ChargeEfficiency { get; init; } = 0.9;
+
+    [EntityId("input_datetime")]
+    public string? DepartureEntity { get; init; }
+
+    /// <summary>The daily departure (local HH:mm) the MQTT time entity starts at when no departure entity is set.</summary>
+    public TimeOnly DepartureTime { get; init; } = new(7, 0);
+
+    [EntityId("input_number", "number")]
+    public string? TargetSocEntity { get; init; }
+
+    [Between(1, 100)]
+    public double TargetSocPercent { get; init; } = 80;
+
+    public double MinChargeKw => MinCurrentA * VoltageV * Phases / 1000;
+
+    public double MaxChargeKw => MaxCurrentA * VoltageV * Phases / 1000;
+}
+
+/// <summary>
+/// Vacation: the load forecast is lowered to <see cref="LoadFactor"/> of itself, flexible loads rest, and the water heater
+/// heats once a week (on <see cref="LegionellaWeekday"/>, its daily energy) against legionella. Also an MQTT switch.
+/// </summary>
+public sealed record VacationOptions
+{
+    public bool Enabled { get; init; }
+
+    [Between(0, 1)]
+    public double LoadFactor { get; init; } = 0.5;
+
+    public DayOfWeek LegionellaWeekday { get; init; } = DayOfWeek.Sunday;
 }
 
 /// <summary>The S-index: the safety factor on the load forecast the planner keeps energy for.</summary>

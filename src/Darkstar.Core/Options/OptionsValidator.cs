@@ -32,6 +32,7 @@ internal static class OptionsValidator
         ValidatePricing(options, errors);
         ValidatePeakFee(options, errors);
         ValidateWaterHeating(options, errors);
+        ValidateCar(options, errors);
         ValidateSIndex(options, errors);
         ValidateExecutor(options, errors);
         ValidateMqtt(options, errors);
@@ -150,6 +151,41 @@ internal static class OptionsValidator
         if (water.MinKwhPerDay > water.PowerKw * 24)
         {
             errors.Add(Error("water_heating.min_kwh_per_day", options, $"cannot be more than a day of heating at water_heating.power_kw ({Format(water.PowerKw * 24)} kWh)"));
+        }
+    }
+
+    private static void ValidateCar(DarkstarOptions options, List<OptionError> errors)
+    {
+        var car = options.Car;
+        if (!car.Enabled)
+        {
+            return;
+        }
+
+        if (car.SocSensor is null)
+        {
+            errors.Add(Missing("car.soc_sensor", "required with the car enabled: the car's state-of-charge sensor (%), e.g. sensor.car_battery_level"));
+        }
+
+        if (car.ChargerSwitchEntity is null && car.ChargerCurrentEntity is null)
+        {
+            errors.Add(Missing("car.charger_switch_entity", "required with the car enabled: the switch that starts and stops charging, or set car.charger_current_entity (the charging current in A)"));
+        }
+
+        if (car.MinCurrentA > car.MaxCurrentA)
+        {
+            errors.Add(Error("car.min_current_a", options, $"must be at most car.max_current_a ({Format(car.MaxCurrentA)})"));
+        }
+
+        // A current of 0 stops a charger: the model would plan power it cannot draw.
+        if (car.ChargerCurrentEntity is not null && car.MinCurrentA <= 0)
+        {
+            errors.Add(Error("car.min_current_a", options, "must be above 0 with car.charger_current_entity: the lowest current the charger charges at (6 A for most)"));
+        }
+
+        if (car.SocSensor is not null && car.SocSensor == options.InputSensors.BatterySoc)
+        {
+            errors.Add(Error("car.soc_sensor", options, "is the home battery's SoC sensor (input_sensors.battery_soc): give the car's own, e.g. sensor.car_battery_level"));
         }
     }
 

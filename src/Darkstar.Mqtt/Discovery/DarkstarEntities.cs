@@ -61,6 +61,13 @@ public static class DarkstarEntities
             Control(new() { Id = MinSoc, Platform = EntityPlatform.Number, Name = "Minimum SoC", DeviceClass = "battery", Unit = "%", EntityCategory = "config" }),
             Control(new() { Id = MaxSoc, Platform = EntityPlatform.Number, Name = "Maximum SoC", DeviceClass = "battery", Unit = "%", EntityCategory = "config" }),
             Control(new() { Id = WaterHeaterMinKwhPerDay, Platform = EntityPlatform.Number, Name = "Water heater minimum per day", DeviceClass = "energy", Unit = "kWh", EntityCategory = "config", Icon = "mdi:water-thermometer" }),
+            // The car (car.*): disabled while the option is off. Its target and departure are Darkstar's own where no helper of Home Assistant holds them.
+            new() { Id = CarStatus, Platform = EntityPlatform.Sensor, Name = "Car charging", DeviceClass = "enum", Options = Core.Car.CarPlanStatus.StateTexts, HasAttributes = true, Icon = "mdi:car-electric" },
+            new() { Id = CarTargetReachable, Platform = EntityPlatform.BinarySensor, Name = "Car target reachable", Icon = "mdi:car-clock" },
+            new() { Id = CarPlannedEnergy, Platform = EntityPlatform.Sensor, Name = "Car planned energy", DeviceClass = "energy", Unit = "kWh", DisplayPrecision = 2, Icon = "mdi:ev-station" },
+            new() { Id = CarReadyAt, Platform = EntityPlatform.Sensor, Name = "Car planned ready", DeviceClass = "timestamp", Icon = "mdi:car-clock" },
+            Control(new() { Id = CarTargetSoc, Platform = EntityPlatform.Number, Name = "Car target SoC", DeviceClass = "battery", Unit = "%", Icon = "mdi:car-battery" }),
+            Control(new() { Id = CarDeparture, Platform = EntityPlatform.Text, Name = "Car departure", Pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", Icon = "mdi:car-clock" }),
             Control(new() { Id = Replan, Platform = EntityPlatform.Button, Name = "Re-plan now", Icon = "mdi:refresh" }),
             Control(new() { Id = RetrainAurora, Platform = EntityPlatform.Button, Name = "Retrain Aurora", EntityCategory = "config", Icon = "mdi:school-outline" }),
             .. ManualBlockEntities.All,

@@ -9,6 +9,7 @@ public enum EntityPlatform
     Select,
     Number,
     Button,
+    Text,
 }
 
 /// <summary>One entity of the Darkstar device, as Home Assistant's MQTT discovery describes it.</summary>
@@ -50,7 +51,10 @@ public sealed record DarkstarEntity
 
     public string DefaultEntityId => $"{PlatformText(Platform)}.darkstar_{Id}";
 
-    public bool IsCommandable => Platform is EntityPlatform.Switch or EntityPlatform.Select or EntityPlatform.Number or EntityPlatform.Button;
+    public bool IsCommandable => Platform is EntityPlatform.Switch or EntityPlatform.Select or EntityPlatform.Number or EntityPlatform.Button or EntityPlatform.Text;
+
+    /// <summary>The regular expression a text entity's value must match.</summary>
+    public string? Pattern { get; init; }
 
     public bool HasState => Platform != EntityPlatform.Button;
 
@@ -62,6 +66,7 @@ public sealed record DarkstarEntity
         EntityPlatform.Select => "select",
         EntityPlatform.Number => "number",
         EntityPlatform.Button => "button",
+        EntityPlatform.Text => "text",
         _ => throw new ArgumentOutOfRangeException(nameof(platform), platform, "Not a Darkstar entity platform."),
     };
 }

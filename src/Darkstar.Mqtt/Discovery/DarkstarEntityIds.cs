@@ -37,6 +37,12 @@ public static class DarkstarEntityIds
     public const string MinSoc = ControlCatalogue.MinSoc;
     public const string MaxSoc = ControlCatalogue.MaxSoc;
     public const string WaterHeaterMinKwhPerDay = ControlCatalogue.WaterHeaterMinKwhPerDay;
+    public const string CarTargetSoc = ControlCatalogue.CarTargetSoc;
+    public const string CarDeparture = ControlCatalogue.CarDeparture;
+    public const string CarStatus = "car_status";
+    public const string CarTargetReachable = "car_target_reachable";
+    public const string CarPlannedEnergy = "car_planned_energy";
+    public const string CarReadyAt = "car_ready_at";
     public const string Replan = ControlCatalogue.Replan;
     public const string RetrainAurora = ControlCatalogue.RetrainAurora;
 }

@@ -102,6 +102,10 @@ public static class DiscoveryDocument
                 component["step"] = entity.Step;
                 component["mode"] = "box";
                 break;
+            case EntityPlatform.Text:
+                component["pattern"] = entity.Pattern;
+                component["max"] = 5;
+                break;
         }
 
         Add(component, "device_class", entity.DeviceClass);

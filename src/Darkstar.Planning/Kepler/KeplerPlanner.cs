@@ -42,14 +42,16 @@ public sealed record PlanOutcome(Plan Plan, Schedule Schedule, PlanningProblem P
 /// <param name="solver">The MILP solver; null is CBC (the service's tests hand in one that fails).</param>
 /// <param name="liveSoc">The SoC reported live; without it (the CLI's one plan) the last recorded slot's.</param>
 /// <param name="blocks">The user's manual blocks the plan is made around; none without it (the CLI's one plan).</param>
-public sealed class KeplerPlanner(
+/// <param name="car">The car's entities in Home Assistant and where its status goes; without them the car is not planned.</param>
+public sealed partial class KeplerPlanner(
     DarkstarDatabase database,
     TimeProvider clock,
     ILogger<KeplerPlanner> logger,
     Func<LinearModel, SolverSettings, SolveResult>? solver = null,
     Func<ForecastVersion, CancellationToken, Task<string>>? resolveForecastVersion = null,
     ILiveSoc? liveSoc = null,
-    ManualBlockStore? blocks = null)
+    ManualBlockStore? blocks = null,
+    CarPlanning? car = null)
 {
     /// <summary>How long a measured SoC stays the one to plan from.</summary>
     public static readonly TimeSpan SocMaxAge = TimeSpan.FromHours(2);
@@ -127,6 +129,12 @@ public sealed class KeplerPlanner(
             WaterToday = WaterToday(observedByIndex, now, zone),
             TimeZone = zone,
         };
+        if (options.Vacation.Enabled)
+        {
+            problem = VacationPlanning.Apply(problem, options.Vacation, options.WaterHeating);
+            notes.Add($"vacation: load × {options.Vacation.LoadFactor:0.##}, water heated once a week on {options.Vacation.LegionellaWeekday}");
+        }
+
         problem = await WithPeakFeeAsync(problem, options, now, zone, notes, cancellationToken);
         var manual = blocks is null ? [] : await blocks.ActiveAsync(cancellationToken);
         if (manual.Count > 0)
@@ -134,6 +142,9 @@ public sealed class KeplerPlanner(
             problem = problem with { Forced = ManualBlockSlots.Of(manual, horizon, battery, problem.Grid) };
             notes.Add($"manual blocks: {string.Join(", ", manual.Select(b => b.Describe()))}");
         }
+
+        var carRequest = await WithCarAsync(car, options, horizon, zone, notes, cancellationToken);
+        problem = problem with { Car = carRequest?.Car };
 
         var schedule = await Task.Run(() => KeplerModel.Solve(problem, KeplerModel.DefaultSettings, solver ?? CbcSolver.Solve), cancellationToken);
         if (schedule.Fallback)
@@ -175,8 +186,13 @@ public sealed class KeplerPlanner(
         if (schedule.UsedSlack)
         {
             notes.Add($"constraints could not all be met: shed {schedule.ShedKwh:0.###} kWh, SoC below minimum {schedule.SocBelowMinimumKwh:0.###} kWh·slots, water heating short {schedule.WaterShortfallKwh:0.###} kWh");
+            if (schedule.CarShortfallKwh > 0 || schedule.FlexibleLoadShortfallKwh > 0)
+            {
+                notes.Add($"the car is short {schedule.CarShortfallKwh:0.###} kWh at its departure, flexible loads {schedule.FlexibleLoadShortfallKwh:0.###} kWh");
+            }
         }
 
+        ReportCar(car, options, carRequest, schedule);
         var plan = new Plan
         {
             CreatedAt = InstantText.Truncate(now),
@@ -229,6 +245,7 @@ public sealed class KeplerPlanner(
             ShedKwh = slot.ShedKwh,
             SocEndPercent = slot.SocEndPercent,
             WaterOn = slot.WaterOn,
+            CarKwh = slot.CarKwh,
             ImportPrice = slot.ImportPrice,
             ExportPrice = slot.ExportPrice,
             Cost = slot.Cost,

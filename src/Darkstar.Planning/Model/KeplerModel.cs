@@ -101,6 +101,7 @@ public static class KeplerModel
         var startsBlocked = hasWater ? problem.WaterToday.SlotsBlockedBySpacing(problem.Slots, water.MinSpacingSlots) : 0;
         var objective = new LinearExpression();
         var forcedShortfall = new Dictionary<int, List<Variable>>();
+        var deferrable = DeferrableLoadModel.Create(problem, model);
 
         for (var t = 0; t < count; t++)
         {
@@ -132,6 +133,7 @@ public static class KeplerModel
                 balance.Add(v.WaterOn[t], water.KwhPerSlot);
             }
 
+            deferrable.AddToBalance(balance, t);
             model.Equal($"balance[{t}]", balance, pv - load);
 
             // Battery: soc[t] = soc[t−1] + η_c·charge − discharge/η_d.
@@ -181,6 +183,8 @@ public static class KeplerModel
             AddWaterHeating(problem, model, v, objective, waterShortfall);
         }
 
+        deferrable.AddConstraints(model, objective);
+
         var peak = problem.PeakFee is { } fee ? PeakFeeModel.Add(problem, fee, model, v.Import, objective) : ((LinearExpression, double)?)null;
 
         var terminal = problem.TerminalValuePerKwh ?? DefaultTerminalValue(problem);
@@ -190,7 +194,7 @@ public static class KeplerModel
         }
 
         model.Minimize(objective);
-        return new BuiltModel(problem, model, v, waterShortfall, terminal) { Peak = peak, ForcedShortfall = forcedShortfall };
+        return new BuiltModel(problem, model, v, waterShortfall, terminal) { Deferrable = deferrable, Peak = peak, ForcedShortfall = forcedShortfall };
     }
 
     /// <summary>
@@ -376,6 +380,8 @@ public static class KeplerModel
 
     internal sealed record BuiltModel(PlanningProblem Problem, LinearModel Model, SlotVariables Variables, IReadOnlyList<Variable> WaterShortfall, double TerminalValuePerKwh)
     {
+        public DeferrableLoadModel? Deferrable { get; init; }
+
         /// <summary>With a peak fee: the first period's planned peak (kW) and the floor it started from.</summary>
         public (LinearExpression Expression, double Floor)? Peak { get; init; }
 
@@ -407,11 +413,20 @@ public static class KeplerModel
                 var slot = SlotAccounting.Slot(
                     problem, t, import, export, charge, discharge, Clean(result[v.Curtail[t]]), waterKwh, shed, below,
                     problem.Battery.ToPercent(Clean(result[v.Soc[t]])));
+                if (Deferrable is { IsEmpty: false } deferrable)
+                {
+                    var (car, loads) = deferrable.SlotEnergies(result, t);
+                    slot = slot with { CarKwh = car, FlexibleLoadKwh = loads };
+                }
+
                 slots.Add(SlotAccounting.WithBlock(slot, problem, forcedShort));
             }
 
             var waterShortfall = WaterShortfall.Sum(s => Clean(result[s])) * problem.Water.KwhPerSlot;
             penalty += waterShortfall * problem.Penalties.WaterShortfallPerKwh;
+            var carShortfall = Deferrable?.CarShortfallKwh(result) ?? 0;
+            var loadShortfall = Deferrable?.LoadShortfallKwh(result) ?? 0;
+            penalty += (carShortfall * problem.Penalties.CarShortfallPerKwh) + (loadShortfall * problem.Penalties.WaterShortfallPerKwh);
             var terminal = slots.Count > 0 ? problem.Battery.ToKwh(slots[^1].SocEndPercent) * TerminalValuePerKwh : 0;
             return new Schedule
             {
@@ -422,6 +437,8 @@ public static class KeplerModel
                 Objective = result.Objective,
                 Costs = SlotAccounting.Costs(slots, problem.Battery, penalty, terminal),
                 WaterShortfallKwh = waterShortfall,
+                CarShortfallKwh = carShortfall,
+                FlexibleLoadShortfallKwh = loadShortfall,
                 Peak = Peak is var (expression, floor) ? new PlannedPeak(Math.Max(floor, result.Value(expression)), floor) : null,
                 Detail = result.Detail,
             };

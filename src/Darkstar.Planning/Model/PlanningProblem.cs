@@ -110,6 +110,9 @@ public sealed record SlackPenalties(double ShedPerKwh, double SocBelowMinimumPer
     /// SoC minimum's, so that a forced discharge stops at the minimum SoC (and says so) rather than going under it.
     /// </summary>
     public double ForcedShortfallPerKwh { get; init; } = 15;
+
+    /// <summary>Per kWh the car lacks at its departure: above any price (so a reachable target is met), below shedding load.</summary>
+    public double CarShortfallPerKwh { get; init; } = 30;
 }
 
 /// <summary>
@@ -164,6 +167,12 @@ public sealed record PlanningProblem
     public WaterHeatingSpec Water { get; init; } = WaterHeatingSpec.Disabled;
 
     public WaterHeatingToday WaterToday { get; init; } = WaterHeatingToday.Nothing;
+
+    /// <summary>The deferrable loads beside the water heater (none unless the options list some).</summary>
+    public IReadOnlyList<FlexibleLoadSpec> FlexibleLoads { get; init; } = [];
+
+    /// <summary>The electric car to charge by its departure; null when there is none or it is not plugged in.</summary>
+    public CarChargingSpec? Car { get; init; }
 
     /// <summary>The zone whose local days the water heater's daily minimum counts in.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;

@@ -43,6 +43,12 @@ public sealed record ScheduledSlot
 
     /// <summary>How far the plan falls short of the slot's forced action (kWh, a slack); 0 when it is met.</summary>
     public double BlockShortfallKwh { get; init; }
+
+    /// <summary>Energy into the electric car's charger in the slot (grid side), kWh.</summary>
+    public double CarKwh { get; init; }
+
+    /// <summary>Each flexible load's energy in the slot, in the order of <see cref="PlanningProblem.FlexibleLoads"/>; empty without them.</summary>
+    public IReadOnlyList<double> FlexibleLoadKwh { get; init; } = [];
 }
 
 /// <summary>What a schedule costs, split the way the user reads it. All in the home's currency.</summary>
@@ -75,6 +81,12 @@ public sealed record Schedule
 
     public required string Detail { get; init; }
 
+    /// <summary>How far the car stays below its target at its departure, kWh in the car (0 when it reaches it).</summary>
+    public double CarShortfallKwh { get; init; }
+
+    /// <summary>The flexible loads' daily energy that does not fit in their windows (a slack), kWh.</summary>
+    public double FlexibleLoadShortfallKwh { get; init; }
+
     /// <summary>With a peak fee: the period's planned peak and the floor it started from; null without one.</summary>
     public PlannedPeak? Peak { get; init; }
 
@@ -85,7 +97,7 @@ public sealed record Schedule
     public double BlockShortfallKwh => Slots.Sum(s => s.BlockShortfallKwh);
 
     /// <summary>True when a slack was needed: the plan could not meet every constraint as asked.</summary>
-    public bool UsedSlack => ShedKwh > 1e-6 || SocBelowMinimumKwh > 1e-6 || WaterShortfallKwh > 1e-6;
+    public bool UsedSlack => ShedKwh > 1e-6 || SocBelowMinimumKwh > 1e-6 || WaterShortfallKwh > 1e-6 || CarShortfallKwh > 1e-6 || FlexibleLoadShortfallKwh > 1e-6;
 
     /// <summary>The status a plan made from this schedule is stored with.</summary>
     public SolveStatus Status => Fallback ? SolveStatus.Fallback : SolverStatus ?? SolveStatus.Rule;

@@ -45,4 +45,29 @@ public static class SyntheticProblem
             TimeZone = TimeZoneInfo.Utc,
         };
     }
+
+    public const int MaxFlexibleLoads = 4;
+
+    /// <summary>
+    /// <paramref name="problem"/> with a car to charge by 07:00 after its first night (60 kWh, 30 % to 80 %, 1.4–11 kW)
+    /// and up to four flexible loads: a dishwasher, a pool pump, a dryer and a second heater.
+    /// </summary>
+    public static PlanningProblem WithDeferrableLoads(PlanningProblem problem, bool car, int flexibleLoads)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(flexibleLoads, MaxFlexibleLoads);
+        FlexibleLoadSpec[] loads =
+        [
+            new("dishwasher", 2, 1.5, new TimeOnly(10, 0), new TimeOnly(22, 0), 3, 1, 0),
+            new("pool_pump", 1, 4, new TimeOnly(8, 0), new TimeOnly(20, 0), 4, 3, 8),
+            new("dryer", 2.5, 2.5, new TimeOnly(9, 0), new TimeOnly(21, 0), 4, 1, 0),
+            new("floor_heating", 1.5, 6, new TimeOnly(22, 0), new TimeOnly(22, 0), 4, 4, 8),
+        ];
+        var departure = SlotGrid.StartOfLocalDay(SlotGrid.LocalDateOf(problem.Slots.Start, problem.TimeZone).AddDays(1), problem.TimeZone).AddHours(7);
+        return problem with
+        {
+            Car = car ? new CarChargingSpec(60, 30, 80, departure, 1.4, 11, Modulating: true) : null,
+            FlexibleLoads = loads[..flexibleLoads],
+        };
+    }
 }

@@ -31,6 +31,12 @@ public static class EntityIds
     public const string DischargeFloor = "number.darkstar_sim_discharge_floor";
     public const string WaterHeater = "switch.darkstar_sim_water_heater";
     public const string VacationMode = "input_boolean.darkstar_sim_vacation_mode";
+
+    /// <summary>The car Darkstar charges (<see cref="SimulatedCar"/>): its SoC, whether it is home and plugged in, its charger.</summary>
+    public const string CarSoc = "sensor.darkstar_sim_car_soc";
+    public const string CarPluggedIn = "binary_sensor.darkstar_sim_car_plugged_in";
+    public const string CarCharger = "switch.darkstar_sim_car_charger";
+    public const string CarChargingCurrent = "number.darkstar_sim_car_charging_current";
     public const string NordpoolPrice = "sensor.darkstar_sim_nordpool_se3";
 
     /// <summary>The cumulative kWh counters (<c>total_increasing</c>).</summary>

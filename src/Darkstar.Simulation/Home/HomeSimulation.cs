@@ -51,6 +51,8 @@ public sealed class HomeSimulation
     private double _socTargetPercent = 100;
     private double _dischargeFloorPercent = MinimumSocPercent;
     private bool _waterHeaterOn;
+    private readonly SimulatedCar _car = new(seed: 1);
+    private readonly Dictionary<long, double> _carChargedBySlot = [];
     private bool _vacation;
     private bool _withholdTomorrowPrices;
     private Powers _powers;
@@ -109,6 +111,30 @@ public sealed class HomeSimulation
             }
         }
     }
+
+    /// <summary>The car's state of charge in percent, unrounded, and whether it is home.</summary>
+    public (double SocPercent, bool Home) Car
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_car.SocPercent, _car.Home);
+            }
+        }
+    }
+
+    /// <summary>Energy the car's charger drew in the slot that starts at <paramref name="slotStart"/>, kWh (its share of the EV charger's meter).</summary>
+    public double CarChargedKwh(DateTimeOffset slotStart)
+    {
+        lock (_gate)
+        {
+            return _carChargedBySlot.GetValueOrDefault(SlotGrid.IndexOf(slotStart));
+        }
+    }
+
+    /// <summary>Energy the car's day of driving takes on <paramref name="day"/> (local), kWh.</summary>
+    public double CarDrivingKwh(DateOnly day) => _car.DrivingKwh(day);
 
     /// <summary>
     /// The energy <paramref name="counterEntityId"/> has counted since the home began, in kWh and unrounded, whatever
@@ -337,6 +363,9 @@ public sealed class HomeSimulation
         }
 
         var water = _waterHeaterOn ? WaterHeaterPowerKw : 0;
+        // The car Darkstar charges is a load of its own beside the home's (whose own charging the source replays).
+        var managedCar = _car.Step(from, to - from, Site.TimeZone);
+        load += managedCar;
         var pv = sample.PvKw;
         var surplus = pv - load - water;
         var (charge, discharge) = Battery(surplus, hours);
@@ -344,7 +373,7 @@ public sealed class HomeSimulation
         // The grid takes the balance. A replayed home keeps its measured gross flows and only the
         // battery and the water heater move them, so with both idle the meters replay exactly.
         double import, export;
-        var extra = water + charge - discharge;
+        var extra = water + managedCar + charge - discharge;
         if (grossImport is { } gi && grossExport is { } ge)
         {
             if (extra >= 0)
@@ -374,7 +403,13 @@ public sealed class HomeSimulation
         _counters[EntityIds.BatteryDischargeEnergy] += discharge * hours;
         _counters[EntityIds.WaterHeaterEnergy] += water * hours;
         _counters[EntityIds.HeatPumpEnergy] += heatPump * hours;
-        _counters[EntityIds.EvChargerEnergy] += car * hours;
+        _counters[EntityIds.EvChargerEnergy] += (car + managedCar) * hours;
+        if (managedCar > 0)
+        {
+            var slot = SlotGrid.IndexOf(from);
+            _carChargedBySlot[slot] = _carChargedBySlot.GetValueOrDefault(slot) + (managedCar * hours);
+        }
+
         _powers = new Powers(load + water, pv, import - export, charge - discharge, water);
     }
 
@@ -443,6 +478,19 @@ public sealed class HomeSimulation
                     _vacation = on;
                 }
 
+                break;
+            case ("switch" or "homeassistant", "turn_on" or "turn_off" or "toggle", EntityIds.CarCharger):
+                _car.ChargerOn = service switch { "turn_on" => true, "turn_off" => false, _ => !_car.ChargerOn };
+                break;
+            case ("number", "set_value", EntityIds.CarChargingCurrent):
+                var amperes = NumberValue(data);
+                if (amperes < 0 || amperes > SimulatedCar.MaxCurrentA || (amperes > 0 && amperes < SimulatedCar.MinCurrentA))
+                {
+                    throw new ServiceCallException("service_validation_error", string.Create(CultureInfo.InvariantCulture,
+                        $"Value {amperes} for {entityId} is outside valid range: 0 (paused) or {SimulatedCar.MinCurrentA} - {SimulatedCar.MaxCurrentA}"));
+                }
+
+                _car.CurrentA = amperes;
                 break;
             default:
                 // Home Assistant skips entities of the target that the action does not apply to.
@@ -576,6 +624,12 @@ public sealed class HomeSimulation
         PublishSensor(EntityIds.GridPower, Number(_powers.GridKw * 1000, 0), now, Measurement("W", "power", EntityIds.GridPower));
         PublishSensor(EntityIds.BatteryPower, Number(_powers.BatteryKw * 1000, 0), now, Measurement("W", "power", EntityIds.BatteryPower));
         PublishSensor(EntityIds.WaterHeaterPower, Number(_powers.WaterHeaterKw * 1000, 0), now, Measurement("W", "power", EntityIds.WaterHeaterPower));
+        PublishSensor(EntityIds.CarSoc, Number(_car.SocPercent, 1), now, Measurement("%", "battery", EntityIds.CarSoc));
+        PublishSensor(EntityIds.CarPluggedIn, OnOff(_car.Home), now, new Dictionary<string, object?>
+        {
+            ["device_class"] = "plug",
+            ["friendly_name"] = FriendlyName(EntityIds.CarPluggedIn),
+        });
         PublishSensor(EntityIds.OutdoorTemperature, Number(_weather.TemperatureC, 1), now, Measurement("°C", "temperature", EntityIds.OutdoorTemperature));
         PublishControls(now, null);
         PublishPrices(now);
@@ -597,6 +651,8 @@ public sealed class HomeSimulation
             ["icon"] = "mdi:airplane",
             ["friendly_name"] = FriendlyName(EntityIds.VacationMode),
         }, context);
+        PublishSensor(EntityIds.CarCharger, OnOff(_car.ChargerOn), now, new Dictionary<string, object?> { ["friendly_name"] = FriendlyName(EntityIds.CarCharger) }, context);
+        PublishSensor(EntityIds.CarChargingCurrent, Number(_car.CurrentA, 0), now, NumberAttributes(EntityIds.CarChargingCurrent, SimulatedCar.MaxCurrentA, 1, "A"), context);
         PublishSensor(EntityIds.MaxChargePower, Number(_maxChargeW, 1), now, NumberAttributes(EntityIds.MaxChargePower, BatteryMaxPowerKw * 1000, 100, "W"), context);
         PublishSensor(EntityIds.MaxDischargePower, Number(_maxDischargeW, 1), now, NumberAttributes(EntityIds.MaxDischargePower, BatteryMaxPowerKw * 1000, 100, "W"), context);
         PublishSensor(EntityIds.SocTarget, Number(_socTargetPercent, 1), now, NumberAttributes(EntityIds.SocTarget, 100, 1, "%"), context);

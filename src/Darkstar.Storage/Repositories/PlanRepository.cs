@@ -16,7 +16,7 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
     [
         "plan_id", "slot_start", "charge_kwh", "discharge_kwh", "import_kwh", "export_kwh", "curtail_kwh", "water_kwh",
         "shed_kwh", "soc_end_percent", "water_on", "import_price", "export_price", "cost", "action",
-        "manual_block",
+        "manual_block", "car_kwh",
     ];
 
     private static readonly string InsertPlanSql = SqlText.InsertReturningId(Schema.Plans, PlanColumns);
@@ -161,6 +161,8 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
 
         public string? ManualBlock { get; set; }
 
+        public double CarKwh { get; set; }
+
         public static SlotRow From(SlotPlan slot)
         {
             ArgumentNullException.ThrowIfNull(slot);
@@ -182,6 +184,8 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
                 Cost = slot.Cost,
                 Action = EnumText<PlannedAction>.ToText(slot.Action),
                 ManualBlock = slot.ManualBlock is { } block ? BlockActionText.Of(block) : null,
+
+                CarKwh = slot.CarKwh,
             };
         }
 
@@ -203,6 +207,8 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
             Cost = Cost,
             Action = EnumText<PlannedAction>.Parse(Action),
             ManualBlock = BlockActionText.TryParse(ManualBlock, out var block) ? block : null,
+
+            CarKwh = CarKwh,
         };
     }
 }

@@ -39,17 +39,21 @@ public static class BenchCommands
     {
         var slots = new Option<int>("--slots") { Description = "Slots in the horizon (192 is 48 hours).", DefaultValueFactory = _ => 192 };
         var runs = new Option<int>("--runs") { Description = "Solves to time, each on its own synthetic inputs.", DefaultValueFactory = _ => 50 };
+        var car = new Option<bool>("--car") { Description = "Add an electric car to charge by its departure (60 kWh, 30 % to 80 % by 07:00 the next day, 1.4–11 kW)." };
+        var flexibleLoads = new Option<int>("--flexible-loads") { Description = "Add this many flexible loads (0 to 4) with windows, run times, starts and spacing.", DefaultValueFactory = _ => 0 };
         var peakFee = new Option<double>("--peak-fee") { Description = "Add a monthly fee per kW of peak import (0: none), with a peak reached earlier in the month as its floor.", DefaultValueFactory = _ => 0 };
         var peakMeasure = PeakMeasureOption();
-        var command = new Command("solve", "Time the full Kepler model (battery, grid, water heating) on synthetic inputs.") { slots, runs, peakFee, peakMeasure };
+        var command = new Command("solve", "Time the full Kepler model (battery, grid, water heating) on synthetic inputs.") { slots, runs, car, flexibleLoads, peakFee, peakMeasure };
         command.SetAction(parse =>
         {
             var slotCount = parse.GetValue(slots);
             var runCount = parse.GetValue(runs);
+            var withCar = parse.GetValue(car);
+            var loadCount = parse.GetValue(flexibleLoads);
             var fee = PeakFeeSpec.FromOptions(PeakFeeOptionsOf(parse.GetValue(peakFee), parse.GetValue(peakMeasure)!, 3));
             PlanningProblem Problem(int seed)
             {
-                var problem = SyntheticProblem.Create(slotCount, seed);
+                var problem = SyntheticProblem.WithDeferrableLoads(SyntheticProblem.Create(slotCount, seed), withCar, loadCount);
                 // A peak of 2 kW reached the day before the horizon: the floor the plan may use for free.
                 return fee is null ? problem : problem with
                 {
@@ -61,6 +65,12 @@ public static class BenchCommands
             if (slotCount < 1 || runCount < 1)
             {
                 context.Error.WriteLine("--slots and --runs must be at least 1.");
+                return ExitCodes.InvalidInput;
+            }
+
+            if (loadCount is < 0 or > SyntheticProblem.MaxFlexibleLoads)
+            {
+                context.Error.WriteLine($"--flexible-loads must be between 0 and {SyntheticProblem.MaxFlexibleLoads}.");
                 return ExitCodes.InvalidInput;
             }
 
@@ -82,7 +92,7 @@ public static class BenchCommands
                 $"{runCount} solves of {slotCount} slots: median {median:0.0} ms, p95 {p95:0.0} ms, max {times.Max():0.0} ms; {outcome}"));
             if (parse.GetValue(global.Json))
             {
-                var report = JsonSerializer.SerializeToNode(new { slots = slotCount, runs = runCount, median_ms = Math.Round(median, 1), p95_ms = Math.Round(p95, 1) }, JsonReport.Options)!.AsObject();
+                var report = JsonSerializer.SerializeToNode(new { slots = slotCount, runs = runCount, car = withCar, flexible_loads = loadCount, median_ms = Math.Round(median, 1), p95_ms = Math.Round(p95, 1) }, JsonReport.Options)!.AsObject();
                 if (fee is not null)
                 {
                     report["peak_fee_per_kw"] = fee.FeePerKw;

@@ -452,6 +452,79 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void Load_CarWithoutSocSensorOrCharger_NamesBoth()
+    {
+        var result = OptionsSamples.LoadYaml(OptionsSamples.Minimal("""
+            car:
+              enabled: true
+            """));
+
+        Assert.Contains(result.Errors, e => e.Option == "car.soc_sensor");
+        Assert.Contains(result.Errors, e => e.Option == "car.charger_switch_entity" && e.ToString().Contains("car.charger_current_entity", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_CarMinimumCurrentAboveMaximum_NamesMinCurrent()
+    {
+        var error = OptionsSamples.SingleError(OptionsSamples.LoadYaml(OptionsSamples.Minimal("""
+            car:
+              enabled: true
+              soc_sensor: sensor.car_soc
+              charger_current_entity: number.wallbox_current
+              min_current_a: 20
+              max_current_a: 16
+            """)));
+
+        Assert.Equal("car.min_current_a = 20: must be at most car.max_current_a (16)", error.ToString());
+    }
+
+    [Fact]
+    public void Load_CarCurrentEntityWithoutAMinimumCurrent_NamesMinCurrent()
+    {
+        var error = OptionsSamples.SingleError(OptionsSamples.LoadYaml(OptionsSamples.Minimal("""
+            car:
+              enabled: true
+              soc_sensor: sensor.car_soc
+              charger_current_entity: number.wallbox_current
+              min_current_a: 0
+            """)));
+
+        Assert.Equal("car.min_current_a = 0: must be above 0 with car.charger_current_entity: the lowest current the charger charges at (6 A for most)", error.ToString());
+    }
+
+    [Fact]
+    public void Load_CarSocSensorIsTheHomeBatterys_NamesTheCarsSocSensor()
+    {
+        var result = OptionsSamples.LoadYaml(OptionsSamples.Minimal("""
+            car:
+              enabled: true
+              soc_sensor: sensor.battery_soc
+              charger_switch_entity: switch.wallbox
+            """));
+
+        var error = Assert.Single(result.Errors, e => e.Option == "car.soc_sensor");
+        Assert.Contains("input_sensors.battery_soc", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_CarOptions_GiveTheChargersPower()
+    {
+        var result = OptionsSamples.LoadYaml(OptionsSamples.Minimal("""
+            car:
+              enabled: true
+              soc_sensor: sensor.car_soc
+              charger_switch_entity: switch.wallbox
+              max_current_a: 16
+              phases: 3
+              departure_time: "06:30"
+            """));
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(11.04, result.Options!.Car.MaxChargeKw, 6);
+        Assert.Equal(new TimeOnly(6, 30), result.Options.Car.DepartureTime);
+    }
+
+    [Fact]
     public void Load_WaterHeatingBeyondADayOfHeating_NamesMinKwhPerDay()
     {
         var error = OptionsSamples.SingleError(OptionsSamples.LoadYaml(OptionsSamples.Minimal("""

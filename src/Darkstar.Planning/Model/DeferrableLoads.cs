@@ -1,0 +1,132 @@
+using Darkstar.Core.Options;
+using Darkstar.Core.Time;
+
+namespace Darkstar.Planning.Model;
+
+/// <summary>
+/// A deferrable load (dishwasher, pool pump, a second heater): on at <see cref="PowerKw"/> in whole slots, its daily energy
+/// inside an allowed window of local time (earliest start, latest end; a window whose end is not after its start runs
+/// past midnight, and one whose end equals its start is the whole day), each run at least <see cref="MinRunSlots"/>
+/// long, at most <see cref="MaxStartsPerDay"/> runs per window and <see cref="MinSpacingSlots"/> between two starts.
+/// It runs in equal runs of <see cref="RunSlots"/>: its daily slots split over as few runs as the limits allow. Runs of one
+/// known length make the model choose where each starts (a tight formulation CBC solves in milliseconds) instead of
+/// switching slot by slot (whose relaxation spreads the load thinly over the window and branches for seconds).
+/// </summary>
+public sealed record FlexibleLoadSpec(
+    string Name,
+    double PowerKw,
+    double KwhPerDay,
+    TimeOnly EarliestStart,
+    TimeOnly LatestEnd,
+    int MinRunSlots,
+    int MaxStartsPerDay,
+    int MinSpacingSlots)
+{
+    public double KwhPerSlot => PowerKw * BatterySpec.SlotHours;
+
+    /// <summary>The whole slots its daily energy takes.</summary>
+    public int SlotsPerDay => KwhPerDay <= 0 || PowerKw <= 0 ? 0 : (int)Math.Ceiling((KwhPerDay / KwhPerSlot) - 1e-9);
+
+    /// <summary>The length of each run: the daily slots over the most runs allowed, never shorter than the minimum run.</summary>
+    public int RunSlots => Math.Max(Math.Max(1, MinRunSlots), (int)Math.Ceiling(SlotsPerDay / (double)Math.Max(1, MaxStartsPerDay)));
+
+    /// <summary>The runs a day takes.</summary>
+    public int RunsPerDay => SlotsPerDay == 0 ? 0 : (int)Math.Ceiling(SlotsPerDay / (double)RunSlots);
+
+    /// <summary>
+    /// What the load already did in the window the horizon starts in (the same record the water heater's carry-over
+    /// is): energy, runs started, on in the slot before the horizon, the last start.
+    /// </summary>
+    public WaterHeatingToday Today { get; init; } = WaterHeatingToday.Nothing;
+
+    /// <summary>When set, the load has a window only on days starting on this weekday (a weekly anti-legionella heating).</summary>
+    public DayOfWeek? OnlyOn { get; init; }
+
+    /// <summary>The water heater's options as a flexible load: its daily minimum at any hour, in as many blocks as allowed.</summary>
+    public static FlexibleLoadSpec FromWaterHeating(WaterHeatingOptions water)
+    {
+        ArgumentNullException.ThrowIfNull(water);
+        return new FlexibleLoadSpec(
+            "water_heater", water.PowerKw, water.MinKwhPerDay, TimeOnly.MinValue, TimeOnly.MinValue, 1, water.MaxBlocksPerDay,
+            water.MinSpacingMinutes / SlotGrid.MinutesPerSlot);
+    }
+
+    /// <summary>
+    /// The allowed windows that meet <paramref name="horizon"/>, as positions in it: [From, To), whether the window
+    /// began before the horizon (what <see cref="Today"/> counts belongs to it) and whether it ends inside the horizon
+    /// (only then does its daily energy bind; a later window is planned when the horizon reaches its end).
+    /// </summary>
+    public IReadOnlyList<LoadWindow> Windows(SlotRange horizon, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var windows = new List<LoadWindow>();
+        if (horizon.Count == 0)
+        {
+            return windows;
+        }
+
+        var firstDay = SlotGrid.LocalDateOf(horizon.Start, zone).AddDays(-1);
+        var lastDay = SlotGrid.LocalDateOf(horizon.End, zone);
+        for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+        {
+            if (OnlyOn is { } weekday && day.DayOfWeek != weekday)
+            {
+                continue;
+            }
+
+            var start = LocalTime.ToInstant(day, EarliestStart, zone);
+            var end = LocalTime.ToInstant(LatestEnd > EarliestStart ? day : day.AddDays(1), LatestEnd, zone);
+            var first = SlotGrid.IndexOf(SlotGrid.Ceiling(start));
+            var last = SlotGrid.IndexOf(end);
+            var from = (int)Math.Max(0, first - horizon.FirstIndex);
+            var to = (int)Math.Min(horizon.Count, last - horizon.FirstIndex);
+            if (to > from)
+            {
+                windows.Add(new LoadWindow(from, to, first < horizon.FirstIndex, last <= horizon.EndIndex));
+            }
+        }
+
+        return windows;
+    }
+}
+
+/// <summary>One allowed window of a flexible load, as horizon positions [<see cref="From"/>, <see cref="To"/>).</summary>
+public sealed record LoadWindow(int From, int To, bool BeganBeforeHorizon, bool EndsInHorizon);
+
+/// <summary>
+/// The electric car as a load with a deadline: from <see cref="SocPercent"/> to <see cref="TargetSocPercent"/> of
+/// <see cref="CapacityKwh"/> by <see cref="Departure"/>, charged at up to <see cref="MaxChargeKw"/> from the grid side.
+/// A charger Darkstar can only switch (<see cref="Modulating"/> false) draws <see cref="MaxChargeKw"/> whenever it is on;
+/// one whose current it sets draws anything between <see cref="MinChargeKw"/> (the lowest current it accepts) and the maximum.
+/// </summary>
+public sealed record CarChargingSpec(
+    double CapacityKwh,
+    double SocPercent,
+    double TargetSocPercent,
+    DateTimeOffset Departure,
+    double MinChargeKw,
+    double MaxChargeKw,
+    bool Modulating,
+    double ChargeEfficiency = 0.9)
+{
+    /// <summary>Energy the car's battery still needs to reach its target, kWh in the car.</summary>
+    public double NeededKwh => Math.Max(0, (TargetSocPercent - SocPercent) / 100 * CapacityKwh);
+
+    /// <summary>Room left in the car's battery, kWh in the car: it never charges past full.</summary>
+    public double RoomKwh => Math.Max(0, (100 - SocPercent) / 100 * CapacityKwh);
+
+    public double MaxKwhPerSlot => MaxChargeKw * BatterySpec.SlotHours;
+
+    public double MinKwhPerSlot => Modulating ? Math.Min(MinChargeKw, MaxChargeKw) * BatterySpec.SlotHours : MaxKwhPerSlot;
+
+    /// <summary>The horizon's slots that end by the departure: the only ones the car can charge in.</summary>
+    public int SlotsBeforeDeparture(SlotRange horizon) =>
+        (int)Math.Clamp(SlotGrid.IndexOf(Departure) - horizon.FirstIndex, 0, horizon.Count);
+
+    /// <summary>The most the car can take in before it leaves, kWh in the car, charging flat out from now.</summary>
+    public double ReachableKwh(SlotRange horizon) =>
+        Math.Min(RoomKwh, SlotsBeforeDeparture(horizon) * MaxKwhPerSlot * ChargeEfficiency);
+
+    /// <summary>True when charging flat out from now reaches the target by the departure.</summary>
+    public bool TargetReachable(SlotRange horizon) => ReachableKwh(horizon) >= NeededKwh - 1e-6;
+}

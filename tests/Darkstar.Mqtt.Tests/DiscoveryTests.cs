@@ -17,7 +17,7 @@ public sealed class DiscoveryTests
         "darkstar_status", "darkstar_water_heater_planned_now", "darkstar_cheap_slot_now", "darkstar_executor_enabled",
         "darkstar_shadow_mode", "darkstar_allow_export", "darkstar_forecast_version", "darkstar_risk_appetite",
         "darkstar_manual_override", "darkstar_min_soc", "darkstar_max_soc", "darkstar_water_heater_min_kwh_per_day",
-        "darkstar_replan", "darkstar_retrain_aurora",
+        "darkstar_vacation_mode", "darkstar_replan", "darkstar_retrain_aurora",
     ];
 
     private static readonly string[] PinnedEntityIds =
@@ -29,7 +29,7 @@ public sealed class DiscoveryTests
         "binary_sensor.darkstar_water_heater_planned_now", "binary_sensor.darkstar_cheap_slot_now", "switch.darkstar_executor_enabled",
         "switch.darkstar_shadow_mode", "switch.darkstar_allow_export", "select.darkstar_forecast_version", "select.darkstar_risk_appetite",
         "select.darkstar_manual_override", "number.darkstar_min_soc", "number.darkstar_max_soc",
-        "number.darkstar_water_heater_min_kwh_per_day", "button.darkstar_replan", "button.darkstar_retrain_aurora",
+        "number.darkstar_water_heater_min_kwh_per_day", "switch.darkstar_vacation_mode", "button.darkstar_replan", "button.darkstar_retrain_aurora",
     ];
 
     [Fact]

@@ -37,6 +37,7 @@ public static class ControlCatalogue
     public const string MinSoc = "min_soc";
     public const string MaxSoc = "max_soc";
     public const string WaterHeaterMinKwhPerDay = "water_heater_min_kwh_per_day";
+    public const string VacationMode = "vacation_mode";
     public const string Replan = "replan";
     public const string RetrainAurora = "retrain_aurora";
 
@@ -71,6 +72,7 @@ public static class ControlCatalogue
             new(MinSoc, ControlKind.Number) { Min = 0, Max = 100, Step = 1 },
             new(MaxSoc, ControlKind.Number) { Min = 0, Max = 100, Step = 1 },
             new(WaterHeaterMinKwhPerDay, ControlKind.Number) { Min = 0, Max = 50, Step = 0.5 },
+            new(VacationMode, ControlKind.Switch),
             new(Replan, ControlKind.Button),
             new(RetrainAurora, ControlKind.Button),
         ];

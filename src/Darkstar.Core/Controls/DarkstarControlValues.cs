@@ -24,12 +24,15 @@ public sealed record DarkstarControlValues
 
     public required double WaterHeaterMinKwhPerDay { get; init; }
 
+    public bool VacationMode { get; init; }
+
     /// <summary>The ids of the controls that have a state (every switch, select and number).</summary>
     public static IReadOnlyList<string> StatefulIds { get; } =
     [
         ControlCatalogue.ExecutorEnabled, ControlCatalogue.ShadowMode, ControlCatalogue.AllowExport,
         ControlCatalogue.ForecastVersion, ControlCatalogue.RiskAppetite, ControlCatalogue.ManualOverride,
         ControlCatalogue.MinSoc, ControlCatalogue.MaxSoc, ControlCatalogue.WaterHeaterMinKwhPerDay,
+        ControlCatalogue.VacationMode,
     ];
 
     public static DarkstarControlValues FromOptions(DarkstarOptions options)
@@ -46,6 +49,7 @@ public sealed record DarkstarControlValues
             MinSocPercent = options.Battery.MinSocPercent,
             MaxSocPercent = options.Battery.MaxSocPercent,
             WaterHeaterMinKwhPerDay = options.WaterHeating.MinKwhPerDay,
+            VacationMode = options.Vacation.Enabled,
         };
     }
 
@@ -61,6 +65,7 @@ public sealed record DarkstarControlValues
         ControlCatalogue.MinSoc => Number(MinSocPercent),
         ControlCatalogue.MaxSoc => Number(MaxSocPercent),
         ControlCatalogue.WaterHeaterMinKwhPerDay => Number(WaterHeaterMinKwhPerDay),
+        ControlCatalogue.VacationMode => OnOff(VacationMode),
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, "Not a stateful Darkstar control."),
     };
 
@@ -70,6 +75,7 @@ public sealed record DarkstarControlValues
         DarkstarCommand.SetSwitch { Switch: DarkstarSwitch.ExecutorEnabled } s => this with { ExecutorEnabled = s.On },
         DarkstarCommand.SetSwitch { Switch: DarkstarSwitch.ShadowMode } s => this with { ShadowMode = s.On },
         DarkstarCommand.SetSwitch { Switch: DarkstarSwitch.AllowExport } s => this with { AllowExport = s.On },
+        DarkstarCommand.SetSwitch { Switch: DarkstarSwitch.VacationMode } s => this with { VacationMode = s.On },
         DarkstarCommand.ChooseOption { Control: DarkstarSelect.ForecastVersion } s => this with { ForecastVersion = s.Option },
         DarkstarCommand.ChooseOption { Control: DarkstarSelect.RiskAppetite } s => this with { RiskAppetite = int.Parse(s.Option, CultureInfo.InvariantCulture) },
         DarkstarCommand.ChooseOption { Control: DarkstarSelect.ManualOverride } s => this with { ManualOverride = s.Option },
@@ -82,7 +88,7 @@ public sealed record DarkstarControlValues
 
     /// <summary>
     /// <paramref name="options"/> as these values amend them for the planner: the user's forecast version, risk appetite,
-    /// SoC limits, export and water heating minimum. Every plan is made with the options amended so.
+    /// SoC limits, export, water heating minimum and vacation mode. Every plan is made with the options amended so.
     /// </summary>
     public DarkstarOptions ApplyTo(DarkstarOptions options)
     {
@@ -92,6 +98,7 @@ public sealed record DarkstarControlValues
             Battery = options.Battery with { MinSocPercent = MinSocPercent, MaxSocPercent = MaxSocPercent },
             Grid = options.Grid with { ExportAllowed = AllowExport },
             WaterHeating = options.WaterHeating with { MinKwhPerDay = WaterHeaterMinKwhPerDay },
+            Vacation = options.Vacation with { Enabled = VacationMode },
             SIndex = options.SIndex with { RiskAppetite = RiskAppetite },
             Forecasting = options.Forecasting with { ActiveForecastVersion = ForecastVersionText.Parse(ForecastVersion) },
         };
@@ -99,7 +106,8 @@ public sealed record DarkstarControlValues
 
     /// <summary>True when changing control <paramref name="id"/> changes what <see cref="ApplyTo"/> gives the planner.</summary>
     public static bool AmendsPlan(string id) => id is ControlCatalogue.AllowExport or ControlCatalogue.ForecastVersion
-        or ControlCatalogue.RiskAppetite or ControlCatalogue.MinSoc or ControlCatalogue.MaxSoc or ControlCatalogue.WaterHeaterMinKwhPerDay;
+        or ControlCatalogue.RiskAppetite or ControlCatalogue.MinSoc or ControlCatalogue.MaxSoc or ControlCatalogue.WaterHeaterMinKwhPerDay
+        or ControlCatalogue.VacationMode;
 
     public static string OnOff(bool on) => on ? ControlCatalogue.On : ControlCatalogue.Off;
 

@@ -61,6 +61,7 @@ public static class DarkstarEntities
             Control(new() { Id = MinSoc, Platform = EntityPlatform.Number, Name = "Minimum SoC", DeviceClass = "battery", Unit = "%", EntityCategory = "config" }),
             Control(new() { Id = MaxSoc, Platform = EntityPlatform.Number, Name = "Maximum SoC", DeviceClass = "battery", Unit = "%", EntityCategory = "config" }),
             Control(new() { Id = WaterHeaterMinKwhPerDay, Platform = EntityPlatform.Number, Name = "Water heater minimum per day", DeviceClass = "energy", Unit = "kWh", EntityCategory = "config", Icon = "mdi:water-thermometer" }),
+            Control(new() { Id = VacationMode, Platform = EntityPlatform.Switch, Name = "Vacation mode", Icon = "mdi:palm-tree" }),
             Control(new() { Id = Replan, Platform = EntityPlatform.Button, Name = "Re-plan now", Icon = "mdi:refresh" }),
             Control(new() { Id = RetrainAurora, Platform = EntityPlatform.Button, Name = "Retrain Aurora", EntityCategory = "config", Icon = "mdi:school-outline" }),
         ];

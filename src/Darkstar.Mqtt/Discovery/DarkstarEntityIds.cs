@@ -37,6 +37,7 @@ public static class DarkstarEntityIds
     public const string MinSoc = ControlCatalogue.MinSoc;
     public const string MaxSoc = ControlCatalogue.MaxSoc;
     public const string WaterHeaterMinKwhPerDay = ControlCatalogue.WaterHeaterMinKwhPerDay;
+    public const string VacationMode = ControlCatalogue.VacationMode;
     public const string Replan = ControlCatalogue.Replan;
     public const string RetrainAurora = ControlCatalogue.RetrainAurora;
 }

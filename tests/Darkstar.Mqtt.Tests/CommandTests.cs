@@ -18,6 +18,7 @@ public sealed class CommandTests
     [InlineData("risk_appetite", "5", "5")]
     [InlineData("min_soc", "25", "25")]
     [InlineData("water_heater_min_kwh_per_day", "7.5", "7.5")]
+    [InlineData("vacation_mode", "ON", "ON")]
     public async Task Command_Valid_StoredInForceAndStateIsPublishedBack(string id, string payload, string expectedState)
     {
         await using var broker = await MosquittoBroker.StartAsync();

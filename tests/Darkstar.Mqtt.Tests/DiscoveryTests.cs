@@ -19,7 +19,7 @@ public sealed class DiscoveryTests
         "darkstar_manual_override", "darkstar_min_soc", "darkstar_max_soc", "darkstar_water_heater_min_kwh_per_day",
         "darkstar_car_status", "darkstar_car_target_reachable", "darkstar_car_planned_energy", "darkstar_car_ready_at",
         "darkstar_car_target_soc", "darkstar_car_departure",
-        "darkstar_replan", "darkstar_retrain_aurora",
+        "darkstar_vacation_mode", "darkstar_replan", "darkstar_retrain_aurora",
         "darkstar_manual_blocks", "darkstar_block_action", "darkstar_block_hours", "darkstar_add_block", "darkstar_clear_blocks",
     ];
 
@@ -35,7 +35,7 @@ public sealed class DiscoveryTests
         "number.darkstar_water_heater_min_kwh_per_day",
         "sensor.darkstar_car_status", "binary_sensor.darkstar_car_target_reachable", "sensor.darkstar_car_planned_energy",
         "sensor.darkstar_car_ready_at", "number.darkstar_car_target_soc", "text.darkstar_car_departure",
-        "button.darkstar_replan", "button.darkstar_retrain_aurora",
+        "switch.darkstar_vacation_mode", "button.darkstar_replan", "button.darkstar_retrain_aurora",
         "sensor.darkstar_manual_blocks", "select.darkstar_block_action", "number.darkstar_block_hours", "button.darkstar_add_block",
         "button.darkstar_clear_blocks",
     ];

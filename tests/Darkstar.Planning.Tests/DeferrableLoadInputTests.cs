@@ -95,4 +95,22 @@ public sealed class DeferrableLoadInputTests
         Assert.Equal(8, heated.Length);
         Assert.All(heated, s => Assert.Equal(DayOfWeek.Wednesday, s.Start.DayOfWeek));
     }
+
+    [Fact]
+    public void Vacation_TheWeeklyHeatingSwitchesTheWaterHeaterInThePlan()
+    {
+        var problem = ProblemBuilder.Constant(7 * 96, load: 0.4, pv: 0, importPrice: 0.2, exportPrice: 0) with
+        {
+            Water = new WaterHeatingSpec(true, 3, 6, 2, 8),
+        };
+        var water = new WaterHeatingOptions { Enabled = true, PowerKw = 3, MinKwhPerDay = 6, MaxBlocksPerDay = 2, MinSpacingMinutes = 120 };
+        var away = VacationPlanning.Apply(problem, new VacationOptions { Enabled = true, LegionellaWeekday = DayOfWeek.Friday }, water);
+
+        var schedule = VacationPlanning.WithHeatingAsWater(KeplerModel.Solve(away), away);
+
+        var on = schedule.Slots.Where(s => s.WaterOn).ToArray();
+        Assert.Equal(8, on.Length);
+        Assert.All(on, s => Assert.Equal(DayOfWeek.Friday, s.Start.DayOfWeek));
+        Assert.All(on, s => Assert.Equal(0.75, s.WaterKwh, 9));
+    }
 }

@@ -67,6 +67,7 @@ public sealed class CommandParser(IReadOnlyList<ControlDefinition> controls)
             ExecutorEnabled => DarkstarSwitch.ExecutorEnabled,
             ShadowMode => DarkstarSwitch.ShadowMode,
             AllowExport => DarkstarSwitch.AllowExport,
+            VacationMode => DarkstarSwitch.VacationMode,
             _ => throw new InvalidOperationException($"Switch '{entity.Id}' has no control."),
         };
         return CommandParseResult.Accepted(new DarkstarCommand.SetSwitch(entity.Id, control, on));

@@ -42,6 +42,7 @@ public static class ControlCatalogue
     public const string WaterHeaterMinKwhPerDay = "water_heater_min_kwh_per_day";
     public const string CarTargetSoc = "car_target_soc";
     public const string CarDeparture = "car_departure";
+    public const string VacationMode = "vacation_mode";
     public const string Replan = "replan";
     public const string RetrainAurora = "retrain_aurora";
 
@@ -78,6 +79,7 @@ public static class ControlCatalogue
             new(WaterHeaterMinKwhPerDay, ControlKind.Number) { Min = 0, Max = 50, Step = 0.5 },
             new(CarTargetSoc, ControlKind.Number) { Min = 1, Max = 100, Step = 1 },
             new(CarDeparture, ControlKind.Time),
+            new(VacationMode, ControlKind.Switch),
             new(Replan, ControlKind.Button),
             new(RetrainAurora, ControlKind.Button),
         ];

@@ -10,6 +10,9 @@ public enum DarkstarSwitch
     ShadowMode,
 
     AllowExport,
+
+    /// <summary>On, the planner plans for an empty house (vacation.* options): a lower load, the water heated weekly.</summary>
+    VacationMode,
 }
 
 public enum DarkstarSelect

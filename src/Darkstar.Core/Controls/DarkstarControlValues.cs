@@ -30,6 +30,8 @@ public sealed record DarkstarControlValues
     /// <summary>The car's daily departure when no <c>car.departure_entity</c> holds it.</summary>
     public TimeOnly CarDepartureTime { get; init; } = new(7, 0);
 
+    public bool VacationMode { get; init; }
+
     /// <summary>The ids of the controls that have a state (every switch, select and number).</summary>
     public static IReadOnlyList<string> StatefulIds { get; } =
     [
@@ -37,6 +39,7 @@ public sealed record DarkstarControlValues
         ControlCatalogue.ForecastVersion, ControlCatalogue.RiskAppetite, ControlCatalogue.ManualOverride,
         ControlCatalogue.MinSoc, ControlCatalogue.MaxSoc, ControlCatalogue.WaterHeaterMinKwhPerDay,
         ControlCatalogue.CarTargetSoc, ControlCatalogue.CarDeparture,
+        ControlCatalogue.VacationMode,
     ];
 
     public static DarkstarControlValues FromOptions(DarkstarOptions options)
@@ -55,6 +58,7 @@ public sealed record DarkstarControlValues
             WaterHeaterMinKwhPerDay = options.WaterHeating.MinKwhPerDay,
             CarTargetSocPercent = options.Car.TargetSocPercent,
             CarDepartureTime = options.Car.DepartureTime,
+            VacationMode = options.Vacation.Enabled,
         };
     }
 
@@ -72,6 +76,7 @@ public sealed record DarkstarControlValues
         ControlCatalogue.WaterHeaterMinKwhPerDay => Number(WaterHeaterMinKwhPerDay),
         ControlCatalogue.CarTargetSoc => Number(CarTargetSocPercent),
         ControlCatalogue.CarDeparture => CarDepartureTime.ToString("HH:mm", CultureInfo.InvariantCulture),
+        ControlCatalogue.VacationMode => OnOff(VacationMode),
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, "Not a stateful Darkstar control."),
     };
 
@@ -81,6 +86,7 @@ public sealed record DarkstarControlValues
         DarkstarCommand.SetSwitch { Switch: DarkstarSwitch.ExecutorEnabled } s => this with { ExecutorEnabled = s.On },
         DarkstarCommand.SetSwitch { Switch: DarkstarSwitch.ShadowMode } s => this with { ShadowMode = s.On },
         DarkstarCommand.SetSwitch { Switch: DarkstarSwitch.AllowExport } s => this with { AllowExport = s.On },
+        DarkstarCommand.SetSwitch { Switch: DarkstarSwitch.VacationMode } s => this with { VacationMode = s.On },
         DarkstarCommand.ChooseOption { Control: DarkstarSelect.ForecastVersion } s => this with { ForecastVersion = s.Option },
         DarkstarCommand.ChooseOption { Control: DarkstarSelect.RiskAppetite } s => this with { RiskAppetite = int.Parse(s.Option, CultureInfo.InvariantCulture) },
         DarkstarCommand.ChooseOption { Control: DarkstarSelect.ManualOverride } s => this with { ManualOverride = s.Option },
@@ -95,7 +101,7 @@ public sealed record DarkstarControlValues
 
     /// <summary>
     /// <paramref name="options"/> as these values amend them for the planner: the user's forecast version, risk appetite,
-    /// SoC limits, export, water heating minimum, and the car's target and departure (where no entity of Home Assistant holds them). Every plan is made with the options amended so.
+    /// SoC limits, export, water heating minimum, vacation mode, and the car's target and departure (where no entity of Home Assistant holds them). Every plan is made with the options amended so.
     /// </summary>
     public DarkstarOptions ApplyTo(DarkstarOptions options)
     {
@@ -105,6 +111,7 @@ public sealed record DarkstarControlValues
             Battery = options.Battery with { MinSocPercent = MinSocPercent, MaxSocPercent = MaxSocPercent },
             Grid = options.Grid with { ExportAllowed = AllowExport },
             WaterHeating = options.WaterHeating with { MinKwhPerDay = WaterHeaterMinKwhPerDay },
+            Vacation = options.Vacation with { Enabled = VacationMode },
             SIndex = options.SIndex with { RiskAppetite = RiskAppetite },
             Forecasting = options.Forecasting with { ActiveForecastVersion = ForecastVersionText.Parse(ForecastVersion) },
             Car = options.Car with { TargetSocPercent = CarTargetSocPercent, DepartureTime = CarDepartureTime },
@@ -114,7 +121,8 @@ public sealed record DarkstarControlValues
     /// <summary>True when changing control <paramref name="id"/> changes what <see cref="ApplyTo"/> gives the planner.</summary>
     public static bool AmendsPlan(string id) => id is ControlCatalogue.AllowExport or ControlCatalogue.ForecastVersion
         or ControlCatalogue.RiskAppetite or ControlCatalogue.MinSoc or ControlCatalogue.MaxSoc or ControlCatalogue.WaterHeaterMinKwhPerDay
-        or ControlCatalogue.CarTargetSoc or ControlCatalogue.CarDeparture;
+        or ControlCatalogue.CarTargetSoc or ControlCatalogue.CarDeparture
+        or ControlCatalogue.VacationMode;
 
     public static string OnOff(bool on) => on ? ControlCatalogue.On : ControlCatalogue.Off;
 

@@ -68,6 +68,7 @@ public static class DarkstarEntities
             new() { Id = CarReadyAt, Platform = EntityPlatform.Sensor, Name = "Car planned ready", DeviceClass = "timestamp", Icon = "mdi:car-clock" },
             Control(new() { Id = CarTargetSoc, Platform = EntityPlatform.Number, Name = "Car target SoC", DeviceClass = "battery", Unit = "%", Icon = "mdi:car-battery" }),
             Control(new() { Id = CarDeparture, Platform = EntityPlatform.Text, Name = "Car departure", Pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", Icon = "mdi:car-clock" }),
+            Control(new() { Id = VacationMode, Platform = EntityPlatform.Switch, Name = "Vacation mode", Icon = "mdi:palm-tree" }),
             Control(new() { Id = Replan, Platform = EntityPlatform.Button, Name = "Re-plan now", Icon = "mdi:refresh" }),
             Control(new() { Id = RetrainAurora, Platform = EntityPlatform.Button, Name = "Retrain Aurora", EntityCategory = "config", Icon = "mdi:school-outline" }),
             .. ManualBlockEntities.All,

@@ -43,6 +43,7 @@ public static class DarkstarEntityIds
     public const string CarTargetReachable = "car_target_reachable";
     public const string CarPlannedEnergy = "car_planned_energy";
     public const string CarReadyAt = "car_ready_at";
+    public const string VacationMode = ControlCatalogue.VacationMode;
     public const string Replan = ControlCatalogue.Replan;
     public const string RetrainAurora = ControlCatalogue.RetrainAurora;
 }

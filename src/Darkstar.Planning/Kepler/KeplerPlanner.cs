@@ -146,7 +146,7 @@ public sealed partial class KeplerPlanner(
         var carRequest = await WithCarAsync(car, options, horizon, zone, notes, cancellationToken);
         problem = problem with { Car = carRequest?.Car };
 
-        var schedule = await Task.Run(() => KeplerModel.Solve(problem, KeplerModel.DefaultSettings, solver ?? CbcSolver.Solve), cancellationToken);
+        var schedule = await Task.Run(() => KeplerModel.Solve(problem, KeplerModel.SettingsFor(problem), solver ?? CbcSolver.Solve), cancellationToken);
         if (schedule.Fallback)
         {
             logger.LogWarning("Kepler fell back to the self-consumption rule: {Detail}", schedule.Detail);
@@ -158,7 +158,7 @@ public sealed partial class KeplerPlanner(
         {
             var (cautiousLoad, cautiousPv) = CautiousExport.Inputs(load, pv, forecast, caution);
             var cautious = await Task.Run(
-                () => KeplerModel.Solve(problem with { LoadKwh = cautiousLoad, PvKwh = cautiousPv }, KeplerModel.DefaultSettings, solver ?? CbcSolver.Solve),
+                () => KeplerModel.Solve(problem with { LoadKwh = cautiousLoad, PvKwh = cautiousPv }, KeplerModel.SettingsFor(problem), solver ?? CbcSolver.Solve),
                 cancellationToken);
             schedule = CautiousExport.Confirm(schedule, cautious, battery, out var heldBack);
             if (heldBack > 0)
@@ -167,6 +167,7 @@ public sealed partial class KeplerPlanner(
             }
         }
 
+        schedule = VacationPlanning.WithHeatingAsWater(schedule, problem);
         if (schedule.Peak is { } peak)
         {
             notes.Add($"peak fee: the period's peak so far {peak.FloorKw:0.###} kW, planned {peak.PeakKw:0.###} kW");

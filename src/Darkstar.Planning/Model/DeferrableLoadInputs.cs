@@ -75,6 +75,29 @@ public sealed record CarChargingRequest(CarChargingSpec? Car, string? Problem, b
 /// <summary>Vacation mode on a planning problem: a lower load, the flexible loads at rest, the water heater once a week.</summary>
 public static class VacationPlanning
 {
+    /// <summary>The name of the weekly water heating among a vacation problem's flexible loads.</summary>
+    public const string LegionellaLoad = "anti_legionella";
+
+    /// <summary>
+    /// <paramref name="schedule"/> with the weekly heating <paramref name="problem"/> planned as a flexible load moved back to
+    /// the water heater's energy, so that the plan's slots switch the water heater as on any other day.
+    /// </summary>
+    public static Schedule WithHeatingAsWater(Schedule schedule, PlanningProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(problem);
+        var index = problem.FlexibleLoads.Select(l => l.Name).ToList().IndexOf(LegionellaLoad);
+        if (index < 0)
+        {
+            return schedule;
+        }
+
+        return schedule with
+        {
+            Slots = [.. schedule.Slots.Select(s => s.FlexibleLoadKwh.Count > index ? s with { WaterKwh = s.WaterKwh + s.FlexibleLoadKwh[index] } : s)],
+        };
+    }
+
     public static PlanningProblem Apply(PlanningProblem problem, VacationOptions vacation, WaterHeatingOptions water)
     {
         ArgumentNullException.ThrowIfNull(problem);
@@ -87,7 +110,7 @@ public static class VacationPlanning
 
         // One heating of the daily energy on the chosen weekday keeps the tank above the legionella temperature weekly.
         FlexibleLoadSpec[] legionella = problem.Water.Enabled
-            ? [FlexibleLoadSpec.FromWaterHeating(water) with { Name = "anti_legionella", OnlyOn = vacation.LegionellaWeekday, Today = problem.WaterToday }]
+            ? [FlexibleLoadSpec.FromWaterHeating(water) with { Name = LegionellaLoad, OnlyOn = vacation.LegionellaWeekday, Today = problem.WaterToday }]
             : [];
         return problem with
         {

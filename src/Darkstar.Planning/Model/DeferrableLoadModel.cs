@@ -64,9 +64,13 @@ internal sealed class DeferrableLoadModel
             {
                 // A run fits inside its window; one cut by the horizon's end is planned in full when the horizon moves on.
                 var lastStart = window.EndsInHorizon ? window.To - length : window.To - 1;
+                var step = StartStep(load);
                 for (var s = Math.Max(window.From, blocked); s <= lastStart; s++)
                 {
-                    _run[l][s] = model.Binary($"load_run[{l},{s}]");
+                    if ((problem.Slots.FirstIndex + s) % step == 0 || s == lastStart)
+                    {
+                        _run[l][s] = model.Binary($"load_run[{l},{s}]");
+                    }
                 }
             }
         }
@@ -116,6 +120,12 @@ internal sealed class DeferrableLoadModel
     }
 
     private static int Spacing(FlexibleLoadSpec load) => Math.Max(load.MinSpacingSlots, load.RunSlots);
+
+    /// <summary>
+    /// A run of an hour or more starts on the half hour (and at the last start its window allows): half the binaries for
+    /// a few minutes' shift of a long run, which CBC repays many times over; a shorter run may start at any slot.
+    /// </summary>
+    private static int StartStep(FlexibleLoadSpec load) => load.RunSlots >= SlotGrid.SlotsPerHour ? 2 : 1;
 
     private void AddCar(LinearModel model, LinearExpression objective, CarChargingSpec car)
     {

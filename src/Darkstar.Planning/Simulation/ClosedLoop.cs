@@ -247,7 +247,7 @@ public static class ClosedLoop
         var selfConsumptionSchedule = Baselines.SelfConsumption(whole);
         var noBattery = Realised(noBatterySchedule, BatterySpec.None, 0, settings.FinalCreditPerKwh);
         var selfConsumption = Realised(selfConsumptionSchedule, settings.Battery, startKwh, settings.FinalCreditPerKwh);
-        var oracleSchedule = KeplerModel.Solve(whole, KeplerModel.DefaultSettings with { TimeLimitSeconds = 600 });
+        var oracleSchedule = KeplerModel.Solve(whole, KeplerModel.SettingsFor(whole) with { TimeLimitSeconds = 600 });
         var oracle = Realised(oracleSchedule, settings.Battery, startKwh, settings.FinalCreditPerKwh);
 
         var (mpc, solveMs, plans, fallbacks, trace) = RunMpc(actual, whole, settings, progress, cancellationToken);

@@ -45,6 +45,23 @@ public sealed class ControlStoreTests
         Assert.False(store.Current.ApplyTo(new DarkstarOptions()).Grid.ExportAllowed);
     }
 
+    [Fact]
+    public async Task SetAsync_VacationMode_StoredAndAmendsThePlannersOptions()
+    {
+        var stored = new Settings([]);
+        using var store = new ControlStore(Defaults, stored, NullLogger<ControlStore>.Instance);
+        await store.LoadAsync(CancellationToken.None);
+
+        var result = await store.SetAsync("vacation_mode", "ON", CancellationToken.None);
+
+        Assert.NotNull(result.Command);
+        Assert.True(store.Current.VacationMode);
+        Assert.Equal("ON", stored.Values["vacation_mode"]);
+        Assert.True(DarkstarControlValues.AmendsPlan("vacation_mode"));
+        var options = new DarkstarOptions { Vacation = new VacationOptions { LoadFactor = 0.3 } };
+        Assert.Equal(new VacationOptions { Enabled = true, LoadFactor = 0.3 }, store.Current.ApplyTo(options).Vacation);
+    }
+
     [Theory]
     [InlineData("max_soc", "5")]
     [InlineData("risk_appetite", "6")]

@@ -47,7 +47,7 @@ public sealed class MqttAnnounceCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.DoesNotContain("pw", result.Error.Replace("--password", "", StringComparison.Ordinal), StringComparison.Ordinal);
         using var report = JsonDocument.Parse(result.LastLine);
-        Assert.Equal(39, report.RootElement.GetProperty("entities").GetInt32());
+        Assert.Equal(40, report.RootElement.GetProperty("entities").GetInt32());
         await using var observer = await MqttObserver.ConnectAsync(broker, "ha", "pw", "homeassistant/device/darkstar/config", "darkstar/#");
         await observer.WaitForAsync(m => m.Topic == Topics.DeviceConfig && m.Retained, "the retained device config");
         await observer.WaitForAsync(Topics.State("import_price"), "0.2");

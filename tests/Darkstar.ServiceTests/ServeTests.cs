@@ -382,17 +382,18 @@ public sealed class ServeTests
         var misses = new List<string>();
         foreach (var slot in observed.Where(o => o.SocEndPercent is not null))
         {
-            // The car's sessions are not in the forecast (they are not known a day ahead): in those slots the battery
-            // covers the car, as self-consumption should, and leaves the plan's SoC behind.
-            if (slot.EvKwh > 0.05)
-            {
-                continue;
-            }
-
             // The plan that governs a slot is the one made at its start, which is done a few simulated seconds later.
             var plan = inForce.LastOrDefault(p => p.CreatedAt <= slot.SlotStart + PlanGrace);
             var planned = plan.Slots?.FirstOrDefault(s => s.SlotStart == slot.SlotStart);
             if (planned is null)
+            {
+                continue;
+            }
+
+            // The home's own car sessions are not in the forecast (they are not known a day ahead): in those slots the
+            // battery covers the car, as self-consumption should, and leaves the plan's SoC behind. The car Darkstar
+            // charges is planned.
+            if (slot.EvKwh - planned.CarKwh > 0.05)
             {
                 continue;
             }

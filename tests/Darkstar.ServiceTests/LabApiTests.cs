@@ -32,7 +32,21 @@ public sealed partial class WebApiTests
     public async Task Lab_ASecondStudyIsRefusedWhileOneRuns_AndTheRunningOneCanBeCancelled()
     {
         await NoLabRunAsync();
-        // A plan every quarter hour: long enough a study for the next requests to find it running.
+        // The study stays running until it is cancelled, however fast the machine would have finished it.
+        var runner = Service.Get<LabRunner>();
+        runner.BeforeEachStudy = cancellationToken => Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        try
+        {
+            await RefusedWhileRunningThenCancelledAsync();
+        }
+        finally
+        {
+            runner.BeforeEachStudy = _ => Task.CompletedTask;
+        }
+    }
+
+    private async Task RefusedWhileRunningThenCancelledAsync()
+    {
         var (started, run) = await PostJsonAsync("api/lab/replay", new { from = RecordedDay, days = 1, forecasts = "baseline", replan_minutes = 15 });
         Assert.True(started == HttpStatusCode.Accepted, run?.ToJsonString());
         var id = run!["id"]!.GetValue<long>();

@@ -29,6 +29,12 @@ public sealed class LabRunner(DarkstarDatabase database, TimeProvider clock, ILo
     private readonly LabRunRepository _runs = new(database);
     private Study? _current;
 
+    /// <summary>
+    /// Awaited before each study's work, with the study's cancellation: lets a test hold a study running for as long as it
+    /// needs, whatever the machine's speed. Nothing by default.
+    /// </summary>
+    internal Func<CancellationToken, Task> BeforeEachStudy { get; set; } = _ => Task.CompletedTask;
+
     /// <summary>Every start, step and end of a study (the web UI's event stream listens).</summary>
     public event EventHandler<LabRunChange>? Changed;
 
@@ -131,6 +137,7 @@ public sealed class LabRunner(DarkstarDatabase database, TimeProvider clock, ILo
         LabRun ended;
         try
         {
+            await BeforeEachStudy(linked.Token);
             var result = await study.Work(new StudyProgress(this, study), linked.Token);
             ended = run with { Status = RunStatus.Succeeded, ResultJson = result };
         }

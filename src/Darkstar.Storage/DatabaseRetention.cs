@@ -67,7 +67,7 @@ public sealed class DatabaseRetention(DarkstarDatabase database, RetentionHorizo
         """;
 
     private static readonly string PlanRule = $"""
-        {Schema.SlotPlans} AS s WHERE s.plan_id IN (SELECT id FROM {Schema.Plans} WHERE created_at < @Cutoff)
+        {Schema.SlotPlans} AS s WHERE s.plan_id IN (SELECT id FROM {Schema.Plans} WHERE created_at >= @From AND created_at < @Cutoff)
           AND s.slot_start > (SELECT p.horizon_start FROM {Schema.Plans} AS p WHERE p.id = s.plan_id)
           AND s.slot_start >= (SELECT n.horizon_start FROM {Schema.Plans} AS n WHERE n.id > s.plan_id ORDER BY n.id LIMIT 1)
         """;
@@ -100,7 +100,7 @@ public sealed class DatabaseRetention(DarkstarDatabase database, RetentionHorizo
         var cut = Cutoffs(now);
         return new RetentionCounts(
             await CountAsync(ForecastRule, new { From = DateTimeOffset.UnixEpoch, To = cut.Forecasts }, cancellationToken),
-            await CountAsync(PlanRule, new { Cutoff = cut.Plans }, cancellationToken),
+            await CountAsync(PlanRule, new { From = DateTimeOffset.UnixEpoch, Cutoff = cut.Plans }, cancellationToken),
             await CountAsync(WeatherRule, new { Cutoff = cut.Weather }, cancellationToken),
             await CountAsync(ExecutionLogRule, new { Cutoff = cut.ExecutionLog }, cancellationToken),
             await CountAsync(EpisodeRule, new { Day = cut.EpisodesDay }, cancellationToken));
@@ -108,14 +108,19 @@ public sealed class DatabaseRetention(DarkstarDatabase database, RetentionHorizo
 
     /// <summary>
     /// Removes what <see cref="PreviewAsync"/> counts, forecasts a day at a time (short write transactions beside the
-    /// running service), then hands the freed pages back to the file system.
+    /// running service), then hands the freed pages back to the file system. Forecast issues and plans before the cutoffs
+    /// of the last completed clean-up (kept in <c>user_settings</c>) are done and not looked at again, so a clean-up's work
+    /// is what a day adds, not what the years hold.
     /// </summary>
     public async Task<RetentionCounts> ApplyAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var cut = Cutoffs(now);
+        var marks = new UserSettingRepository(Database);
+        var forecastsDone = await ReadMarkAsync(marks, ForecastsDoneKey, cancellationToken);
+        var plansDone = await ReadMarkAsync(marks, PlansDoneKey, cancellationToken);
         long forecasts = 0;
         var earliest = await QuerySingleOrDefaultAsync<DateTimeOffset?>(
-            $"SELECT MIN(slot_start) FROM {Schema.SlotForecasts};", null, cancellationToken);
+            $"SELECT MIN(slot_start) FROM {Schema.SlotForecasts} WHERE slot_start >= @From;", new { From = forecastsDone }, cancellationToken);
         for (var from = earliest ?? cut.Forecasts; from < cut.Forecasts; from += TimeSpan.FromDays(1))
         {
             var to = from + TimeSpan.FromDays(1) < cut.Forecasts ? from + TimeSpan.FromDays(1) : cut.Forecasts;
@@ -124,16 +129,36 @@ public sealed class DatabaseRetention(DarkstarDatabase database, RetentionHorizo
 
         var removed = new RetentionCounts(
             forecasts,
-            await DeleteAsync(PlanRule, new { Cutoff = cut.Plans }, cancellationToken),
+            await DeleteAsync(PlanRule, new { From = plansDone, Cutoff = cut.Plans }, cancellationToken),
             await DeleteAsync(WeatherRule, new { Cutoff = cut.Weather }, cancellationToken),
             await DeleteAsync(ExecutionLogRule, new { Cutoff = cut.ExecutionLog }, cancellationToken),
             await DeleteAsync(EpisodeRule, new { Day = cut.EpisodesDay }, cancellationToken));
+        await WriteMarkAsync(marks, ForecastsDoneKey, forecastsDone, cut.Forecasts, now, cancellationToken);
+        await WriteMarkAsync(marks, PlansDoneKey, plansDone, cut.Plans, now, cancellationToken);
         if (removed.Total > 0)
         {
             await ReleaseFreePagesAsync(cancellationToken);
         }
 
         return removed;
+    }
+
+    /// <summary>The <c>user_settings</c> key of the instant before which every forecast issue has been reduced.</summary>
+    public const string ForecastsDoneKey = "retention.forecasts_done_before";
+
+    /// <summary>The <c>user_settings</c> key of the instant before which every plan has been compacted.</summary>
+    public const string PlansDoneKey = "retention.plans_done_before";
+
+    private static async Task<DateTimeOffset> ReadMarkAsync(UserSettingRepository marks, string key, CancellationToken cancellationToken) =>
+        await marks.ReadAsync(key, cancellationToken) is { } text && InstantText.TryParse(text, out var done) ? done : DateTimeOffset.UnixEpoch;
+
+    // Marks only move forward: a shorter horizon set later has nothing more to find before the old mark.
+    private static async Task WriteMarkAsync(UserSettingRepository marks, string key, DateTimeOffset done, DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (cutoff > done)
+        {
+            await marks.UpsertAsync(key, InstantText.Format(cutoff), now, cancellationToken);
+        }
     }
 
     private (DateTimeOffset Forecasts, DateTimeOffset Plans, DateTimeOffset Weather, DateTimeOffset ExecutionLog, DateOnly EpisodesDay) Cutoffs(DateTimeOffset now)

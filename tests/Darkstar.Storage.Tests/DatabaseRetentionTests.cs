@@ -169,6 +169,37 @@ public sealed class DatabaseRetentionTests
     }
 
     [Fact]
+    public async Task DailyCleanUps_StartWhereTheLastOneEnded_AndAShorterHorizonStillCompactsTheDaysBetween()
+    {
+        using var test = await TestDatabase.CreateMigratedAsync();
+        var plans = new PlanRepository(test.Database);
+        var monthOld = await InsertPlanAsync(plans, LocalTime(Today.AddDays(-35), 3), 8);
+        await InsertPlanAsync(plans, LocalTime(Today.AddDays(-35), 4), 8);
+        var fortnightOld = await InsertPlanAsync(plans, LocalTime(Today.AddDays(-20), 3), 8);
+        await InsertPlanAsync(plans, LocalTime(Today.AddDays(-20), 4), 8);
+        await InsertPlanAsync(plans, SlotGrid.Floor(Now), 192);
+
+        var first = await Retention(test).ApplyAsync(Now, CancellationToken.None);
+
+        // In charge from 03:00 until the next plan at 04:00: four slots stay.
+        Assert.Equal(4, (await plans.ReadSlotsAsync(monthOld, CancellationToken.None)).Count);
+        Assert.Equal(8, (await plans.ReadSlotsAsync(fortnightOld, CancellationToken.None)).Count);
+        Assert.Equal(4, first.PlanSlots);
+
+        // Forecast issues written afterwards for a day the last clean-up finished are not looked at again (the daily
+        // work stays what a day adds); the preview, which looks at everything, still counts them.
+        await new SlotForecastRepository(test.Database).UpsertAsync([.. IssuedEveryQuarterHour(Today.AddDays(-12))], CancellationToken.None);
+        var next = await Retention(test).ApplyAsync(Now + TimeSpan.FromHours(1), CancellationToken.None);
+        Assert.Equal(0, next.Total);
+        Assert.True((await Retention(test).PreviewAsync(Now, CancellationToken.None)).ForecastIssues > 0);
+
+        // The owner shortens the plans' horizon to 14 days: the plans between the old and the new cutoff are compacted.
+        var shorter = await new DatabaseRetention(test.Database, Horizons with { PlansDays = 14 }, Zone).ApplyAsync(Now, CancellationToken.None);
+        Assert.Equal(4, (await plans.ReadSlotsAsync(fortnightOld, CancellationToken.None)).Count);
+        Assert.Equal(4, shorter.PlanSlots);
+    }
+
+    [Fact]
     public async Task Migrate_NewFileAndOlderFile_BothEndInIncrementalVacuum()
     {
         using var fresh = await TestDatabase.CreateMigratedAsync();

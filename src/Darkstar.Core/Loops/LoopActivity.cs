@@ -141,8 +141,11 @@ public sealed class LoopActivity(TimeProvider clock)
     }
 }
 
-/// <summary>One round of a loop: its name, when it started on the loop's clock, and the machine's time it took.</summary>
-public readonly record struct LoopRound(string Loop, DateTimeOffset StartedAt, TimeSpan Duration);
+/// <summary>
+/// One round of a loop: its name, when it started on the loop's clock, the machine's time it took, and the managed bytes
+/// the process allocated meanwhile (the round's own, and other loops' where they overlap).
+/// </summary>
+public readonly record struct LoopRound(string Loop, DateTimeOffset StartedAt, TimeSpan Duration, long AllocatedBytes = 0);
 
 /// <summary>A part of the service counted in <see cref="LoopActivity.IsIdle"/>: every <see cref="ServiceLoop"/>, the live recorder.</summary>
 public interface IActivityPart

@@ -121,6 +121,7 @@ public abstract class ServiceLoop : BackgroundService, IActivityPart
         // The machine's time, not the loop's clock: a stepped or simulated clock stands still while a round works.
         var startedAt = Clock.GetUtcNow();
         var startedTicks = System.Diagnostics.Stopwatch.GetTimestamp();
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
         _inRound = true;
         try
         {
@@ -166,7 +167,7 @@ public abstract class ServiceLoop : BackgroundService, IActivityPart
         finally
         {
             _inRound = false;
-            _context.Activity.RoundEnded(new LoopRound(Name, startedAt, System.Diagnostics.Stopwatch.GetElapsedTime(startedTicks)));
+            _context.Activity.RoundEnded(new LoopRound(Name, startedAt, System.Diagnostics.Stopwatch.GetElapsedTime(startedTicks), GC.GetTotalAllocatedBytes() - allocatedBefore));
         }
     }
 

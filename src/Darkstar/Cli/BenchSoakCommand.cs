@@ -121,13 +121,13 @@ public static class BenchSoakCommand
             logging,
             progress,
             cancellationToken);
-        var rounds = new List<(string Loop, int Day, double Ms)>();
+        var rounds = new List<(string Loop, int Day, double Ms, double AllocatedMb)>();
         var started = service.Started;
         service.Get<LoopActivity>().RoundCompleted += round =>
         {
             lock (rounds)
             {
-                rounds.Add((round.Loop, (int)((round.StartedAt - started).Ticks / TimeSpan.TicksPerDay), round.Duration.TotalMilliseconds));
+                rounds.Add((round.Loop, (int)((round.StartedAt - started).Ticks / TimeSpan.TicksPerDay), round.Duration.TotalMilliseconds, round.AllocatedBytes / 1e6));
             }
         };
 
@@ -135,9 +135,15 @@ public static class BenchSoakCommand
         var samples = new List<SoakSample> { Sample(database, 0, watch.Elapsed) };
         for (var day = 1; day <= days; day++)
         {
+            // An hour at a time: the RSS is looked at after each simulated hour, so the day's peak is seen, not only its end.
+            var dayPeakRssMb = 0.0;
             try
             {
-                await service.AdvanceAsync(TimeSpan.FromDays(1), cancellationToken);
+                for (var hour = 0; hour < 24; hour++)
+                {
+                    await service.AdvanceAsync(TimeSpan.FromHours(1), cancellationToken);
+                    dayPeakRssMb = Math.Max(dayPeakRssMb, ProcessRssMb());
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && day > 1)
             {
@@ -154,10 +160,11 @@ public static class BenchSoakCommand
             }
 
             var sample = Sample(database, day, watch.Elapsed);
+            sample = sample with { PeakRssMb = Math.Max(dayPeakRssMb, sample.RssMb) };
             samples.Add(sample);
             await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"soak day {day}/{days}: database {sample.DatabaseMb:0.00} MB ({sample.DatabaseMb - samples[^2].DatabaseMb:+0.00;-0.00} MB), " +
-                $"RSS {sample.RssMb:0} MB, managed heap {sample.HeapMb:0} MB, {sample.Elapsed.TotalSeconds:0} s"));
+                $"RSS {sample.RssMb:0} MB (peak {sample.PeakRssMb:0} MB), managed heap {sample.HeapMb:0} MB, {sample.Elapsed.TotalSeconds:0} s"));
         }
 
         var summary = await service.StopAsync(CancellationToken.None);
@@ -175,19 +182,25 @@ public static class BenchSoakCommand
     {
         // The file as it lies on the disk: the database and its write-ahead log.
         var bytes = new[] { database.Path, database.Path + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
-        return new SoakSample(day, bytes / 1e6, process.WorkingSet64 / 1e6, GC.GetGCMemoryInfo().HeapSizeBytes / 1e6, elapsed);
+        var rss = ProcessRssMb();
+        return new SoakSample(day, bytes / 1e6, rss, GC.GetGCMemoryInfo().HeapSizeBytes / 1e6, elapsed) { PeakRssMb = rss };
     }
 
-    private static Dictionary<string, SoakLoopFigures> LoopFigures(List<(string Loop, int Day, double Ms)> rounds, int days)
+    private static double ProcessRssMb()
+    {
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        return process.WorkingSet64 / 1e6;
+    }
+
+    private static Dictionary<string, SoakLoopFigures> LoopFigures(List<(string Loop, int Day, double Ms, double AllocatedMb)> rounds, int days)
     {
         var lastWeekFrom = Math.Max(0, days - 7);
         return rounds.GroupBy(r => r.Loop, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(
             g => g.Key,
             g => new SoakLoopFigures(
-                RoundTimes.Of([.. g.Where(r => r.Day < 7).Select(r => r.Ms)]),
-                RoundTimes.Of([.. g.Where(r => r.Day >= lastWeekFrom).Select(r => r.Ms)])),
+                RoundTimes.Of([.. g.Where(r => r.Day < 7).Select(r => (r.Ms, r.AllocatedMb))]),
+                RoundTimes.Of([.. g.Where(r => r.Day >= lastWeekFrom).Select(r => (r.Ms, r.AllocatedMb))])),
             StringComparer.Ordinal);
     }
 }
@@ -195,14 +208,20 @@ public static class BenchSoakCommand
 /// <summary>How the soak runs: with its own mosquitto (where installed), and the simulated home in a child process (the RSS then the service's alone).</summary>
 public sealed record SoakSetup(bool UseBroker = true, bool HomeInOwnProcess = true);
 
-/// <summary>The database, the process's memory and the time taken after a simulated day.</summary>
-public sealed record SoakSample(int Day, double DatabaseMb, double RssMb, double HeapMb, TimeSpan Elapsed);
-
-/// <summary>A set of rounds' machine times.</summary>
-public sealed record RoundTimes(int Rounds, double MedianMs, double P95Ms)
+/// <summary>The database, the process's memory and the time taken after a simulated day; <see cref="PeakRssMb"/> is the highest RSS seen after each of its hours.</summary>
+public sealed record SoakSample(int Day, double DatabaseMb, double RssMb, double HeapMb, TimeSpan Elapsed)
 {
-    public static RoundTimes Of(IReadOnlyList<double> milliseconds) =>
-        new(milliseconds.Count, BenchCommands.Percentile(milliseconds, 0.5), BenchCommands.Percentile(milliseconds, 0.95));
+    public double PeakRssMb { get; init; }
+}
+
+/// <summary>A set of rounds' machine times, and the managed memory allocated while they ran (the largest round's).</summary>
+public sealed record RoundTimes(int Rounds, double MedianMs, double P95Ms, double MaxAllocatedMb)
+{
+    public static RoundTimes Of(IReadOnlyList<(double Ms, double AllocatedMb)> rounds) =>
+        new(rounds.Count,
+            BenchCommands.Percentile([.. rounds.Select(r => r.Ms)], 0.5),
+            BenchCommands.Percentile([.. rounds.Select(r => r.Ms)], 0.95),
+            rounds.Count == 0 ? double.NaN : rounds.Max(r => r.AllocatedMb));
 }
 
 /// <summary>One loop's round times in the first and the last simulated week.</summary>
@@ -240,8 +259,8 @@ public sealed record SoakReport(
     /// <summary>The database after three years at <see cref="GrowthMbPerDay"/>, MB.</summary>
     public double ThreeYearsMb => Samples[^1].DatabaseMb + (GrowthMbPerDay * (ThreeYears - Days));
 
-    /// <summary>The slope of RSS over the last 30 days (MB per day, least squares); NaN for fewer than 40 days (the first 10 are warm-up).</summary>
-    public double RssTrendMbPerDayLast30 => Days < 40 ? double.NaN : Slope([.. Samples.TakeLast(31).Select(s => ((double)s.Day, s.RssMb))]);
+    /// <summary>The slope of each day's peak RSS over the last 30 days (MB per day, least squares); NaN for fewer than 40 days (the first 10 are warm-up).</summary>
+    public double RssTrendMbPerDayLast30 => Days < 40 ? double.NaN : Slope([.. Samples.TakeLast(31).Select(s => ((double)s.Day, s.PeakRssMb))]);
 
     public string Describe()
     {
@@ -252,7 +271,7 @@ public sealed record SoakReport(
         return string.Create(CultureInfo.InvariantCulture,
             $"Soaked {Days} simulated days in {Elapsed.TotalMinutes:0.0} min: database {first.DatabaseMb:0.0} → {last.DatabaseMb:0.0} MB " +
             $"({GrowthMbPerDay:0.00} MB a day from day {SteadyFromDay}; {ThreeYearsMb:0} MB in three years), RSS {first.RssMb:0} → {last.RssMb:0} MB " +
-            $"(max {Samples.Max(s => s.RssMb):0}{(HomeInOwnProcess ? ", Darkstar alone" : ", the simulated home included")}), {Errors} errors. Loops: {loops}.");
+            $"(peak {Samples.Max(s => s.PeakRssMb):0}{(HomeInOwnProcess ? ", Darkstar alone" : ", the simulated home included")}), {Errors} errors. Loops: {loops}.");
     }
 
     public object ToJson() => new
@@ -267,13 +286,14 @@ public sealed record SoakReport(
         home_in_own_process = HomeInOwnProcess,
         rss_mb_start = Math.Round(Samples[0].RssMb, 1),
         rss_mb_end = Math.Round(Samples[^1].RssMb, 1),
-        rss_mb_max = Math.Round(Samples.Max(s => s.RssMb), 1),
+        rss_mb_max = Math.Round(Samples.Max(s => s.PeakRssMb), 1),
         rss_trend_mb_per_day_last_30 = double.IsNaN(RssTrendMbPerDayLast30) ? (double?)null : Math.Round(RssTrendMbPerDayLast30, 3),
         heap_mb_end = Math.Round(Samples[^1].HeapMb, 1),
         errors = Errors,
         rows = Rows,
         db_mb_by_day = Samples.Select(s => Math.Round(s.DatabaseMb, 2)),
         rss_mb_by_day = Samples.Select(s => Math.Round(s.RssMb, 1)),
+        rss_peak_mb_by_day = Samples.Select(s => Math.Round(s.PeakRssMb, 1)),
         loops = Loops.ToDictionary(
             l => l.Key,
             l => new
@@ -290,6 +310,7 @@ public sealed record SoakReport(
         rounds = times.Rounds,
         median_ms = double.IsNaN(times.MedianMs) ? (double?)null : Math.Round(times.MedianMs, 2),
         p95_ms = double.IsNaN(times.P95Ms) ? (double?)null : Math.Round(times.P95Ms, 2),
+        max_allocated_mb = double.IsNaN(times.MaxAllocatedMb) ? (double?)null : Math.Round(times.MaxAllocatedMb, 1),
     };
 
     private static double Slope(IReadOnlyList<(double X, double Y)> points)

@@ -43,8 +43,12 @@ RUN ln -s /usr/lib/darkstar/darkstar /usr/bin/darkstar
 
 # s6-overlay gives a stopping service this long after SIGTERM (default 3 s); the Supervisor's own stop timeout is
 # config.yaml's `timeout` (10 s). No diagnostics IPC socket in /tmp: nothing attaches a debugger to the add-on.
+# Memory for months on a Raspberry Pi (bench soak measures with these): two malloc arenas, not one per core for the
+# solver's and XGBoost's threads; JIT code mapped once, not as a writable and an executable view.
 ENV S6_SERVICES_GRACETIME=8000 \
-    DOTNET_EnableDiagnostics=0
+    DOTNET_EnableDiagnostics=0 \
+    MALLOC_ARENA_MAX=2 \
+    DOTNET_EnableWriteXorExecute=0
 
 # /health answers 200 while the service runs (ok or degraded) and 503 on error. Bash's /dev/tcp: no curl needed.
 HEALTHCHECK --interval=5s --timeout=5s --start-period=60s --retries=3 \

@@ -39,11 +39,9 @@ public sealed class DarkstarDatabase
         }.ToString();
         // SQLite's own busy handler: since the bundled library is built with usleep (3.53 through SQLitePCLRaw 3),
         // it retries after 1, 2, 5 … 100 ms, so a writer behind a short lock goes on within milliseconds.
-        // A page cache of 1 MiB per pooled connection, not SQLite's 2 MiB: the pool keeps several connections for months
-        // and the system's file cache holds the pages anyway.
         _connectionPragmas = string.Create(
             CultureInfo.InvariantCulture,
-            $"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -1024;");
+            $"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
     }
 
     /// <summary>The full path of the database file.</summary>

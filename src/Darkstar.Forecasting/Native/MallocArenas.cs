@@ -15,43 +15,16 @@ public static partial class MallocArenas
     /// <summary>glibc's <c>M_ARENA_MAX</c>.</summary>
     private const int ArenaMaxParameter = -8;
 
-    /// <summary>glibc's <c>M_TRIM_THRESHOLD</c> and <c>M_MMAP_THRESHOLD</c>.</summary>
-    private const int TrimThresholdParameter = -1;
-
-    private const int MmapThresholdParameter = -3;
-
-    /// <summary>
-    /// Blocks from this size are mapped on their own and given back when freed. Fixed, because glibc otherwise raises the
-    /// threshold after the first large block freed (up to 32 MB), and then XGBoost's and CBC's buffers of every later
-    /// round come from the heap, whose top is given back only past twice that.
-    /// </summary>
-    private const int MmapThresholdBytes = 256 * 1024;
-
-    private const int TrimThresholdBytes = 1024 * 1024;
-
-    /// <summary>
-    /// At most <paramref name="arenas"/> arenas and a fixed threshold for mapping large blocks on their own; a value set
-    /// in the environment (<c>MALLOC_ARENA_MAX</c>, <c>MALLOC_MMAP_THRESHOLD_</c>) wins.
-    /// </summary>
     public static void Limit(int arenas)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null)
         {
             return;
         }
 
         try
         {
-            if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is null)
-            {
-                _ = Mallopt(ArenaMaxParameter, arenas);
-            }
-
-            if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is null)
-            {
-                _ = Mallopt(MmapThresholdParameter, MmapThresholdBytes);
-                _ = Mallopt(TrimThresholdParameter, TrimThresholdBytes);
-            }
+            _ = Mallopt(ArenaMaxParameter, arenas);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

@@ -20,6 +20,9 @@ public sealed record ExecutorInputs
     /// <summary>The latest plan's slot that contains <see cref="Now"/>; null when it has none.</summary>
     public SlotPlan? CurrentSlot { get; init; }
 
+    /// <summary>The same plan's slot after <see cref="CurrentSlot"/>; null when it has none.</summary>
+    public SlotPlan? NextSlot { get; init; }
+
     /// <summary>The battery's SoC as Home Assistant reports it now; null when unknown or unavailable.</summary>
     public double? MeasuredSocPercent { get; init; }
 }
@@ -40,6 +43,9 @@ public sealed record ExecutorDecision
     public required ManualOverride Override { get; init; }
 
     public long? PlanId { get; init; }
+
+    /// <summary>When the plan followed was made; null when no plan is followed.</summary>
+    public DateTimeOffset? PlanCreatedAt { get; init; }
 
     /// <summary>The battery's SoC the decision was made on, percent; null when unknown.</summary>
     public double? MeasuredSocPercent { get; init; }
@@ -110,6 +116,7 @@ public static class ExecutionPolicy
         var planProblem = PlanProblem(inputs.Plan, inputs.CurrentSlot, inputs.Now);
         var usableSlot = planProblem is null ? inputs.CurrentSlot : null;
         var planId = planProblem is null ? inputs.Plan?.Id : null;
+        var planCreatedAt = planProblem is null ? inputs.Plan?.CreatedAt : null;
 
         if (!inputs.HomeAssistantConnected)
         {
@@ -155,7 +162,7 @@ public static class ExecutionPolicy
         else if (usableSlot is not null)
         {
             mode = ExecutionMode.FollowingPlan;
-            intent = PlanIntent(usableSlot, inputs.MeasuredSocPercent, limits);
+            intent = PlanIntent(usableSlot, inputs.NextSlot, inputs.MeasuredSocPercent, limits);
         }
         else
         {
@@ -201,6 +208,7 @@ public static class ExecutionPolicy
             CommandedAction = action,
             Override = settings.Override,
             PlanId = planId,
+            PlanCreatedAt = planCreatedAt,
             MeasuredSocPercent = inputs.MeasuredSocPercent,
             Targets = targets,
             LimitNotes = notes,
@@ -223,14 +231,24 @@ public static class ExecutionPolicy
     /// the battery absorbs the forecast error, holding where the plan keeps energy for later and the SoC is at the
     /// plan's target for the slot (the tick runs every minute, so it holds from the moment the SoC gets there).
     /// </summary>
-    private static Intent PlanIntent(SlotPlan slot, double? socPercent, Limits limits)
+    private static Intent PlanIntent(SlotPlan slot, SlotPlan? next, double? socPercent, Limits limits)
     {
         if (slot.ManualBlock is { } block && BlockIntent(block, slot, limits) is { } manual)
         {
             return manual with { ManualBlock = true };
         }
 
-        switch (SlotExecution.Of(slot.Action, slot.ChargeKwh, slot.DischargeKwh, slot.ImportKwh, slot.ExportKwh, slot.SocEndPercent, limits.MaxSocPercent))
+        var slotMode = ModeOf(slot, limits);
+        if (slotMode == SlotMode.SelfConsumption && next is { ManualBlock: null } && ModeOf(next, limits) == SlotMode.PvExport
+            && slot.DischargeKwh <= EnergyEpsilonKwh && slot.ImportKwh <= EnergyEpsilonKwh)
+        {
+            // A slot the plan neither discharges nor imports in, before one that sells PV (often one whose surplus heats the
+            // water between two that sell): run as the next, with charging limited to this slot's plan, rather than switch
+            // to self-consumption for one slot and back, two mode changes that would only move the forecast's error.
+            slotMode = SlotMode.PvExport;
+        }
+
+        switch (slotMode)
         {
             case SlotMode.GridCharge:
                 return new Intent(CommandedAction.Charge, slot.ChargeKwh / SlotHours, null, slot.SocEndPercent, true);
@@ -254,6 +272,9 @@ public static class ExecutionPolicy
             ? new Intent(CommandedAction.Hold, null, null, null, false)
             : Intent.SelfConsumption;
     }
+
+    private static SlotMode ModeOf(SlotPlan slot, Limits limits) =>
+        SlotExecution.Of(slot.Action, slot.ChargeKwh, slot.DischargeKwh, slot.ImportKwh, slot.ExportKwh, slot.SocEndPercent, limits.MaxSocPercent);
 
     /// <summary>
     /// A user's manual block as the plan carries it out, whatever the price: a charge block charges from the grid at the

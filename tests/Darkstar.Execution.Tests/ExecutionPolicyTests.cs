@@ -66,6 +66,29 @@ public sealed class ExecutionPolicyTests
         Assert.Equal(1000, Target<NumberValueTarget>(decision, ActuatorRole.MaxChargePower).Value);
     }
 
+    /// <summary>
+    /// The water heater takes the surplus in this slot (no export, no import, no discharge) between two slots that sell PV:
+    /// the inverter stays in the PV-export reading, charging as this slot plans, instead of self-consumption for one slot.
+    /// A slot the plan discharges or imports in, or one not followed by a sale, is self-consumption as before.
+    /// </summary>
+    [Theory]
+    [InlineData(PlannedAction.Charge, 0, 0, true, CommandedAction.Charge)]
+    [InlineData(PlannedAction.Discharge, 0.2, 0, true, CommandedAction.SelfConsumption)]
+    [InlineData(PlannedAction.Idle, 0, 0.2, true, CommandedAction.SelfConsumption)]
+    [InlineData(PlannedAction.Charge, 0, 0, false, CommandedAction.SelfConsumption)]
+    public void Decide_SlotWithoutDischargeOrImportBeforeAPvSale_StaysInThePvExportReading(
+        PlannedAction action, double dischargeKwh, double importKwh, bool nextSells, CommandedAction expected)
+    {
+        var chargeKwh = action == PlannedAction.Charge ? 0.25 : 0;
+        var slot = Slot(action, chargeKwh: chargeKwh, dischargeKwh: dischargeKwh, importKwh: importKwh, socEndPercent: 40, waterOn: true);
+        var next = Slot(PlannedAction.Charge, chargeKwh: 0.1, exportKwh: nextSells ? 0.8 : 0, socEndPercent: 41, start: TestPlans.SlotStart.AddMinutes(15));
+
+        var decision = Decide(Inputs(slot) with { NextSlot = next });
+
+        Assert.Equal(expected, decision.CommandedAction);
+        Assert.Equal(expected == CommandedAction.Charge ? 1000 : 5000, Target<NumberValueTarget>(decision, ActuatorRole.MaxChargePower).Value);
+    }
+
     [Fact]
     public void Decide_DischargePlan_SelfConsumptionAtFullPowerSoTheBatteryCoversTheActualLoad()
     {

@@ -19,10 +19,6 @@ public sealed record ExecutorInputs
 
     /// <summary>The latest plan's slot that contains <see cref="Now"/>; null when it has none.</summary>
     public SlotPlan? CurrentSlot { get; init; }
-
-    /// <summary>The same plan's slot after <see cref="CurrentSlot"/>; null when it has none.</summary>
-    public SlotPlan? NextSlot { get; init; }
-
     /// <summary>The battery's SoC as Home Assistant reports it now; null when unknown or unavailable.</summary>
     public double? MeasuredSocPercent { get; init; }
 }
@@ -162,7 +158,7 @@ public static class ExecutionPolicy
         else if (usableSlot is not null)
         {
             mode = ExecutionMode.FollowingPlan;
-            intent = PlanIntent(usableSlot, inputs.NextSlot, inputs.MeasuredSocPercent, limits);
+            intent = PlanIntent(usableSlot, inputs.MeasuredSocPercent, limits);
         }
         else
         {
@@ -231,24 +227,14 @@ public static class ExecutionPolicy
     /// the battery absorbs the forecast error, holding where the plan keeps energy for later and the SoC is at the
     /// plan's target for the slot (the tick runs every minute, so it holds from the moment the SoC gets there).
     /// </summary>
-    private static Intent PlanIntent(SlotPlan slot, SlotPlan? next, double? socPercent, Limits limits)
+    private static Intent PlanIntent(SlotPlan slot, double? socPercent, Limits limits)
     {
         if (slot.ManualBlock is { } block && BlockIntent(block, slot, limits) is { } manual)
         {
             return manual with { ManualBlock = true };
         }
 
-        var slotMode = ModeOf(slot, limits);
-        if (slotMode == SlotMode.SelfConsumption && next is { ManualBlock: null } && ModeOf(next, limits) == SlotMode.PvExport
-            && slot.DischargeKwh <= EnergyEpsilonKwh && slot.ImportKwh <= EnergyEpsilonKwh)
-        {
-            // A slot the plan neither discharges nor imports in, before one that sells PV (often one whose surplus heats the
-            // water between two that sell): run as the next, with charging limited to this slot's plan, rather than switch
-            // to self-consumption for one slot and back, two mode changes that would only move the forecast's error.
-            slotMode = SlotMode.PvExport;
-        }
-
-        switch (slotMode)
+        switch (SlotExecution.Of(slot.Action, slot.ChargeKwh, slot.DischargeKwh, slot.ImportKwh, slot.ExportKwh, slot.SocEndPercent, limits.MaxSocPercent))
         {
             case SlotMode.GridCharge:
                 return new Intent(CommandedAction.Charge, slot.ChargeKwh / SlotHours, null, slot.SocEndPercent, true);
@@ -268,13 +254,13 @@ public static class ExecutionPolicy
         }
 
         var floor = SlotExecution.FloorPercent(slot.Action, slot.ImportKwh, slot.SocEndPercent, limits.MinSocPercent, limits.MaxSocPercent);
-        return floor > limits.MinSocPercent && socPercent is { } measured && measured <= floor
+        // A slot the plan holds or idles in plans no discharge: a SoC a few tenths above its floor (the reading's rounding,
+        // a plan made on a SoC a moment older) holds too, rather than discharge for a minute down to the floor and hold again.
+        var holdAt = slot.Action is Core.Domain.PlannedAction.Hold or Core.Domain.PlannedAction.Idle ? floor + SlotExecution.SocTolerancePercent : floor;
+        return floor > limits.MinSocPercent && socPercent is { } measured && measured <= holdAt
             ? new Intent(CommandedAction.Hold, null, null, null, false)
             : Intent.SelfConsumption;
     }
-
-    private static SlotMode ModeOf(SlotPlan slot, Limits limits) =>
-        SlotExecution.Of(slot.Action, slot.ChargeKwh, slot.DischargeKwh, slot.ImportKwh, slot.ExportKwh, slot.SocEndPercent, limits.MaxSocPercent);
 
     /// <summary>
     /// A user's manual block as the plan carries it out, whatever the price: a charge block charges from the grid at the

@@ -82,7 +82,7 @@ public sealed class ExecutorTick
     {
         var now = _time.GetUtcNow();
         var settings = _settings.Current;
-        var (plan, slot, next, planReadError) = await ReadPlanAsync(now, cancellationToken);
+        var (plan, slot, planReadError) = await ReadPlanAsync(now, cancellationToken);
 
         var connected = _homeAssistant.IsConnected;
         IReadOnlyList<EntityState> states = [];
@@ -112,7 +112,6 @@ public sealed class ExecutorTick
             HomeAssistantConnected = connected,
             Plan = plan,
             CurrentSlot = slot,
-            NextSlot = next,
             MeasuredSocPercent = MeasuredSoc(byId),
         });
 
@@ -171,26 +170,26 @@ public sealed class ExecutorTick
         return status;
     }
 
-    private async Task<(Plan? Plan, SlotPlan? Slot, SlotPlan? Next, string? Error)> ReadPlanAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(Plan? Plan, SlotPlan? Slot, string? Error)> ReadPlanAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
         {
             var plan = await _plans.ReadLatestAsync(cancellationToken);
             if (plan is null)
             {
-                return (null, null, null, null);
+                return (null, null, null);
             }
 
             // A stored plan never changes: its slots are read once, not on every tick (once a simulated minute).
             var slots = _slotsOfPlan is { } cached && cached.PlanId == plan.Id ? cached.Slots : await _plans.ReadSlotsAsync(plan.Id, cancellationToken);
             _slotsOfPlan = (plan.Id, slots);
-            return (plan, ExecutionPolicy.SlotContaining(slots, now), ExecutionPolicy.SlotContaining(slots, now + SlotGrid.SlotLength), null);
+            return (plan, ExecutionPolicy.SlotContaining(slots, now), null);
         }
         catch (DbException ex)
         {
             // Without a readable plan the executor falls back to safe mode, as with no plan at all.
             _logger.LogError("Could not read the latest plan: {Message}", ex.Message);
-            return (null, null, null, $"The plan could not be read ({ex.Message})");
+            return (null, null, $"The plan could not be read ({ex.Message})");
         }
     }
 

@@ -66,7 +66,6 @@ internal sealed class ExecutorInTheLoop : IClosedLoopExecutor
         }
 
         var slot = KeplerPlanner.ToSlotPlan(plan.Slots[position], _planId);
-        var next = position + 1 < plan.Slots.Count ? KeplerPlanner.ToSlotPlan(plan.Slots[position + 1], _planId) : null;
         var stored = new Plan
         {
             Id = _planId,
@@ -93,7 +92,6 @@ internal sealed class ExecutorInTheLoop : IClosedLoopExecutor
                 HomeAssistantConnected = true,
                 Plan = stored,
                 CurrentSlot = slot,
-                NextSlot = next,
                 // As the simulated home reports it: to a tenth of a percent.
                 MeasuredSocPercent = Math.Round(_battery.ToPercent(socKwh), 1),
             });

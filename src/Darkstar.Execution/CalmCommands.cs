@@ -14,9 +14,14 @@ namespace Darkstar.Execution;
 /// the battery's other targets wait with it (a move into hold keeps energy and acts at once; a new slot may change it at once);</item>
 /// <item>confirmation: a change the decision starts asking for in the middle of a slot and plan is sent only when the next
 /// tick asks for it too, so that no command is one the next tick undoes;</item>
-/// <item>a hold stays: once the battery holds at the plan's floor, a little sun lifting the SoC above it does not switch
-/// back to self-consumption within the same slot and plan (the house would take it back a minute later, and the inverter
-/// would be told hold, self-consumption, hold); the next slot or plan decides afresh.</item>
+/// <item>a hold stays: once the battery holds at the plan's floor, a little sun lifting the SoC above it, or a new plan made
+/// in the slot that still keeps the energy, does not switch back to self-consumption within the slot (the house would
+/// take it back minutes later, and the inverter would be told hold, self-consumption, hold); the next slot, or a new plan
+/// that discharges in it, decides afresh;</item>
+/// <item>the slot's own plan: at a slot's start where the planner re-plans, a plan made before the slot is about to be
+/// replaced, and what it planned for this slot is a guess on a SoC that has since moved; nothing changes on it for the
+/// first minutes (<see cref="SlotSettlingTime"/>) unless the slot's own plan has come, so that the inverter is not told one
+/// mode at the boundary and the other back a minute later.</item>
 /// </list>
 /// With a peak fee, a grid-charging power limit above the planned power is always lowered, whatever the hysteresis: the
 /// import stays at the planned peak (the executor's cap on import, through the power-limit mapping).
@@ -29,28 +34,38 @@ public sealed class CalmCommands
     /// <summary>A SoC within this of a discharge's target has reached it (the inverter's reading and its stop are not exact).</summary>
     private const double SocTargetReachedPercent = 1;
 
-    /// <summary>The start of a slot, while the slot's own plan may still arrive and change the charger.</summary>
-    private static readonly TimeSpan CarSettlingTime = TimeSpan.FromMinutes(2);
+    /// <summary>The start of a slot, while the slot's own plan (made a moment after the boundary) may still arrive.</summary>
+    public static readonly TimeSpan SlotSettlingTime = TimeSpan.FromMinutes(2);
 
     private readonly ExecutorOptions _options;
     private readonly bool _capGridChargePower;
+    private readonly int? _replanMinutes;
     private (string Option, DateTimeOffset At)? _workModeChange;
     private (DateTimeOffset Slot, long? PlanId, Dictionary<string, string> Wanted)? _previousTick;
     private (DateTimeOffset Slot, long? PlanId)? _holding;
     private readonly Dictionary<string, DateTimeOffset> _carChangedInSlot = new(StringComparer.Ordinal);
 
-    public CalmCommands(ExecutorOptions options, bool capGridChargePower = false)
+    /// <param name="options">The executor's options: hysteresis and dwell.</param>
+    /// <param name="capGridChargePower">A peak fee applies: a grid-charging limit above the planned power is always lowered.</param>
+    /// <param name="replanMinutes">The planner's regular re-plan interval (<c>planner.replan_minutes</c>); null when no
+    /// plan comes on a schedule (the benchmark plans each slot before it runs it): nothing waits for the slot's own plan.</param>
+    public CalmCommands(ExecutorOptions options, bool capGridChargePower = false, int? replanMinutes = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _capGridChargePower = capGridChargePower;
+        _replanMinutes = replanMinutes;
     }
 
-    /// <summary>The rules for the executor <paramref name="options"/> describe: with a peak fee, the charge power is capped.</summary>
-    public static CalmCommands For(DarkstarOptions options)
+    /// <summary>
+    /// The rules for the executor <paramref name="options"/> describe: with a peak fee, the charge power is capped; with
+    /// <paramref name="replanOnSchedule"/> (the service), a slot's start waits for the plan the planner makes at it.
+    /// </summary>
+    public static CalmCommands For(DarkstarOptions options, bool replanOnSchedule = false)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new CalmCommands(options.Executor, Core.Domain.PeakFeeSpec.FromOptions(options.PeakFee) is not null);
+        return new CalmCommands(
+            options.Executor, Core.Domain.PeakFeeSpec.FromOptions(options.PeakFee) is not null, replanOnSchedule ? options.Planner.ReplanMinutes : null);
     }
 
     /// <summary>The targets of <paramref name="decision"/> to bring about now, given the entities' <paramref name="states"/>.</summary>
@@ -62,7 +77,7 @@ public sealed class CalmCommands
         var previous = _previousTick;
         _previousTick = (slot, decision.PlanId, decision.Targets.ToDictionary(t => t.EntityId, t => t.ValueText, StringComparer.Ordinal));
         var urgent = decision.Mode is not ExecutionMode.FollowingPlan || decision.LimitNotes.Count > 0;
-        var holding = _holding is { } h && h.Slot == slot && h.PlanId == decision.PlanId;
+        var holding = _holding is { } h && h.Slot == slot && (h.PlanId == decision.PlanId || decision.PlannedAction != Core.Domain.PlannedAction.Discharge);
         _holding = decision is { Mode: ExecutionMode.FollowingPlan, CommandedAction: CommandedAction.Hold } ? (slot, decision.PlanId)
             : holding && !urgent && decision.CommandedAction == CommandedAction.SelfConsumption ? _holding
             : null;
@@ -72,9 +87,15 @@ public sealed class CalmCommands
             return decision.Targets;
         }
 
+        if (AwaitsTheSlotsOwnPlan(now, slot, decision))
+        {
+            // Only what is already as wanted is passed on (the tick skips it): nothing changes on the plan being replaced.
+            return [.. decision.Targets.Where(t => t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId)))];
+        }
+
         if (holding && decision.CommandedAction == CommandedAction.SelfConsumption)
         {
-            // Holding in this slot and plan already: the battery's targets stay as they are (see the class).
+            // Holding in this slot already: the battery's targets stay as they are (see the class).
             var others = decision.Targets.Where(t => !IsBatteryTarget(t)).ToList();
             HoldCarCharger(now, others, states);
             Remember(now, others, states);
@@ -109,7 +130,7 @@ public sealed class CalmCommands
     private void HoldCarCharger(DateTimeOffset now, List<EntityTarget> targets, IReadOnlyDictionary<string, EntityState> states)
     {
         var slot = SlotGrid.Floor(now);
-        var settling = now - slot < CarSettlingTime;
+        var settling = now - slot < SlotSettlingTime;
         targets.RemoveAll(t => IsCarTarget(t) && !settling && _carChangedInSlot.TryGetValue(t.EntityId, out var changed) && changed == slot
             && !t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId)));
         foreach (var target in targets.Where(t => IsCarTarget(t) && !t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId))))
@@ -117,6 +138,11 @@ public sealed class CalmCommands
             _carChangedInSlot[target.EntityId] = slot;
         }
     }
+
+    /// <summary>A slot's first minutes where the planner re-plans, and the plan in hand was made before the slot began.</summary>
+    private bool AwaitsTheSlotsOwnPlan(DateTimeOffset now, DateTimeOffset slot, ExecutorDecision decision) =>
+        _replanMinutes is { } minutes && decision.PlanCreatedAt is { } made && made < slot && now - slot < SlotSettlingTime
+        && ReplanGrid.IsReplanAt(slot, minutes);
 
     private static bool IsCarTarget(EntityTarget target) => target.Role is ActuatorRole.CarCharger or ActuatorRole.CarChargingCurrent;
 

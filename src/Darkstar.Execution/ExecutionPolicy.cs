@@ -19,7 +19,6 @@ public sealed record ExecutorInputs
 
     /// <summary>The latest plan's slot that contains <see cref="Now"/>; null when it has none.</summary>
     public SlotPlan? CurrentSlot { get; init; }
-
     /// <summary>The battery's SoC as Home Assistant reports it now; null when unknown or unavailable.</summary>
     public double? MeasuredSocPercent { get; init; }
 }
@@ -40,6 +39,9 @@ public sealed record ExecutorDecision
     public required ManualOverride Override { get; init; }
 
     public long? PlanId { get; init; }
+
+    /// <summary>When the plan followed was made; null when no plan is followed.</summary>
+    public DateTimeOffset? PlanCreatedAt { get; init; }
 
     /// <summary>The battery's SoC the decision was made on, percent; null when unknown.</summary>
     public double? MeasuredSocPercent { get; init; }
@@ -110,6 +112,7 @@ public static class ExecutionPolicy
         var planProblem = PlanProblem(inputs.Plan, inputs.CurrentSlot, inputs.Now);
         var usableSlot = planProblem is null ? inputs.CurrentSlot : null;
         var planId = planProblem is null ? inputs.Plan?.Id : null;
+        var planCreatedAt = planProblem is null ? inputs.Plan?.CreatedAt : null;
 
         if (!inputs.HomeAssistantConnected)
         {
@@ -201,6 +204,7 @@ public static class ExecutionPolicy
             CommandedAction = action,
             Override = settings.Override,
             PlanId = planId,
+            PlanCreatedAt = planCreatedAt,
             MeasuredSocPercent = inputs.MeasuredSocPercent,
             Targets = targets,
             LimitNotes = notes,
@@ -250,7 +254,10 @@ public static class ExecutionPolicy
         }
 
         var floor = SlotExecution.FloorPercent(slot.Action, slot.ImportKwh, slot.SocEndPercent, limits.MinSocPercent, limits.MaxSocPercent);
-        return floor > limits.MinSocPercent && socPercent is { } measured && measured <= floor
+        // A slot the plan holds or idles in plans no discharge: a SoC a few tenths above its floor (the reading's rounding,
+        // a plan made on a SoC a moment older) holds too, rather than discharge for a minute down to the floor and hold again.
+        var holdAt = slot.Action is Core.Domain.PlannedAction.Hold or Core.Domain.PlannedAction.Idle ? floor + SlotExecution.SocTolerancePercent : floor;
+        return floor > limits.MinSocPercent && socPercent is { } measured && measured <= holdAt
             ? new Intent(CommandedAction.Hold, null, null, null, false)
             : Intent.SelfConsumption;
     }

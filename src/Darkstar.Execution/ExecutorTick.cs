@@ -68,7 +68,7 @@ public sealed class ExecutorTick
         _time = timeProvider;
         _logger = logger;
         _retry = retry ?? CommandRetryPolicy.Default;
-        _calm = CalmCommands.For(options);
+        _calm = CalmCommands.For(options, replanOnSchedule: true);
         if (_retry.MaxAttempts < 1 || _retry.FirstBackoff < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(retry), retry, "A retry policy needs at least one attempt and a backoff of at least 0.");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Darkstar.Core.Domain;
 using Darkstar.Core.Options;
 using Darkstar.HomeAssistant.Model;
 
@@ -172,23 +173,109 @@ public sealed class CalmCommandsTests
     private static SelectOptionTarget Mode(string option) => new(ActuatorRole.WorkMode, WorkMode, option);
 
     [Fact]
-    public void Filter_HoldingInASlot_StaysHoldingWhenTheSunLiftsTheSocUntilTheNextSlotOrPlan()
+    public void Filter_HoldingInASlot_StaysHoldingWhenTheSunLiftsTheSocOrANewPlanStillHoldsUntilTheNextSlotOrAPlanThatDischarges()
     {
         const string MaxDischarge = "number.inverter_max_discharge_power";
         var calm = new CalmCommands(Options());
-        var hold = Decision(1, Mode("Self consumption"), new NumberValueTarget(ActuatorRole.MaxDischargePower, MaxDischarge, 0, 1)) with { CommandedAction = CommandedAction.Hold };
-        var free = Decision(1, Mode("Self consumption"), new NumberValueTarget(ActuatorRole.MaxDischargePower, MaxDischarge, 5000, 1)) with { CommandedAction = CommandedAction.SelfConsumption };
+        var hold = Decision(1, Mode("Self consumption"), new NumberValueTarget(ActuatorRole.MaxDischargePower, MaxDischarge, 0, 1)) with
+        {
+            CommandedAction = CommandedAction.Hold,
+            PlannedAction = PlannedAction.Hold,
+        };
+        var free = Decision(1, Mode("Self consumption"), new NumberValueTarget(ActuatorRole.MaxDischargePower, MaxDischarge, 5000, 1)) with
+        {
+            CommandedAction = CommandedAction.SelfConsumption,
+            PlannedAction = PlannedAction.Hold,
+        };
         var holding = States((WorkMode, "Self consumption"), (MaxDischarge, "0"));
 
         var first = calm.Filter(SlotStart.AddMinutes(3), hold, States((WorkMode, "Self consumption"), (MaxDischarge, "5000")));
         var sameSlot = calm.Filter(SlotStart.AddMinutes(4), free, holding);
         var stillSameSlot = calm.Filter(SlotStart.AddMinutes(5), free, holding);
-        var newPlan = calm.Filter(SlotStart.AddMinutes(6), free with { PlanId = 2 }, holding);
+        // A plan made in the slot that still holds it, a little lower: the hold stays (it was hold, self-consumption, hold).
+        var newPlanStillHolding = calm.Filter(SlotStart.AddMinutes(6), free with { PlanId = 2 }, holding);
+        var newPlanDischarging = calm.Filter(SlotStart.AddMinutes(7), free with { PlanId = 3, PlannedAction = PlannedAction.Discharge }, holding);
+        var nextSlot = new CalmCommands(Options());
+        nextSlot.Filter(SlotStart.AddMinutes(14), hold, holding);
+        var atNextSlot = nextSlot.Filter(SlotStart.AddMinutes(15), free, holding);
 
         Assert.Contains(first, t => t.Role == ActuatorRole.MaxDischargePower);
         Assert.DoesNotContain(sameSlot, t => t.Role == ActuatorRole.MaxDischargePower);
         Assert.DoesNotContain(stillSameSlot, t => t.Role == ActuatorRole.MaxDischargePower);
-        Assert.Equal(5000, Assert.IsType<NumberValueTarget>(Assert.Single(newPlan, t => t.Role == ActuatorRole.MaxDischargePower)).Value);
+        Assert.DoesNotContain(newPlanStillHolding, t => t.Role == ActuatorRole.MaxDischargePower);
+        Assert.Equal(5000, Assert.IsType<NumberValueTarget>(Assert.Single(newPlanDischarging, t => t.Role == ActuatorRole.MaxDischargePower)).Value);
+        Assert.Equal(5000, Assert.IsType<NumberValueTarget>(Assert.Single(atNextSlot, t => t.Role == ActuatorRole.MaxDischargePower)).Value);
+    }
+
+    /// <summary>
+    /// Plan 1, made in the slot before, charges until 11:15 and plans self-consumption after it on the SoC it expected;
+    /// the planner re-plans at 11:15 and still charges (the battery is short of where plan 1 thought it would be).
+    /// </summary>
+    [Fact]
+    public void Filter_SlotStartWhereThePlannerReplans_NothingChangesOnTheOldPlanUntilTheSlotsOwnPlanComes()
+    {
+        var calm = new CalmCommands(Options(dwellMinutes: 15), replanMinutes: 15);
+        var boundary = SlotStart.AddMinutes(15);
+        var charging = States((WorkMode, "Force charge"), (MaxCharge, "2000"));
+        var oldPlan = Decision(1, Mode("Self consumption"), new NumberValueTarget(ActuatorRole.MaxChargePower, MaxCharge, 5000, 1)) with { PlanCreatedAt = SlotStart };
+        var ownPlan = Decision(2, Mode("Force charge"), new NumberValueTarget(ActuatorRole.MaxChargePower, MaxCharge, 2000, 1)) with { PlanCreatedAt = boundary };
+        calm.Filter(boundary.AddMinutes(-1), oldPlan with { Targets = [Mode("Force charge")] }, charging);
+
+        var atTheBoundary = calm.Filter(boundary, oldPlan, charging);
+        var onTheSlotsOwnPlan = calm.Filter(boundary.AddMinutes(1), ownPlan, charging);
+
+        Assert.Empty(Unsatisfied(atTheBoundary, charging));
+        Assert.Empty(Unsatisfied(onTheSlotsOwnPlan, charging));
+    }
+
+    [Fact]
+    public void Filter_SlotStartWhereThePlannerReplans_NoNewPlanWithinTheSettlingTime_TheOldPlanIsFollowed()
+    {
+        var calm = new CalmCommands(Options(), replanMinutes: 15);
+        var boundary = SlotStart.AddMinutes(15);
+        var charging = States((WorkMode, "Force charge"));
+        var oldPlan = Decision(1, Mode("Self consumption")) with { PlanCreatedAt = SlotStart };
+
+        var waiting = calm.Filter(boundary + CalmCommands.SlotSettlingTime - TimeSpan.FromMinutes(1), oldPlan, charging);
+        var followed = calm.Filter(boundary + CalmCommands.SlotSettlingTime, oldPlan, charging);
+
+        Assert.Empty(Unsatisfied(waiting, charging));
+        Assert.Equal("Self consumption", Assert.Single(Unsatisfied(followed, charging)).ValueText);
+    }
+
+    /// <summary>
+    /// At a quarter past, only a plan made before the slot and re-planned every quarter hour waits: one made at the
+    /// boundary is the slot's own; re-planned hourly, no plan comes at a quarter past; no schedule (the benchmark), none comes.
+    /// </summary>
+    [Theory]
+    [InlineData(15, 15, false)]
+    [InlineData(15, null, true)]
+    [InlineData(60, 15, true)]
+    [InlineData(null, 15, true)]
+    public void Filter_SlotStart_OnlyWhereThePlannerReplansAndThePlanIsOlderThanTheSlot_Waits(int? replanMinutes, int? planMadeMinutesBefore, bool commandedAtOnce)
+    {
+        var calm = new CalmCommands(Options(), replanMinutes: replanMinutes);
+        var quarterPast = SlotStart.AddMinutes(15);
+        var charging = States((WorkMode, "Force charge"));
+        var decision = Decision(1, Mode("Self consumption")) with { PlanCreatedAt = planMadeMinutesBefore is { } m ? quarterPast.AddMinutes(-m) : quarterPast };
+
+        var targets = calm.Filter(quarterPast, decision, charging);
+
+        Assert.Equal(commandedAtOnce, Unsatisfied(targets, charging).Count == 1);
+    }
+
+    /// <summary>Safety is never kept waiting: a limit that changed the decision (SoC at its minimum) acts at the boundary.</summary>
+    [Fact]
+    public void Filter_SlotStartWhereThePlannerReplans_ALimitActsAtOnce()
+    {
+        var calm = new CalmCommands(Options(), replanMinutes: 15);
+        var boundary = SlotStart.AddMinutes(15);
+        var exporting = States((WorkMode, "Export"));
+        var atMinimum = Decision(1, Mode("Self consumption")) with { PlanCreatedAt = SlotStart, LimitNotes = ["SoC 10 % is at or below the minimum 10 %: hold instead of export"] };
+
+        var targets = calm.Filter(boundary, atMinimum, exporting);
+
+        Assert.Single(Unsatisfied(targets, exporting));
     }
 
     /// <summary>A plan made mid-slot moves the car's charging to another quarter of the same hour: the charger stays on until the slot ends.</summary>

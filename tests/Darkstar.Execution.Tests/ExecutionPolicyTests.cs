@@ -94,7 +94,12 @@ public sealed class ExecutionPolicyTests
     [Theory]
     [InlineData(PlannedAction.Hold, 0.5, 0.0, 60.0, 60.0, CommandedAction.Hold)]
     [InlineData(PlannedAction.Hold, 0.5, 0.0, 60.0, 64.0, CommandedAction.SelfConsumption)]
+    // A hold or idle slot plans no discharge: a few tenths above its SoC (rounding, a plan on a SoC a moment older) hold too.
+    [InlineData(PlannedAction.Hold, 0.5, 0.0, 60.0, 60.4, CommandedAction.Hold)]
+    [InlineData(PlannedAction.Idle, 0.5, 0.0, 60.0, 60.4, CommandedAction.Hold)]
+    [InlineData(PlannedAction.Hold, 0.5, 0.0, 60.0, 60.6, CommandedAction.SelfConsumption)]
     [InlineData(PlannedAction.Discharge, 0.3, 0.2, 55.0, 55.0, CommandedAction.Hold)]
+    [InlineData(PlannedAction.Discharge, 0.3, 0.2, 55.0, 55.4, CommandedAction.SelfConsumption)]
     [InlineData(PlannedAction.Discharge, 0.3, 0.2, 55.0, 57.0, CommandedAction.SelfConsumption)]
     public void Decide_PlanKeepsEnergyForLater_SelfConsumptionDownToThePlansSocThenHold(
         PlannedAction planned, double importKwh, double dischargeKwh, double socEndPercent, double socPercent, CommandedAction commanded)

@@ -113,6 +113,32 @@ public sealed class SimulatedHomeExecutorTests : IAsyncLifetime, IAsyncDisposabl
     }
 
     [Fact]
+    public async Task RunAsync_DayFollowingAPlanThatDischarges_SocStopsAtTheMinimumTheInverterIsTold()
+    {
+        // A fresh plan every quarter hour that covers the house from the battery down to the minimum: self-consumption,
+        // which the inverter alone would run down to its 5 % reserve, between the executor's ticks too.
+        var minimum = TestPlans.SimulatedHomeOptions.Battery.MinSocPercent;
+        var lowest = _home.Model.SocPercent;
+        for (var minute = 0; minute < 24 * 60; minute++)
+        {
+            if (minute % 15 == 0)
+            {
+                await _harness.WritePlanAsync(Slot(PlannedAction.Discharge, dischargeKwh: 0.5, socEndPercent: minimum), createdAt: _harness.Clock.GetUtcNow(), slotCount: (24 * 4) + 1);
+            }
+
+            var status = await _harness.RunAsync();
+            Assert.Equal(ExecutionMode.FollowingPlan, status.Mode);
+            await _home.AdvanceAsync(TimeSpan.FromMinutes(1), CancellationToken.None).WaitAsync(ExecutorHarness.Patience);
+            _harness.Clock.Advance(TimeSpan.FromMinutes(1));
+            lowest = Math.Min(lowest, _home.Model.SocPercent);
+        }
+
+        Assert.Equal("10", SimState(EntityIds.DischargeFloor));
+        // The battery covered the house down to the minimum and no further.
+        Assert.InRange(lowest, minimum - 1e-9, minimum + 0.5);
+    }
+
+    [Fact]
     public async Task RunAsync_SecondTick_OnlyChangedEntitiesAreCommanded()
     {
         await _harness.WritePlanAsync(GridCharge());

@@ -52,6 +52,28 @@ public sealed class ServeTests
         Assert.True(summary.RealizedCost < summary.NoBatteryCost, $"realised {summary.RealizedCost:0.00} is not below no battery {summary.NoBatteryCost:0.00}");
         AssertWithinLimits(service.CommandsReceived(), rig.Options);
         await AssertBatteryFollowsPlanAsync(service, summary);
+        // Calm: every command a register write on the inverter, none undone within half an hour; never below the minimum SoC.
+        var commands = string.Join("; ", service.CommandsReceived().Select(c =>
+            string.Create(CultureInfo.InvariantCulture, $"{c.At:HH:mm} {string.Join(",", c.EntityIds)} {c.Service} {c.ServiceData}")));
+        // The flaps left are the cautious export check's: a plan holds back a PV sale (self-consumption, with the water heater
+        // on) that the next plan, on the SoC self-consumption reached, makes for one slot (self-consumption, PV export,
+        // self-consumption: the work mode and the charge limit).
+        Assert.True(summary.Commands <= 40 && summary.Flaps <= 2, $"{summary.Commands} commands in a day (at most 40), {summary.Flaps} flaps (at most 2): {commands}");
+        AssertNeverBelowTheMinimumOnceReached(await new SlotObservationRepository(service.Get<DarkstarDatabase>()).ReadRangeAsync(day, limit.Token), rig.Options);
+    }
+
+    /// <summary>
+    /// The home may start below the service's minimum SoC (its inverter's own reserve is lower): from the first slot the
+    /// battery is at the minimum, it never goes below it again (to the reading's tenth of a percent).
+    /// </summary>
+    private static void AssertNeverBelowTheMinimumOnceReached(IReadOnlyList<SlotObservation> observed, Core.Options.DarkstarOptions options)
+    {
+        const double ReadingPercent = 0.05;
+        var minimum = options.Battery.MinSocPercent - ReadingPercent;
+        var socs = observed.Where(o => o.SocEndPercent is not null).Select(o => (o.SlotStart, Soc: o.SocEndPercent!.Value)).ToList();
+        var reached = socs.FindIndex(s => s.Soc >= minimum);
+        Assert.True(reached >= 0, "the battery never reached the minimum SoC");
+        Assert.All(socs.Skip(reached), s => Assert.True(s.Soc >= minimum, $"SoC {s.Soc:0.0} % at the end of {InstantText.Format(s.SlotStart)} is below the minimum {options.Battery.MinSocPercent:0.#} %"));
     }
 
     /// <summary>

@@ -75,12 +75,7 @@ public sealed class PlannerLoop : ServiceLoop
     protected override LoopTrigger Trigger => _triggers.Replan;
 
     /// <summary>The next regular re-plan strictly after <paramref name="now"/>: a multiple of the interval since midnight UTC.</summary>
-    public static DateTimeOffset NextReplan(DateTimeOffset now, int replanMinutes)
-    {
-        var interval = TimeSpan.FromMinutes(Math.Max(replanMinutes, SlotGrid.MinutesPerSlot));
-        var ticks = (now.UtcTicks / interval.Ticks + 1) * interval.Ticks;
-        return new DateTimeOffset(ticks, TimeSpan.Zero);
-    }
+    public static DateTimeOffset NextReplan(DateTimeOffset now, int replanMinutes) => ReplanGrid.Next(now, replanMinutes);
 
     public override void Dispose()
     {

@@ -158,7 +158,7 @@ public static class ExecutionPolicy
         else if (usableSlot is not null)
         {
             mode = ExecutionMode.FollowingPlan;
-            intent = PlanIntent(usableSlot, inputs.MeasuredSocPercent, limits);
+            intent = PlanIntent(usableSlot, inputs.MeasuredSocPercent, limits, PeakFeeSpec.FromOptions(options.PeakFee) is not null);
         }
         else
         {
@@ -227,7 +227,7 @@ public static class ExecutionPolicy
     /// the battery absorbs the forecast error, holding where the plan keeps energy for later and the SoC is at the
     /// plan's target for the slot (the tick runs every minute, so it holds from the moment the SoC gets there).
     /// </summary>
-    private static Intent PlanIntent(SlotPlan slot, double? socPercent, Limits limits)
+    private static Intent PlanIntent(SlotPlan slot, double? socPercent, Limits limits, bool underPeakFee = false)
     {
         if (slot.ManualBlock is { } block && BlockIntent(block, slot, limits) is { } manual)
         {
@@ -239,7 +239,11 @@ public static class ExecutionPolicy
             case SlotMode.GridCharge:
                 return new Intent(CommandedAction.Charge, slot.ChargeKwh / SlotHours, null, slot.SocEndPercent, true);
             case SlotMode.Export:
-                return new Intent(CommandedAction.Export, null, slot.DischargeKwh / SlotHours, slot.SocEndPercent, false);
+                // Under a peak fee the house's import counts. The inverter's SoC target is a whole percent: rounded up, it
+                // stops the export above the plan's end SoC, where an export mode covers no load and the house imports what
+                // the plan had the battery give (July's peak). Rounded down, the battery gives at most a percent more.
+                return new Intent(
+                    CommandedAction.Export, null, slot.DischargeKwh / SlotHours, underPeakFee ? Math.Floor(slot.SocEndPercent + 1e-6) : slot.SocEndPercent, false);
             case SlotMode.PvExport:
                 return new Intent(CommandedAction.Charge, slot.ChargeKwh / SlotHours, null, slot.SocEndPercent, false);
         }

@@ -121,6 +121,21 @@ public sealed class ExecutionPolicyTests
     }
 
     [Theory]
+    [InlineData(0, 28)]
+    [InlineData(50, 27)]
+    public void Decide_ExportPlanUnderAPeakFee_TheSocTargetIsRoundedDownSoTheExportNeverStopsAboveThePlansEnd(double feePerKw, double target)
+    {
+        // The plan's export ends at 27.54 %: a target of 28 % stops it early, and an export mode covers no load there, so
+        // the house imports what the battery was to give. Under a peak fee that import may be the month's peak.
+        var options = SimulatedHomeOptions with { PeakFee = new PeakFeeOptions { FeePerKw = feePerKw, FromTime = TimeOnly.MinValue, ToTime = TimeOnly.MinValue } };
+
+        var decision = Decide(Inputs(Slot(PlannedAction.Export, dischargeKwh: 0.1, exportKwh: 0.02, socEndPercent: 27.54), socPercent: 28.5), options);
+
+        Assert.Equal(CommandedAction.Export, decision.CommandedAction);
+        Assert.Equal(target, Target<NumberValueTarget>(decision, ActuatorRole.SocTarget).Value);
+    }
+
+    [Theory]
     [InlineData(false, true)]
     [InlineData(true, false)]
     public void Decide_ExportPlanExportNotAllowed_SelfConsumptionAndDegraded(bool optionAllows, bool switchAllows)

@@ -9,7 +9,7 @@ public sealed class ClosedLoopTests
     private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
 
     /// <summary>Days that repeat exactly (load, PV, prices): 7 days of history, then the period, then 2 days of lookahead.</summary>
-    private static ActualSeries RepeatingDays(int periodDays, out SlotRange period, int seed = 1, double noise = 0)
+    internal static ActualSeries RepeatingDays(int periodDays, out SlotRange period, int seed = 1, double noise = 0)
     {
         var random = new Random(seed);
         var day = SyntheticProblem.Create(96, seed);
@@ -25,7 +25,7 @@ public sealed class ClosedLoopTests
             [.. Enumerable.Range(0, n).Select(i => (double?)day.ExportPrice[i % 96])]);
     }
 
-    private static ClosedLoopSettings Settings(SlotRange period, ClosedLoopForecast forecast) => new()
+    internal static ClosedLoopSettings Settings(SlotRange period, ClosedLoopForecast forecast) => new()
     {
         Battery = new BatterySpec(10, 10, 100, 5, 5, 0.9, 0.01),
         Grid = new GridSpec(1000, 1000, true),

@@ -10,9 +10,9 @@ namespace Darkstar.ServiceTests;
 /// <summary>
 /// The web UI in a real browser: Debian's chromium driven by playwright-core (web/test/browser.mjs) against the service
 /// on the simulated home, under an ingress-like prefix. Every page at desktop and phone width with no console error and
-/// no failed request, the overview's 48 hours, a control clicked reaching the executor, a plan event after re-plan, a
-/// manual block added from the page (listed, marked on the chart) and deleted, and a Lab export study started from its
-/// page whose result appears there.
+/// no failed request, the car's card on the overview at both widths, the overview's 48 hours, a control clicked reaching
+/// the executor, a plan event after re-plan, a manual block added from the page (listed, marked on the chart) and
+/// deleted, and a Lab export study started from its page whose result appears there.
 /// Screenshots go to TestResults/web/. The simulated clock runs on (a minute every 100 ms) while the browser works, so
 /// the executor's next tick and the re-plan happen.
 /// </summary>
@@ -58,9 +58,9 @@ public sealed class WebPagesTests(WebApiService fixture, ITestOutputHelper outpu
             .Select(l => JsonNode.Parse(l)!).ToList();
         var failed = checks.Where(c => !c["ok"]!.GetValue<bool>()).Select(c => c.ToJsonString()).ToList();
         Assert.True(run.ExitCode == 0 && failed.Count == 0, $"node test/browser.mjs failed ({run.ExitCode}):\n{string.Join('\n', failed)}\n{run.Error}");
-        // Six pages at two widths, each loaded and named; six fitting 360 px; the four overview checks; three of manual
-        // blocks; the Lab study's result.
-        Assert.Equal((6 * 2 * 2) + 6 + 4 + 3 + 1, checks.Count);
+        // Six pages at two widths, each loaded and named; six fitting 360 px; the car's card at both widths; the four
+        // overview checks; three of manual blocks; the Lab study's result.
+        Assert.Equal((6 * 2 * 2) + 6 + 2 + 4 + 3 + 1, checks.Count);
 
         // What the page changed is in the one store, and the executor acts on it.
         Assert.Equal(!shadowBefore, service.Get<ControlStore>().Current.ShadowMode);

@@ -2,6 +2,7 @@
 // work under Home Assistant's ingress prefix; nothing is fetched from anywhere but the add-on itself.
 import uPlot from "uplot";
 import { blockColours, blockMarks, blocksSection } from "./blocks.js";
+import { carSection, carSeries } from "./car.js";
 
 const page = document.getElementById("page");
 const badge = document.getElementById("status-badge");
@@ -189,15 +190,19 @@ async function overview() {
         o.kpi.peak_so_far_kw == null ? null : [
           kpi("Peak so far (kW)", number(o.kpi.peak_so_far_kw)),
           kpi("Planned peak (kW)", number(o.kpi.planned_peak_kw))])),
+    carSection({ el, section, number, timeText, words }, o.car),
     quickControls(o.controls),
     blocksSection({ el, api, section, table, words, timeText }, manual.blocks, now),
     section("Next 48 hours", energy, socPrice,
-      el("p", { class: "legend-note" }, "Bands: p10–p90. Shaded blocks: water heater on. Strip along the top: manual blocks. Red line: now.")));
+      el("p", { class: "legend-note" }, `Bands: p10–p90. Shaded blocks: water heater on. Strip along the top: manual blocks.${o.car ? " Blue steps: the car's planned charging." : ""} Red line: now.`)));
 
   const blocks = o.plan.slots.filter((s) => s.water_on).map((s) => [seconds(s.slot_start), seconds(s.slot_start) + slotSeconds]);
   const marks = { now, blocks, manual: blockMarks(manual.blocks) };
   // How many of the chart's slots a manual block covers, for the browser test's record.
   energy.dataset.manualSlots = String(xs.filter((t) => manual.blocks.some((b) => t >= seconds(b.start) && t < seconds(b.end))).length);
+  // With a car, its planned charging: a filled step line of its own colour, over the battery's and the grid's bars.
+  const car = carSeries(o.car, pick, plan);
+  energy.dataset.carSlots = String(car ? car.filter((kwh) => kwh > 0.01).length : 0);
   chart(energy, "Energy per slot (kWh)", [
     { label: "Load p10", stroke: "transparent", points: { show: false } },
     { label: "Load p50", stroke: css("--load"), width: 2 },
@@ -209,11 +214,13 @@ async function overview() {
     { label: "PV measured", stroke: css("--pv"), dash: [4, 4] },
     { label: "Battery (+charge)", stroke: css("--battery"), fill: "rgba(67,160,71,0.35)", paths: bars },
     { label: "Grid (+import)", stroke: css("--grid"), fill: "rgba(229,57,53,0.25)", paths: bars },
+    ...(car ? [{ label: "Car charging", stroke: css("--car"), fill: "rgba(30,136,229,0.35)", width: 2.5, paths: steps }] : []),
   ], [xs,
     pick(forecasts, (f) => f.load_p10), pick(forecasts, (f) => f.load_p50), pick(forecasts, (f) => f.load_p90),
     pick(forecasts, (f) => f.pv_p10), pick(forecasts, (f) => f.pv_p50), pick(forecasts, (f) => f.pv_p90),
     pick(forecasts, (f) => f.load_actual), pick(forecasts, (f) => f.pv_actual),
     pick(plan, (s) => s.charge_kwh - s.discharge_kwh), pick(plan, (s) => s.import_kwh - s.export_kwh),
+    ...(car ? [car] : []),
   ], [{}, { label: "kWh" }], { ...marks, bands: [{ series: [3, 1], fill: "rgba(126,87,194,0.18)" }, { series: [6, 4], fill: "rgba(249,168,37,0.22)" }] });
 
   chart(socPrice, "State of charge and price", [

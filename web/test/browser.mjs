@@ -80,6 +80,27 @@ try {
       const unnamed = await page.evaluate(() => [...document.querySelectorAll("button, select, input, a")]
         .filter((e) => !(e.getAttribute("aria-label") || e.textContent.trim() || e.labels?.length)).length);
       check(`${name} controls have accessible names (${label})`, unnamed === 0, { unnamed });
+      if (name === "overview") {
+        // The car's card (the simulated home has a car): every figure shown, inside the page's width, and its picture.
+        const card = await page.$("#car-card");
+        const car = card && await page.evaluate(() => {
+          const c = document.getElementById("car-card");
+          const box = c.getBoundingClientRect();
+          const value = (id) => document.querySelector(`#${id} .value`)?.textContent ?? null;
+          return {
+            state: c.dataset.state, charging: c.dataset.charging, items: c.querySelectorAll(".kpi").length,
+            soc: value("car-soc"), target: value("car-target"), departure: value("car-departure"), reachable: value("car-reachable"),
+            ready: value("car-ready"), inside: box.left >= 0 && box.right <= document.documentElement.clientWidth + 1,
+            bar: !!c.querySelector(".car-soc-fill"), carSlots: Number(document.getElementById("chart-energy")?.dataset.carSlots ?? -1),
+            box: { x: box.left + window.scrollX, y: box.top + window.scrollY, width: Math.max(1, box.width), height: Math.max(1, box.height) },
+          };
+        });
+        // The card's picture cut from the whole page where it was measured: a live event may redraw (replace) the card at any time.
+        const pictured = car && await page.screenshot({ path: path.join(shots, `car-${label}.png`), fullPage: true, clip: car.box }).then(() => true, () => false);
+        const states = ["disabled", "unplugged", "unknown", "ready", "planned", "unreachable"];
+        check(`overview shows the car (${label})`, car && states.includes(car.state) && car.items === 7 && car.inside && car.bar && car.carSlots >= 0
+          && car.target?.endsWith("%") && car.departure !== null && pictured, car);
+      }
     }
     await context.close();
   }

@@ -23,17 +23,18 @@ internal sealed class DeferrableLoadModel
     private readonly Variable?[][] _run;
     private readonly int[] _carriedSlots;
     private readonly List<(Variable Runs, double Kwh)> _loadShortfall = [];
-    private Variable? _carShortfall;
+    private readonly List<Variable> _carShortfall = [];
 
     private DeferrableLoadModel(PlanningProblem problem, LinearModel model)
     {
         _problem = problem;
         var count = problem.Slots.Count;
         _car = new Variable?[count];
-        if (problem.Car is { } car)
+        // One variable per slot: the car's stays never overlap.
+        foreach (var car in problem.CarStays)
         {
             var before = car.SlotsBeforeDeparture(problem.Slots);
-            for (var t = 0; t < before && car.RoomKwh > 0 && car.MaxKwhPerSlot > 0; t++)
+            for (var t = car.FirstPluggedInSlot(problem.Slots); t < before && car.RoomKwh > 0 && car.MaxKwhPerSlot > 0; t++)
             {
                 _car[t] = model.Continuous($"car[{t}]", 0, car.MaxKwhPerSlot);
             }
@@ -76,7 +77,7 @@ internal sealed class DeferrableLoadModel
         }
     }
 
-    public bool IsEmpty => _problem.Car is null && _problem.FlexibleLoads.Count == 0;
+    public bool IsEmpty => _problem.CarStays.Count == 0 && _problem.FlexibleLoads.Count == 0;
 
     public static DeferrableLoadModel Create(PlanningProblem problem, LinearModel model) => new(problem, model);
 
@@ -108,9 +109,10 @@ internal sealed class DeferrableLoadModel
 
     public void AddConstraints(LinearModel model, LinearExpression objective)
     {
-        if (_problem.Car is { } car)
+        var stays = _problem.CarStays;
+        for (var c = 0; c < stays.Count; c++)
         {
-            AddCar(model, objective, car);
+            AddCar(model, objective, stays[c], c);
         }
 
         for (var l = 0; l < _run.Length; l++)
@@ -127,10 +129,11 @@ internal sealed class DeferrableLoadModel
     /// </summary>
     private static int StartStep(FlexibleLoadSpec load) => load.RunSlots >= SlotGrid.SlotsPerHour ? 2 : 1;
 
-    private void AddCar(LinearModel model, LinearExpression objective, CarChargingSpec car)
+    private void AddCar(LinearModel model, LinearExpression objective, CarChargingSpec car, int stay)
     {
         var charged = new LinearExpression();
-        for (var t = 0; t < _car.Length; t++)
+        var before = car.SlotsBeforeDeparture(_problem.Slots);
+        for (var t = car.FirstPluggedInSlot(_problem.Slots); t < before; t++)
         {
             if (_car[t] is not { } kwh)
             {
@@ -153,12 +156,15 @@ internal sealed class DeferrableLoadModel
             return;
         }
 
-        model.AtMost("car_room", charged, car.RoomKwh);
+        // The car plugged in now keeps the names it always had; a later stay's carry its number.
+        var suffix = stay == 0 ? string.Empty : $"[{stay}]";
+        model.AtMost($"car_room{suffix}", charged, car.RoomKwh);
         if (car.NeededKwh > 0)
         {
-            _carShortfall = model.Continuous("car_shortfall", 0, car.NeededKwh);
-            model.AtLeast("car_target", new LinearExpression().Add(charged).Add(_carShortfall.Value), car.NeededKwh);
-            objective.Add(_carShortfall.Value, _problem.Penalties.CarShortfallPerKwh);
+            var shortfall = model.Continuous($"car_shortfall{suffix}", 0, car.NeededKwh);
+            _carShortfall.Add(shortfall);
+            model.AtLeast($"car_target{suffix}", new LinearExpression().Add(charged).Add(shortfall), car.NeededKwh);
+            objective.Add(shortfall, _problem.Penalties.CarShortfallPerKwh);
         }
     }
 
@@ -245,9 +251,12 @@ internal sealed class DeferrableLoadModel
         return (car, loads);
     }
 
-    /// <summary>How far the car falls short of its target by the departure, kWh in the car.</summary>
-    public double CarShortfallKwh(SolveResult result) =>
-        _carShortfall is { } s && result[s] > 1e-6 ? result[s] : 0;
+    /// <summary>How far the car falls short of its target by the departure (summed over its stays), kWh in the car.</summary>
+    public double CarShortfallKwh(SolveResult result)
+    {
+        var kwh = _carShortfall.Sum(s => Math.Max(0, result[s]));
+        return kwh > 1e-6 ? kwh : 0;
+    }
 
     /// <summary>The flexible loads' daily energy the plan cannot fit in their windows, kWh.</summary>
     public double LoadShortfallKwh(SolveResult result)

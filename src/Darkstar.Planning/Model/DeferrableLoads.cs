@@ -119,13 +119,24 @@ public sealed record CarChargingSpec(
 
     public double MinKwhPerSlot => Modulating ? Math.Min(MinChargeKw, MaxChargeKw) * BatterySpec.SlotHours : MaxKwhPerSlot;
 
+    /// <summary>
+    /// When the car is plugged in, for a stay that begins later in the horizon (the benchmark's Oracle plans every evening
+    /// of a period at once); null: plugged in now.
+    /// </summary>
+    public DateTimeOffset? PluggedInFrom { get; init; }
+
     /// <summary>The horizon's slots that end by the departure: the only ones the car can charge in.</summary>
     public int SlotsBeforeDeparture(SlotRange horizon) =>
         (int)Math.Clamp(SlotGrid.IndexOf(Departure) - horizon.FirstIndex, 0, horizon.Count);
 
+    /// <summary>The first of the horizon's slots the car is plugged in for: 0 unless it arrives later.</summary>
+    public int FirstPluggedInSlot(SlotRange horizon) => PluggedInFrom is { } from
+        ? (int)Math.Clamp(SlotGrid.IndexOf(SlotGrid.Ceiling(from)) - horizon.FirstIndex, 0, horizon.Count)
+        : 0;
+
     /// <summary>The most the car can take in before it leaves, kWh in the car, charging flat out from now.</summary>
     public double ReachableKwh(SlotRange horizon) =>
-        Math.Min(RoomKwh, SlotsBeforeDeparture(horizon) * MaxKwhPerSlot * ChargeEfficiency);
+        Math.Min(RoomKwh, Math.Max(0, SlotsBeforeDeparture(horizon) - FirstPluggedInSlot(horizon)) * MaxKwhPerSlot * ChargeEfficiency);
 
     /// <summary>True when charging flat out from now reaches the target by the departure.</summary>
     public bool TargetReachable(SlotRange horizon) => ReachableKwh(horizon) >= NeededKwh - 1e-6;

@@ -47,7 +47,7 @@ public static class KeplerModel
     public static SolverSettings SettingsFor(PlanningProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        return problem.Car is null && problem.FlexibleLoads.Count == 0 ? DefaultSettings : DeferrableLoadSettings;
+        return problem.CarStays.Count == 0 && problem.FlexibleLoads.Count == 0 ? DefaultSettings : DeferrableLoadSettings;
     }
 
     /// <summary>Builds and solves the model; a failed solve gives the self-consumption rule, flagged as fallback.</summary>

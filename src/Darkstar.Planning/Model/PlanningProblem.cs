@@ -174,6 +174,15 @@ public sealed record PlanningProblem
     /// <summary>The electric car to charge by its departure; null when there is none or it is not plugged in.</summary>
     public CarChargingSpec? Car { get; init; }
 
+    /// <summary>
+    /// Later stays of the car at home, each plugged in from its <see cref="CarChargingSpec.PluggedInFrom"/> to its departure
+    /// (none but in the benchmark's Oracle, which knows every evening of its period); they must not overlap.
+    /// </summary>
+    public IReadOnlyList<CarChargingSpec> LaterCarStays { get; init; } = [];
+
+    /// <summary><see cref="Car"/> and <see cref="LaterCarStays"/>: every stay of the car the plan charges.</summary>
+    public IReadOnlyList<CarChargingSpec> CarStays => Car is { } car ? [car, .. LaterCarStays] : LaterCarStays;
+
     /// <summary>The zone whose local days the water heater's daily minimum counts in.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
 

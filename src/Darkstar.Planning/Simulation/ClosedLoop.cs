@@ -170,6 +170,9 @@ public sealed record ClosedLoopSettings
     /// so far in the period; null plans without it.
     /// </summary>
     public PeakFeeSpec? PeakFee { get; init; }
+
+    /// <summary>The electric car the loop charges beside the battery (the Oracle knows all its stays); null: no car.</summary>
+    public ClosedLoopCar? Car { get; init; }
 }
 
 /// <summary>
@@ -179,7 +182,11 @@ public sealed record ClosedLoopSettings
 /// </summary>
 public sealed record ClosedLoopSlot(
     DateTimeOffset Start, double SocStartKwh, double LoadKwh, double PvKwh, double PlannedChargeKwh, double PlannedDischargeKwh, double PlannedExportKwh,
-    double ChargeKwh, double DischargeKwh, double ImportKwh, double ExportKwh, double ImportPrice, double ExportPrice, double Cost);
+    double ChargeKwh, double DischargeKwh, double ImportKwh, double ExportKwh, double ImportPrice, double ExportPrice, double Cost)
+{
+    /// <summary>The car's charging in the slot, kWh (grid side; in <see cref="ImportKwh"/>, not in <see cref="LoadKwh"/>).</summary>
+    public double CarKwh { get; init; }
+}
 
 /// <summary>A strategy's realised cost over the period: import cost − export revenue + cycle cost − credit for energy gained.</summary>
 public sealed record StrategyCost(double ImportCost, double ExportRevenue, double CycleCost, double StartKwh, double EndKwh, double CreditPerKwh, double ShedKwh)
@@ -199,6 +206,11 @@ public sealed record ClosedLoopResult(
 {
     /// <summary>The MPC's slots as they were carried out, in order: what the replay reports per day and records as episodes.</summary>
     public IReadOnlyList<ClosedLoopSlot> MpcSlots { get; init; } = [];
+
+    /// <summary>With a car: how it did under the MPC and under the Oracle.</summary>
+    public ClosedLoopCarOutcome? MpcCar { get; init; }
+
+    public ClosedLoopCarOutcome? OracleCar { get; init; }
 
     /// <summary>The baselines' and the Oracle's schedules over the period, slot by slot (their per-slot costs).</summary>
     public Schedule? NoBatterySchedule { get; init; }
@@ -243,11 +255,18 @@ public static class ClosedLoop
         var whole = WholeProblem(actual, settings, first);
         var startKwh = settings.Battery.ToKwh(settings.InitialSocPercent);
 
-        var noBatterySchedule = Baselines.NoBattery(whole);
-        var selfConsumptionSchedule = Baselines.SelfConsumption(whole);
+        // The baselines charge the car as a charger alone does: at full power from its arrival (and so does everyone under that rule).
+        var onArrival = settings.Car?.OnArrivalKwh(period);
+        var withoutPlanning = onArrival is null
+            ? whole
+            : whole with { LaterCarStays = [], LoadKwh = [.. whole.LoadKwh.Zip(onArrival, (load, charging) => load + charging)] };
+        var noBatterySchedule = Baselines.NoBattery(withoutPlanning);
+        var selfConsumptionSchedule = Baselines.SelfConsumption(withoutPlanning);
         var noBattery = Realised(noBatterySchedule, BatterySpec.None, 0, settings.FinalCreditPerKwh);
         var selfConsumption = Realised(selfConsumptionSchedule, settings.Battery, startKwh, settings.FinalCreditPerKwh);
-        var oracleSchedule = KeplerModel.Solve(whole, KeplerModel.SettingsFor(whole) with { TimeLimitSeconds = 600 });
+        var oracleOnArrival = settings.Car is { Charging: ClosedLoopCarCharging.OnArrival };
+        var oracleProblem = oracleOnArrival ? withoutPlanning : whole;
+        var oracleSchedule = KeplerModel.Solve(oracleProblem, KeplerModel.SettingsFor(oracleProblem) with { TimeLimitSeconds = 600 });
         var oracle = Realised(oracleSchedule, settings.Battery, startKwh, settings.FinalCreditPerKwh);
 
         var (mpc, solveMs, plans, fallbacks, trace) = RunMpc(actual, whole, settings, progress, cancellationToken);
@@ -257,6 +276,8 @@ public static class ClosedLoop
             NoBatterySchedule = noBatterySchedule,
             SelfConsumptionSchedule = selfConsumptionSchedule,
             OracleSchedule = oracleSchedule,
+            MpcCar = settings.Car?.Outcome(trace.Select(s => (s.Start, s.CarKwh))),
+            OracleCar = settings.Car?.Outcome(oracleSchedule.Slots.Select((s, t) => (period[t], oracleOnArrival ? onArrival![t] : s.CarKwh))),
         };
     }
 
@@ -302,6 +323,8 @@ public static class ClosedLoop
             TimeZone = settings.TimeZone,
             TerminalValuePerKwh = settings.FinalCreditPerKwh,
             PeakFee = settings.PeakFee,
+            // The Oracle charges the car as it plans: every stay at once, with hindsight.
+            LaterCarStays = settings.Car is { Charging: ClosedLoopCarCharging.Planned } car ? car.StaysOf(period) : [],
         };
     }
 
@@ -316,6 +339,23 @@ public static class ClosedLoop
         var solveMs = new List<double>();
         var trace = new List<ClosedLoopSlot>(period.Count);
         var fallbacks = 0;
+        var car = settings.Car;
+        var carOnArrival = car is { Charging: ClosedLoopCarCharging.OnArrival } ? car.OnArrivalKwh(period) : null;
+        CarStay? carStay = null;
+        var carSocKwh = 0.0;
+        // The car home in slot t of the period (its SoC set on its arrival); null when away or there is none.
+        CarStay? CarHomeAt(int t)
+        {
+            var stay = car?.StayAt(period[t]);
+            if (stay is not null && stay != carStay)
+            {
+                carSocKwh = car!.CapacityKwh * stay.ArrivalSocPercent / 100;
+            }
+
+            carStay = stay;
+            return stay;
+        }
+
         for (var k = 0; k < period.Count; k += settings.ReplanSlots)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -345,6 +385,11 @@ public static class ClosedLoop
                 problem = problem with { TerminalValuePerKwh = settings.FinalCreditPerKwh };
             }
 
+            if (car is not null)
+            {
+                problem = WithCar(problem, car, CarHomeAt(k), carSocKwh, carOnArrival, k);
+            }
+
             if (settings.PeakFee is { } fee)
             {
                 problem = problem with { PeakSoFar = PeakSoFar.FromRecorded(fee, trace.Select(s => (SlotGrid.IndexOf(s.Start), s.ImportKwh)), planIndex, settings.TimeZone) };
@@ -369,17 +414,26 @@ public static class ClosedLoop
                 var t = k + j;
                 // A meter's negative slot (a counter glitch) is no surplus: the executor's inverter would charge from it.
                 var (actualLoad, actualPv) = (Math.Max(0, whole.LoadKwh[t]), Math.Max(0, whole.PvKwh[t]));
+                var carKwh = car is null ? 0
+                    : carOnArrival is not null ? carOnArrival[t]
+                    : CarHomeAt(t) is null ? 0
+                    : car.ChargedKwh(schedule.Slots[j].CarKwh, carSocKwh);
+                carSocKwh += carKwh * (car?.ChargeEfficiency ?? 0);
+                actualLoad += carKwh;
                 var actualNetLoad = actualLoad - actualPv;
                 var (charge, discharge) = settings.Execution == ClosedLoopExecution.Executor && settings.Executor is { } executor
                     ? executor.ExecuteSlot(schedule, horizon.Start, j, socKwh, actualLoad, actualPv)
                     : Execute(schedule.Slots[j], settings.Execution, battery, socKwh, actualNetLoad);
 
-                var step = Baselines.GridTakesTheRest(whole, t, whole.LoadKwh[t], whole.PvKwh[t], socKwh, charge, discharge);
+                var step = Baselines.GridTakesTheRest(whole, t, whole.LoadKwh[t] + carKwh, whole.PvKwh[t], socKwh, charge, discharge);
                 var planned = schedule.Slots[j];
                 trace.Add(new ClosedLoopSlot(
                     period[t], socKwh, whole.LoadKwh[t], whole.PvKwh[t], planned.ChargeKwh, planned.DischargeKwh, planned.ExportKwh,
                     step.Charge, step.Discharge, step.Import, step.Export, whole.ImportPrice[t], whole.ExportPrice[t],
-                    (step.Import * whole.ImportPrice[t]) - (step.Export * whole.ExportPrice[t]) + ((step.Charge + step.Discharge) * battery.CycleCostPerKwh)));
+                    (step.Import * whole.ImportPrice[t]) - (step.Export * whole.ExportPrice[t]) + ((step.Charge + step.Discharge) * battery.CycleCostPerKwh))
+                {
+                    CarKwh = carKwh,
+                });
                 socKwh = step.SocEndKwh;
                 importCost += step.Import * whole.ImportPrice[t];
                 exportRevenue += step.Export * whole.ExportPrice[t];
@@ -391,6 +445,21 @@ public static class ClosedLoop
         }
 
         return (new StrategyCost(importCost, exportRevenue, cycleCost, startKwh, socKwh, settings.FinalCreditPerKwh, shed), solveMs, solveMs.Count, fallbacks, trace);
+    }
+
+    /// <summary>
+    /// The plan at period position <paramref name="k"/> with the car: planned by its departure when it is home (<paramref name="stay"/>),
+    /// or, charged on arrival by the charger alone, its known charging added to the load the plan covers.
+    /// </summary>
+    private static PlanningProblem WithCar(PlanningProblem problem, ClosedLoopCar car, CarStay? stay, double carSocKwh, double[]? onArrival, int k)
+    {
+        if (onArrival is null)
+        {
+            return stay is null ? problem : problem with { Car = car.Spec(stay, carSocKwh / car.CapacityKwh * 100) };
+        }
+
+        var load = problem.LoadKwh.Select((kwh, i) => k + i < onArrival.Length ? kwh + onArrival[k + i] : kwh).ToArray();
+        return problem with { LoadKwh = load };
     }
 
     /// <summary>The battery energy a planned slot turns into, given the actual net load (load − PV) of the slot.</summary>

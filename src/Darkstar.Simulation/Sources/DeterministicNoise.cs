@@ -4,7 +4,7 @@ namespace Darkstar.Simulation.Sources;
 /// Random numbers that depend only on a seed and a position, so any instant of the synthetic home can
 /// be computed on its own (the weather API, the physics and a test all see the same values).
 /// </summary>
-internal static class DeterministicNoise
+public static class DeterministicNoise
 {
     /// <summary>A uniform value in [0, 1) for (seed, stream, index).</summary>
     public static double Uniform(int seed, int stream, long index)
@@ -17,6 +17,7 @@ internal static class DeterministicNoise
     }
 
     /// <summary>A value in [-1, 1) for (seed, stream, index).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720", Justification = "Signed as in either sign, not the type.")]
     public static double Signed(int seed, int stream, long index) => (Uniform(seed, stream, index) * 2) - 1;
 
     /// <summary>Smooth noise in [-1, 1]: signed values at whole positions, cosine-interpolated between.</summary>

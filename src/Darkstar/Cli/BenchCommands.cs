@@ -145,12 +145,21 @@ public static class BenchCommands
         {
             home, from, days, allMonths, batteryKwh, batteryKw, efficiency, cycleCost, minSoc, replan, forecasts, execution, prices, peakFee, peakMeasure, peakTopHours,
         };
-        command.SetAction((parse, cancellationToken) => RunPlanAsync(parse, context, global, new PlanBenchArguments(
+        var car = new BenchCar();
+        foreach (var option in car.Options)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, cancellationToken) => car.Parse(parse) is (_, { } carError)
+            ? context.Error.WriteLineAsync(carError).ContinueWith(_ => ExitCodes.InvalidInput, TaskScheduler.Default)
+            : RunPlanAsync(parse, context, global, new PlanBenchArguments(
             parse.GetValue(home)!, parse.GetValue(from), parse.GetValue(allMonths) && parse.GetResult(days) is not { Implicit: false } ? 30 : parse.GetValue(days), parse.GetValue(allMonths),
             parse.GetValue(batteryKwh), parse.GetValue(batteryKw), parse.GetValue(efficiency), parse.GetValue(cycleCost), parse.GetValue(minSoc), parse.GetValue(replan),
             parse.GetValue(forecasts)!, parse.GetValue(execution)!, parse.GetValue(prices))
         {
             PeakFee = PeakFeeOptionsOf(parse.GetValue(peakFee), parse.GetValue(peakMeasure)!, parse.GetValue(peakTopHours)),
+            Car = car.Parse(parse).Settings,
         }, cancellationToken));
         return command;
     }
@@ -187,6 +196,9 @@ public static class BenchCommands
         int ReplanMinutes, string Forecasts, string Execution, FileInfo? Prices)
     {
         public PeakFeeOptions PeakFee { get; init; } = new();
+
+        /// <summary>The car of <c>--car</c>; null without it.</summary>
+        public BenchCarSettings? Car { get; init; }
     }
 
     /// <summary>One window's figures, as its JSON line prints them (the peak fee's only with one).</summary>
@@ -196,6 +208,9 @@ public static class BenchCommands
     {
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public PeakFeeReport? PeakFee { get; init; }
+
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public CarReport? Car { get; init; }
     }
 
     /// <summary>
@@ -408,8 +423,27 @@ public static class BenchCommands
             executor);
         var from = DayText.Format(windowStart);
         await context.Error.WriteLineAsync($"Running {arguments.Days} days from {from} ({period.Count} slots), a plan every {arguments.ReplanMinutes} minutes ...");
-        settings = settings with { PeakFee = peakFee };
+        var car = arguments.Car is { } carSettings ? BenchCar.Car(carSettings, period, zone) : null;
+        settings = settings with { PeakFee = peakFee, Car = car };
         var result = await Task.Run(() => ClosedLoop.Run(actual, settings, progress: null, cancellationToken), cancellationToken);
+        CarReport? carReport = null;
+        if (car is not null)
+        {
+            // The same loop with the car charged at full power on arrival, the MPC planning the battery around it.
+            var onArrival = car with { Charging = ClosedLoopCarCharging.OnArrival };
+            var rule = await Task.Run(
+                () => ClosedLoop.RunMpcOnly(actual, settings with { Car = onArrival, Executor = executor is null ? null : ClosedLoopReplay.Executor(options, battery, arguments.PeakFee) }, cancellationToken),
+                cancellationToken);
+            // And without the car at all: what the car costs each strategy is its cost with the car less this.
+            var withoutCar = await Task.Run(
+                () => ClosedLoop.Run(actual, settings with { Car = null, Executor = executor is null ? null : ClosedLoopReplay.Executor(options, battery, arguments.PeakFee) }, progress: null, cancellationToken),
+                cancellationToken);
+            carReport = CarReport.Of(result, onArrival.Outcome(rule.Slots.Select(s => (s.Start, s.CarKwh))), rule.Cost.Cost, withoutCar);
+            await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"car: target reached at {carReport.Reached} of {carReport.Reachable} reachable departures ({carReport.Departures} in all), {carReport.ChargedKwh:0.0} kWh charged for {carReport.ChargingCost:0.00} " +
+                $"(Oracle {carReport.OracleChargingCost:0.00}); charged at full power on arrival: reached {carReport.OnArrivalReached}, charging {carReport.OnArrivalChargingCost:0.00}, MPC cost {carReport.MpcOnArrival:0.00} against {result.Mpc.Cost:0.00}."));
+        }
+
         PeakFeeReport? peak = null;
         if (peakFee is { } fee)
         {
@@ -446,6 +480,7 @@ public static class BenchCommands
             Math.Round(solveP95, 1))
         {
             PeakFee = peak,
+            Car = carReport,
         };
     }
 
@@ -509,6 +544,24 @@ public static class BenchCommands
                     cost_with_fee_lower = peaks.Count(p => p.MpcWithFee < p.MpcWithFeeWithout),
                     fee_mean = Math.Round(peaks.Average(p => p.Fee), 2),
                     fee_mean_without = Math.Round(peaks.Average(p => p.FeeWithout), 2),
+                }, JsonReport.Options);
+            }
+
+            var cars = reports.Where(r => r.Car is not null).Select(r => r.Car!).ToList();
+            if (cars.Count > 0)
+            {
+                summary["car"] = JsonSerializer.SerializeToNode(new
+                {
+                    departures = cars.Sum(c => c.Departures),
+                    reachable = cars.Sum(c => c.Reachable),
+                    reached = cars.Sum(c => c.Reached),
+                    charged_kwh = Math.Round(cars.Sum(c => c.ChargedKwh), 1),
+                    charging_cost = Math.Round(cars.Sum(c => c.ChargingCost), 2),
+                    oracle_charging_cost = Math.Round(cars.Sum(c => c.OracleChargingCost), 2),
+                    on_arrival_reached = cars.Sum(c => c.OnArrivalReached),
+                    on_arrival_charging_cost = Math.Round(cars.Sum(c => c.OnArrivalChargingCost), 2),
+                    mpc = Math.Round(reports.Where(r => r.Car is not null).Sum(r => r.Mpc), 2),
+                    mpc_on_arrival = Math.Round(cars.Sum(c => c.MpcOnArrival), 2),
                 }, JsonReport.Options);
             }
 

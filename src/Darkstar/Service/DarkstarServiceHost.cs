@@ -149,7 +149,7 @@ public static class DarkstarServiceHost
         services.AddSingleton<IForecastListener>(sp => sp.GetRequiredService<WebEvents>());
         services.AddSingleton(sp => new WebReader(
             sp.GetRequiredService<DarkstarDatabase>(), settings.Clock, settings.TimeZone, options, sp.GetRequiredService<ControlStore>(),
-            sp.GetService<IForecastVersionResolver>()));
+            sp.GetService<IForecastVersionResolver>(), sp.GetService<Core.Car.CarStatusBoard>()));
         services
             .AddDarkstarStorage(settings.DatabasePath)
             .AddDarkstarRetention(options.Retention, settings.TimeZone)

@@ -39,8 +39,12 @@ public static class DarkstarApi
         // The API's own description, for tinkerers and tools: every path, its parameters and methods.
         app.MapOpenApi("/api/openapi.json");
         api.MapGet("/status", (HttpContext http) => Ok(StatusOf(http.RequestServices)));
-        api.MapGet("/overview", async (HttpContext http, CancellationToken ct) => await Read(http, (reader, range) => reader.OverviewAsync(range, StatusOf(http.RequestServices), ct)));
-        api.MapGet("/plan", async (HttpContext http, CancellationToken ct) => Ok(await ReaderOf(http).PlanAsync(ct)));
+        api.MapGet("/overview", async (HttpContext http, CancellationToken ct) => await Read(http, (reader, range) => reader.OverviewAsync(range, StatusOf(http.RequestServices), ct)))
+            .WithDescription("The overview's window in one answer: status, plan (its slots as api/plan gives them), forecasts, prices, kpi, "
+                + "car (with a car: state, reason, plugged_in, soc_percent, target_soc_percent, departure, target_reachable, planned_kwh, ready_at, charging_now, charging_kw), controls, currency.");
+        api.MapGet("/plan", async (HttpContext http, CancellationToken ct) => Ok(await ReaderOf(http).PlanAsync(ct)))
+            .WithDescription("The latest plan and its slots: per slot charge_kwh, discharge_kwh, import_kwh, export_kwh, water_on, car_kwh (the car's planned charging, grid side), "
+                + "soc_end_percent, prices, cost, action and manual_block.");
         api.MapGet("/forecasts", async (HttpContext http, CancellationToken ct) =>
             await Read(http, (reader, range) => reader.ForecastsAsync(http.Request.Query["version"].FirstOrDefault(), range, ct)));
         api.MapGet("/prices", async (HttpContext http, CancellationToken ct) =>

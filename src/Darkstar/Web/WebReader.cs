@@ -1,10 +1,12 @@
 using Darkstar.Cli;
+using Darkstar.Core.Car;
 using Darkstar.Core.Controls;
 using Darkstar.Core.Domain;
 using Darkstar.Core.Loops;
 using Darkstar.Core.Options;
 using Darkstar.Core.Time;
 using Darkstar.Execution;
+using Darkstar.Execution.Car;
 using Darkstar.Forecasting.Evaluation;
 using Darkstar.Storage;
 using Darkstar.Storage.Repositories;
@@ -21,7 +23,8 @@ public sealed class WebReader(
     TimeZoneInfo zone,
     DarkstarOptions options,
     ControlStore controls,
-    IForecastVersionResolver? versions = null)
+    IForecastVersionResolver? versions = null,
+    CarStatusBoard? car = null)
 {
     /// <summary>The overview's window: 48 hours from today's local midnight.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromHours(48);
@@ -76,8 +79,45 @@ public sealed class WebReader(
                 PeakSoFarKw = peak?.SoFarKw,
                 PlannedPeakKw = peak?.PlannedKw,
             },
+            Car = CarView(plan.Slots, now),
             Controls = controls.Current,
             options.Pricing.Currency,
+        };
+    }
+
+    /// <summary>
+    /// The overview's car card, as the last plan left it (<see cref="CarStatusBoard"/>): its state and why, plugged in (null
+    /// when unknown), SoC, target, departure, whether the target is reachable, the planned energy and ready time, and whether
+    /// the plan charges it in the slot now (and at what power). Null without a car.
+    /// </summary>
+    private object? CarView(IReadOnlyList<SlotPlan> slots, DateTimeOffset now)
+    {
+        if (!options.Car.Enabled || car is null)
+        {
+            return null;
+        }
+
+        var status = car.Current;
+        var slotNow = slots.FirstOrDefault(s => s.SlotStart == SlotGrid.Floor(now));
+        var chargingNow = slotNow is not null && slotNow.CarKwh >= CarCharging.OffBelowKwh;
+        return new
+        {
+            State = CarPlanStatus.Text(status.State),
+            status.Reason,
+            PluggedIn = status.State switch
+            {
+                CarChargingState.Ready or CarChargingState.Planned or CarChargingState.Unreachable => true,
+                CarChargingState.Unplugged => false,
+                _ => (bool?)null,
+            },
+            status.SocPercent,
+            status.TargetSocPercent,
+            status.Departure,
+            status.TargetReachable,
+            status.PlannedKwh,
+            status.ReadyAt,
+            ChargingNow = chargingNow,
+            ChargingKw = chargingNow ? slotNow!.CarKwh / SlotGrid.SlotLength.TotalHours : 0,
         };
     }
 

@@ -115,6 +115,42 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchPlan_Car_ReportsEveryDepartureReachedAndWhatTheCarCostAgainstChargingOnArrival()
+    {
+        var home = SharedData.PathOf("konstanz-home");
+
+        var result = await new CliRunner(_temp).RunAsync("bench", "plan", "--home", home, "--from", "2016-01-15", "--days", "2", "--car", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.LastLine);
+        var car = json.RootElement.GetProperty("car");
+        // Two mornings at 07:00 in two days; 13.5 hours at 11 kW reach 80 % from any evening.
+        Assert.Equal(2, car.GetProperty("departures").GetInt32());
+        Assert.Equal(2, car.GetProperty("reachable").GetInt32());
+        Assert.Equal(2, car.GetProperty("reached").GetInt32());
+        Assert.Equal(2, car.GetProperty("on_arrival_reached").GetInt32());
+        Assert.InRange(car.GetProperty("charged_kwh").GetDouble(), 2 * 6 / 0.9, 40);
+        // Planned, the car costs no more than charged on arrival, and the Oracle no more than the MPC.
+        Assert.True(car.GetProperty("charging_cost").GetDouble() <= car.GetProperty("on_arrival_charging_cost").GetDouble());
+        Assert.True(car.GetProperty("oracle_charging_cost").GetDouble() <= car.GetProperty("charging_cost").GetDouble() + 0.01);
+        Assert.Contains("car: target reached at 2 of 2 reachable departures", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--car-target", "150", "--car-target")]
+    [InlineData("--car-departure", "7am", "--car-arrival and --car-departure")]
+    [InlineData("--car-min-kw", "12", "--car-min-kw")]
+    public async Task BenchPlan_CarBadFlag_ExitsTwoNamingIt(string flag, string value, string named)
+    {
+        var home = SharedData.PathOf("konstanz-home");
+
+        var result = await new CliRunner(_temp).RunAsync("bench", "plan", "--home", home, "--from", "2016-01-15", "--days", "1", "--car", flag, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(named, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BenchPlan_AllMonths_PrintsEveryWindowThenTheMeanAndWorst()
     {
         var home = SharedData.PathOf("konstanz-home");

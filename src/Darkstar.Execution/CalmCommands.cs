@@ -29,15 +29,15 @@ public sealed class CalmCommands
     /// <summary>A SoC within this of a discharge's target has reached it (the inverter's reading and its stop are not exact).</summary>
     private const double SocTargetReachedPercent = 1;
 
-    /// <summary>The start of a slot, while the slot's own plan may still arrive and change the charger.</summary>
-    private static readonly TimeSpan CarSettlingTime = TimeSpan.FromMinutes(2);
+    /// <summary>The start of a slot, while the slot's own plan may still arrive and change the charger or a load's switch.</summary>
+    private static readonly TimeSpan SlotSettlingTime = TimeSpan.FromMinutes(2);
 
     private readonly ExecutorOptions _options;
     private readonly bool _capGridChargePower;
     private (string Option, DateTimeOffset At)? _workModeChange;
     private (DateTimeOffset Slot, long? PlanId, Dictionary<string, string> Wanted)? _previousTick;
     private (DateTimeOffset Slot, long? PlanId)? _holding;
-    private readonly Dictionary<string, DateTimeOffset> _carChangedInSlot = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _changedInSlot = new(StringComparer.Ordinal);
 
     public CalmCommands(ExecutorOptions options, bool capGridChargePower = false)
     {
@@ -76,7 +76,7 @@ public sealed class CalmCommands
         {
             // Holding in this slot and plan already: the battery's targets stay as they are (see the class).
             var others = decision.Targets.Where(t => !IsBatteryTarget(t)).ToList();
-            HoldCarCharger(now, others, states);
+            HoldOncePerSlot(now, others, states);
             Remember(now, others, states);
             return others;
         }
@@ -96,29 +96,30 @@ public sealed class CalmCommands
             targets.RemoveAll(IsBatteryTarget);
         }
 
-        HoldCarCharger(now, targets, states);
+        HoldOncePerSlot(now, targets, states);
         Remember(now, targets, states);
         return targets;
     }
 
     /// <summary>
-    /// The car's charger changes at most once a slot after the slot's first minutes: a plan made in the middle of a slot
-    /// may move the car's charging between slots of the same price (an hour's four quarters cost the same), and the car
-    /// would be switched on and off within minutes. The next slot's plan makes up for what the slot did not charge.
+    /// The car's charger and each flexible load's switch change at most once a slot after the slot's first minutes: a plan
+    /// made in the middle of a slot may move the car's charging or a load's run between slots of the same price (an hour's
+    /// four quarters cost the same), and the car or the load would be switched on and off within minutes. The next slot's
+    /// plan makes up for what the slot did not run.
     /// </summary>
-    private void HoldCarCharger(DateTimeOffset now, List<EntityTarget> targets, IReadOnlyDictionary<string, EntityState> states)
+    private void HoldOncePerSlot(DateTimeOffset now, List<EntityTarget> targets, IReadOnlyDictionary<string, EntityState> states)
     {
         var slot = SlotGrid.Floor(now);
-        var settling = now - slot < CarSettlingTime;
-        targets.RemoveAll(t => IsCarTarget(t) && !settling && _carChangedInSlot.TryGetValue(t.EntityId, out var changed) && changed == slot
+        var settling = now - slot < SlotSettlingTime;
+        targets.RemoveAll(t => ChangesOncePerSlot(t) && !settling && _changedInSlot.TryGetValue(t.EntityId, out var changed) && changed == slot
             && !t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId)));
-        foreach (var target in targets.Where(t => IsCarTarget(t) && !t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId))))
+        foreach (var target in targets.Where(t => ChangesOncePerSlot(t) && !t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId))))
         {
-            _carChangedInSlot[target.EntityId] = slot;
+            _changedInSlot[target.EntityId] = slot;
         }
     }
 
-    private static bool IsCarTarget(EntityTarget target) => target.Role is ActuatorRole.CarCharger or ActuatorRole.CarChargingCurrent;
+    private static bool ChangesOncePerSlot(EntityTarget target) => target.Role is ActuatorRole.CarCharger or ActuatorRole.CarChargingCurrent or ActuatorRole.FlexibleLoad;
 
     private bool HeldByDwell(DateTimeOffset now, string option)
     {

@@ -52,7 +52,7 @@ public sealed class DiscoveryTests
     [Fact]
     public void All_FlexibleLoads_OneEnergySensorEachBeforeTheVacationSwitch()
     {
-        var entities = DarkstarEntities.All("EUR", flexibleLoads: ["dishwasher", "pool_pump"]);
+        var entities = DarkstarEntities.All("EUR", flexibleLoads: ["dishwasher", "pool_pump"]).ToList();
 
         Assert.Equal(PinnedUniqueIds.Length + 2, entities.Count);
         var loads = entities.Where(e => e.Id.StartsWith(DarkstarEntityIds.FlexibleLoadPrefix, StringComparison.Ordinal)).ToList();

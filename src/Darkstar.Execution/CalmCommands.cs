@@ -105,14 +105,18 @@ public sealed class CalmCommands
     /// The car's charger and each flexible load's switch change at most once a slot after the slot's first minutes: a plan
     /// made in the middle of a slot may move the car's charging or a load's run between slots of the same price (an hour's
     /// four quarters cost the same), and the car or the load would be switched on and off within minutes. The next slot's
-    /// plan makes up for what the slot did not run.
+    /// plan makes up for what the slot did not run. A flexible load's switch also waits out the slot's first minutes, for
+    /// the slot's own plan: a dishwasher started by the last slot's plan and stopped a minute later by this slot's, which
+    /// moved its run, would have started its programme for nothing (the car's charger just stops and resumes).
     /// </summary>
     private void HoldOncePerSlot(DateTimeOffset now, List<EntityTarget> targets, IReadOnlyDictionary<string, EntityState> states)
     {
         var slot = SlotGrid.Floor(now);
         var settling = now - slot < SlotSettlingTime;
-        targets.RemoveAll(t => ChangesOncePerSlot(t) && !settling && _changedInSlot.TryGetValue(t.EntityId, out var changed) && changed == slot
-            && !t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId)));
+        targets.RemoveAll(t => ChangesOncePerSlot(t) && !t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId))
+            && (settling
+                ? t.Role == ActuatorRole.FlexibleLoad
+                : _changedInSlot.TryGetValue(t.EntityId, out var changed) && changed == slot));
         foreach (var target in targets.Where(t => ChangesOncePerSlot(t) && !t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId))))
         {
             _changedInSlot[target.EntityId] = slot;

@@ -47,24 +47,28 @@ public sealed class FlexibleLoadSwitchingTests
     }
 
     /// <summary>
-    /// A plan made in the middle of a slot moves the dishwasher's run to the next quarter of the same hour: its switch
-    /// stays on until the slot ends, and changes once the next slot begins. Another load's switch keeps its own rule.
+    /// The slot's first minutes wait for its own plan; then a plan made in the middle of the slot moves the dishwasher's run
+    /// to the next quarter of the same hour: its switch stays on until the slot ends, and changes once the next slot's first
+    /// minutes have passed. Another load's switch keeps its own count.
     /// </summary>
     [Fact]
     public void Filter_LoadSwitchedInTheSlot_ANewPlanMidSlotWaitsForTheNextSlot()
     {
         var calm = new CalmCommands(WithCar.Executor);
+        EntityTarget Dish(bool on) => new SwitchTarget(ActuatorRole.FlexibleLoad, Dishwasher, on);
+        EntityTarget PumpOn(bool on) => new SwitchTarget(ActuatorRole.FlexibleLoad, Pump, on);
 
-        var on = calm.Filter(SlotStart, Decision(1, new SwitchTarget(ActuatorRole.FlexibleLoad, Dishwasher, true), new SwitchTarget(ActuatorRole.FlexibleLoad, Pump, false)),
-            States((Dishwasher, "off"), (Pump, "off")));
-        var offMidSlot = calm.Filter(SlotStart.AddMinutes(7), Decision(2, new SwitchTarget(ActuatorRole.FlexibleLoad, Dishwasher, false), new SwitchTarget(ActuatorRole.FlexibleLoad, Pump, true)),
-            States((Dishwasher, "on"), (Pump, "off")));
-        var offNextSlot = calm.Filter(SlotStart.AddMinutes(15), Decision(2, new SwitchTarget(ActuatorRole.FlexibleLoad, Dishwasher, false), new SwitchTarget(ActuatorRole.FlexibleLoad, Pump, true)),
-            States((Dishwasher, "on"), (Pump, "on")));
+        var settling = calm.Filter(SlotStart.AddMinutes(1), Decision(1, Dish(true), PumpOn(false)), States((Dishwasher, "off"), (Pump, "off")));
+        var on = calm.Filter(SlotStart.AddMinutes(2), Decision(1, Dish(true), PumpOn(false)), States((Dishwasher, "off"), (Pump, "off")));
+        var offMidSlot = calm.Filter(SlotStart.AddMinutes(7), Decision(2, Dish(false), PumpOn(true)), States((Dishwasher, "on"), (Pump, "off")));
+        var nextSlotSettling = calm.Filter(SlotStart.AddMinutes(16), Decision(2, Dish(false), PumpOn(true)), States((Dishwasher, "on"), (Pump, "on")));
+        var offNextSlot = calm.Filter(SlotStart.AddMinutes(17), Decision(2, Dish(false), PumpOn(true)), States((Dishwasher, "on"), (Pump, "on")));
 
+        Assert.DoesNotContain(settling, t => t.EntityId == Dishwasher);
         Assert.Contains(on, t => t is SwitchTarget { EntityId: Dishwasher, On: true });
         // The pump had not changed in this slot: the new plan's start goes out at once; the dishwasher waits.
         Assert.Equal([Pump], offMidSlot.Select(t => t.EntityId));
+        Assert.DoesNotContain(nextSlotSettling, t => t.EntityId == Dishwasher);
         Assert.Contains(offNextSlot, t => t is SwitchTarget { EntityId: Dishwasher, On: false });
     }
 }

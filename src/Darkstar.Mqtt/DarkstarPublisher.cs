@@ -97,7 +97,7 @@ public sealed class DarkstarPublisher
         {
             var id = FlexibleLoad(load.Name);
             SetState(id, Number(load.KwhToday, 3));
-            SetAttributes(id, SeriesAttributes.Build(w =>
+            SetAttributes(id, load.KwhToday is null ? "{}" : SeriesAttributes.Build(w =>
             {
                 WriteText(w, "next_start", load.NextStart is { } next ? Core.Time.InstantText.Format(next) : null);
                 w.WriteBoolean("running_now", load.RunningNow);
@@ -325,6 +325,6 @@ public sealed class DarkstarPublisher
 /// <summary>
 /// A flexible load as MQTT shows it: its energy today (what the plans the executor followed ran since local midnight and
 /// what the latest plan runs in the rest of the day), when its next run starts by the plan (now, when it runs now; null
-/// when the plan has none) and whether it runs in the current slot.
+/// when the plan has none) and whether it runs in the current slot. Without a plan its energy today is unknown (null).
 /// </summary>
-public sealed record FlexibleLoadReading(string Name, double KwhToday, double RanKwhToday, DateTimeOffset? NextStart, bool RunningNow);
+public sealed record FlexibleLoadReading(string Name, double? KwhToday, double RanKwhToday, DateTimeOffset? NextStart, bool RunningNow);

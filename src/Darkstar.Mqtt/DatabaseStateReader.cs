@@ -78,7 +78,10 @@ public sealed class DatabaseStateReader(
         publisher.PublishCosts(plannedToday, yesterday?.MpcCost, yesterday?.Regret);
         if (flexibleLoads is { Count: > 0 })
         {
-            publisher.PublishFlexibleLoads(await FlexibleLoadsAsync(planSlots, now, timeZone, cancellationToken));
+            // Without a plan there is nothing to say of the loads' day: unknown, not zero.
+            publisher.PublishFlexibleLoads(plan is null
+                ? [.. flexibleLoads.Select(name => new FlexibleLoadReading(name, null, 0, null, false))]
+                : await FlexibleLoadsAsync(planSlots, now, timeZone, cancellationToken));
         }
     }
 

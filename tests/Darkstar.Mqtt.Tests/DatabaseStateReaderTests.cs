@@ -95,7 +95,7 @@ public sealed class DatabaseStateReaderTests : IDisposable
         var loads = await reader.FlexibleLoadsAsync(await plans.ReadSlotsAsync(2, cancellationToken), Now, TimeZoneInfo.Utc, cancellationToken);
 
         Assert.Equal(["dishwasher", "pool_pump"], loads.Select(l => l.Name));
-        Assert.Equal(1.35, loads[0].KwhToday, 9);
+        Assert.Equal(1.35, loads[0].KwhToday!.Value, 9);
         Assert.Equal(0.9, loads[0].RanKwhToday, 9);
         Assert.Equal(Midnight.AddHours(15), loads[0].NextStart);
         Assert.False(loads[0].RunningNow);

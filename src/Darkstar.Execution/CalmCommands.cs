@@ -34,7 +34,8 @@ public sealed class CalmCommands
     /// <summary>A SoC within this of a discharge's target has reached it (the inverter's reading and its stop are not exact).</summary>
     private const double SocTargetReachedPercent = 1;
 
-    /// <summary>The start of a slot, while the slot's own plan (made a moment after the boundary) may still arrive.</summary>
+    /// <summary>The start of a slot, while the slot's own plan (made a moment after the boundary) may still arrive and change
+    /// the charger or a load's switch.</summary>
     public static readonly TimeSpan SlotSettlingTime = TimeSpan.FromMinutes(2);
 
     private readonly ExecutorOptions _options;
@@ -43,7 +44,7 @@ public sealed class CalmCommands
     private (string Option, DateTimeOffset At)? _workModeChange;
     private (DateTimeOffset Slot, long? PlanId, Dictionary<string, string> Wanted)? _previousTick;
     private (DateTimeOffset Slot, long? PlanId)? _holding;
-    private readonly Dictionary<string, DateTimeOffset> _carChangedInSlot = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _changedInSlot = new(StringComparer.Ordinal);
 
     /// <param name="options">The executor's options: hysteresis and dwell.</param>
     /// <param name="capGridChargePower">A peak fee applies: a grid-charging limit above the planned power is always lowered.</param>
@@ -97,7 +98,7 @@ public sealed class CalmCommands
         {
             // Holding in this slot already: the battery's targets stay as they are (see the class).
             var others = decision.Targets.Where(t => !IsBatteryTarget(t)).ToList();
-            HoldCarCharger(now, others, states);
+            HoldOncePerSlot(now, others, states);
             Remember(now, others, states);
             return others;
         }
@@ -117,25 +118,30 @@ public sealed class CalmCommands
             targets.RemoveAll(IsBatteryTarget);
         }
 
-        HoldCarCharger(now, targets, states);
+        HoldOncePerSlot(now, targets, states);
         Remember(now, targets, states);
         return targets;
     }
 
     /// <summary>
-    /// The car's charger changes at most once a slot after the slot's first minutes: a plan made in the middle of a slot
-    /// may move the car's charging between slots of the same price (an hour's four quarters cost the same), and the car
-    /// would be switched on and off within minutes. The next slot's plan makes up for what the slot did not charge.
+    /// The car's charger and each flexible load's switch change at most once a slot after the slot's first minutes: a plan
+    /// made in the middle of a slot may move the car's charging or a load's run between slots of the same price (an hour's
+    /// four quarters cost the same), and the car or the load would be switched on and off within minutes. The next slot's
+    /// plan makes up for what the slot did not run. A flexible load's switch also waits out the slot's first minutes, for
+    /// the slot's own plan: a dishwasher started by the last slot's plan and stopped a minute later by this slot's, which
+    /// moved its run, would have started its programme for nothing (the car's charger just stops and resumes).
     /// </summary>
-    private void HoldCarCharger(DateTimeOffset now, List<EntityTarget> targets, IReadOnlyDictionary<string, EntityState> states)
+    private void HoldOncePerSlot(DateTimeOffset now, List<EntityTarget> targets, IReadOnlyDictionary<string, EntityState> states)
     {
         var slot = SlotGrid.Floor(now);
         var settling = now - slot < SlotSettlingTime;
-        targets.RemoveAll(t => IsCarTarget(t) && !settling && _carChangedInSlot.TryGetValue(t.EntityId, out var changed) && changed == slot
-            && !t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId)));
-        foreach (var target in targets.Where(t => IsCarTarget(t) && !t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId))))
+        targets.RemoveAll(t => ChangesOncePerSlot(t) && !t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId))
+            && (settling
+                ? t.Role == ActuatorRole.FlexibleLoad
+                : _changedInSlot.TryGetValue(t.EntityId, out var changed) && changed == slot));
+        foreach (var target in targets.Where(t => ChangesOncePerSlot(t) && !t.IsSatisfiedBy(states.GetValueOrDefault(t.EntityId))))
         {
-            _carChangedInSlot[target.EntityId] = slot;
+            _changedInSlot[target.EntityId] = slot;
         }
     }
 
@@ -144,7 +150,7 @@ public sealed class CalmCommands
         _replanMinutes is { } minutes && decision.PlanCreatedAt is { } made && made < slot && now - slot < SlotSettlingTime
         && ReplanGrid.IsReplanAt(slot, minutes);
 
-    private static bool IsCarTarget(EntityTarget target) => target.Role is ActuatorRole.CarCharger or ActuatorRole.CarChargingCurrent;
+    private static bool ChangesOncePerSlot(EntityTarget target) => target.Role is ActuatorRole.CarCharger or ActuatorRole.CarChargingCurrent or ActuatorRole.FlexibleLoad;
 
     private bool HeldByDwell(DateTimeOffset now, string option)
     {

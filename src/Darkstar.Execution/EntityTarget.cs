@@ -16,6 +16,9 @@ public enum ActuatorRole
     WaterHeater,
     CarCharger,
     CarChargingCurrent,
+
+    /// <summary>A flexible load's switch (<c>flexible_loads</c>).</summary>
+    FlexibleLoad,
 }
 
 /// <summary>

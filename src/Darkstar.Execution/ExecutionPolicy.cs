@@ -407,10 +407,11 @@ public static class ExecutionPolicy
                 : new SwitchTarget(ActuatorRole.WaterHeater, waterHeaterEntity, slot.WaterOn));
         }
 
-        // The car's charger, like the water heater, follows the plan only.
+        // The car's charger and the flexible loads' switches, like the water heater, follow the plan only.
         if (slot is not null && mode != ExecutionMode.SafeMode)
         {
             targets.AddRange(Car.CarCharging.Targets(options.Car, slot));
+            targets.AddRange(FlexibleLoadSwitching.Targets(options.FlexibleLoads, slot));
         }
 
         return targets;

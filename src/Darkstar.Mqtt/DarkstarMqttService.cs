@@ -18,6 +18,9 @@ public sealed record DarkstarMqttSettings
 
     public IReadOnlyList<string>? ForecastVersions { get; init; }
 
+    /// <summary>The names of the configured flexible loads (<c>flexible_loads</c>): a sensor each.</summary>
+    public IReadOnlyList<string>? FlexibleLoads { get; init; }
+
     /// <summary>Home Assistant's own start-up takes a moment after its <c>online</c>: announce within this window, at random.</summary>
     public TimeSpan AnnounceDelayMin { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -69,7 +72,7 @@ public sealed class DarkstarMqttService : BackgroundService
         _clock = clock;
         _logger = logger;
         _installation = installation;
-        _entities = DarkstarEntities.All(settings.Currency, settings.ForecastVersions);
+        _entities = DarkstarEntities.All(settings.Currency, settings.ForecastVersions, settings.FlexibleLoads);
         Publisher = new DarkstarPublisher(connection, settings.Topics);
         _controls.Changed += OnControlsChanged;
         _blockStore = blocks;

@@ -89,6 +89,24 @@ public sealed class DarkstarPublisher
         SetState(PlannedPeak, Number(plannedKw, 3));
     }
 
+    /// <summary>Each flexible load's energy today (run and planned, kWh), its next planned start and whether it runs now.</summary>
+    public void PublishFlexibleLoads(IReadOnlyList<FlexibleLoadReading> loads)
+    {
+        ArgumentNullException.ThrowIfNull(loads);
+        foreach (var load in loads)
+        {
+            var id = FlexibleLoad(load.Name);
+            SetState(id, Number(load.KwhToday, 3));
+            SetAttributes(id, load.KwhToday is null ? "{}" : SeriesAttributes.Build(w =>
+            {
+                WriteText(w, "next_start", load.NextStart is { } next ? Core.Time.InstantText.Format(next) : null);
+                w.WriteBoolean("running_now", load.RunningNow);
+                WriteNumber(w, "ran_kwh_today", load.RanKwhToday, 3);
+                WriteNumber(w, "planned_kwh_today", load.KwhToday - load.RanKwhToday, 3);
+            }));
+        }
+    }
+
     /// <summary>The car's charging as the last plan left it: its state, whether its target is reachable, the energy planned before its departure and when it is ready.</summary>
     public void PublishCar(Core.Car.CarPlanStatus car)
     {
@@ -303,3 +321,10 @@ public sealed class DarkstarPublisher
         }
     }
 }
+
+/// <summary>
+/// A flexible load as MQTT shows it: its energy today (what the plans the executor followed ran since local midnight and
+/// what the latest plan runs in the rest of the day), when its next run starts by the plan (now, when it runs now; null
+/// when the plan has none) and whether it runs in the current slot. Without a plan its energy today is unknown (null).
+/// </summary>
+public sealed record FlexibleLoadReading(string Name, double? KwhToday, double RanKwhToday, DateTimeOffset? NextStart, bool RunningNow);

@@ -17,12 +17,14 @@ namespace Darkstar.Mqtt;
 /// </param>
 /// <param name="waterHeaterPlanned">The planner schedules the water heater: load is forecast and scored without it.</param>
 /// <param name="peakFee">The grid's peak fee, whose period peak (so far and planned) is published; null publishes it unknown.</param>
+/// <param name="flexibleLoads">The names of the configured flexible loads (<c>flexible_loads</c>), each published as a sensor.</param>
 public sealed class DatabaseStateReader(
     DarkstarDatabase database,
     TimeProvider clock,
     Func<ForecastVersion, CancellationToken, Task<string>>? resolveForecastVersion = null,
     bool waterHeaterPlanned = false,
-    PeakFeeSpec? peakFee = null)
+    PeakFeeSpec? peakFee = null,
+    IReadOnlyList<string>? flexibleLoads = null)
 {
     private const int HorizonSlots = 48 * SlotGrid.SlotsPerHour;
 
@@ -74,6 +76,51 @@ public sealed class DatabaseStateReader(
         var oracleDays = await new OracleResultRepository(database).ReadRangeAsync(today.AddDays(-1), today.AddDays(-1), cancellationToken);
         var yesterday = oracleDays.Count > 0 ? oracleDays[0] : null;
         publisher.PublishCosts(plannedToday, yesterday?.MpcCost, yesterday?.Regret);
+        if (flexibleLoads is { Count: > 0 })
+        {
+            // Without a plan there is nothing to say of the loads' day: unknown, not zero.
+            publisher.PublishFlexibleLoads(plan is null
+                ? [.. flexibleLoads.Select(name => new FlexibleLoadReading(name, null, 0, null, false))]
+                : await FlexibleLoadsAsync(planSlots, now, timeZone, cancellationToken));
+        }
+    }
+
+    /// <summary>
+    /// Each configured flexible load today: what the plans in charge ran since local midnight, what <paramref name="planSlots"/>
+    /// (the latest plan) runs from the current slot to the day's end, its next start and whether it runs now.
+    /// </summary>
+    public async Task<IReadOnlyList<FlexibleLoadReading>> FlexibleLoadsAsync(IReadOnlyList<SlotPlan> planSlots, DateTimeOffset now, TimeZoneInfo zone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(planSlots);
+        ArgumentNullException.ThrowIfNull(zone);
+        if (flexibleLoads is not { Count: > 0 })
+        {
+            return [];
+        }
+
+        var currentSlot = SlotGrid.Floor(now);
+        var today = SlotGrid.LocalDay(SlotGrid.LocalDateOf(now, zone), zone);
+        var ran = await new PlanRepository(database).ReadFlexibleLoadsInChargeAsync(today.Start, currentSlot, cancellationToken);
+        var ahead = planSlots.Where(s => s.SlotStart >= currentSlot).OrderBy(s => s.SlotStart).ToList();
+        var readings = new List<FlexibleLoadReading>();
+        foreach (var name in flexibleLoads)
+        {
+            var ranKwh = ran.Values.Sum(kwh => kwh.GetValueOrDefault(name));
+            var plannedKwh = ahead.Where(s => s.SlotStart < today.End).Sum(s => s.FlexibleLoadKwhOf(name));
+            var runningNow = ahead.Count > 0 && ahead[0].SlotStart == currentSlot && ahead[0].FlexibleLoadKwhOf(name) > 0.01;
+            DateTimeOffset? next = runningNow ? currentSlot : null;
+            for (var i = 0; next is null && i < ahead.Count; i++)
+            {
+                if (ahead[i].FlexibleLoadKwhOf(name) > 0.01)
+                {
+                    next = ahead[i].SlotStart;
+                }
+            }
+
+            readings.Add(new FlexibleLoadReading(name, ranKwh + plannedKwh, ranKwh, next, runningNow));
+        }
+
+        return readings;
     }
 
     /// <summary>With a peak fee: the period's peak so far (recorded slots) and as planned (those and the plan from now on), kW.</summary>

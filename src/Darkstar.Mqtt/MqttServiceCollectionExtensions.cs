@@ -35,7 +35,7 @@ public static class MqttServiceCollectionExtensions
         services.AddSingleton(sp => new DatabaseStateReader(
             sp.GetRequiredService<DarkstarDatabase>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetService<IForecastVersionResolver>() is { } versions ? versions.ResolveForecastVersionAsync : null, options.WaterHeating.Enabled,
-            Core.Domain.PeakFeeSpec.FromOptions(options.PeakFee)));
+            Core.Domain.PeakFeeSpec.FromOptions(options.PeakFee), [.. options.FlexibleLoads.Select(l => l.Name)]));
         services.AddDarkstarLoop(sp => new MqttPublishLoop(
             sp.GetRequiredService<DarkstarMqttService>(), sp.GetRequiredService<ControlStore>(), sp.GetRequiredService<Core.Domain.IDarkstarStatusSource>(),
             sp.GetRequiredService<DatabaseStateReader>(), zone, sp.GetRequiredService<LoopContext>(), sp.GetRequiredService<ILogger<MqttPublishLoop>>(),

@@ -283,6 +283,13 @@ public static class Migrations
         new(8, "car charging in plans", """
             ALTER TABLE slot_plans ADD COLUMN car_kwh REAL NOT NULL DEFAULT 0;
             """),
+
+        // Each flexible load's planned energy per slot (flexible_loads), which the executor switches each load by: a JSON
+        // object of kWh by load name, e.g. {"dishwasher":0.45}; NULL where no flexible load runs. A column beside car_kwh
+        // rather than a table of its own: the loads are read and removed with their slot, and retention stays one rule.
+        new(9, "flexible loads in plans", """
+            ALTER TABLE slot_plans ADD COLUMN flexible_load_kwh TEXT CHECK (flexible_load_kwh IS NULL OR json_valid(flexible_load_kwh));
+            """),
     ];
 
     /// <summary>The newest schema version this code knows.</summary>

@@ -307,7 +307,7 @@ public sealed class CalmCommandsTests
         Assert.Equal(10, Assert.IsType<NumberValueTarget>(Assert.Single(fromTheNewPlan)).Value);
     }
 
-    private static ExecutorDecision Decision(long planId, params EntityTarget[] targets) => new()
+    internal static ExecutorDecision Decision(long planId, params EntityTarget[] targets) => new()
     {
         Health = Core.Domain.DarkstarStatus.Ok,
         Mode = ExecutionMode.FollowingPlan,
@@ -317,6 +317,6 @@ public sealed class CalmCommandsTests
         LimitNotes = [],
     };
 
-    private static Dictionary<string, EntityState> States(params (string EntityId, string State)[] states) =>
+    internal static Dictionary<string, EntityState> States(params (string EntityId, string State)[] states) =>
         states.ToDictionary(s => s.EntityId, s => new EntityState(s.EntityId, s.State, new Dictionary<string, JsonElement>(), SlotStart, SlotStart), StringComparer.Ordinal);
 }

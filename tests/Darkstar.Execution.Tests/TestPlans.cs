@@ -13,13 +13,13 @@ internal static class TestPlans
     /// <summary>A minute into <see cref="SlotStart"/>'s slot.</summary>
     public static readonly DateTimeOffset Now = SlotStart.AddMinutes(1);
 
-    /// <summary>The simulated home's options without its car (the car's own tests turn it on: <see cref="WithCar"/>).</summary>
+    /// <summary>The simulated home's options without its car and its dishwasher (their own tests turn them on: <see cref="WithCar"/>).</summary>
     public static DarkstarOptions SimulatedHomeOptions { get; } = WithoutCar(OptionsLoader.LoadEmbeddedDefault(OptionsContext.Standalone).GetValidOptions());
 
-    /// <summary>The simulated home's options with its car, as <c>serve --simulate</c> runs it.</summary>
+    /// <summary>The simulated home's options with its car and its dishwasher (a flexible load), as <c>serve --simulate</c> runs it.</summary>
     public static DarkstarOptions WithCar { get; } = OptionsLoader.LoadEmbeddedDefault(OptionsContext.Standalone).GetValidOptions();
 
-    private static DarkstarOptions WithoutCar(DarkstarOptions options) => options with { Car = options.Car with { Enabled = false } };
+    private static DarkstarOptions WithoutCar(DarkstarOptions options) => options with { Car = options.Car with { Enabled = false }, FlexibleLoads = [] };
 
     public static ExecutorRuntimeSettings LiveSettings(DarkstarOptions? options = null) =>
         ExecutorRuntimeSettings.FromOptions(options ?? SimulatedHomeOptions) with { ExecutorEnabled = true, ShadowMode = false, Override = ManualOverride.Auto };

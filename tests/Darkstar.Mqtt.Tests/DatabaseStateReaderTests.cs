@@ -70,5 +70,48 @@ public sealed class DatabaseStateReaderTests : IDisposable
         Assert.Equal(5, planned!.Value, 9);
         Assert.Equal((null, null), await new DatabaseStateReader(database, new FakeTimeProvider(Now)).PeakAsync(plan, Now, TimeZoneInfo.Utc, cancellationToken));
     }
-}
 
+    /// <summary>
+    /// The dishwasher ran 09:00–09:30 by the plan then in charge and is planned again 15:00–15:15 and tomorrow: its sensor
+    /// counts today's 0.9 kWh run and 0.45 kWh to come, its next start 15:00; the pump, not planned today, none.
+    /// </summary>
+    [Fact]
+    public async Task FlexibleLoadsAsync_RanAndPlanned_TodaysEnergyAndNextStart()
+    {
+        var cancellationToken = CancellationToken.None;
+        var database = new DarkstarDatabase(_temp.File("darkstar.db"));
+        await new SchemaMigrator(database, new FakeTimeProvider(Now)).MigrateAsync(cancellationToken);
+        var plans = new PlanRepository(database);
+        IReadOnlyDictionary<string, double> on = new Dictionary<string, double> { ["dishwasher"] = 0.45 };
+        var morning = SlotRange.Between(Midnight.AddHours(9), Midnight.AddHours(12))
+            .Select(s => Slot(s, s < Midnight.AddHours(9.5) ? on : SlotPlan.NoFlexibleLoads)).ToList();
+        await plans.InsertAsync(Plan(Midnight.AddHours(9), morning.Count), morning, cancellationToken);
+        // The latest plan: 15:00 today and 10:00 tomorrow (not today's).
+        var latest = SlotRange.Between(Now, Now.AddHours(24))
+            .Select(s => Slot(s, s == Midnight.AddHours(15) || s == Midnight.AddHours(34) ? on : SlotPlan.NoFlexibleLoads)).ToList();
+        await plans.InsertAsync(Plan(Now, latest.Count), latest, cancellationToken);
+        var reader = new DatabaseStateReader(database, new FakeTimeProvider(Now), flexibleLoads: ["dishwasher", "pool_pump"]);
+
+        var loads = await reader.FlexibleLoadsAsync(await plans.ReadSlotsAsync(2, cancellationToken), Now, TimeZoneInfo.Utc, cancellationToken);
+
+        Assert.Equal(["dishwasher", "pool_pump"], loads.Select(l => l.Name));
+        Assert.Equal(1.35, loads[0].KwhToday!.Value, 9);
+        Assert.Equal(0.9, loads[0].RanKwhToday, 9);
+        Assert.Equal(Midnight.AddHours(15), loads[0].NextStart);
+        Assert.False(loads[0].RunningNow);
+        Assert.Equal(new FlexibleLoadReading("pool_pump", 0, 0, null, false), loads[1]);
+    }
+
+    private static Plan Plan(DateTimeOffset start, int slots) => new()
+    {
+        CreatedAt = start, HorizonStart = start, HorizonEnd = start + (slots * SlotGrid.SlotLength), SlotCount = slots, ForecastVersion = "baseline_7_day_avg",
+        SolverStatus = SolveStatus.Optimal, SolveMs = 1, InitialSocPercent = 50,
+    };
+
+    private static SlotPlan Slot(DateTimeOffset s, IReadOnlyDictionary<string, double> loads) => new()
+    {
+        PlanId = 0, SlotStart = s, ChargeKwh = 0, DischargeKwh = 0, ImportKwh = 0.1, ExportKwh = 0, CurtailKwh = 0, WaterKwh = 0, ShedKwh = 0,
+        SocEndPercent = 50, WaterOn = false, ImportPrice = 0.2, ExportPrice = 0.1, Cost = 0, Action = PlannedAction.Idle,
+        FlexibleLoadKwh = loads,
+    };
+}

@@ -50,6 +50,18 @@ public sealed class DiscoveryTests
     }
 
     [Fact]
+    public void All_FlexibleLoads_OneEnergySensorEachBeforeTheVacationSwitch()
+    {
+        var entities = DarkstarEntities.All("EUR", flexibleLoads: ["dishwasher", "pool_pump"]).ToList();
+
+        Assert.Equal(PinnedUniqueIds.Length + 2, entities.Count);
+        var loads = entities.Where(e => e.Id.StartsWith(DarkstarEntityIds.FlexibleLoadPrefix, StringComparison.Ordinal)).ToList();
+        Assert.Equal(["sensor.darkstar_flexible_load_dishwasher", "sensor.darkstar_flexible_load_pool_pump"], loads.Select(e => e.DefaultEntityId));
+        Assert.All(loads, e => Assert.Equal(("energy", "kWh", true), (e.DeviceClass, e.Unit, e.HasAttributes)));
+        Assert.Equal("vacation_mode", entities[entities.IndexOf(loads[^1]) + 1].Id);
+    }
+
+    [Fact]
     public void Build_EveryComponent_HasPlatformUniqueIdAndDefaultEntityIdButNoObjectId()
     {
         var document = DiscoveryDocument.Build(RunningService.Topics, DarkstarEntities.All("EUR"), [], "1.0.0");

@@ -127,6 +127,9 @@ public sealed partial class WebApiTests(WebApiService fixture, ITestOutputHelper
         Assert.Equal(plan.Id, overview["plan"]!["plan"]!["id"]!.GetValue<long>());
         Assert.Equal(slots.Count, overview["plan"]!["slots"]!.AsArray().Count);
         Assert.Equal(slots[0].SocEndPercent, overview["plan"]!["slots"]![0]!["soc_end_percent"]!.GetValue<double>());
+        // Each slot carries the flexible loads' planned energy by name (the simulated home's dishwasher).
+        var loads = overview["plan"]!["slots"]!.AsArray().Select(s => Assert.IsType<JsonObject>(s!["flexible_load_kwh"])).ToList();
+        Assert.Equal(slots.Sum(s => s.FlexibleLoadKwhOf("dishwasher")), loads.Sum(l => l["dishwasher"]?.GetValue<double>() ?? 0), 6);
         var prices = await new PriceRepository(Database).ReadRangeAsync(window, Limit());
         Assert.Equal(prices.Count, overview["prices"]!.AsArray().Count);
         var forecasts = overview["forecasts"]!["slots"]!.AsArray();

@@ -39,6 +39,18 @@ public sealed record SlotPlan
     /// <summary>Energy planned into the electric car's charger (grid side), kWh; 0 without a car.</summary>
     public double CarKwh { get; init; }
 
+    /// <summary>
+    /// Each configured flexible load's planned energy in the slot (<c>flexible_loads</c>, by name), kWh; a load the slot
+    /// does not run may be absent. Empty without flexible loads.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> FlexibleLoadKwh { get; init; } = NoFlexibleLoads;
+
+    /// <summary>The one empty <see cref="FlexibleLoadKwh"/>, so that plans without flexible loads compare equal.</summary>
+    public static IReadOnlyDictionary<string, double> NoFlexibleLoads { get; } = new Dictionary<string, double>(StringComparer.Ordinal);
+
+    /// <summary>The flexible load <paramref name="name"/>'s planned energy in the slot, kWh; 0 when it does not run.</summary>
+    public double FlexibleLoadKwhOf(string name) => FlexibleLoadKwh.GetValueOrDefault(name);
+
     public required double ImportPrice { get; init; }
 
     public required double ExportPrice { get; init; }

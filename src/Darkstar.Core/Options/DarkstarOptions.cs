@@ -5,7 +5,8 @@ namespace Darkstar.Core.Options;
 // The complete options of the add-on. Keys are the snake_case form of the property names
 // (CapacityKwh → capacity_kwh); enum values are snake_case unless [OptionValue] says otherwise.
 // A nullable option is optional and unset by default; every other option has the default shown.
-// Sections are one level deep because the Supervisor validates option dictionaries only two levels deep.
+// Sections are one level deep because the Supervisor validates option dictionaries only two levels deep; a list option
+// (flexible_loads) holds items of one level of keys, as the Supervisor's schema allows a list of dictionaries.
 
 /// <summary>All options of Darkstar, as loaded from /data/options.json or a YAML file.</summary>
 public sealed record DarkstarOptions
@@ -27,6 +28,9 @@ public sealed record DarkstarOptions
     public CarOptions Car { get; init; } = new();
 
     public VacationOptions Vacation { get; init; } = new();
+
+    /// <summary>The deferrable loads Darkstar plans and switches, each with its window, runs and switch; none by default.</summary>
+    public OptionList<FlexibleLoadOptions> FlexibleLoads { get; init; } = [];
 
     public SIndexOptions SIndex { get; init; } = new();
 

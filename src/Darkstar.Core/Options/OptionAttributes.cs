@@ -8,6 +8,10 @@ namespace Darkstar.Core.Options;
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class SecretAttribute : Attribute;
 
+/// <summary>A key every item of a list option must give (the item's other keys have defaults).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ItemRequiredAttribute : Attribute;
+
 /// <summary>The text an enum member is written as in the options, when it is not the member's snake_case name.</summary>
 [AttributeUsage(AttributeTargets.Field)]
 public sealed class OptionValueAttribute(string value) : Attribute

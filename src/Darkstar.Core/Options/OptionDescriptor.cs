@@ -23,8 +23,9 @@ public sealed class OptionDescriptor
 {
     private readonly IReadOnlyDictionary<string, object> _choicesByText;
 
-    internal OptionDescriptor(string? section, PropertyInfo sectionProperty, PropertyInfo property)
+    internal OptionDescriptor(string? section, PropertyInfo sectionProperty, PropertyInfo property, bool listItem = false)
     {
+        IsListItem = listItem;
         Section = section;
         SectionProperty = sectionProperty;
         Property = property;
@@ -32,7 +33,9 @@ public sealed class OptionDescriptor
         Path = section is null ? Key : $"{section}.{Key}";
         var underlying = Nullable.GetUnderlyingType(property.PropertyType);
         ValueType = underlying ?? property.PropertyType;
-        IsOptional = underlying is not null || new NullabilityInfoContext().Create(property).WriteState == NullabilityState.Nullable;
+        IsOptional = listItem
+            ? property.GetCustomAttribute<ItemRequiredAttribute>() is null
+            : underlying is not null || new NullabilityInfoContext().Create(property).WriteState == NullabilityState.Nullable;
         IsSecret = property.GetCustomAttribute<SecretAttribute>() is not null;
         Rules = [.. property.GetCustomAttributes<OptionRuleAttribute>()];
         Kind = KindOf(ValueType);
@@ -55,7 +58,13 @@ public sealed class OptionDescriptor
 
     public OptionKind Kind { get; }
 
-    /// <summary>True when the option may be left unset (its type is nullable).</summary>
+    /// <summary>
+    /// True for a key of a list option's items (e.g. <c>flexible_loads.power_kw</c>): its value is read from an item
+    /// (<see cref="GetItemValue"/>), and it is optional unless it is <see cref="ItemRequiredAttribute"/>.
+    /// </summary>
+    public bool IsListItem { get; }
+
+    /// <summary>True when the option may be left unset (its type is nullable; a list item's key: it has a default).</summary>
     public bool IsOptional { get; }
 
     public bool IsSecret { get; }
@@ -69,10 +78,22 @@ public sealed class OptionDescriptor
 
     internal PropertyInfo Property { get; }
 
+    /// <summary>The value of this list item's key in <paramref name="item"/>.</summary>
+    public object? GetItemValue(object item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return IsListItem ? Property.GetValue(item) : throw new InvalidOperationException($"{Path} is not a key of a list's items.");
+    }
+
     /// <summary>The value of this option in <paramref name="options"/> (null when unset).</summary>
     public object? GetValue(DarkstarOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (IsListItem)
+        {
+            throw new InvalidOperationException($"{Path} is a key of each item of a list: read it from an item (GetItemValue).");
+        }
+
         var owner = Section is null ? options : SectionProperty.GetValue(options);
         return Property.GetValue(owner);
     }

@@ -16,10 +16,18 @@ internal static class OptionsBinder
     {
         var sectionValues = new Dictionary<string, Dictionary<PropertyInfo, object?>>(StringComparer.Ordinal);
         var topLevelValues = new Dictionary<PropertyInfo, object?>();
+        var listValues = new Dictionary<OptionListDescriptor, object>();
 
         foreach (var (key, node) in root)
         {
-            if (OptionsModel.SectionKeys.Contains(key, StringComparer.Ordinal))
+            if (OptionsModel.Lists.FirstOrDefault(l => l.Key == key) is { } list)
+            {
+                if (node is not null && BindList(list, node, errors) is { } items)
+                {
+                    listValues[list] = items;
+                }
+            }
+            else if (OptionsModel.SectionKeys.Contains(key, StringComparer.Ordinal))
             {
                 if (node is null)
                 {
@@ -64,8 +72,95 @@ internal static class OptionsBinder
             property.SetValue(options, value);
         }
 
+        foreach (var (list, items) in listValues)
+        {
+            list.Property.SetValue(options, items);
+        }
+
         return options;
     }
+
+    /// <summary>
+    /// A list option's items, each a dictionary of the item's keys; an item's problems name it by its position and name
+    /// (<c>flexible_loads[2]</c>). Null when the value is not a list.
+    /// </summary>
+    private static object? BindList(OptionListDescriptor list, JsonNode node, List<OptionError> errors)
+    {
+        if (node is not JsonArray array)
+        {
+            var keys = string.Join(", ", list.Items.Where(i => !i.IsOptional).Select(i => i.Key));
+            errors.Add(new OptionError(list.Key, DescribeShape(node), $"must be a list of items, each with {keys}, ... (an empty list [] for none)"));
+            return null;
+        }
+
+        var bound = new List<object>();
+        for (var i = 0; i < array.Count; i++)
+        {
+            var label = $"{list.Key}[{i + 1}]";
+            if (array[i] is not JsonObject fields)
+            {
+                // Left out of the list: checking an item of defaults would only repeat that it is not one.
+                errors.Add(new OptionError(label, array[i] is null ? null : DescribeShape(array[i]!), $"must be an item with its keys ({string.Join(", ", list.Items.Select(o => o.Key).Take(4))}, ...)"));
+                continue;
+            }
+
+            var item = Activator.CreateInstance(list.ItemType)!;
+            bound.Add(item);
+
+            if (fields.TryGetPropertyValue("name", out var nameNode) && nameNode is JsonValue nameValue && nameValue.GetValueKind() == JsonValueKind.String)
+            {
+                label = $"{list.Key}[{i + 1}] ({nameValue.GetValue<string>()})";
+            }
+
+            foreach (var (key, child) in fields)
+            {
+                if (list.Items.FirstOrDefault(o => o.Key == key) is not { } option)
+                {
+                    var nearest = Nearest(key, list.Items.Select(o => o.Key));
+                    errors.Add(new OptionError($"{label}.{key}", null, nearest is null
+                        ? $"unknown key of a {list.Key} item: one of {string.Join(", ", list.Items.Select(o => o.Key))}"
+                        : $"unknown key of a {list.Key} item (a typo?); did you mean {nearest}?"));
+                    continue;
+                }
+
+                if (child is null)
+                {
+                    continue;
+                }
+
+                if (TryRead(option, child, out var value, out var problem))
+                {
+                    option.Property.SetValue(item, value);
+                }
+                else
+                {
+                    errors.Add(new OptionError($"{label}.{key}", DescribeShape(child), problem));
+                }
+            }
+
+            foreach (var missing in list.Items.Where(o => !o.IsOptional && fields[o.Key] is null))
+            {
+                errors.Add(new OptionError($"{label}.{missing.Key}", null, $"missing: every {list.Key} item needs its {missing.Key}"));
+            }
+        }
+
+        // OptionList.From over the typed items: the list the options record holds.
+        var items = Array.CreateInstance(list.ItemType, bound.Count);
+        for (var i = 0; i < bound.Count; i++)
+        {
+            items.SetValue(bound[i], i);
+        }
+
+        var from = typeof(OptionList).GetMethod(nameof(OptionList.From))!.MakeGenericMethod(list.ItemType);
+        return from.Invoke(null, [items]);
+    }
+
+    private static string? Nearest(string key, IEnumerable<string> candidates) =>
+        candidates
+            .Select(c => (Key: c, Distance: EditDistance(key, c)))
+            .Where(c => c.Distance <= Math.Max(2, c.Key.Length / 4))
+            .OrderBy(c => c.Distance)
+            .FirstOrDefault().Key;
 
     private static void BindOption(string path, JsonNode? node, Dictionary<PropertyInfo, object?> values, List<OptionError> errors)
     {
@@ -225,18 +320,14 @@ internal static class OptionsBinder
         var candidates = OptionsModel.Options.Where(o => o.Section == section).Select(o => o.Key);
         if (section is null)
         {
-            candidates = candidates.Concat(OptionsModel.SectionKeys);
+            candidates = candidates.Concat(OptionsModel.SectionKeys).Concat(OptionsModel.Lists.Select(l => l.Key));
         }
 
-        var nearest = candidates
-            .Select(c => (Key: c, Distance: EditDistance(key, c)))
-            .Where(c => c.Distance <= Math.Max(2, c.Key.Length / 4))
-            .OrderBy(c => c.Distance)
-            .FirstOrDefault();
+        var nearest = Nearest(key, candidates);
         var known = section is null ? "a top-level option" : $"an option of {section}";
-        return nearest.Key is null
+        return nearest is null
             ? $"unknown option: not {known}"
-            : $"unknown option (a typo?); did you mean {(section is null ? nearest.Key : $"{section}.{nearest.Key}")}?";
+            : $"unknown option (a typo?); did you mean {(section is null ? nearest : $"{section}.{nearest}")}?";
     }
 
     private static int EditDistance(string a, string b)

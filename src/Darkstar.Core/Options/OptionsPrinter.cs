@@ -33,6 +33,23 @@ public static partial class OptionsPrinter
             owner[option.Key] = ToJsonValue(option, option.GetValue(options));
         }
 
+        foreach (var list in OptionsModel.Lists)
+        {
+            var items = new JsonArray();
+            foreach (var item in list.GetItems(options))
+            {
+                var fields = new JsonObject();
+                foreach (var option in list.Items)
+                {
+                    fields[option.Key] = ToJsonValue(option, option.GetItemValue(item));
+                }
+
+                items.Add(fields);
+            }
+
+            root[list.Key] = items;
+        }
+
         return root;
     }
 
@@ -82,6 +99,14 @@ public static partial class OptionsPrinter
                 }
 
                 return mapping;
+            case JsonArray items:
+                var sequence = new YamlSequenceNode(items.Select(ToYamlNode));
+                if (items.Count == 0)
+                {
+                    sequence.Style = YamlDotNet.Core.Events.SequenceStyle.Flow;
+                }
+
+                return sequence;
             case null:
                 return new YamlScalarNode("null") { Style = ScalarStyle.Plain };
             case JsonValue value when value.GetValueKind() == JsonValueKind.String:

@@ -1,3 +1,5 @@
+using Darkstar.Core.Time;
+
 namespace Darkstar.Core.Options;
 
 /// <summary>
@@ -33,6 +35,7 @@ internal static class OptionsValidator
         ValidatePeakFee(options, errors);
         ValidateWaterHeating(options, errors);
         ValidateCar(options, errors);
+        ValidateFlexibleLoads(options, errors);
         ValidateSIndex(options, errors);
         ValidateExecutor(options, errors);
         ValidateMqtt(options, errors);
@@ -187,6 +190,110 @@ internal static class OptionsValidator
         {
             errors.Add(Error("car.soc_sensor", options, "is the home battery's SoC sensor (input_sensors.battery_soc): give the car's own, e.g. sensor.car_battery_level"));
         }
+    }
+
+    /// <summary>
+    /// Each load's keys by their rules, then what ties them: a window long enough for a run, a day's energy that fits its
+    /// window at its power with its starts and spacing, times on the quarter hour, and no name or switch used twice (nor a
+    /// switch the water heater or the car already has). Each message names the load by its position and name.
+    /// </summary>
+    private static void ValidateFlexibleLoads(DarkstarOptions options, List<OptionError> errors)
+    {
+        var list = OptionsModel.Lists.Single(l => l.Key == "flexible_loads");
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var switches = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (options.Executor.WaterHeaterEntity is { } water)
+        {
+            switches[water] = "executor.water_heater_entity";
+        }
+
+        if (options.Car.ChargerSwitchEntity is { } charger)
+        {
+            switches[charger] = "car.charger_switch_entity";
+        }
+
+        for (var i = 0; i < options.FlexibleLoads.Count; i++)
+        {
+            var load = options.FlexibleLoads[i];
+            var label = load.Name.Length == 0 ? $"flexible_loads[{i + 1}]" : $"flexible_loads[{i + 1}] ({load.Name})";
+            OptionError LoadError(string key, string problem) =>
+                new($"{label}.{key}", OptionDescriptor.Format(list.Items.Single(o => o.Key == key).GetItemValue(load)), problem);
+
+            var ruleBroken = false;
+            foreach (var option in list.Items)
+            {
+                // A required key left out is reported missing by the binder; its default would only repeat that.
+                if (option.GetItemValue(load) is not { } value || (!option.IsOptional && value is string { Length: 0 }))
+                {
+                    continue;
+                }
+
+                if (option.Rules.Select(r => r.Check(value)).FirstOrDefault(p => p is not null) is { } problem)
+                {
+                    errors.Add(LoadError(option.Key, problem));
+                    ruleBroken = true;
+                }
+            }
+
+            foreach (var (key, time) in new[] { ("earliest_start", load.EarliestStart), ("latest_end", load.LatestEnd) })
+            {
+                if (time.Minute % SlotGrid.MinutesPerSlot != 0)
+                {
+                    errors.Add(LoadError(key, "must be on a quarter hour (minutes 00, 15, 30 or 45): the planner's slots are 15 minutes"));
+                    ruleBroken = true;
+                }
+            }
+
+            if (load.Name.Length > 0 && !names.TryAdd(load.Name, label))
+            {
+                errors.Add(LoadError("name", $"is the name of {names[load.Name]} too: give each load its own name"));
+            }
+
+            if (load.SwitchEntity.Length > 0 && !switches.TryAdd(load.SwitchEntity, label))
+            {
+                errors.Add(LoadError("switch_entity", $"is already the switch of {switches[load.SwitchEntity]}: give each load its own switch"));
+            }
+
+            if (ruleBroken || load.PowerKw <= 0 || load.KwhPerDay <= 0)
+            {
+                continue;
+            }
+
+            var window = $"{OptionDescriptor.Format(load.EarliestStart)}–{OptionDescriptor.Format(load.LatestEnd)}";
+            if (load.WindowMinutes < load.MinRunMinutes)
+            {
+                errors.Add(LoadError("min_run_minutes", $"is longer than the load's window {window} ({load.WindowMinutes} minutes): move earliest_start or latest_end, or shorten the run"));
+                continue;
+            }
+
+            var runs = load.Runs;
+            var windowSlots = load.WindowMinutes / SlotGrid.MinutesPerSlot;
+            var spacingSlots = load.MinSpacingMinutes / SlotGrid.MinutesPerSlot;
+            if (runs.SlotsNeeded(spacingSlots) > windowSlots)
+            {
+                var fits = Format(MostSlotsIn(windowSlots, load.MinRunMinutes / SlotGrid.MinutesPerSlot, load.MaxStartsPerDay, spacingSlots) * load.PowerKw * SlotGrid.SlotLength.TotalHours);
+                errors.Add(LoadError("kwh_per_day", $"cannot fit in the load's window {window} at power_kw {Format(load.PowerKw)}: {runs.RunsPerDay} run(s) of {runs.RunSlots * SlotGrid.MinutesPerSlot} minutes " +
+                    $"(max_starts_per_day {load.MaxStartsPerDay}, starts min_spacing_minutes {load.MinSpacingMinutes} apart) need {runs.SlotsNeeded(spacingSlots) * SlotGrid.MinutesPerSlot} minutes, the window has {load.WindowMinutes}; at most {fits} kWh fit"));
+            }
+        }
+    }
+
+    /// <summary>The most slots equal runs can fill in a window: up to <paramref name="maxStarts"/> runs, each at least the minimum, starts spaced.</summary>
+    private static int MostSlotsIn(int windowSlots, int minRunSlots, int maxStarts, int spacingSlots)
+    {
+        var most = 0;
+        for (var runs = 1; runs <= maxStarts; runs++)
+        {
+            for (var length = Math.Max(1, minRunSlots); length <= windowSlots; length++)
+            {
+                if (((runs - 1) * Math.Max(spacingSlots, length)) + length <= windowSlots)
+                {
+                    most = Math.Max(most, runs * length);
+                }
+            }
+        }
+
+        return most;
     }
 
     private static void ValidateSIndex(DarkstarOptions options, List<OptionError> errors)

@@ -17,8 +17,11 @@ public static class DarkstarEntities
     /// </summary>
     public static IReadOnlyList<RetiredEntity> Retired { get; } = [];
 
-    /// <summary>The entities, with prices and costs in <paramref name="currency"/> and the forecast versions the select offers.</summary>
-    public static IReadOnlyList<DarkstarEntity> All(string currency, IReadOnlyList<string>? forecastVersions = null)
+    /// <summary>
+    /// The entities, with prices and costs in <paramref name="currency"/>, the forecast versions the select offers and a
+    /// sensor for each of <paramref name="flexibleLoads"/> (the names of <c>flexible_loads</c>).
+    /// </summary>
+    public static IReadOnlyList<DarkstarEntity> All(string currency, IReadOnlyList<string>? forecastVersions = null, IReadOnlyList<string>? flexibleLoads = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(currency);
         var controls = ControlCatalogue.All(forecastVersions).ToDictionary(c => c.Id, StringComparer.Ordinal);
@@ -68,6 +71,12 @@ public static class DarkstarEntities
             new() { Id = CarReadyAt, Platform = EntityPlatform.Sensor, Name = "Car planned ready", DeviceClass = "timestamp", Icon = "mdi:car-clock" },
             Control(new() { Id = CarTargetSoc, Platform = EntityPlatform.Number, Name = "Car target SoC", DeviceClass = "battery", Unit = "%", Icon = "mdi:car-battery" }),
             Control(new() { Id = CarDeparture, Platform = EntityPlatform.Text, Name = "Car departure", Pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", Icon = "mdi:car-clock" }),
+            // One sensor per flexible load (flexible_loads): its energy today (run and planned), its next start in the attributes.
+            .. (flexibleLoads ?? []).Select(name => new DarkstarEntity
+            {
+                Id = FlexibleLoad(name), Platform = EntityPlatform.Sensor, Name = $"Flexible load {name}", DeviceClass = "energy", Unit = "kWh",
+                DisplayPrecision = 2, HasAttributes = true, Icon = "mdi:power-plug-outline",
+            }),
             Control(new() { Id = VacationMode, Platform = EntityPlatform.Switch, Name = "Vacation mode", Icon = "mdi:palm-tree" }),
             Control(new() { Id = Replan, Platform = EntityPlatform.Button, Name = "Re-plan now", Icon = "mdi:refresh" }),
             Control(new() { Id = RetrainAurora, Platform = EntityPlatform.Button, Name = "Retrain Aurora", EntityCategory = "config", Icon = "mdi:school-outline" }),

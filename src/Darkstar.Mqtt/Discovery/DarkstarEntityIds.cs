@@ -28,6 +28,12 @@ public static class DarkstarEntityIds
     public const string Status = "status";
     public const string WaterHeaterPlannedNow = "water_heater_planned_now";
     public const string CheapSlotNow = "cheap_slot_now";
+
+    /// <summary>The prefix of each flexible load's sensor, followed by the load's name (<c>flexible_loads</c>).</summary>
+    public const string FlexibleLoadPrefix = "flexible_load_";
+
+    /// <summary>The sensor of the flexible load <paramref name="name"/>: its energy today and its next start.</summary>
+    public static string FlexibleLoad(string name) => FlexibleLoadPrefix + name;
     public const string ExecutorEnabled = ControlCatalogue.ExecutorEnabled;
     public const string ShadowMode = ControlCatalogue.ShadowMode;
     public const string AllowExport = ControlCatalogue.AllowExport;

@@ -129,6 +129,7 @@ public sealed partial class KeplerPlanner(
             WaterToday = WaterToday(observedByIndex, now, zone),
             TimeZone = zone,
         };
+        problem = await WithFlexibleLoadsAsync(problem, options, now, zone, notes, cancellationToken);
         if (options.Vacation.Enabled)
         {
             problem = VacationPlanning.Apply(problem, options.Vacation, options.WaterHeating);
@@ -206,7 +207,8 @@ public sealed partial class KeplerPlanner(
             Objective = double.IsNaN(schedule.Objective) ? null : schedule.Objective,
             InitialSocPercent = problem.InitialSocPercent,
         };
-        var id = await _plans.InsertAsync(plan, schedule.Slots.Select(s => ToSlotPlan(s)), cancellationToken);
+        var loadNames = problem.FlexibleLoads.Select(l => l.Name).ToList();
+        var id = await _plans.InsertAsync(plan, schedule.Slots.Select(s => ToSlotPlan(s, loadNames: loadNames)), cancellationToken);
         logger.LogInformation("Plan {Id}: {Slots} slots, {Status}, {SolveMs:0.0} ms, forecasts {Version}", id, horizon.Count, schedule.StatusText, schedule.SolveMs, version);
         return new PlanOutcome(plan with { Id = id }, schedule, problem, notes);
     }
@@ -230,7 +232,8 @@ public sealed partial class KeplerPlanner(
         return problem with { PeakFee = fee, PeakSoFar = soFar };
     }
 
-    public static SlotPlan ToSlotPlan(ScheduledSlot slot, long planId = 0)
+    /// <param name="loadNames">The problem's flexible loads by name, in its order: each configured one's energy is stored by its name.</param>
+    public static SlotPlan ToSlotPlan(ScheduledSlot slot, long planId = 0, IReadOnlyList<string>? loadNames = null)
     {
         ArgumentNullException.ThrowIfNull(slot);
         return new SlotPlan
@@ -252,6 +255,7 @@ public sealed partial class KeplerPlanner(
             Cost = slot.Cost,
             Action = slot.Action,
             ManualBlock = slot.ManualBlock,
+            FlexibleLoadKwh = ConfiguredLoadKwh(slot, loadNames),
         };
     }
 
@@ -358,27 +362,38 @@ public sealed partial class KeplerPlanner(
     {
         ArgumentNullException.ThrowIfNull(observed);
         var today = SlotGrid.LocalDay(SlotGrid.LocalDateOf(now, zone), zone);
-        var nowIndex = SlotGrid.IndexOf(now);
-        double heated = 0;
-        var blocks = 0;
+        return RunsSince(index => observed.TryGetValue(index, out var o) ? o.WaterKwh ?? 0 : 0, today.FirstIndex, SlotGrid.IndexOf(now));
+    }
+
+    /// <summary>
+    /// What a switched load did from slot <paramref name="countFrom"/> to the slot before <paramref name="nowIndex"/>, by
+    /// its energy per slot: kWh, runs started (runs of slots with energy that began at or after <paramref name="countFrom"/>;
+    /// one running on from before began before), whether it is on in the last slot, and when the last run started, looked
+    /// for back to a day before <paramref name="countFrom"/> so that the spacing between starts holds across it.
+    /// </summary>
+    public static WaterHeatingToday RunsSince(Func<long, double> kwhAt, long countFrom, long nowIndex)
+    {
+        ArgumentNullException.ThrowIfNull(kwhAt);
+        double ran = 0;
+        var runs = 0;
         var previousOn = false;
         long? lastStart = null;
-        for (var index = today.FirstIndex - (24 * SlotGrid.SlotsPerHour); index < nowIndex; index++)
+        for (var index = countFrom - (24 * SlotGrid.SlotsPerHour); index < nowIndex; index++)
         {
-            var water = observed.TryGetValue(index, out var o) ? o.WaterKwh ?? 0 : 0;
-            var on = water > 0.01;
-            var isToday = index >= today.FirstIndex;
+            var kwh = kwhAt(index);
+            var on = kwh > 0.01;
+            var counted = index >= countFrom;
             if (on && !previousOn)
             {
                 lastStart = index;
-                blocks += isToday ? 1 : 0;
+                runs += counted ? 1 : 0;
             }
 
-            heated += isToday ? water : 0;
+            ran += counted ? kwh : 0;
             previousOn = on;
         }
 
-        return new WaterHeatingToday(heated, blocks, previousOn, lastStart is { } start ? SlotGrid.StartOf(start) : null);
+        return new WaterHeatingToday(ran, runs, previousOn, lastStart is { } start ? SlotGrid.StartOf(start) : null);
     }
 
     private static string OptionsText(SIndexMode mode) => mode switch

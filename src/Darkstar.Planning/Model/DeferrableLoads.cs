@@ -24,14 +24,17 @@ public sealed record FlexibleLoadSpec(
 {
     public double KwhPerSlot => PowerKw * BatterySpec.SlotHours;
 
+    /// <summary>How its daily energy splits into runs (<see cref="FlexibleLoadRuns"/>: the one place of that arithmetic).</summary>
+    private FlexibleLoadRuns Runs => FlexibleLoadRuns.Of(PowerKw, KwhPerDay, MinRunSlots, MaxStartsPerDay);
+
     /// <summary>The whole slots its daily energy takes.</summary>
-    public int SlotsPerDay => KwhPerDay <= 0 || PowerKw <= 0 ? 0 : (int)Math.Ceiling((KwhPerDay / KwhPerSlot) - 1e-9);
+    public int SlotsPerDay => Runs.SlotsPerDay;
 
     /// <summary>The length of each run: the daily slots over the most runs allowed, never shorter than the minimum run.</summary>
-    public int RunSlots => Math.Max(Math.Max(1, MinRunSlots), (int)Math.Ceiling(SlotsPerDay / (double)Math.Max(1, MaxStartsPerDay)));
+    public int RunSlots => Runs.RunSlots;
 
     /// <summary>The runs a day takes.</summary>
-    public int RunsPerDay => SlotsPerDay == 0 ? 0 : (int)Math.Ceiling(SlotsPerDay / (double)RunSlots);
+    public int RunsPerDay => Runs.RunsPerDay;
 
     /// <summary>
     /// What the load already did in the window the horizon starts in (the same record the water heater's carry-over
@@ -49,6 +52,41 @@ public sealed record FlexibleLoadSpec(
         return new FlexibleLoadSpec(
             "water_heater", water.PowerKw, water.MinKwhPerDay, TimeOnly.MinValue, TimeOnly.MinValue, 1, water.MaxBlocksPerDay,
             water.MinSpacingMinutes / SlotGrid.MinutesPerSlot);
+    }
+
+    /// <summary>A configured flexible load (<c>flexible_loads</c>) as the model plans it.</summary>
+    public static FlexibleLoadSpec FromOptions(FlexibleLoadOptions load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        return new FlexibleLoadSpec(
+            load.Name, load.PowerKw, load.KwhPerDay, load.EarliestStart, load.LatestEnd, load.MinRunMinutes / SlotGrid.MinutesPerSlot,
+            load.MaxStartsPerDay, load.MinSpacingMinutes / SlotGrid.MinutesPerSlot);
+    }
+
+    /// <summary>
+    /// The start of the allowed window that <paramref name="instant"/> falls in, or null when it falls in none: what the
+    /// load did since then counts against the window's runs.
+    /// </summary>
+    public DateTimeOffset? WindowStartAround(DateTimeOffset instant, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var today = SlotGrid.LocalDateOf(instant, zone);
+        for (var day = today; day >= today.AddDays(-1); day = day.AddDays(-1))
+        {
+            if (OnlyOn is { } weekday && day.DayOfWeek != weekday)
+            {
+                continue;
+            }
+
+            var start = LocalTime.ToInstant(day, EarliestStart, zone);
+            var end = LocalTime.ToInstant(LatestEnd > EarliestStart ? day : day.AddDays(1), LatestEnd, zone);
+            if (start <= instant && instant < end)
+            {
+                return start;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

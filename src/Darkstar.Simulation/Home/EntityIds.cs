@@ -39,6 +39,9 @@ public static class EntityIds
     public const string CarChargingCurrent = "number.darkstar_sim_car_charging_current";
     public const string NordpoolPrice = "sensor.darkstar_sim_nordpool_se3";
 
+    /// <summary>A flexible load Darkstar switches (<c>flexible_loads</c>): the dishwasher, part of the house's measured load while on.</summary>
+    public const string Dishwasher = "switch.darkstar_sim_dishwasher";
+
     /// <summary>The cumulative kWh counters (<c>total_increasing</c>).</summary>
     public static IReadOnlyList<string> EnergyCounters { get; } =
     [

@@ -25,6 +25,9 @@ public sealed class HomeSimulation
     public const double InitialSocPercent = 50;
     public const double WaterHeaterPowerKw = 3;
 
+    /// <summary>What the dishwasher (<see cref="EntityIds.Dishwasher"/>) draws while switched on.</summary>
+    public const double DishwasherPowerKw = 1.8;
+
     /// <summary>A home on vacation uses this share of its usual load (fridge, standby, heating kept low).</summary>
     public const double VacationLoadFactor = 0.4;
 
@@ -53,6 +56,8 @@ public sealed class HomeSimulation
     private bool _waterHeaterOn;
     private readonly SimulatedCar _car = new(seed: 1);
     private readonly Dictionary<long, double> _carChargedBySlot = [];
+    private bool _dishwasherOn;
+    private readonly Dictionary<long, double> _dishwasherBySlot = [];
     private bool _vacation;
     private bool _withholdTomorrowPrices;
     private Powers _powers;
@@ -130,6 +135,15 @@ public sealed class HomeSimulation
         lock (_gate)
         {
             return _carChargedBySlot.GetValueOrDefault(SlotGrid.IndexOf(slotStart));
+        }
+    }
+
+    /// <summary>Energy the dishwasher drew in the slot that starts at <paramref name="slotStart"/>, kWh (part of the load's meter).</summary>
+    public double DishwasherKwh(DateTimeOffset slotStart)
+    {
+        lock (_gate)
+        {
+            return _dishwasherBySlot.GetValueOrDefault(SlotGrid.IndexOf(slotStart));
         }
     }
 
@@ -366,6 +380,9 @@ public sealed class HomeSimulation
         // The car Darkstar charges is a load of its own beside the home's (whose own charging the source replays).
         var managedCar = _car.Step(from, to - from, Site.TimeZone);
         load += managedCar;
+        // The dishwasher Darkstar switches is one more of the house's loads, measured in its total.
+        var dishwasher = _dishwasherOn ? DishwasherPowerKw : 0;
+        load += dishwasher;
         var pv = sample.PvKw;
         var surplus = pv - load - water;
         var (charge, discharge) = Battery(surplus, hours);
@@ -373,7 +390,7 @@ public sealed class HomeSimulation
         // The grid takes the balance. A replayed home keeps its measured gross flows and only the
         // battery and the water heater move them, so with both idle the meters replay exactly.
         double import, export;
-        var extra = water + managedCar + charge - discharge;
+        var extra = water + managedCar + dishwasher + charge - discharge;
         if (grossImport is { } gi && grossExport is { } ge)
         {
             if (extra >= 0)
@@ -404,6 +421,12 @@ public sealed class HomeSimulation
         _counters[EntityIds.WaterHeaterEnergy] += water * hours;
         _counters[EntityIds.HeatPumpEnergy] += heatPump * hours;
         _counters[EntityIds.EvChargerEnergy] += (car + managedCar) * hours;
+        if (dishwasher > 0)
+        {
+            var slot = SlotGrid.IndexOf(from);
+            _dishwasherBySlot[slot] = _dishwasherBySlot.GetValueOrDefault(slot) + (dishwasher * hours);
+        }
+
         if (managedCar > 0)
         {
             var slot = SlotGrid.IndexOf(from);
@@ -478,6 +501,9 @@ public sealed class HomeSimulation
                     _vacation = on;
                 }
 
+                break;
+            case ("switch" or "homeassistant", "turn_on" or "turn_off" or "toggle", EntityIds.Dishwasher):
+                _dishwasherOn = service switch { "turn_on" => true, "turn_off" => false, _ => !_dishwasherOn };
                 break;
             case ("switch" or "homeassistant", "turn_on" or "turn_off" or "toggle", EntityIds.CarCharger):
                 _car.ChargerOn = service switch { "turn_on" => true, "turn_off" => false, _ => !_car.ChargerOn };
@@ -652,6 +678,7 @@ public sealed class HomeSimulation
             ["friendly_name"] = FriendlyName(EntityIds.VacationMode),
         }, context);
         PublishSensor(EntityIds.CarCharger, OnOff(_car.ChargerOn), now, new Dictionary<string, object?> { ["friendly_name"] = FriendlyName(EntityIds.CarCharger) }, context);
+        PublishSensor(EntityIds.Dishwasher, OnOff(_dishwasherOn), now, new Dictionary<string, object?> { ["friendly_name"] = FriendlyName(EntityIds.Dishwasher) }, context);
         PublishSensor(EntityIds.CarChargingCurrent, Number(_car.CurrentA, 0), now, NumberAttributes(EntityIds.CarChargingCurrent, SimulatedCar.MaxCurrentA, 1, "A"), context);
         PublishSensor(EntityIds.MaxChargePower, Number(_maxChargeW, 1), now, NumberAttributes(EntityIds.MaxChargePower, BatteryMaxPowerKw * 1000, 100, "W"), context);
         PublishSensor(EntityIds.MaxDischargePower, Number(_maxDischargeW, 1), now, NumberAttributes(EntityIds.MaxDischargePower, BatteryMaxPowerKw * 1000, 100, "W"), context);

@@ -16,7 +16,7 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
     [
         "plan_id", "slot_start", "charge_kwh", "discharge_kwh", "import_kwh", "export_kwh", "curtail_kwh", "water_kwh",
         "shed_kwh", "soc_end_percent", "water_on", "import_price", "export_price", "cost", "action",
-        "manual_block", "car_kwh",
+        "manual_block", "car_kwh", "flexible_load_kwh",
     ];
 
     private static readonly string InsertPlanSql = SqlText.InsertReturningId(Schema.Plans, PlanColumns);
@@ -67,9 +67,35 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
         return [.. rows.Select(r => r.ToRecord())];
     }
 
+    /// <summary>
+    /// Each flexible load's energy in the slots of [<paramref name="from"/>, <paramref name="to"/>) as the plan in charge
+    /// of each slot had it (the latest plan whose horizon began at or before the slot: the one the executor followed),
+    /// by slot start; slots without a plan or without a load running are left out.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<DateTimeOffset, IReadOnlyDictionary<string, double>>> ReadFlexibleLoadsInChargeAsync(
+        DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync<FlexibleLoadRow>(
+            $"""
+            SELECT s.slot_start AS SlotStart, s.flexible_load_kwh AS FlexibleLoadKwh FROM {Schema.SlotPlans} AS s
+            WHERE s.slot_start >= @From AND s.slot_start < @To AND s.flexible_load_kwh IS NOT NULL
+              AND s.plan_id = (SELECT p.id FROM {Schema.Plans} AS p WHERE p.horizon_start <= s.slot_start ORDER BY p.id DESC LIMIT 1);
+            """,
+            new { From = from, To = to },
+            cancellationToken);
+        return rows.ToDictionary(r => r.SlotStart, r => FlexibleLoadJson.Parse(r.FlexibleLoadKwh));
+    }
+
     /// <summary>Deletes the plans created before <paramref name="createdBefore"/> and their slots; returns how many plans.</summary>
     public Task<int> DeleteCreatedBeforeAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) =>
         ExecuteAsync($"DELETE FROM {Schema.Plans} WHERE created_at < @CreatedBefore;", new { CreatedBefore = createdBefore }, cancellationToken);
+
+    private sealed class FlexibleLoadRow
+    {
+        public DateTimeOffset SlotStart { get; set; }
+
+        public string? FlexibleLoadKwh { get; set; }
+    }
 
     // The solver status is text in the database; Dapper would write the enum as a number.
     private sealed class PlanRow
@@ -163,6 +189,8 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
 
         public double CarKwh { get; set; }
 
+        public string? FlexibleLoadKwh { get; set; }
+
         public static SlotRow From(SlotPlan slot)
         {
             ArgumentNullException.ThrowIfNull(slot);
@@ -186,6 +214,7 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
                 ManualBlock = slot.ManualBlock is { } block ? BlockActionText.Of(block) : null,
 
                 CarKwh = slot.CarKwh,
+                FlexibleLoadKwh = FlexibleLoadJson.Format(slot.FlexibleLoadKwh),
             };
         }
 
@@ -209,6 +238,19 @@ public sealed class PlanRepository(DarkstarDatabase database) : RepositoryBase(d
             ManualBlock = BlockActionText.TryParse(ManualBlock, out var block) ? block : null,
 
             CarKwh = CarKwh,
+            FlexibleLoadKwh = FlexibleLoadJson.Parse(FlexibleLoadKwh),
         };
     }
+}
+
+/// <summary><c>slot_plans.flexible_load_kwh</c>: kWh by load name as a JSON object; NULL for none.</summary>
+internal static class FlexibleLoadJson
+{
+    public static string? Format(IReadOnlyDictionary<string, double> kwh) =>
+        kwh.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(kwh);
+
+    public static IReadOnlyDictionary<string, double> Parse(string? json) =>
+        string.IsNullOrEmpty(json)
+            ? SlotPlan.NoFlexibleLoads
+            : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(json) ?? SlotPlan.NoFlexibleLoads;
 }

@@ -53,7 +53,7 @@ internal static class ClosedLoopReplay
 
     /// <summary>
     /// The executor's own rule every minute against the simulated home's inverter (its entities and work modes, the
-    /// loop's battery limits, export as the options allow it, and no water heater: the closed loop plans none).
+    /// loop's battery limits, export as the options allow it, and no water heater nor flexible loads: the closed loop plans none).
     /// </summary>
     public static ExecutorInTheLoop Executor(DarkstarOptions options, BatterySpec battery, PeakFeeOptions? peakFee = null)
     {
@@ -72,6 +72,7 @@ internal static class ClosedLoopReplay
             },
             Grid = simulated.Grid with { ExportAllowed = options.Grid.ExportAllowed },
             WaterHeating = simulated.WaterHeating with { Enabled = false },
+            FlexibleLoads = [],
             PeakFee = peakFee ?? simulated.PeakFee,
         }, battery);
     }

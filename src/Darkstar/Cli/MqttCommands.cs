@@ -131,6 +131,7 @@ public static class MqttCommands
                 Topics = topics,
                 Currency = options.Pricing.Currency,
                 SoftwareVersion = VersionCommand.Version,
+                FlexibleLoads = [.. options.FlexibleLoads.Select(l => l.Name)],
             },
             controls,
             new ServiceTriggers(),
@@ -146,7 +147,8 @@ public static class MqttCommands
             if (database is not null)
             {
                 using var models = new AuroraModelStore(new ModelRunRepository(database), AuroraModelStore.FolderBeside(database.Path));
-                await new DatabaseStateReader(database, context.Clock, models.ResolveForecastVersionAsync, options.WaterHeating.Enabled)
+                await new DatabaseStateReader(
+                        database, context.Clock, models.ResolveForecastVersionAsync, options.WaterHeating.Enabled, flexibleLoads: [.. options.FlexibleLoads.Select(l => l.Name)])
                     .PublishAsync(service.Publisher, controls.Current.ForecastVersion, zone, limit.Token);
             }
 

@@ -172,6 +172,7 @@ public static class DarkstarServiceHost
                 Topics = new DarkstarTopics(options.Mqtt.DiscoveryPrefix, options.Mqtt.TopicBase),
                 Currency = options.Pricing.Currency,
                 SoftwareVersion = VersionCommand.Version,
+                FlexibleLoads = [.. options.FlexibleLoads.Select(l => l.Name)],
             };
             services.AddDarkstarMqtt(broker, mqtt, options, settings.TimeZone);
             // Publishing does not know planning: a new plan asks it to publish again.

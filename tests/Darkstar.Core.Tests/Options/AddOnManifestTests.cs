@@ -50,7 +50,7 @@ public sealed class AddOnManifestTests
     public void ConfigYaml_Schema_NamesExactlyTheModelOptions()
     {
         var schema = Leaves(Section("schema")).Select(l => l.Path).Order(StringComparer.Ordinal);
-        var model = OptionsModel.Options.Select(o => o.Path).Order(StringComparer.Ordinal);
+        var model = OptionsModel.Options.Concat(OptionsModel.Lists.SelectMany(l => l.Items)).Select(o => o.Path).Order(StringComparer.Ordinal);
 
         Assert.Equal(model, schema);
     }
@@ -93,16 +93,19 @@ public sealed class AddOnManifestTests
     {
         var options = OptionsLoader.LoadEmbeddedDefault(OptionsContext.AddOn).GetValidOptions();
 
+        Assert.NotEmpty(options.FlexibleLoads);
         foreach (var (path, type) in Leaves(Section("schema")).Where(l => l.Type.StartsWith("match(", StringComparison.Ordinal)))
         {
-            var value = OptionsModel.Get(path).FormatValue(options);
-            if (value is null)
+            var option = OptionsModel.Get(path);
+            // A list item's key: every item's value (the simulated home's flexible loads).
+            var values = option.IsListItem
+                ? OptionsModel.Lists.Single(l => l.Items.Contains(option)).GetItems(options).Select(item => OptionDescriptorText(option.GetItemValue(item)))
+                : [option.FormatValue(options)];
+            foreach (var value in values.OfType<string>())
             {
-                continue;
+                var pattern = type.TrimEnd('?')["match(".Length..^1];
+                Assert.True(System.Text.RegularExpressions.Regex.IsMatch(value, pattern), $"{path} = {value} does not match the schema's {pattern}");
             }
-
-            var pattern = type.TrimEnd('?')["match(".Length..^1];
-            Assert.True(System.Text.RegularExpressions.Regex.IsMatch(value, pattern), $"{path} = {value} does not match the schema's {pattern}");
         }
     }
 
@@ -113,7 +116,7 @@ public sealed class AddOnManifestTests
         var options = Leaves(Section("options")).Select(l => l.Path).ToHashSet(StringComparer.Ordinal);
 
         Assert.Empty(options.Except(schema.Keys, StringComparer.Ordinal));
-        foreach (var (path, type) in schema)
+        foreach (var (path, type) in schema.Where(s => !OptionsModel.Get(s.Key).IsListItem))
         {
             // The Supervisor rejects options without a value for a required key; optional ones stay out of `options`.
             Assert.True(options.Contains(path) != type.EndsWith('?'), $"{path} ({type}) is {(options.Contains(path) ? "in" : "missing from")} options");
@@ -290,12 +293,33 @@ public sealed class AddOnManifestTests
 
     private static YamlMappingNode Section(string key) => (YamlMappingNode)Manifest.Value[key];
 
+    private static string? OptionDescriptorText(object? value) => value switch
+    {
+        null => null,
+        TimeOnly time => time.ToString("HH:mm", CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>
+    /// The options or schema as paths and types: a section's keys as <c>section.key</c>, a list's item keys (the schema's
+    /// one item, a dictionary) as <c>list.key</c>; a list of options (empty by default) has none.
+    /// </summary>
     private static IEnumerable<(string Path, string Type)> Leaves(YamlMappingNode root)
     {
         foreach (var (key, value) in root.Children)
         {
             var name = ((YamlScalarNode)key).Value!;
-            if (value is YamlMappingNode section)
+            if (value is YamlSequenceNode list)
+            {
+                foreach (var item in list.Children.OfType<YamlMappingNode>().Take(1))
+                {
+                    foreach (var (childKey, childValue) in item.Children)
+                    {
+                        yield return ($"{name}.{((YamlScalarNode)childKey).Value}", ((YamlScalarNode)childValue).Value ?? string.Empty);
+                    }
+                }
+            }
+            else if (value is YamlMappingNode section)
             {
                 foreach (var (childKey, childValue) in section.Children)
                 {

@@ -67,6 +67,8 @@ public sealed class RunningService : IAsyncDisposable
                 Topics = Topics,
                 Currency = "EUR",
                 SoftwareVersion = SoftwareVersion,
+                // One flexible load, so that the golden discovery file holds its sensor.
+                FlexibleLoads = ["dishwasher"],
             },
             controls,
             triggers,

@@ -47,7 +47,8 @@ public sealed class MqttAnnounceCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.DoesNotContain("pw", result.Error.Replace("--password", "", StringComparison.Ordinal), StringComparison.Ordinal);
         using var report = JsonDocument.Parse(result.LastLine);
-        Assert.Equal(40, report.RootElement.GetProperty("entities").GetInt32());
+        // The simulated home's options: 40 entities and its dishwasher's sensor (flexible_loads).
+        Assert.Equal(41, report.RootElement.GetProperty("entities").GetInt32());
         await using var observer = await MqttObserver.ConnectAsync(broker, "ha", "pw", "homeassistant/device/darkstar/config", "darkstar/#");
         await observer.WaitForAsync(m => m.Topic == Topics.DeviceConfig && m.Retained, "the retained device config");
         await observer.WaitForAsync(Topics.State("import_price"), "0.2");
@@ -58,6 +59,8 @@ public sealed class MqttAnnounceCommandTests : IDisposable
         await observer.WaitForAsync(Topics.State("realised_cost_yesterday"), "None");
         // No peak fee in these options: the peak sensors are unknown, not zero.
         await observer.WaitForAsync(Topics.State("peak_so_far"), "None");
+        // No plan yet: the dishwasher's energy today is unknown, not zero.
+        await observer.WaitForAsync(Topics.State("flexible_load_dishwasher"), "None");
         // The one-shot announcer leaves as cleanly as the add-on: offline until the add-on itself says online.
         await observer.WaitForAsync(Topics.Availability, "offline");
     }
